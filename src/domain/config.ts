@@ -1,0 +1,147 @@
+// Provider settings as a schema: the seed module's names, types and defaults (README R9),
+// parsing a seed `.conf`, validating a form, and exporting with secrets left empty.
+import { parseIni, writeIni, type IniOut } from './ini.ts'
+import type { Msg } from './messages.ts'
+import { msg } from './messages.ts'
+
+export type FieldType = 'int' | 'bool' | 'string' | 'list'
+
+export interface FieldDef {
+  name: string
+  type: FieldType
+  /** Seed default; `undefined` means "no default: not set". */
+  default?: number | boolean | string | string[]
+  secret?: boolean
+  required?: boolean
+  min?: number
+  max?: number
+  /** Other spellings accepted on import (e.g. the seed's `serviceld`). */
+  aliases?: string[]
+  /** Allowed list items (e.g. Payme `ignoredErrors`), or allowed values. */
+  allowed?: readonly string[]
+  /** The seed's description (ru) for the form and the exported comment. */
+  seedText: string
+  /** Key of the Paydesk hint in the i18n catalogue. */
+  hint?: string
+  pattern?: RegExp
+}
+
+export type ConfigValue = number | boolean | string | string[] | undefined
+export type ConfigValues = Record<string, ConfigValue>
+
+export interface ConfigSchema {
+  fileName: string
+  section: string
+  title: string
+  fields: readonly FieldDef[]
+}
+
+export interface FieldError {
+  field: string
+  line?: number
+  message: Msg
+}
+
+/** Parse one value written as text (form input or INI). `""` / empty means "not set". */
+export function parseValue(def: FieldDef, raw: string): { ok: true; value: ConfigValue } | { ok: false; message: Msg } {
+  const s = raw.trim()
+  if (s === '' || s === '""') return { ok: true, value: undefined }
+  switch (def.type) {
+    case 'int': {
+      if (!/^-?\d+$/.test(s)) return { ok: false, message: msg('config.notInteger', { field: def.name, value: s }) }
+      const n = Number(s)
+      if (!Number.isSafeInteger(n)) return { ok: false, message: msg('config.notInteger', { field: def.name, value: s }) }
+      if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max))
+        return { ok: false, message: msg('config.outOfRange', { field: def.name, min: def.min ?? '', max: def.max ?? '' }) }
+      return { ok: true, value: n }
+    }
+    case 'bool': {
+      const l = s.toLowerCase()
+      if (l === 'true' || l === '1') return { ok: true, value: true }
+      if (l === 'false' || l === '0') return { ok: true, value: false }
+      return { ok: false, message: msg('config.notBoolean', { field: def.name, value: s }) }
+    }
+    case 'list': {
+      const items = s.split(',').map((x) => x.trim()).filter((x) => x !== '')
+      const bad = def.allowed ? items.filter((x) => !def.allowed!.includes(x)) : []
+      if (bad.length) return { ok: false, message: msg('config.notAllowed', { field: def.name, value: bad.join(', ') }) }
+      return { ok: true, value: items }
+    }
+    case 'string': {
+      if (def.allowed && !def.allowed.includes(s)) return { ok: false, message: msg('config.notAllowed', { field: def.name, value: s }) }
+      if (def.pattern && !def.pattern.test(s)) return { ok: false, message: msg('config.badFormat', { field: def.name, value: s }) }
+      return { ok: true, value: s }
+    }
+  }
+}
+
+/** The values with the seed defaults filled in where nothing is set. */
+export function withDefaults(schema: ConfigSchema, values: ConfigValues): ConfigValues {
+  const out: ConfigValues = {}
+  for (const f of schema.fields) out[f.name] = values[f.name] !== undefined ? values[f.name] : f.default
+  return out
+}
+
+/** Required fields that are missing: the payment type is shown disabled with these (R8). */
+export function missingRequired(schema: ConfigSchema, values: ConfigValues, secretsSet: ReadonlySet<string>): string[] {
+  return schema.fields
+    .filter((f) => f.required)
+    .filter((f) => (f.secret ? !secretsSet.has(f.name) : values[f.name] === undefined || values[f.name] === ''))
+    .map((f) => f.name)
+}
+
+export interface ConfImport {
+  ok: boolean
+  values: ConfigValues
+  secrets: Record<string, string>
+  /** Unknown keys, kept and shown as a warning; never dropped silently. */
+  foreign: Record<string, string>
+  errors: FieldError[]
+}
+
+/** Import a seed `.conf`: all errors listed, nothing applied unless the whole file is valid. */
+export function importConf(schema: ConfigSchema, text: string): ConfImport {
+  const parsed = parseIni(text)
+  const values: ConfigValues = {}
+  const secrets: Record<string, string> = {}
+  const foreign: Record<string, string> = {}
+  const errors: FieldError[] = parsed.errors.map((e) => ({ field: '', line: e.line, message: msg('config.badLine', { line: e.line }) }))
+  const seen = new Map<string, { raw: string; line: number }>()
+  for (const e of parsed.entries) {
+    if (e.section !== schema.section && e.section !== '') {
+      foreign[`[${e.section}] ${e.key}`] = e.value
+      continue
+    }
+    const def = schema.fields.find((f) => f.name === e.key || f.aliases?.includes(e.key))
+    if (!def) {
+      foreign[e.key] = e.value
+      continue
+    }
+    const prev = seen.get(def.name)
+    if (prev && prev.raw.trim() !== e.value.trim()) {
+      errors.push({ field: def.name, line: e.line, message: msg('config.conflict', { field: def.name, line: prev.line }) })
+      continue
+    }
+    seen.set(def.name, { raw: e.value, line: e.line })
+    const r = parseValue(def, e.value)
+    if (!r.ok) {
+      errors.push({ field: def.name, line: e.line, message: r.message })
+      continue
+    }
+    if (def.secret) {
+      if (typeof r.value === 'string') secrets[def.name] = r.value
+    } else values[def.name] = r.value
+  }
+  return { ok: errors.length === 0, values, secrets, foreign, errors }
+}
+
+/** Export in the seed's shape; secrets are written empty with a comment (R9, R10). */
+export function exportConf(schema: ConfigSchema, values: ConfigValues): string {
+  const items: IniOut[] = schema.fields.map((f) => {
+    const v = values[f.name]
+    if (f.secret) return { key: f.name, value: '', comment: [f.seedText, 'секрет не экспортируется / secret not exported'], commented: true }
+    const text = v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)
+    return { key: f.name, value: text, comment: [f.seedText], commented: v === undefined }
+  })
+  return writeIni(schema.section, [schema.title, 'exported by Paydesk'], items)
+}

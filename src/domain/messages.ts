@@ -1,0 +1,13 @@
+// A user-facing message as data: a catalogue key with parameters, or a server's own text
+// shown as received with a key as the fallback (README R14). Rendering is the UI's job.
+
+export interface Msg {
+  key: string
+  params?: Record<string, string | number>
+  /** A provider's own text (Click `error_note` …), shown as received. */
+  server?: string
+}
+
+export function msg(key: string, params?: Record<string, string | number>, server?: string): Msg {
+  return { key, ...(params ? { params } : {}), ...(server ? { server } : {}) }
+}

@@ -1,0 +1,19 @@
+// A slip as data: labelled values built from the processor's answer. The UI renders it in
+// the cashier's language for a thermal printer (README R13).
+
+export interface SlipLine {
+  /** i18n key of the label. */
+  label: string
+  value: string | number
+  format?: 'money' | 'datetime' | 'text'
+  strong?: boolean
+}
+
+export interface Slip {
+  /** i18n key of the title (operation type). */
+  title: string
+  provider: string
+  currency: string
+  lines: SlipLine[]
+  copies: number
+}

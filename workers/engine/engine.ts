@@ -1,0 +1,590 @@
+// The payment engine (DESIGN § 2–4): the one object the UI reaches through Comlink. It
+// journals every operation before its first request, hands providers a durable `commit`,
+// resumes open operations on start, and drains the compensation queue under a Web Lock.
+// Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
+import { importConf, exportConf, missingRequired, parseValue, withDefaults, type ConfigValues, type FieldError } from '../../src/domain/config.ts'
+import { ulid, maskCode, type OperationId } from '../../src/domain/ids.ts'
+import { isMinor, type Minor } from '../../src/domain/money.ts'
+import { msg, type Msg } from '../../src/domain/messages.ts'
+import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
+import { backoffDelay } from '../../src/domain/backoff.ts'
+import type { Clock } from './clock.ts'
+import type { PaydeskDb, QueueEntry } from './db.ts'
+import { NOT_AVAILABLE, type Locks } from './locks.ts'
+import { createLogger, type Logger } from './log.ts'
+import { createHttp, type Http } from '../transport/http.ts'
+import type { AnyProvider, OpCtx, PaymentType } from '../providers/types.ts'
+
+/** README R6: the same payload twice within 2 s is a double read of the scanner. */
+export const DOUBLE_SCAN_MS = 2_000
+/** README R5: the queue drains at least every 30 s. */
+export const QUEUE_TICK_MS = 30_000
+/** README R5: the lock that elects the one tab that drains. */
+export const QUEUE_LOCK = 'paydesk-queue'
+const PAY_LOCK = (paymentTypeId: string) => `paydesk-pay-${paymentTypeId}`
+const OP_LOCK = (id: string) => `paydesk-op-${id}`
+const PAYMENT_TYPES_KEY = 'paymentTypes'
+
+export interface EngineDeps {
+  db: PaydeskDb
+  fetch: typeof fetch
+  clock: Clock
+  locks: Locks
+  providers: readonly AnyProvider[]
+  random?: () => number
+  /** Base for relative provider URLs (the worker's origin). */
+  baseUrl?: string
+  /** Run the queue timer (the browser does; tests drain by hand). */
+  timers?: boolean
+  /** Override the transport (tests hold replies with it). */
+  http?: (source: string, log: Logger) => Http
+}
+
+export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
+
+export interface PaymentTypeView {
+  id: string
+  number: number
+  name: string
+  provider: string
+  currency: string
+  values: ConfigValues
+  secretsSet: string[]
+  missing: string[]
+  enabled: boolean
+  capabilities: AnyProvider['capabilities']
+}
+
+export interface PayRequest {
+  paymentTypeId: string
+  amount: number
+  code: string
+  /** When the code was scanned (device clock, ms); defaults to now. */
+  scannedAt?: number
+  order?: string
+}
+
+export interface PaymentTypeInput {
+  id?: string
+  number: number
+  name: string
+  provider: string
+  /** Form values as typed (strings); an empty string means "not set". */
+  values: Record<string, string>
+  /** Only the secrets the admin typed now; absent or empty keeps the stored one. */
+  secrets?: Record<string, string>
+}
+
+export function createEngine(deps: EngineDeps) {
+  const { db, clock, locks } = deps
+  const random = deps.random ?? Math.random
+  const providers = new Map(deps.providers.map((p) => [p.id, p]))
+  let secretValues: string[] = []
+  const log = createLogger(db, () => clock.now(), () => secretValues)
+  const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
+  const running = new Set<Promise<unknown>>()
+  const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void> }>()
+  let lastScan: { hash: string; at: number } | undefined
+  let wake: AbortController | undefined
+  let stopped = false
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    running.add(p)
+    void p.finally(() => running.delete(p)).catch(() => undefined)
+    return p
+  }
+
+  // ---- settings --------------------------------------------------------------------------
+
+  async function paymentTypes(): Promise<PaymentType[]> {
+    return ((await db.settings.get(PAYMENT_TYPES_KEY))?.value as PaymentType[] | undefined) ?? []
+  }
+
+  async function secretsOf(ptId: string): Promise<Record<string, string>> {
+    const rows = await db.secrets.where('key').startsWith(`${ptId}:`).toArray()
+    return Object.fromEntries(rows.map((r) => [r.key.slice(ptId.length + 1), r.value]))
+  }
+
+  async function refreshSecretValues() {
+    secretValues = (await db.secrets.toArray()).map((r) => r.value).filter((v) => v.length >= 3)
+  }
+
+  async function view(pt: PaymentType): Promise<PaymentTypeView | undefined> {
+    const p = providers.get(pt.provider)
+    if (!p) return undefined
+    const secrets = await secretsOf(pt.id)
+    const set = new Set(Object.keys(secrets))
+    const values = withDefaults(p.schema, pt.values)
+    const missing = missingRequired(p.schema, values, set)
+    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities }
+  }
+
+  async function seedDemo() {
+    if (await db.settings.get(PAYMENT_TYPES_KEY)) return
+    const types: PaymentType[] = []
+    let n = 1
+    await db.transaction('rw', db.settings, db.secrets, async () => {
+      for (const p of providers.values()) {
+        if (!p.demo) continue
+        const id = `${p.id}-1`
+        types.push({ id, number: n++, name: p.demo.name, provider: p.id, values: p.demo.values })
+        for (const [k, v] of Object.entries(p.demo.secrets)) await db.secrets.put({ key: `${id}:${k}`, value: v })
+      }
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types })
+    })
+  }
+
+  async function loadConfig(ptId: string) {
+    const pt = (await paymentTypes()).find((t) => t.id === ptId)
+    if (!pt) return { ok: false as const, message: msg('common.noPaymentType') }
+    const p = providers.get(pt.provider)
+    if (!p) return { ok: false as const, message: msg('common.noPaymentType') }
+    const secrets = await secretsOf(pt.id)
+    const values = withDefaults(p.schema, pt.values)
+    const missing = missingRequired(p.schema, values, new Set(Object.keys(secrets)))
+    if (missing.length) return { ok: false as const, message: msg('common.typeDisabled', { fields: missing.join(', ') }) }
+    if (typeof values.url === 'string' && values.url.startsWith('/') && deps.baseUrl) values.url = new URL(values.url, deps.baseUrl).href.replace(/\/$/, '')
+    return { ok: true as const, pt, provider: p, config: p.toConfig(values, secrets) as unknown }
+  }
+
+  // ---- journal ---------------------------------------------------------------------------
+
+  async function commit(id: string, patch: OpPatch): Promise<Operation> {
+    return db.transaction('rw', db.operations, async () => {
+      const cur = await db.operations.get(id)
+      if (!cur) throw new Error(`no operation ${id}`)
+      const next = advance(cur, patch, clock.now())
+      await db.operations.put(next)
+      return next
+    })
+  }
+
+  function newId(): OperationId {
+    const bytes = new Uint8Array(16)
+    crypto.getRandomValues(bytes)
+    return ulid(clock.now(), bytes)
+  }
+
+  function flagFor(op: Operation) {
+    let f = stopFlags.get(op.id)
+    if (!f) stopFlags.set(op.id, (f = { stopped: !!op.cashierLeft, onStop: new Set() }))
+    return f
+  }
+
+  function context(op0: Operation, pt: PaymentType, provider: AnyProvider, config: unknown): OpCtx<unknown> {
+    let op = op0
+    const flag = flagFor(op0)
+    const http = makeHttp(provider.id, log)
+    const ctx: OpCtx<unknown> = {
+      get op() {
+        return op
+      },
+      config,
+      paymentType: pt,
+      http,
+      clock,
+      log,
+      async commit(patch) {
+        op = await commit(op.id, patch)
+        return op
+      },
+      async compensate(patch) {
+        const compId = newId()
+        const now = clock.now()
+        op = await db.transaction('rw', db.operations, db.queue, async () => {
+          const cur = (await db.operations.get(op.id))!
+          const next = advance(cur, { ...patch, state: 'compensating', reversedBy: compId, queued: true }, now)
+          const comp: Operation = {
+            id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency,
+            state: 'created', createdAt: now, updatedAt: now, compensates: cur.id, queued: true,
+            history: [{ at: now, state: 'created', note: `compensates ${cur.id}` }],
+            ...(cur.ref ? { ref: cur.ref } : {}),
+          }
+          await db.operations.put(next)
+          await db.operations.add(comp)
+          await db.queue.add({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
+          return next
+        })
+        log.warn('engine', 'compensation queued', { compensation: compId }, op.id)
+        kickQueue()
+      },
+      async queueSelf(patch) {
+        const now = clock.now()
+        op = await db.transaction('rw', db.operations, db.queue, async () => {
+          const cur = (await db.operations.get(op.id))!
+          const next = advance(cur, { ...patch, queued: true }, now)
+          await db.operations.put(next)
+          await db.queue.add({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: cur.id, attempt: 0, nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs), createdAt: now })
+          return next
+        })
+        log.warn('engine', 'operation queued', {}, op.id)
+        kickQueue()
+      },
+      waiting: () => !flag.stopped,
+      store: {
+        get: async <T,>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
+        put: async (key: string, value: unknown) => {
+          await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
+        },
+      },
+    }
+    return ctx
+  }
+
+  /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
+  async function drive(op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable = false): Promise<Operation> {
+    const cfg = await loadConfig(op.paymentTypeId)
+    if (!cfg.ok) {
+      log.error('engine', 'cannot drive operation: payment type unusable', { message: cfg.message.key }, op.id)
+      return op
+    }
+    const r = await locks.run(
+      OP_LOCK(op.id),
+      async () => {
+        const fresh = (await db.operations.get(op.id))!
+        if (isFinal(fresh.state)) return fresh
+        const ctx = context(fresh, cfg.pt, cfg.provider, cfg.config)
+        try {
+          await job(ctx, cfg.provider)
+        } catch (e) {
+          log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
+          throw e
+        }
+        return ctx.op
+      },
+      { ifAvailable },
+    )
+    return r === NOT_AVAILABLE ? op : r
+  }
+
+  // ---- code checks (README R6) -----------------------------------------------------------
+
+  async function sha256(text: string): Promise<string> {
+    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+    return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
+  }
+
+  // ---- public API ------------------------------------------------------------------------
+
+  async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
+    const amount = req.amount
+    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
+    const cfg = await loadConfig(req.paymentTypeId)
+    if (!cfg.ok) return cfg
+    const p = cfg.provider
+    const code = req.code.trim()
+    const bad = p.checkCode(code)
+    if (bad) return { ok: false, message: bad }
+    const now = clock.now()
+    const hash = await sha256(code)
+    if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
+    lastScan = { hash, at: now }
+    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
+    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
+    const scannedAt = Math.min(req.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
+    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
+
+    const r = await locks.run(
+      PAY_LOCK(req.paymentTypeId),
+      async () => {
+        const op: Operation = {
+          id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency,
+          state: 'created', createdAt: now, updatedAt: now, code: { hash, masked: maskCode(code), spent: false, scannedAt },
+          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}),
+        }
+        await db.operations.add(op)
+        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, code: maskCode(code) }, op.id)
+        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code)))
+        const flag = flagFor(op)
+        const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
+        await Promise.race([run, left])
+        return (await db.operations.get(op.id))!
+      },
+      { ifAvailable: true },
+    )
+    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
+    return { ok: true, op: r }
+  }
+
+  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number }): Promise<Result<{ op: Operation }>> {
+    const orig = await db.operations.get(req.opId)
+    if (!orig || orig.kind !== 'pay') return { ok: false, message: msg('common.noOperation') }
+    const p = providers.get(orig.provider)
+    if (!p) return { ok: false, message: msg('common.noPaymentType') }
+    if (orig.state !== 'approved') return { ok: false, message: msg('common.notApproved') }
+    if (req.kind === 'cancel' && !p.capabilities.cancel) return { ok: false, message: msg('common.notSupported') }
+    if (req.kind === 'refund' && p.capabilities.refund === 'none') return { ok: false, message: msg('common.notSupported') }
+    const amount = req.amount ?? orig.amount
+    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
+    if (req.kind === 'refund' && p.capabilities.refund === 'full' && amount !== orig.amount) return { ok: false, message: msg('common.partialRefund') }
+    if (amount > orig.amount) return { ok: false, message: msg('common.refundTooLarge') }
+    const cfg = await loadConfig(orig.paymentTypeId)
+    if (!cfg.ok) return cfg
+    const now = clock.now()
+    const id = newId()
+    const kind: OpKind = req.kind
+    const created = await db.transaction('rw', db.operations, async () => {
+      const cur = (await db.operations.get(orig.id))!
+      if (cur.reversedBy) {
+        const by = await db.operations.get(cur.reversedBy)
+        if (by && by.state !== 'declined') return false
+      }
+      await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
+      await db.operations.add({
+        id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency,
+        state: 'created', createdAt: now, updatedAt: now, original: orig.id, history: [{ at: now, state: 'created' }], ...(orig.ref ? { ref: orig.ref } : {}),
+      })
+      return true
+    })
+    if (!created) return { ok: false, message: msg('common.alreadyReversed') }
+    log.info('engine', kind, { amount, original: orig.id }, id)
+    const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))
+    if (op.state === 'declined') await db.operations.update(orig.id, { reversedBy: undefined })
+    return { ok: true, op }
+  }
+
+  async function stopWaiting(opId: string): Promise<Result> {
+    const op = await db.operations.get(opId)
+    if (!op) return { ok: false, message: msg('common.noOperation') }
+    const flag = flagFor(op)
+    flag.stopped = true
+    if (!isFinal(op.state)) await commit(opId, { cashierLeft: true, note: 'cashier stopped waiting' })
+    for (const f of flag.onStop) f()
+    log.warn('engine', 'cashier stopped waiting', {}, opId)
+    return { ok: true }
+  }
+
+  // ---- recovery and queue ----------------------------------------------------------------
+
+  async function recover() {
+    const open = await db.operations.where('state').anyOf([...OPEN_STATES]).toArray()
+    for (const op of open) {
+      if (op.queued || op.state === 'compensating') continue
+      log.warn('engine', 'resuming after restart', { state: op.state }, op.id)
+      void track(
+        drive(
+          op,
+          async (ctx, prov) => {
+            if (ctx.op.state === 'created') await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'never sent: interrupted before the request' })
+            else await prov.resume(ctx)
+          },
+          true,
+        ),
+      ).catch(() => undefined)
+    }
+  }
+
+  async function finishQueued(op: Operation) {
+    if (!op.compensates) return
+    const orig = await db.operations.get(op.compensates)
+    if (!orig || isFinal(orig.state)) return
+    if (op.state === 'approved') await commit(orig.id, { state: 'compensated', message: msg('common.compensated'), note: `compensated by ${op.id}` })
+    else if (isFinal(op.state)) await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
+  }
+
+  async function drainProvider(provider: string): Promise<number> {
+    let done = 0
+    for (;;) {
+      const head = await db.queue.where('provider').equals(provider).first()
+      if (!head || head.nextAttemptAt > clock.now()) return done
+      const op = await db.operations.get(head.opId)
+      if (!op) {
+        await db.queue.delete(head.id!)
+        continue
+      }
+      let verdict: { kind: 'done' } | { kind: 'retry'; error: string } = { kind: 'done' }
+      let after = op
+      if (!isFinal(op.state)) {
+        after = await drive(op, async (ctx, prov) => {
+          verdict = await prov.runQueued(ctx)
+        }, true)
+        if (after === op && !isFinal(op.state)) verdict = { kind: 'retry', error: 'operation busy in another context' }
+      }
+      if (verdict.kind === 'retry') {
+        const p = providers.get(head.provider)
+        const next: QueueEntry = { ...head, attempt: head.attempt + 1, lastError: verdict.error, nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, random(), Math.max(1_000, p?.queueFloorMs ?? 0)) }
+        await db.queue.put(next)
+        log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
+        return done
+      }
+      const final = (await db.operations.get(head.opId))!
+      await db.transaction('rw', db.operations, db.queue, async () => {
+        await db.queue.delete(head.id!)
+        if (isFinal(final.state)) await db.operations.update(final.id, { queued: false })
+      })
+      await finishQueued(final)
+      done++
+    }
+  }
+
+  /** Drain every provider's queue once, in this tab only if it holds the queue lock. */
+  async function drainQueue(): Promise<Result<{ drained: number; drainer: boolean }>> {
+    const r = await locks.run(
+      QUEUE_LOCK,
+      async () => {
+        const names = [...new Set((await db.queue.toArray()).map((e) => e.provider))]
+        const counts = await Promise.all(names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))))
+        return counts.reduce((a, b) => a + b, 0)
+      },
+      { ifAvailable: true },
+    )
+    return r === NOT_AVAILABLE ? { ok: true, drained: 0, drainer: false } : { ok: true, drained: r, drainer: true }
+  }
+
+  function kickQueue() {
+    if (deps.timers) wake?.abort()
+  }
+
+  async function timerLoop() {
+    while (!stopped) {
+      wake = new AbortController()
+      await drainQueue().catch(() => undefined)
+      const next = await db.queue.orderBy('nextAttemptAt').first()
+      const wait = Math.max(250, Math.min(QUEUE_TICK_MS, next ? next.nextAttemptAt - clock.now() : QUEUE_TICK_MS))
+      await clock.sleep(wait, wake.signal).catch(() => undefined)
+    }
+  }
+
+  async function start(): Promise<Result> {
+    await seedDemo()
+    await refreshSecretValues()
+    await recover()
+    if (deps.timers) void timerLoop()
+    else await drainQueue()
+    return { ok: true }
+  }
+
+  // ---- settings API ----------------------------------------------------------------------
+
+  async function listPaymentTypes(): Promise<PaymentTypeView[]> {
+    const out: PaymentTypeView[] = []
+    for (const pt of await paymentTypes()) {
+      const v = await view(pt)
+      if (v) out.push(v)
+    }
+    return out
+  }
+
+  async function savePaymentType(input: PaymentTypeInput): Promise<Result<{ id: string; errors?: FieldError[] }>> {
+    const p = providers.get(input.provider as AnyProvider['id'])
+    if (!p) return { ok: false, message: msg('common.noPaymentType') }
+    if (!Number.isInteger(input.number) || input.number < 1) return { ok: false, message: msg('config.badNumber') }
+    if (!input.name.trim()) return { ok: false, message: msg('config.badName') }
+    const values: ConfigValues = {}
+    const errors: FieldError[] = []
+    for (const f of p.schema.fields) {
+      if (f.secret) continue
+      const r = parseValue(f, input.values[f.name] ?? '')
+      if (r.ok) values[f.name] = r.value
+      else errors.push({ field: f.name, message: r.message })
+    }
+    for (const [k, v] of Object.entries(input.secrets ?? {})) {
+      const f = p.schema.fields.find((x) => x.name === k && x.secret)
+      if (!f) errors.push({ field: k, message: msg('config.unknownField', { field: k }) })
+      else if (v.trim() !== v) errors.push({ field: k, message: msg('config.badFormat', { field: k, value: '…' }) })
+    }
+    if (errors.length) return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & { errors: FieldError[] }
+    const types = await paymentTypes()
+    const id = input.id ?? `${p.id}-${Date.now().toString(36)}`
+    if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
+    const pt: PaymentType = { id, number: input.number, name: input.name.trim(), provider: p.id, values }
+    await db.transaction('rw', db.settings, db.secrets, async () => {
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: [...types.filter((t) => t.id !== id), pt].sort((a, b) => a.number - b.number) })
+      for (const [k, v] of Object.entries(input.secrets ?? {})) if (v !== '') await db.secrets.put({ key: `${id}:${k}`, value: v })
+    })
+    await refreshSecretValues()
+    log.info('engine', 'payment type saved', { id, provider: p.id, values })
+    return { ok: true, id }
+  }
+
+  async function deletePaymentType(id: string): Promise<Result> {
+    const types = await paymentTypes()
+    await db.transaction('rw', db.settings, db.secrets, async () => {
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.filter((t) => t.id !== id) })
+      await db.secrets.where('key').startsWith(`${id}:`).delete()
+    })
+    await refreshSecretValues()
+    return { ok: true }
+  }
+
+  async function importConfFile(paymentTypeId: string, text: string): Promise<Result<{ foreign: Record<string, string>; errors: FieldError[] }> & { errors?: FieldError[] }> {
+    const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
+    const p = pt && providers.get(pt.provider)
+    if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
+    const r = importConf(p.schema, text)
+    if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
+    const types = await paymentTypes()
+    await db.transaction('rw', db.settings, db.secrets, async () => {
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: r.values } : t)) })
+      for (const [k, v] of Object.entries(r.secrets)) await db.secrets.put({ key: `${pt.id}:${k}`, value: v })
+    })
+    await refreshSecretValues()
+    if (Object.keys(r.foreign).length) log.warn('engine', 'conf import: unknown keys kept', { keys: Object.keys(r.foreign) })
+    log.info('engine', 'conf imported', { paymentType: pt.id, values: r.values })
+    return { ok: true, foreign: r.foreign, errors: [] }
+  }
+
+  async function exportConfFile(paymentTypeId: string): Promise<Result<{ fileName: string; text: string }>> {
+    const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
+    const p = pt && providers.get(pt.provider)
+    if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
+    return { ok: true, fileName: p.schema.fileName, text: exportConf(p.schema, pt.values) }
+  }
+
+  async function exportJournal(): Promise<string> {
+    const ops = await db.operations.orderBy('createdAt').toArray()
+    const clean = ops.map((o) => ({ ...o, code: o.code ? { masked: o.code.masked, hash: o.code.hash } : undefined }))
+    return JSON.stringify({ exportedAt: new Date(clock.now()).toISOString(), operations: scrubDeep(clean, secretValues) }, null, 2)
+  }
+
+  async function exportLog(): Promise<string> {
+    await log.flush()
+    const rows = await db.log.orderBy('id').toArray()
+    return rows.map((r) => JSON.stringify(scrubDeep(r, secretValues))).join('\n')
+  }
+
+  async function queueStatus(): Promise<{ length: number; oldestAt?: number; entries: QueueEntry[] }> {
+    const entries = await db.queue.orderBy('id').toArray()
+    const oldest = entries.reduce<number | undefined>((m, e) => (m === undefined || e.createdAt < m ? e.createdAt : m), undefined)
+    return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
+  }
+
+  return {
+    start,
+    pay,
+    reverse,
+    stopWaiting,
+    drainQueue,
+    /** The browser's `online` event (README R5). */
+    online: async () => {
+      kickQueue()
+      if (!deps.timers) await drainQueue()
+      return { ok: true } as Result
+    },
+    listPaymentTypes,
+    savePaymentType,
+    deletePaymentType,
+    importConf: importConfFile,
+    exportConf: exportConfFile,
+    exportJournal,
+    exportLog,
+    queueStatus,
+    /** Tests: wait until every procedure started so far has finished, and the log is written. */
+    settled: async () => {
+      while (running.size) await Promise.allSettled([...running])
+      await log.flush()
+    },
+    stop: () => {
+      stopped = true
+      wake?.abort()
+    },
+  }
+}
+
+function scrubDeep<T>(v: T, secrets: readonly string[]): T {
+  let s = JSON.stringify(v)
+  for (const secret of secrets) s = s.split(JSON.stringify(secret).slice(1, -1)).join('****')
+  return JSON.parse(s) as T
+}
+
+export type Engine = ReturnType<typeof createEngine>

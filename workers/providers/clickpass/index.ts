@@ -1,0 +1,39 @@
+// ClickPass (Click, Uzbekistan): the provider as the engine sees it.
+import { msg } from '../../../src/domain/messages.ts'
+import type { Provider } from '../types.ts'
+import { CLICKPASS_SCHEMA, type ClickPassConfig } from './config.ts'
+import { isClickCode } from './codec.ts'
+import { clickpassClient } from './client.ts'
+
+/** § 2.9: the lifetime is not documented; the sandbox's 60 s is the local freshness bound [C]. */
+const CODE_LIFETIME_MS = 60_000
+
+export const clickpass: Provider<ClickPassConfig> = {
+  id: 'clickpass',
+  title: 'ClickPass',
+  currency: 'UZS',
+  schema: CLICKPASS_SCHEMA,
+  capabilities: {
+    payModes: ['customer-qr'], cancel: true, refund: 'full', cancelRefund: false, void: false,
+    reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,
+  },
+  codeLifetimeMs: CODE_LIFETIME_MS,
+  queueFloorMs: 0,
+  toConfig: (v, s) => ({
+    timeout: v.timeout as number,
+    url: v.url as string,
+    serviceId: v.serviceId as number,
+    confirmMode: v.confirmMode as boolean,
+    secretKey: s.secretKey ?? '',
+    merchantUserId: v.merchantUserId as number,
+    paymentProvider: v.paymentProvider as number,
+    ...(typeof v.cashboxCode === 'string' && v.cashboxCode ? { cashboxCode: v.cashboxCode } : {}),
+  }),
+  checkCode: (code) => (isClickCode(code) ? undefined : msg('clickpass.badQr')),
+  demo: {
+    name: 'ClickPass',
+    values: { url: '/sandbox/clickpass', serviceId: 85335, merchantUserId: 123, confirmMode: true, timeout: 10, paymentProvider: 64, cashboxCode: 'KASSA-1' },
+    secrets: { secretKey: 'secret' },
+  },
+  ...clickpassClient,
+}

@@ -1,0 +1,80 @@
+// The provider contract (DESIGN § 3): what the engine hands a provider (an OpCtx with a
+// transport, clock, log and a durable `commit`), and what a provider offers the engine.
+import type { ConfigSchema, ConfigValues } from '../../src/domain/config.ts'
+import type { Msg } from '../../src/domain/messages.ts'
+import type { Operation, OpPatch, ProviderId } from '../../src/domain/operation.ts'
+import type { Http } from '../transport/http.ts'
+import type { Clock } from '../engine/clock.ts'
+import type { Logger } from '../engine/log.ts'
+
+export interface Capabilities {
+  payModes: ('customer-qr' | 'merchant-static' | 'merchant-dynamic' | 'pinpad')[]
+  cancel: boolean
+  refund: 'none' | 'full' | 'partial'
+  cancelRefund: boolean
+  void: boolean
+  reconcile: boolean
+  loyalty: boolean
+  shifts: boolean
+  blockWhileCompensating: boolean
+}
+
+export interface PaymentType {
+  id: string
+  /** The payment-type number of the host POS (seed: «Номер типа оплаты»). */
+  number: number
+  name: string
+  provider: ProviderId
+  values: ConfigValues
+}
+
+/** Everything a provider may do while it drives one operation. */
+export interface OpCtx<C> {
+  /** The latest committed state of the operation. */
+  readonly op: Operation
+  readonly config: C
+  readonly paymentType: PaymentType
+  readonly http: Http
+  readonly clock: Clock
+  readonly log: Logger
+  /** Persist a change before the next side effect (DESIGN § 4). */
+  commit(patch: OpPatch): Promise<Operation>
+  /** Commit `compensating` and queue a compensation of this operation, in one transaction (R4.6, R5). */
+  compensate(patch: OpPatch): Promise<void>
+  /** Commit this operation's own unknown outcome and hand it to the durable queue (a lost cancel reply). */
+  queueSelf(patch: OpPatch): Promise<void>
+  /** True while the cashier still waits on the screen (README R4.4). */
+  waiting(): boolean
+  /** Provider-scoped durable key/value store (settings table). */
+  store: { get<T>(key: string): Promise<T | undefined>; put(key: string, value: unknown): Promise<void> }
+}
+
+export type QueueVerdict = { kind: 'done' } | { kind: 'retry'; error: string }
+
+export interface Provider<C> {
+  id: ProviderId
+  title: string
+  currency: string
+  schema: ConfigSchema
+  capabilities: Capabilities
+  /** Customer-code lifetime for the local freshness check (README R6). */
+  codeLifetimeMs: number
+  /** Smallest gap between queue attempts (the provider's poll floor). */
+  queueFloorMs: number
+  /** Typed config from stored values and secrets; only called when nothing required is missing. */
+  toConfig(values: ConfigValues, secrets: Record<string, string>): C
+  /** Format check of a scanned code; a message when it is refused locally. */
+  checkCode(code: string): Msg | undefined
+  /** The payment type a newcomer gets, bound to the sandbox (DESIGN § 4a). */
+  demo?: { name: string; values: ConfigValues; secrets: Record<string, string> }
+  pay(ctx: OpCtx<C>, code: string): Promise<void>
+  /** Continue an operation found `sent`, `unknown` or `resolving` after a restart or a lost reply. */
+  resume(ctx: OpCtx<C>): Promise<void>
+  /** Cancel or refund a payment (the operation's `original`). */
+  reverse(ctx: OpCtx<C>, original: Operation): Promise<void>
+  /** One queue attempt for a queued operation (own unknown reversal, or a compensation). */
+  runQueued(ctx: OpCtx<C>): Promise<QueueVerdict>
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProvider = Provider<any>
