@@ -284,6 +284,11 @@ export function createEngine(deps: EngineDeps) {
     const scannedAt = Math.min(req.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
     if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
 
+    if (req.order) {
+      const same = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
+      if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
+      if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
+    }
     const r = await locks.run(
       PAY_LOCK(req.paymentTypeId),
       async () => {

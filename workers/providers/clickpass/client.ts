@@ -45,9 +45,9 @@ async function call(ctx: Ctx, route: Route, method: 'GET' | 'POST' | 'PUT' | 'DE
 }
 
 function declineMessage(r: Call) {
-  if (r.kind === 'refused') return r.status === 401 || r.status === 403 ? msg('clickpass.auth', { status: r.status }) : msg('common.httpStatus', { status: r.status })
+  if (r.kind === 'refused') return r.status === 401 || r.status === 403 ? msg('clickpass.authHttp', { status: r.status }) : msg('common.httpStatus', { status: r.status })
   if (r.kind === 'reply') {
-    if (r.status === 401 || r.reply.errorCode === -9001) return msg('clickpass.auth', {}, r.reply.errorNote)
+    if (r.status === 401 || r.reply.errorCode === -9001) return msg('clickpass.auth')
     return msg('common.declined', { code: r.reply.errorCode }, r.reply.errorNote)
   }
   return msg('common.unknownAttention')
@@ -116,7 +116,8 @@ async function ensureMode(ctx: Ctx): Promise<boolean> {
     ctx.log.info('clickpass', 'confirm mode applied', { serviceId: c.serviceId, confirmMode: c.confirmMode }, ctx.op.id)
     return true
   }
-  await ctx.commit({ state: 'declined', message: msg('clickpass.modeFailed'), error: errorOf(r), note: 'confirm mode could not be set: payment not sent' })
+  const auth = (r.kind === 'reply' && (r.status === 401 || r.reply.errorCode === -9001)) || (r.kind === 'refused' && r.status === 401)
+  await ctx.commit({ state: 'declined', message: auth ? msg('clickpass.auth') : msg('clickpass.modeFailed'), error: errorOf(r), note: 'confirm mode could not be set: payment not sent' })
   return false
 }
 

@@ -2,7 +2,7 @@
 // (seeds/clickpass.txt; protocols/clickpass.md § 1.2), plus Paydesk's `cashboxCode`.
 import type { ConfigSchema } from '../../../src/domain/config.ts'
 
-export const CLICKPASS_SCHEMA = {
+export const CLICKPASS_SCHEMA: ConfigSchema = {
   fileName: 'clickpass.conf',
   section: 'Main',
   title: 'Настройки процессинга ClickPass',
@@ -16,7 +16,7 @@ export const CLICKPASS_SCHEMA = {
     { name: 'paymentProvider', type: 'int', default: 64, min: 0, seedText: 'Код провайдера услуг по оплате по QR-коду. По умолчанию 64' },
     { name: 'cashboxCode', type: 'string', seedText: 'Код кассы (cashbox_code), Paydesk', hint: 'clickpass.cashboxCodeHint' },
   ],
-} as const satisfies ConfigSchema
+}
 
 export interface ClickPassConfig {
   timeout: number

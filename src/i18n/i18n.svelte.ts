@@ -1,0 +1,46 @@
+// The cashier's language: ru (default), uz, en. `t` reads the reactive locale, so every
+// screen re-renders when it changes. Intl formats money and dates for the locale.
+import { ru, type MessageKey } from './ru.ts'
+import { uz } from './uz.ts'
+import { en } from './en.ts'
+import type { Msg } from '../domain/messages.ts'
+import { formatMoney } from '../domain/money.ts'
+
+export const LOCALES = ['ru', 'uz', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+const CATALOGUES: Record<Locale, Record<MessageKey, string>> = { ru, uz, en }
+const STORAGE_KEY = 'paydesk.locale'
+
+function initial(): Locale {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
+  return (LOCALES as readonly string[]).includes(saved ?? '') ? (saved as Locale) : 'ru'
+}
+
+class I18n {
+  #locale = $state<Locale>(initial())
+
+  get locale(): Locale {
+    return this.#locale
+  }
+
+  set locale(l: Locale) {
+    this.#locale = l
+    localStorage.setItem(STORAGE_KEY, l)
+    document.documentElement.lang = l
+  }
+
+  t = (key: string, params?: Record<string, string | number>): string => {
+    const text = (CATALOGUES[this.#locale] as Record<string, string>)[key] ?? (ru as Record<string, string>)[key] ?? key
+    return params ? text.replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`)) : text
+  }
+
+  /** A message as data: a provider's own text as received, else the catalogue (README R14). */
+  m = (message: Msg | undefined): string => (message ? (message.server ?? this.t(message.key, message.params)) : '')
+
+  money = (minor: number, currency: string): string => formatMoney(minor, currency, this.#locale === 'uz' ? 'uz-Latn' : this.#locale)
+
+  dateTime = (ms: number): string =>
+    new Intl.DateTimeFormat(this.#locale === 'uz' ? 'uz-Latn' : this.#locale, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(ms))
+}
+
+export const i18n = new I18n()

@@ -1,0 +1,58 @@
+// The page's one "scanned code" stream: a keyboard-wedge scanner anywhere on the page, and
+// the camera (html5-qrcode, loaded only when the camera is opened).
+import { ScanDetector } from './hid.ts'
+
+type Listener = (code: string, at: number) => void
+const listeners = new Set<Listener>()
+
+export function onScan(fn: Listener): () => void {
+  listeners.add(fn)
+  return () => listeners.delete(fn)
+}
+
+export function emitScan(code: string) {
+  const at = Date.now()
+  for (const l of listeners) l(code, at)
+}
+
+/** Watch the keyboard: a scanner burst typed into some other field is taken back out of it. */
+export function attachHidScanner(target: Document = document): () => void {
+  const detector = new ScanDetector()
+  const onKey = (e: KeyboardEvent) => {
+    const el = e.target instanceof HTMLInputElement ? e.target : undefined
+    if (el?.dataset.scanTarget !== undefined) return // the scan field handles its own Enter
+    const r = detector.key({ key: e.key, at: e.timeStamp }, el?.value)
+    if (!r) return
+    if ('burst' in r) {
+      e.preventDefault()
+      return
+    }
+    e.preventDefault()
+    if (el && r.restore !== undefined) el.value = r.restore
+    emitScan(r.code)
+  }
+  target.addEventListener('keydown', onKey, true)
+  return () => target.removeEventListener('keydown', onKey, true)
+}
+
+export interface CameraScan {
+  stop(): Promise<void>
+}
+
+/** Start the camera in `elementId`; the library is fetched on first use only. */
+export async function startCamera(elementId: string, onCode: (code: string) => void): Promise<CameraScan> {
+  const { Html5Qrcode } = await import('html5-qrcode')
+  const scanner = new Html5Qrcode(elementId, { verbose: false })
+  let done = false
+  await scanner.start({ facingMode: 'environment' }, { fps: 10, qrbox: 240 }, (text) => {
+    if (done) return
+    done = true
+    onCode(text)
+  }, () => undefined)
+  return {
+    stop: async () => {
+      if (scanner.isScanning) await scanner.stop()
+      scanner.clear()
+    },
+  }
+}

@@ -1,0 +1,100 @@
+// An engine wired to a real sandbox over HTTP, a fresh fake-indexeddb, and a clock whose
+// sleeps move both the client's time and the sandbox's manual clock at once.
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
+import { createEngine, type Engine } from '../../workers/engine/engine.ts'
+import { PaydeskDb } from '../../workers/engine/db.ts'
+import { memoryLocks, type Locks } from '../../workers/engine/locks.ts'
+import type { Clock } from '../../workers/engine/clock.ts'
+import { PROVIDERS } from '../../workers/providers/registry.ts'
+import type { Http } from '../../workers/transport/http.ts'
+import type { Logger } from '../../workers/engine/log.ts'
+import { startTestSandbox } from './sandbox.ts'
+
+export class SkipClock implements Clock {
+  #t: number
+  /** Called after every advance with the new time (tests press "stop" at a moment, etc.). */
+  onTick: ((now: number) => Promise<void> | void) | undefined
+  constructor(
+    start: number,
+    private readonly advanceSandbox: (ms: number) => Promise<unknown>,
+  ) {
+    this.#t = start
+  }
+  now() {
+    return this.#t
+  }
+  async advance(ms: number) {
+    this.#t += ms
+    await this.advanceSandbox(ms)
+    await this.onTick?.(this.#t)
+  }
+  async sleep(ms: number, signal?: AbortSignal) {
+    if (signal?.aborted) throw new DOMException('aborted', 'AbortError')
+    await this.advance(ms)
+    await new Promise((r) => setImmediate(r))
+  }
+}
+
+let dbSeq = 0
+/** A secret distinctive enough to find if it ever leaked into a log or an export. */
+export const SECRET = 'S3cr3t-Click-Key'
+
+export interface HarnessOptions {
+  confirmMode?: boolean
+  timeout?: number
+  locks?: Locks
+  http?: (source: string, log: Logger) => Http
+  sandboxConfig?: Record<string, unknown>
+  random?: () => number
+}
+
+export async function harness(opts: HarnessOptions = {}) {
+  const sb = await startTestSandbox()
+  const { now } = (await sb.clock.manual()) as { now: number }
+  await sb.control('clickpass', 'config', { secretKey: SECRET, ...opts.sandboxConfig }, 'PUT')
+  const clock = new SkipClock(now, (ms) => sb.clock.advance(ms))
+  const idb = new IDBFactory()
+  const name = `paydesk-test-${++dbSeq}`
+  const makeEngine = (over: Partial<{ locks: Locks; http: HarnessOptions['http'] }> = {}): Engine =>
+    createEngine({
+      db: new PaydeskDb(name, { indexedDB: idb, IDBKeyRange }),
+      fetch: globalThis.fetch,
+      clock,
+      locks: over.locks ?? opts.locks ?? memoryLocks(),
+      providers: PROVIDERS,
+      timers: false,
+      ...(opts.random ? { random: opts.random } : {}),
+      ...(over.http ?? opts.http ? { http: over.http ?? opts.http } : {}),
+    })
+  const engine = makeEngine()
+  await engine.start()
+  await engine.deletePaymentType('clickpass-1')
+  const saved = await engine.savePaymentType({
+    id: 'click',
+    number: 1,
+    name: 'ClickPass',
+    provider: 'clickpass',
+    values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: String(opts.confirmMode ?? true), timeout: String(opts.timeout ?? 1) },
+    secrets: { secretKey: SECRET },
+  })
+  if (!saved.ok) throw new Error(`cannot save payment type: ${JSON.stringify(saved)}`)
+  const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })
+  const token = async (o?: Record<string, unknown>) => ((await sb.mintToken('clickpass', o)) as { token: string }).token
+  const calls = async () => (await sb.calls('clickpass')) as { route: string; method: string; path: string; status: number; body: unknown; headers: Record<string, string> }[]
+  const routes = async () => (await calls()).map((c) => c.route)
+  const payments = async () => ((await sb.state('clickpass')) as { payments: { payment_id: string; state: string; payment_status: number; transaction_id: string }[] }).payments
+  const fault = (rule: Record<string, unknown>) => sb.control('clickpass', 'faults', rule, 'POST')
+  const clearFaults = () => sb.control('clickpass', 'faults', undefined, 'DELETE')
+  const op = async (id: string) => (await db.operations.get(id))!
+  const ops = () => db.operations.orderBy('createdAt').toArray()
+  return { sb, clock, engine, makeEngine, db, token, calls, routes, payments, fault, clearFaults, op, ops, close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()) }
+}
+
+export type Harness = Awaited<ReturnType<typeof harness>>
+
+/** A promise with its resolve exposed: holds an I/O call in flight while a test acts. */
+export function deferred<T = void>() {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return { promise, resolve }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { ru } from '../../src/i18n/ru.ts'
+import { uz } from '../../src/i18n/uz.ts'
+import { en } from '../../src/i18n/en.ts'
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|svelte)$/.test(p) ? [p] : []
+  })
+}
+
+describe('message catalogues', () => {
+  it('ru, uz and en have the same keys and no empty text', () => {
+    const keys = Object.keys(ru).sort()
+    expect(Object.keys(uz).sort()).toEqual(keys)
+    expect(Object.keys(en).sort()).toEqual(keys)
+    for (const cat of [ru, uz, en]) for (const v of Object.values(cat)) expect(v.trim()).not.toBe('')
+  })
+
+  it('every message key the code uses exists in the catalogue', () => {
+    const root = new URL('../../', import.meta.url).pathname
+    const used = new Set<string>()
+    for (const f of [...files(join(root, 'src')), ...files(join(root, 'workers'))]) {
+      const text = readFileSync(f, 'utf8')
+      for (const m of text.matchAll(/\b(?:msg|t)\(\s*'([a-z]+\.[\w.-]+)'/g)) used.add(m[1]!)
+      for (const m of text.matchAll(/label: '(slip\.\w+)'/g)) used.add(m[1]!)
+    }
+    expect(used.size).toBeGreaterThan(30)
+    expect([...used].filter((k) => !(k in ru))).toEqual([])
+  })
+
+  it('seed sentences are quoted byte-exact (README R14)', () => {
+    expect(ru['common.partialRefund']).toBe('Частичный возврат по чеку продажи запрещен.')
+  })
+})
