@@ -1,0 +1,7 @@
+// The provider emulators the sandbox server mounts, each under `/sandbox/<id>`. Adding a
+// provider = one folder under `sandbox/<id>/` exporting a `ProviderFactory` + one line here.
+
+import { clickpass } from './clickpass/provider.ts'
+import type { ProviderFactory } from './core/types.ts'
+
+export const PROVIDERS: readonly ProviderFactory[] = [clickpass]
