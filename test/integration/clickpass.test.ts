@@ -381,6 +381,47 @@ describe('pay', () => {
   })
 })
 
+describe('requests a browser resends by itself', () => {
+  // Chromium resends a request whose reused connection closed before any reply. The second
+  // copy meets a consumed code or a reversed payment; money must still be accounted for.
+  it('a payment resent after a lost reply is refused as a used code, yet found and approved', async () => {
+    await setup({ confirmMode: true })
+    h.engine.stop()
+    const e = h.makeEngine({ http: around('payment', async (send) => {
+      await send()
+      return send()
+    }) })
+    const r = await e.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
+    await e.settled()
+    const op = await h.op((r as { op: { id: string } }).op.id)
+    expect(op.state).toBe('approved')
+    expect((await h.calls()).filter((c) => c.route === 'payment').map((c) => c.status)).toEqual([200, 400])
+    expect(await h.payments()).toHaveLength(1)
+    expect((await h.payments())[0]?.state).toBe('PAID')
+  })
+
+  it('a used-code refusal with no payment of ours behind it is declined after one lookup', async () => {
+    await setup({ confirmMode: true })
+    const code = await h.token()
+    await raw('POST', '/v2/merchant/click_pass/payment', { service_id: 85335, otp_data: code, amount: 1500, transaction_id: 'OTHER-TILL-2' })
+    const { op } = await pay(150050, code)
+    expect(op).toMatchObject({ state: 'declined', error: { code: '-9021' } })
+    expect(count(await h.routes(), 'statusByMti')).toBeGreaterThanOrEqual(1)
+  })
+
+  it('a reversal refused while its status cannot be read is queued, not declined', async () => {
+    await setup()
+    const { op } = await pay()
+    await raw('DELETE', `/v2/merchant/payment/reversal/85335/${op!.ref}`)
+    await h.fault({ route: 'status', fault: 'reset' })
+    const r = await h.engine.reverse({ opId: op!.id, kind: 'cancel' })
+    expect(r.ok && r.op).toMatchObject({ state: 'unknown', message: { key: 'common.cancelQueued' } })
+    await h.clock.advance(6_000)
+    await h.engine.drainQueue()
+    expect((await h.op(r.ok ? r.op.id : '')).state).toBe('approved')
+  })
+})
+
 describe('cancel and refund', () => {
   it('cancel: one reversal, a slip, the sandbox shows REVERSED', async () => {
     await setup()

@@ -135,6 +135,7 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   const body = paymentBody({ serviceId: c.serviceId, code, amount: op.amount, transactionId: op.id, ...(c.cashboxCode ? { cashboxCode: c.cashboxCode } : {}) })
   const r = await call(ctx, 'payment', 'POST', CLICK_PATHS.payment(), body, body.replace(JSON.stringify(code), JSON.stringify(maskCode(code))))
   if (r.kind === 'unknown') return resolveUnknown(ctx, r.reason)
+  if (r.kind === 'reply' && REPLAY_CODES.includes(r.reply.errorCode)) return refusedMaybeReplay(ctx, r)
   if (r.kind === 'refused' || r.reply.errorCode !== 0) {
     await ctx.commit({ state: 'declined', message: declineMessage(r), error: errorOf(r) })
     return
@@ -227,21 +228,36 @@ async function resolveUnknown(ctx: Ctx, reason: string): Promise<void> {
   return findByMti(ctx)
 }
 
+type Lookup = { kind: 'found'; paymentId: string; status: number | undefined } | { kind: 'absent' } | { kind: 'error' }
+
+/** One pass of `status_by_mti` over the dates to query (§ 4.4). */
+async function lookupByMti(ctx: Ctx): Promise<Lookup> {
+  let sawError = false
+  for (const date of datesToQuery(ctx.op.sentAt ?? ctx.op.createdAt)) {
+    const r = await call(ctx, 'statusByMti', 'GET', CLICK_PATHS.statusByMti(ctx.config.serviceId, ctx.op.id, date))
+    if (r.kind === 'reply' && r.reply.errorCode === 0 && r.reply.paymentId) {
+      await ctx.commit({ ref: r.reply.paymentId, note: `found by transaction id on ${date}` })
+      return { kind: 'found', paymentId: r.reply.paymentId, status: r.reply.paymentStatus }
+    }
+    if (r.kind === 'unknown') sawError = true
+  }
+  return sawError ? { kind: 'error' } : { kind: 'absent' }
+}
+
+async function settleFound(ctx: Ctx, status: number | undefined): Promise<void> {
+  if (status === 2) return paid(ctx)
+  if (status !== undefined && status < 0) return declineNotConfirmed(ctx, status)
+  return expectsConfirm(ctx.op) ? confirmPhase(ctx, true) : pollPending(ctx)
+}
+
 async function findByMti(ctx: Ctx): Promise<void> {
   const confirm = expectsConfirm(ctx.op)
   const window = confirm ? CONFIRM_DECIDE_MS : PENDING_WINDOW_MS
   if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving', deadline: (ctx.op.sentAt ?? ctx.clock.now()) + window, message: msg('common.checking') })
   const deadline = ctx.op.deadline!
   for (;;) {
-    for (const date of datesToQuery(ctx.op.sentAt ?? ctx.op.createdAt)) {
-      const r = await call(ctx, 'statusByMti', 'GET', CLICK_PATHS.statusByMti(ctx.config.serviceId, ctx.op.id, date))
-      if (r.kind !== 'reply' || r.reply.errorCode !== 0 || !r.reply.paymentId) continue
-      await ctx.commit({ ref: r.reply.paymentId, note: `found by transaction id on ${date}` })
-      const s = r.reply.paymentStatus
-      if (s === 2) return paid(ctx)
-      if (s !== undefined && s < 0) return declineNotConfirmed(ctx, s)
-      return confirm ? confirmPhase(ctx, true) : pollPending(ctx)
-    }
+    const found = await lookupByMti(ctx)
+    if (found.kind === 'found') return settleFound(ctx, found.status)
     if (ctx.clock.now() >= deadline) {
       if (confirm) {
         // Click cancels any unconfirmed payment after 30 s: no money can have stayed (§ 4.4).
@@ -253,6 +269,23 @@ async function findByMti(ctx: Ctx): Promise<void> {
     }
     await ctx.clock.sleep(POLL_MS)
   }
+}
+
+/**
+ * "Code already used" (-9021) or "transaction_id repeated" (-9030) may answer a second copy
+ * of our own request: a browser silently resends a request whose connection closed before
+ * the reply (Chromium does so on reused sockets). Before declining, look for our payment.
+ */
+const REPLAY_CODES = [-9021, -9030]
+
+async function refusedMaybeReplay(ctx: Ctx, r: Call): Promise<void> {
+  const found = await lookupByMti(ctx)
+  if (found.kind === 'found') {
+    ctx.log.warn('clickpass', 'refusal answered a resent copy: our payment exists', { error: errorOf(r) }, ctx.op.id)
+    return settleFound(ctx, found.status)
+  }
+  if (found.kind === 'error') return resolveUnknown(ctx, 'refusal of a possibly resent request; status unavailable')
+  await ctx.commit({ state: 'declined', message: declineMessage(r), error: errorOf(r) })
 }
 
 async function resume(ctx: Ctx): Promise<void> {
@@ -275,8 +308,10 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
   const r = await call(ctx, 'reversal', 'DELETE', CLICK_PATHS.reversal(ctx.config.serviceId, ref))
   if (r.kind === 'reply' && r.reply.errorCode === 0) return approve(ctx)
   if (r.kind === 'unknown') return ctx.queueSelf({ state: 'unknown', message: msg('common.cancelQueued'), note: r.reason })
+  // A refusal may answer a resent copy of a reversal that went through: the status decides.
   const s = await statusOf(ctx)
   if (s !== undefined && s < 0) return approve(ctx, { note: `already reversed (status ${s})` })
+  if (s === undefined) return ctx.queueSelf({ state: 'unknown', message: msg('common.cancelQueued'), note: 'reversal refused but status unavailable' })
   await ctx.commit({ state: 'declined', message: declineMessage(r), error: errorOf(r) })
 }
 
