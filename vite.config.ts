@@ -29,6 +29,9 @@ export default defineConfig({
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/sandbox/],
         cleanupOutdatedCaches: true,
+        // The first worker takes the open page at once (offline from the first visit); an
+        // update still waits for the cashier (registerType: prompt, no skipWaiting).
+        clientsClaim: true,
       },
     }),
   ],

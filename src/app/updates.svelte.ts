@@ -14,8 +14,8 @@ class Updates {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
     this.#wb = new Workbox('/sw.js')
     this.#wb.addEventListener('waiting', () => (this.#waiting = true))
-    this.#wb.addEventListener('controlling', () => window.location.reload())
-    void this.#wb.register()
+    this.#wb.addEventListener('controlling', (e) => e.isUpdate && window.location.reload())
+    this.#wb.register({ immediate: true }).catch((e: unknown) => console.error('paydesk: service worker registration failed', e))
   }
 
   apply() {
