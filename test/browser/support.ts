@@ -1,0 +1,48 @@
+// Debian's Chromium driven by playwright-core; one fresh profile per test (fresh IndexedDB).
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+import { existsSync } from 'node:fs'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? 'chromium'
+export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+export function baseURL(): string {
+  return inject('baseURL')
+}
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraArgs] })
+}
+
+export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' })
+  const page = await context.newPage()
+  await page.addInitScript(() => {
+    ;(window as unknown as { __printed: number }).__printed = 0
+    window.print = () => {
+      ;(window as unknown as { __printed: number }).__printed++
+    }
+  })
+  page.on('pageerror', (e) => console.error('page error:', e.message))
+  return { context, page }
+}
+
+export async function control(path: string, body?: unknown, method?: string): Promise<unknown> {
+  const res = await fetch(`${baseURL()}/sandbox/${path}`, {
+    method: method ?? (body === undefined ? 'GET' : 'POST'),
+    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`control ${path}: ${res.status} ${text}`)
+  return text ? (JSON.parse(text) as unknown) : undefined
+}
+
+export const resetSandbox = () => control('_control/reset', {})
+export const mint = async () => ((await control('clickpass/_control/wallet/token', {})) as { token: string }).token
+export const clickCalls = async () => (await control('clickpass/_control/calls')) as { route: string; method: string; status: number; fault?: string | null }[]
+
+/** Type like a keyboard-wedge scanner: fast keys, then Enter. */
+export async function scan(page: Page, code: string) {
+  await page.keyboard.type(code, { delay: 4 })
+  await page.keyboard.press('Enter')
+}
