@@ -17,7 +17,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.browser, ...globals.node, ...globals.worker },
-      parserOptions: { projectService: true, extraFileExtensions: ['.svelte'] },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs'] }, extraFileExtensions: ['.svelte'] },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

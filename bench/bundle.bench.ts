@@ -1,0 +1,27 @@
+// First-load JS: what the browser must fetch before the till works (the page's entry chunk
+// and the payment worker), gzip-compressed. The camera scanner is a lazy chunk, not counted.
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { build } from 'vite'
+import type { Figure } from './engine.bench.ts'
+
+export async function benchBundle(): Promise<Figure[]> {
+  process.env.NODE_ENV = 'production'
+  await build({ logLevel: 'silent', mode: 'production' })
+  const dir = 'dist/assets'
+  const html = readFileSync('dist/index.html', 'utf8')
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js'))
+  const entry = files.filter((f) => html.includes(f))
+  const worker = files.filter((f) => f.startsWith('payment.worker'))
+  const gz = (list: string[]) => list.reduce((n, f) => n + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length, 0) / 1024
+  const lazy = files.filter((f) => !entry.includes(f) && !worker.includes(f))
+  return [
+    { name: 'first-load JS, page entry (gzip)', value: round(gz(entry)), unit: 'kB', budget: '(part of first load)' },
+    { name: 'first-load JS, payment worker (gzip)', value: round(gz(worker)), unit: 'kB', budget: '(part of first load)' },
+    { name: 'first-load JS total (gzip)', value: round(gz(entry) + gz(worker)), unit: 'kB', budget: '≤ 120 kB' },
+    { name: 'lazy chunks, camera scanner (gzip)', value: round(gz(lazy)), unit: 'kB', budget: '(loaded on demand)' },
+  ]
+}
+
+const round = (n: number) => Math.round(n * 10) / 10

@@ -1,0 +1,16 @@
+// `npm run bench`: every figure printed beside its budget. Not part of the tests.
+import { existsSync } from 'node:fs'
+import { benchEngine, type Figure } from './engine.bench.ts'
+import { benchBundle } from './bundle.bench.ts'
+
+const figures: Figure[] = []
+figures.push(...(await benchEngine()))
+figures.push(...(await benchBundle()))
+if (existsSync(new URL('./inpas-codec.bench.ts', import.meta.url))) {
+  const { benchInpasCodec } = (await import('./inpas-codec.bench.ts')) as { benchInpasCodec: () => Promise<Figure[]> }
+  figures.push(...(await benchInpasCodec()))
+}
+const w = Math.max(...figures.map((f) => f.name.length))
+console.log('\nPaydesk benchmarks')
+for (const f of figures) console.log(`  ${f.name.padEnd(w)}  ${String(f.value).padStart(9)} ${f.unit.padEnd(5)} budget ${f.budget}`)
+process.exit(0)
