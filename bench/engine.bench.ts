@@ -4,7 +4,10 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { MessageChannel } from 'node:worker_threads'
 import * as Comlink from 'comlink'
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
+// @ts-expect-error -- the .mjs has its types in node-adapter.d.ts, which TypeScript does not pair with it
+import nodeEndpointUntyped from 'comlink/dist/esm/node-adapter.mjs'
+import type nodeEndpointType from 'comlink/dist/esm/node-adapter'
+const nodeEndpoint = nodeEndpointUntyped as typeof nodeEndpointType
 import { createEngine } from '../workers/engine/engine.ts'
 import { PaydeskDb } from '../workers/engine/db.ts'
 import { memoryLocks } from '../workers/engine/locks.ts'
