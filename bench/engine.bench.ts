@@ -69,7 +69,7 @@ export async function benchEngine(): Promise<Figure[]> {
   Comlink.expose({ pay: async () => ({ ok: true, op }) }, nodeEndpoint(port1))
   const remote = Comlink.wrap<{ pay(): Promise<unknown> }>(nodeEndpoint(port2))
   await remote.pay()
-  let t = performance.now()
+  const t = performance.now()
   for (let i = 0; i < RUNS; i++) await remote.pay()
   const hopMs = (performance.now() - t) / RUNS
   port1.close()
