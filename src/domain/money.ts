@@ -73,13 +73,13 @@ export function fromMajorNumber(n: unknown): MoneyResult {
   return fromMajorText(text)
 }
 
-/** Format for people, in the locale, with the currency (Intl at the edge of the UI). */
-export function formatMoney(amount: number, currency: string, locale: string): string {
+/** Format for people, in the locale, with the currency named in `lang` (Intl at the edge of the UI). */
+export function formatMoney(amount: number, currency: string, locale: string, lang = locale): string {
   const int = Math.floor(amount / 100)
   const frac = amount % 100
   const nf = new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 0, useGrouping: true })
   const major = frac === 0 ? nf.format(int) : `${nf.format(int)}${decimalSeparator(locale)}${String(frac).padStart(2, '0')}`
-  return `${major} ${currencyLabel(currency, locale)}`
+  return `${major} ${currencyLabel(currency, lang)}`
 }
 
 function decimalSeparator(locale: string): string {

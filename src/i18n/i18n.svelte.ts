@@ -11,6 +11,17 @@ export type Locale = (typeof LOCALES)[number]
 const CATALOGUES: Record<Locale, Record<MessageKey, string>> = { ru, uz, en }
 const STORAGE_KEY = 'paydesk.locale'
 
+/**
+ * The Intl locale for formatting. Some Chromium builds ship no Uzbek number/date data and
+ * fall back to English ("2,000.91"); Uzbek writes numbers and dates like Russian
+ * ("2 000,91", "24.11.2026"), so that is the fallback.
+ */
+function intlTag(l: Locale): string {
+  if (l !== 'uz') return l
+  // Claimed support is not enough: a build without the data still answers ['uz'].
+  return new Intl.NumberFormat('uz').formatToParts(1.5).find((p) => p.type === 'decimal')?.value === ',' ? 'uz' : 'ru'
+}
+
 function initial(): Locale {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
   return (LOCALES as readonly string[]).includes(saved ?? '') ? (saved as Locale) : 'ru'
@@ -37,10 +48,10 @@ class I18n {
   /** A message as data: a provider's own text as received, else the catalogue (README R14). */
   m = (message: Msg | undefined): string => (message ? (message.server ?? this.t(message.key, message.params)) : '')
 
-  money = (minor: number, currency: string): string => formatMoney(minor, currency, this.#locale === 'uz' ? 'uz-Latn' : this.#locale)
+  money = (minor: number, currency: string): string => formatMoney(minor, currency, intlTag(this.#locale), this.#locale)
 
   dateTime = (ms: number): string =>
-    new Intl.DateTimeFormat(this.#locale === 'uz' ? 'uz-Latn' : this.#locale, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(ms))
+    new Intl.DateTimeFormat(intlTag(this.#locale), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(ms))
 }
 
 export const i18n = new I18n()

@@ -52,3 +52,9 @@ describe('money in minor units', () => {
     expect(formatMoney(150000, 'UZS', 'en')).toBe('1,500 UZS')
   })
 })
+
+describe('money for Uzbek cashiers', () => {
+  it('writes the amount the Russian way and names the currency in Uzbek when Intl lacks Uzbek data', () => {
+    expect(formatMoney(200091, 'UZS', 'ru', 'uz').replace(/\s/g, ' ')).toBe("2 000,91 so'm")
+  })
+})
