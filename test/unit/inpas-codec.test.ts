@@ -1,5 +1,6 @@
 // § 2.13 real-device vectors and § 7 scenarios 54–56 through the inpas-sbp SA codec: every captured frame
 // decodes to its documented fields, the encoders reproduce the captured bytes, and damaged copies are caught.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   FrameDecoder,
@@ -7,6 +8,7 @@ import {
   buildHostRelayReply,
   buildMessage,
   buildSale,
+  crc16CcittFalse,
   crc16Umts,
   decodeCp1251,
   decodeFrames,
@@ -202,6 +204,25 @@ describe('§ 2.3 CRC-16/UMTS over the captured frames', () => {
     const len = frame[1]! | (frame[2]! << 8)
     expect(frame.length).toBe(len + 5)
     expect(readCrcBE(frame, frame.length - 2)).toBe(crc16Umts(frame, 0, frame.length - 2))
+  })
+
+  it('the table-driven CRCs equal the bitwise definition (poly 8005 / 1021, MSB first) for any bytes and range', () => {
+    const bitwise = (poly: number, init: number, bytes: Uint8Array) => {
+      let c = init
+      for (const b of bytes) {
+        c ^= b << 8
+        for (let i = 0; i < 8; i++) c = c & 0x8000 ? ((c << 1) ^ poly) & 0xffff : (c << 1) & 0xffff
+      }
+      return c
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600, size: 'max' }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const start = a % (bytes.length + 1)
+        const end = start + (b % (bytes.length - start + 1))
+        expect(crc16Umts(bytes, start, end)).toBe(bitwise(0x8005, 0, bytes.subarray(start, end)))
+        expect(crc16CcittFalse(bytes, start, end)).toBe(bitwise(0x1021, 0xffff, bytes.subarray(start, end)))
+      }),
+    )
   })
 
   it('the documented CRCs are the ones on the wire (V1 A5C2 … V6 10BC, golden 6E95 3FDF 527E 10BC)', () => {

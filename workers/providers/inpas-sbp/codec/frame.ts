@@ -4,7 +4,6 @@
 // streaming decoder over arbitrary chunks. No clock: the link layer owns the 1 s inter-byte rule and calls
 // `dropPartial()` when it fires.
 import { crc16Umts, readCrcBE, writeCrcBE } from './crc.ts'
-import { decodeTlv, encodeTlv, tlvText } from './tlv.ts'
 
 /** § 2.2: control bytes. */
 export const SOH = 0x01
@@ -49,51 +48,78 @@ export function encodeStxFrame(data: Uint8Array): FrameEncodeResult<Uint8Array> 
   return { ok: true, value: frame }
 }
 
-function sohHeader(number: number): Uint8Array {
-  const r = encodeTlv([
-    [SOH_TAG_VERSION, SOH_VERSION],
-    [SOH_TAG_NUMBER, String(number)],
-  ])
-  // ASCII digits under two fixed tags always encode.
-  return r.ok ? r.value : new Uint8Array(0)
+/** § 2.4: the SOH header TLVs `{1:"1", 2:"<number>"}` take 7 bytes plus the number's digits. */
+const sohHeaderSize = (number: number) => 7 + String(number).length
+
+/**
+ * § 2.4: write one SOH fragment (`part` under fragment number `number`, 0 = last) into `out` at `at`; returns
+ * the fragment's size. The header TLVs are ASCII, written directly.
+ */
+function writeSohFragment(out: Uint8Array, at: number, number: number, data: Uint8Array, start: number, end: number): number {
+  const digits = String(number)
+  const hlen = 7 + digits.length
+  const len = 2 + hlen + (end - start)
+  out[at] = SOH
+  out[at + 1] = len & 0xff
+  out[at + 2] = len >>> 8
+  out[at + 3] = hlen
+  out[at + 4] = 0
+  out[at + 5] = SOH_TAG_VERSION
+  out[at + 6] = 1
+  out[at + 7] = 0
+  out[at + 8] = SOH_VERSION.charCodeAt(0)
+  out[at + 9] = SOH_TAG_NUMBER
+  out[at + 10] = digits.length
+  out[at + 11] = 0
+  for (let i = 0; i < digits.length; i++) out[at + 12 + i] = digits.charCodeAt(i)
+  out.set(data.subarray(start, end), at + 5 + hlen)
+  const crcAt = at + FRAME_HEAD_SIZE + len
+  writeCrcBE(out, crcAt, crc16Umts(out, at, crcAt))
+  return len + FRAME_HEAD_SIZE + FRAME_CRC_SIZE
 }
 
 /** § 2.4: one SOH fragment carrying `part` with fragment number `number` (0 = last). */
 export function encodeSohFragment(number: number, part: Uint8Array): Uint8Array {
-  const header = sohHeader(number)
-  const len = 2 + header.length + part.length
-  const frame = new Uint8Array(len + FRAME_HEAD_SIZE + FRAME_CRC_SIZE)
-  frame[0] = SOH
-  frame[1] = len & 0xff
-  frame[2] = len >>> 8
-  frame[3] = header.length & 0xff
-  frame[4] = header.length >>> 8
-  frame.set(header, 5)
-  frame.set(part, 5 + header.length)
-  writeCrcBE(frame, len + FRAME_HEAD_SIZE, crc16Umts(frame, 0, len + FRAME_HEAD_SIZE))
-  return frame
+  const out = new Uint8Array(FRAME_HEAD_SIZE + 2 + sohHeaderSize(number) + part.length + FRAME_CRC_SIZE)
+  writeSohFragment(out, 0, number, part, 0, part.length)
+  return out
 }
 
 /**
  * § 2.4: split DATA into SOH fragments numbered 1, 2, … and 0 for the last; every fragment frame is at most
  * `frameMax` bytes (default 512, so 497 PART bytes while numbers have one digit, 496 from fragment 10 on).
- * For the emulator and tests: the client MUST send STX only (§ 2.4).
+ * The fragments are consecutive views of one buffer. For the emulator and tests: the client MUST send STX
+ * only (§ 2.4).
+ * @throws RangeError when `frameMax` leaves no room for PART bytes (a programming error, not wire input).
  */
 export function encodeSohFrames(data: Uint8Array, frameMax = SOH_FRAME_MAX): FrameEncodeResult<Uint8Array[]> {
   if (data.length > SOH_MESSAGE_MAX) return { ok: false, error: { kind: 'too-long', length: data.length, max: SOH_MESSAGE_MAX } }
-  const frames: Uint8Array[] = []
-  const room = (number: number) => frameMax - FRAME_HEAD_SIZE - FRAME_CRC_SIZE - 2 - sohHeader(number).length
-  if (room(10 ** 6) < 1) throw new RangeError(`SOH frameMax too small: ${frameMax}`)
-  let at = 0
-  for (let number = 1; ; number++) {
-    if (data.length - at <= room(0)) {
-      frames.push(encodeSohFragment(0, data.subarray(at)))
-      return { ok: true, value: frames }
-    }
-    const size = room(number)
-    frames.push(encodeSohFragment(number, data.subarray(at, at + size)))
-    at += size
+  const room = (number: number) => frameMax - FRAME_HEAD_SIZE - FRAME_CRC_SIZE - 2 - sohHeaderSize(number)
+  if (room(SOH_MESSAGE_MAX) < 1) throw new RangeError(`SOH frameMax too small: ${frameMax}`)
+  // Plan the split first, so all fragments share one allocation.
+  const numbers: number[] = []
+  const ends: number[] = []
+  let total = 0
+  for (let at = 0, number = 1; ; number++) {
+    const last = data.length - at <= room(0)
+    const end = last ? data.length : at + room(number)
+    numbers.push(last ? 0 : number)
+    ends.push(end)
+    total += FRAME_HEAD_SIZE + 2 + sohHeaderSize(last ? 0 : number) + (end - at) + FRAME_CRC_SIZE
+    if (last) break
+    at = end
   }
+  const out = new Uint8Array(total)
+  const frames: Uint8Array[] = []
+  let from = 0
+  let at = 0
+  for (let k = 0; k < numbers.length; k++) {
+    const size = writeSohFragment(out, at, numbers[k]!, data, from, ends[k]!)
+    frames.push(out.subarray(at, at + size))
+    at += size
+    from = ends[k]!
+  }
+  return { ok: true, value: frames }
 }
 
 /** § 5.2 E10: DATA up to `sohThreshold` bytes as one STX frame, longer as SOH fragments. */
@@ -132,13 +158,15 @@ const HUNT = 0
 const HEAD = 1
 const BODY = 2
 
-const NUMBER = /^\d{1,9}$/
+/** Initial size of the decoder's reusable frame buffer; it grows to the largest frame seen (≤ 65 540 bytes). */
+const SCRATCH_INITIAL = 1024
 
 /**
  * § 2.3–§ 2.5: a byte-wise state machine. Between frames it hunts for STX/SOH, reports ACK/NAK/EOT, and
  * skips other stray bytes (counted in `skipped`). Inside a frame it reads LEN (little-endian) and takes
  * exactly LEN + 5 bytes, whatever they contain, before checking the CRC; after a bad CRC it hunts again
  * after the claimed frame end, so bytes inside a damaged frame are never mistaken for controls.
+ * Frames are received into a reused buffer; every delivered payload is a fresh array the caller owns.
  */
 export class FrameDecoder {
   /** Stray bytes skipped between frames so far (§ 2.5). */
@@ -146,13 +174,19 @@ export class FrameDecoder {
   private state = HUNT
   private head = new Uint8Array(FRAME_HEAD_SIZE)
   private headFill = 0
-  private buf = new Uint8Array(0)
+  /** The frame being received (reused). */
+  private buf = new Uint8Array(SCRATCH_INITIAL)
+  private frameSize = 0
   private fill = 0
-  private parts: Uint8Array[] = []
-  private partsSize = 0
-  private nextNumber = 0
-  private lastFragment: Uint8Array | undefined
+  /** The previous SOH fragment's bytes (swapped with `buf`), for resend detection; `prevSize` −1 = none. */
+  private prev = new Uint8Array(SCRATCH_INITIAL)
+  private prevSize = -1
   private lastOutcome: FrameEvent | undefined
+  /** SOH parts collected so far. */
+  private acc = new Uint8Array(0)
+  private accSize = 0
+  private partCount = 0
+  private nextNumber = 0
 
   /** True while a frame is partly received: the link layer arms its inter-byte timer (§ 2.5). */
   get inFrame(): boolean {
@@ -161,7 +195,7 @@ export class FrameDecoder {
 
   /** True while SOH fragments are collected and the final fragment has not arrived. */
   get collecting(): boolean {
-    return this.parts.length > 0
+    return this.partCount > 0
   }
 
   /** Feed bytes as they arrive, in chunks of any size; returns the events completed by this chunk, in order. */
@@ -183,20 +217,20 @@ export class FrameDecoder {
       } else if (this.state === HEAD) {
         this.head[this.headFill++] = chunk[i++]!
         if (this.headFill === FRAME_HEAD_SIZE) {
-          const len = this.head[1]! | (this.head[2]! << 8)
-          this.buf = new Uint8Array(len + FRAME_HEAD_SIZE + FRAME_CRC_SIZE)
+          this.frameSize = (this.head[1]! | (this.head[2]! << 8)) + FRAME_HEAD_SIZE + FRAME_CRC_SIZE
+          if (this.buf.length < this.frameSize) this.buf = new Uint8Array(Math.max(this.frameSize, this.buf.length * 2))
           this.buf.set(this.head)
           this.fill = FRAME_HEAD_SIZE
           this.state = BODY
         }
       } else {
-        const take = Math.min(n - i, this.buf.length - this.fill)
-        this.buf.set(take === n && i === 0 ? chunk : chunk.subarray(i, i + take), this.fill)
+        const take = Math.min(n - i, this.frameSize - this.fill)
+        this.buf.set(chunk.subarray(i, i + take), this.fill)
         this.fill += take
         i += take
-        if (this.fill === this.buf.length) {
+        if (this.fill === this.frameSize) {
           this.state = HUNT
-          this.complete(this.buf, events)
+          this.complete(events)
         }
       }
     }
@@ -212,54 +246,52 @@ export class FrameDecoder {
     this.state = HUNT
     this.headFill = 0
     this.fill = 0
-    this.buf = new Uint8Array(0)
     return had
   }
 
-  /** Forget everything: partial frame, collected SOH parts, repeat memory (e.g. at an operation boundary). */
+  /** Forget everything: partial frame, collected SOH parts, resend memory (e.g. at an operation boundary). */
   reset(): void {
     this.dropPartial()
     this.clearParts()
-    this.lastFragment = undefined
+    this.prevSize = -1
     this.lastOutcome = undefined
   }
 
   private clearParts(): number {
-    const count = this.parts.length
-    this.parts = []
-    this.partsSize = 0
+    const count = this.partCount
+    this.accSize = 0
+    this.partCount = 0
     this.nextNumber = 0
     return count
   }
 
-  private complete(frame: Uint8Array, events: FrameEvent[]): void {
-    const len = frame.length - FRAME_HEAD_SIZE - FRAME_CRC_SIZE
+  private complete(events: FrameEvent[]): void {
+    const frame = this.buf
+    const size = this.frameSize
+    const len = size - FRAME_HEAD_SIZE - FRAME_CRC_SIZE
     const via = frame[0] === STX ? 'stx' : 'soh'
     if (crc16Umts(frame, 0, len + FRAME_HEAD_SIZE) !== readCrcBE(frame, len + FRAME_HEAD_SIZE)) {
       events.push({ kind: 'corrupt', reason: 'crc', via, length: len })
       return
     }
     if (via === 'stx') {
-      if (this.parts.length > 0) events.push({ kind: 'dropped', reason: 'soh-interrupted', discarded: this.clearParts() })
-      this.lastFragment = undefined
+      if (this.partCount > 0) events.push({ kind: 'dropped', reason: 'soh-interrupted', discarded: this.clearParts() })
+      this.prevSize = -1
       this.lastOutcome = undefined
-      events.push({ kind: 'frame', via, payload: frame.subarray(FRAME_HEAD_SIZE, FRAME_HEAD_SIZE + len), fragments: 1, repeat: false })
+      events.push({ kind: 'frame', via, payload: frame.slice(FRAME_HEAD_SIZE, FRAME_HEAD_SIZE + len), fragments: 1, repeat: false })
       return
     }
-    this.fragment(frame, len, events)
-  }
-
-  /** § 2.4: one CRC-good SOH fragment. */
-  private fragment(frame: Uint8Array, len: number, events: FrameEvent[]): void {
-    const last = this.lastFragment
-    if (last !== undefined && this.lastOutcome !== undefined && sameBytes(last, frame)) {
+    if (this.lastOutcome !== undefined && this.prevSize === size && sameBytes(this.prev, frame, size)) {
       events.push(repeatOf(this.lastOutcome))
       return
     }
-    this.lastFragment = frame
     const outcome = this.collect(frame, len, events)
     this.lastOutcome = outcome
     events.push(outcome)
+    // Keep this fragment's bytes for resend detection; receive the next frame into the other buffer.
+    this.buf = this.prev
+    this.prev = frame
+    this.prevSize = size
   }
 
   /** § 2.4: order rules — 1 starts a message, n follows n − 1, 0 ends it; anything else drops the collection. */
@@ -267,31 +299,38 @@ export class FrameDecoder {
     const number = fragmentNumber(frame, len)
     if (number === undefined) return { kind: 'dropped', reason: 'soh-header', discarded: this.clearParts() + 1 }
     const hlen = frame[3]! | (frame[4]! << 8)
-    const part = frame.subarray(5 + hlen, FRAME_HEAD_SIZE + len)
-    if (number === 1 && this.parts.length > 0) {
+    const partStart = 5 + hlen
+    const partEnd = FRAME_HEAD_SIZE + len
+    if (number === 1 && this.partCount > 0) {
       events.push({ kind: 'dropped', reason: 'soh-order', discarded: this.clearParts() })
     } else if (number > 1 && number !== this.nextNumber) {
       return { kind: 'dropped', reason: 'soh-order', discarded: this.clearParts() + 1 }
     }
-    if (this.partsSize + part.length > SOH_MESSAGE_MAX) {
-      return { kind: 'dropped', reason: 'soh-too-large', discarded: this.clearParts() + 1 }
-    }
+    const total = this.accSize + partEnd - partStart
+    if (total > SOH_MESSAGE_MAX) return { kind: 'dropped', reason: 'soh-too-large', discarded: this.clearParts() + 1 }
     if (number !== 0) {
-      this.parts.push(part)
-      this.partsSize += part.length
+      this.append(frame, partStart, partEnd)
+      this.partCount++
       this.nextNumber = number + 1
-      return { kind: 'fragment', number, size: part.length, repeat: false }
+      return { kind: 'fragment', number, size: partEnd - partStart, repeat: false }
     }
-    const payload = new Uint8Array(this.partsSize + part.length)
-    let at = 0
-    for (const p of this.parts) {
-      payload.set(p, at)
-      at += p.length
-    }
-    payload.set(part, at)
-    const fragments = this.parts.length + 1
+    const payload = new Uint8Array(total)
+    payload.set(this.acc.subarray(0, this.accSize))
+    payload.set(frame.subarray(partStart, partEnd), this.accSize)
+    const fragments = this.partCount + 1
     this.clearParts()
     return { kind: 'frame', via: 'soh', payload, fragments, repeat: false }
+  }
+
+  private append(frame: Uint8Array, start: number, end: number): void {
+    const need = this.accSize + end - start
+    if (this.acc.length < need) {
+      const grown = new Uint8Array(Math.max(need, this.acc.length * 2, SCRATCH_INITIAL))
+      grown.set(this.acc.subarray(0, this.accSize))
+      this.acc = grown
+    }
+    this.acc.set(frame.subarray(start, end), this.accSize)
+    this.accSize = need
   }
 }
 
@@ -302,21 +341,39 @@ function repeatOf(e: FrameEvent): FrameEvent {
   return e
 }
 
-/** § 2.4: the fragment number from a CRC-good SOH frame's header, or undefined when the header is malformed. */
+/**
+ * § 2.4: the fragment number from a CRC-good SOH frame's header TLVs (tag 2, ASCII digits), or undefined when
+ * the header is malformed. Other header tags (tag 1 "version") are skipped.
+ */
 function fragmentNumber(frame: Uint8Array, len: number): number | undefined {
   if (len < 2) return undefined
   const hlen = frame[3]! | (frame[4]! << 8)
   if (hlen > len - 2) return undefined
-  const header = decodeTlv(frame.subarray(5, 5 + hlen))
-  if (!header.ok) return undefined
-  const text = tlvText(header.value, SOH_TAG_NUMBER)
-  if (text === undefined || !NUMBER.test(text)) return undefined
-  return Number(text)
+  const end = 5 + hlen
+  let number: number | undefined
+  for (let at = 5; at < end; ) {
+    if (end - at < 3) return undefined
+    const tag = frame[at]!
+    const length = frame[at + 1]! | (frame[at + 2]! << 8)
+    const start = at + 3
+    if (start + length > end) return undefined
+    if (tag === SOH_TAG_NUMBER && number === undefined) {
+      if (length < 1 || length > 9) return undefined
+      let n = 0
+      for (let i = start; i < start + length; i++) {
+        const c = frame[i]!
+        if (c < 0x30 || c > 0x39) return undefined
+        n = n * 10 + (c - 0x30)
+      }
+      number = n
+    }
+    at = start + length
+  }
+  return number
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+function sameBytes(a: Uint8Array, b: Uint8Array, size: number): boolean {
+  for (let i = 0; i < size; i++) if (a[i] !== b[i]) return false
   return true
 }
 

@@ -9,8 +9,10 @@ import {
   encodeTlv,
   readFields,
   tlvEntries,
+  tlvText,
   type FieldKey,
   type FieldProblem,
+  type FieldSpec,
   type SaFields,
   type TlvDecodeError,
   type TlvEncodeError,
@@ -115,24 +117,28 @@ export type MessageBuildResult = { ok: true; value: Uint8Array } | { ok: false; 
 const DATETIME = /^\d{14}$/
 const CURRENCY_TAG: number = TAG.currencyCode
 
+/** Dictionary entries by key: one Map lookup per field instead of keyed loads on the FIELDS literal. */
+const SPEC_BY_KEY: ReadonlyMap<string, FieldSpec> = new Map(Object.entries(FIELDS))
+
 function formatField(
-  key: FieldKey,
+  spec: FieldSpec,
   value: FieldInputType[keyof FieldInputType],
   amountDigits: number,
 ): { ok: true; value: TlvValue } | { ok: false; error: MessageBuildError } {
-  const spec = FIELDS[key]
   switch (spec.kind) {
     case 'amount': {
       const n = value as number
       if (!Number.isSafeInteger(n) || n < 0 || n > AMOUNT_MAX_MINOR) return { ok: false, error: { kind: 'bad-amount', tag: spec.tag, value: n } }
-      return { ok: true, value: String(n).padStart(amountDigits, '0') }
+      const digits = String(n)
+      return { ok: true, value: digits.length < amountDigits ? digits.padStart(amountDigits, '0') : digits }
     }
     case 'int': {
       const n = value as number
       if (!Number.isSafeInteger(n) || n < -1) return { ok: false, error: { kind: 'bad-int', tag: spec.tag, value: n } }
-      if (spec.tag === CURRENCY_TAG && (n < 0 || n > 999)) return { ok: false, error: { kind: 'bad-int', tag: spec.tag, value: n } }
+      if (spec.tag !== CURRENCY_TAG) return { ok: true, value: String(n) }
       // § 1.1: ISO 4217 numeric codes are 3 digits ("643", "051").
-      return { ok: true, value: spec.tag === CURRENCY_TAG ? String(n).padStart(3, '0') : String(n) }
+      if (n < 0 || n > 999) return { ok: false, error: { kind: 'bad-int', tag: spec.tag, value: n } }
+      return { ok: true, value: String(n).padStart(3, '0') }
     }
     case 'datetime': {
       const s = value as string
@@ -150,22 +156,38 @@ function formatField(
  */
 export function buildMessage(fields: SaFieldsInput, options: BuildOptions = {}): MessageBuildResult {
   const entries: Array<readonly [number, TlvValue]> = []
+  const amountDigits = options.amountDigits ?? 0
   for (const key of Object.keys(fields) as FieldKey[]) {
     const v = fields[key]
-    if (v === undefined) continue
-    const r = formatField(key, v, options.amountDigits ?? 0)
+    const spec = SPEC_BY_KEY.get(key)
+    if (v === undefined || spec === undefined) continue
+    const r = formatField(spec, v, amountDigits)
     if (!r.ok) return r
-    entries.push([FIELDS[key].tag, r.value])
+    entries.push([spec.tag, r.value])
   }
-  if (options.extra !== undefined) entries.push(...tlvEntries(options.extra))
-  entries.sort((a, b) => a[0] - b[0])
+  if (options.extra !== undefined) for (const e of tlvEntries(options.extra)) entries.push(e)
+  sortByTag(entries)
   return encodeTlv(entries)
+}
+
+/** Stable insertion sort by tag: linear on the already ordered lists builders pass, no comparator calls. */
+function sortByTag(entries: Array<readonly [number, TlvValue]>): void {
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i]!
+    let j = i - 1
+    while (j >= 0 && entries[j]![0] > e[0]) {
+      entries[j + 1] = entries[j]!
+      j--
+    }
+    entries[j + 1] = e
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Requests (till → terminal, § 2.8, § 3.2) and replies (§ 3.4)
 
-interface Target {
+/** The terminal a request is addressed to. */
+export interface Target {
   /** Field 27; sent when given, may be empty (§ 2.6). */
   terminalId?: string
 }
@@ -314,8 +336,8 @@ export function parseMessage(data: Uint8Array): MessageParseResult {
   if (fields.operationCode === undefined) {
     const bad = invalid.find((p) => p.tag === TAG.operationCode)
     if (bad) return { ok: false, error: { kind: 'bad-op', raw: bad.raw } }
-    const present = t.value.fields.find((f) => f.tag === TAG.operationCode)
-    return present ? { ok: false, error: { kind: 'bad-op', raw: '' } } : { ok: false, error: { kind: 'no-op' } }
+    const present = tlvText(t.value, TAG.operationCode)
+    return present !== undefined ? { ok: false, error: { kind: 'bad-op', raw: present } } : { ok: false, error: { kind: 'no-op' } }
   }
   return {
     ok: true,

@@ -2,7 +2,7 @@
 // Owns: TAG (1 byte, decimal field number) | LEN (2 bytes little-endian) | VALUE; the named field
 // dictionary with its value kinds; typed reading of known fields. Never throws on wire bytes: malformed
 // input comes back as `{ ok: false, error }`.
-import { decodeCp1251, encodeCp1251 } from './cp1251.ts'
+import { decodeCp1251, writeCp1251 } from './cp1251.ts'
 
 /** § 2.6: a tag is one byte. */
 export const TLV_TAG_MAX = 0xff
@@ -53,48 +53,67 @@ export function tlvEntries(input: TlvInput): Array<readonly [number, TlvValue]> 
   return Object.entries(input as Readonly<Record<number, TlvValue>>).map(([k, v]) => [Number(k), v] as const)
 }
 
+/**
+ * Tags already seen in the current call, marked with a per-call generation number so no table is allocated
+ * or cleared per message (the codec is synchronous, so calls never interleave).
+ */
+const SEEN = new Uint32Array(TLV_TAG_MAX + 1)
+let generation = 0
+function nextGeneration(): number {
+  generation = (generation + 1) >>> 0
+  if (generation === 0) {
+    SEEN.fill(0)
+    generation = 1
+  }
+  return generation
+}
+
 /** § 2.6: encode fields in the given order. Refuses bad tags, repeated tags, over-long values and non-CP1251 text. */
 export function encodeTlv(input: TlvInput): TlvEncodeResult {
-  const entries = tlvEntries(input)
-  const seen = new Uint8Array(TLV_TAG_MAX + 1)
-  const values: Uint8Array[] = []
+  const entries = Array.isArray(input) ? (input as ReadonlyArray<readonly [number, TlvValue]>) : tlvEntries(input)
+  const gen = nextGeneration()
+  const count = entries.length
   let size = 0
-  for (const [tag, v] of entries) {
+  for (let i = 0; i < count; i++) {
+    const entry = entries[i]!
+    const tag = entry[0]
     if (!Number.isInteger(tag) || tag < 0 || tag > TLV_TAG_MAX) return { ok: false, error: { kind: 'bad-tag', tag } }
-    if (seen[tag]) return { ok: false, error: { kind: 'duplicate-tag', tag } }
-    seen[tag] = 1
-    let bytes: Uint8Array
-    if (typeof v === 'string') {
-      const r = encodeCp1251(v)
-      if (!r.ok) return { ok: false, error: { kind: 'unencodable', tag, index: r.error.index, codePoint: r.error.codePoint } }
-      bytes = r.value
-    } else bytes = v
-    if (bytes.length > TLV_VALUE_MAX) return { ok: false, error: { kind: 'value-too-long', tag, length: bytes.length } }
-    values.push(bytes)
-    size += TLV_HEADER_SIZE + bytes.length
+    if (SEEN[tag] === gen) return { ok: false, error: { kind: 'duplicate-tag', tag } }
+    SEEN[tag] = gen
+    // CP1251 writes one byte per UTF-16 unit, so a text's length is its byte length.
+    const length = entry[1].length
+    if (length > TLV_VALUE_MAX) return { ok: false, error: { kind: 'value-too-long', tag, length } }
+    size += TLV_HEADER_SIZE + length
   }
   const out = new Uint8Array(size)
   let at = 0
-  for (let i = 0; i < entries.length; i++) {
-    const v = values[i]!
-    out[at] = entries[i]![0]
+  for (let i = 0; i < count; i++) {
+    const entry = entries[i]!
+    const tag = entry[0]
+    const v = entry[1]
+    out[at] = tag
     out[at + 1] = v.length & 0xff
     out[at + 2] = v.length >>> 8
-    out.set(v, at + 3)
-    at += TLV_HEADER_SIZE + v.length
+    at += TLV_HEADER_SIZE
+    if (typeof v === 'string') {
+      const bad = writeCp1251(v, out, at)
+      if (bad >= 0) return { ok: false, error: { kind: 'unencodable', tag, index: bad, codePoint: v.codePointAt(bad)! } }
+    } else out.set(v, at)
+    at += v.length
   }
   return { ok: true, value: out }
 }
 
 /**
  * § 2.6: decode a TLV sequence (an STX frame's DATA or a reassembled SOH message). All or nothing: a field
- * whose header or value runs past the end fails the whole message. Values are copies.
+ * whose header or value runs past the end fails the whole message. Values are views into `bytes` (no copy):
+ * `FrameDecoder` hands every message its own buffer; copy a value before reusing the buffer it came from.
  */
 export function decodeTlv(bytes: Uint8Array): TlvDecodeResult {
   const n = bytes.length
   const fields: TlvField[] = []
-  const duplicates: number[] = []
-  const seen = new Uint8Array(TLV_TAG_MAX + 1)
+  let duplicates: number[] | undefined
+  const gen = nextGeneration()
   let at = 0
   while (at < n) {
     if (n - at < TLV_HEADER_SIZE) return { ok: false, error: { kind: 'truncated-header', offset: at, available: n - at } }
@@ -102,15 +121,16 @@ export function decodeTlv(bytes: Uint8Array): TlvDecodeResult {
     const length = bytes[at + 1]! | (bytes[at + 2]! << 8)
     const start = at + TLV_HEADER_SIZE
     if (start + length > n) return { ok: false, error: { kind: 'overrun', offset: at, tag, length, available: n - start } }
-    if (seen[tag]) {
+    if (SEEN[tag] === gen) {
+      duplicates ??= []
       if (!duplicates.includes(tag)) duplicates.push(tag)
     } else {
-      seen[tag] = 1
-      fields.push({ tag, value: bytes.slice(start, start + length) })
+      SEEN[tag] = gen
+      fields.push({ tag, value: bytes.subarray(start, start + length) })
     }
     at = start + length
   }
-  return { ok: true, value: { fields, duplicates } }
+  return { ok: true, value: { fields, duplicates: duplicates ?? [] } }
 }
 
 /** The raw value of `tag`, or undefined when absent. */
@@ -226,32 +246,54 @@ export type SaFields = { -readonly [K in FieldKey]?: FieldKindType[(typeof FIELD
 
 export type FieldProblem = { tag: number; reason: 'not-a-number' | 'out-of-range' | 'bad-datetime'; raw: string }
 
-/** § 2.6/§ 2.7: `"1000"`, `"00001000"` → 1000; `"-1"` or empty → not set. */
-const DIGITS = /^\d+$/
-const INT = /^-?\d+$/
-const DATETIME = /^\d{14}$/
+const ZERO = 0x30
+const NINE = 0x39
+const MINUS = 0x2d
+
+/**
+ * § 2.6/§ 2.7: ASCII decimal straight from the bytes: `"1000"`, `"00001000"` → 1000; `"-1"` or empty → not set.
+ * Amounts take digits only; an int may show a minus sign, but only `"-1"` is meaningful, other negatives are out of range.
+ */
+function readDecimal(v: Uint8Array, signed: boolean): KindRead {
+  const n = v.length
+  if (n === 0 || (n === 2 && v[0] === MINUS && v[1] === ZERO + 1)) return { ok: true, value: undefined }
+  const negative = signed && v[0] === MINUS && n > 1
+  let value = 0
+  for (let i = negative ? 1 : 0; i < n; i++) {
+    const c = v[i]!
+    if (c < ZERO || c > NINE) return { ok: false, reason: 'not-a-number' }
+    value = value * 10 + (c - ZERO)
+  }
+  if (negative || !Number.isSafeInteger(value)) return { ok: false, reason: 'out-of-range' }
+  return { ok: true, value }
+}
+
+/** § 2.6: `YYYYMMDDhhmmss`; empty = not set. */
+function readDateTime(v: Uint8Array): KindRead {
+  if (v.length === 0) return { ok: true, value: undefined }
+  if (v.length !== 14) return { ok: false, reason: 'bad-datetime' }
+  for (let i = 0; i < 14; i++) if (v[i]! < ZERO || v[i]! > NINE) return { ok: false, reason: 'bad-datetime' }
+  return { ok: true, value: decodeCp1251(v) }
+}
 
 type KindRead = { ok: true; value: FieldKindType[FieldKind] | undefined } | { ok: false; reason: FieldProblem['reason'] }
 
 function readKind(kind: FieldKind, value: Uint8Array): KindRead {
-  if (kind === 'binary') return { ok: true, value }
-  const text = decodeCp1251(value)
   switch (kind) {
+    case 'binary':
+      return { ok: true, value }
     case 'text':
-      return { ok: true, value: text }
-    case 'id':
+      return { ok: true, value: decodeCp1251(value) }
+    case 'id': {
+      const text = decodeCp1251(value)
       return { ok: true, value: text === NOT_SET ? undefined : text }
-    case 'datetime':
-      if (text === '') return { ok: true, value: undefined }
-      return DATETIME.test(text) ? { ok: true, value: text } : { ok: false, reason: 'bad-datetime' }
-    case 'amount':
-    case 'int': {
-      if (text === '' || text === NOT_SET) return { ok: true, value: undefined }
-      if (!(kind === 'amount' ? DIGITS : INT).test(text)) return { ok: false, reason: 'not-a-number' }
-      const n = Number(text)
-      if (!Number.isSafeInteger(n) || n < 0) return { ok: false, reason: 'out-of-range' }
-      return { ok: true, value: n }
     }
+    case 'datetime':
+      return readDateTime(value)
+    case 'amount':
+      return readDecimal(value, false)
+    case 'int':
+      return readDecimal(value, true)
   }
 }
 
