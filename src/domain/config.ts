@@ -24,6 +24,8 @@ export interface FieldDef {
   /** Key of the Paydesk hint in the i18n catalogue. */
   hint?: string
   pattern?: RegExp
+  /** A seed placeholder (Payme's `"id"`, `"key"`): while the value equals it, the field counts as missing (R8). */
+  placeholder?: string
 }
 
 export type ConfigValue = number | boolean | string | string[] | undefined
@@ -34,6 +36,8 @@ export interface ConfigSchema {
   section: string
   title: string
   fields: readonly FieldDef[]
+  /** Rules across fields (e.g. Payme `frequency` ≤ `payDuration`), on the values with defaults. */
+  validate?(values: ConfigValues): FieldError[]
 }
 
 export interface FieldError {
@@ -62,7 +66,8 @@ export function parseValue(def: FieldDef, raw: string): { ok: true; value: Confi
       return { ok: false, message: msg('config.notBoolean', { field: def.name, value: s }) }
     }
     case 'list': {
-      const items = s.split(',').map((x) => x.trim()).filter((x) => x !== '')
+      // A lone "." is the seed sample's stray dot (`;ignoredErrors =.`): an empty list.
+      const items = s === '.' ? [] : s.split(/[\s,]+/).filter((x) => x !== '')
       const bad = def.allowed ? items.filter((x) => !def.allowed!.includes(x)) : []
       if (bad.length) return { ok: false, message: msg('config.notAllowed', { field: def.name, value: bad.join(', ') }) }
       return { ok: true, value: items }
@@ -83,10 +88,10 @@ export function withDefaults(schema: ConfigSchema, values: ConfigValues): Config
 }
 
 /** Required fields that are missing: the payment type is shown disabled with these (R8). */
-export function missingRequired(schema: ConfigSchema, values: ConfigValues, secretsSet: ReadonlySet<string>): string[] {
+export function missingRequired(schema: ConfigSchema, values: ConfigValues, secretsSet: ReadonlySet<string>, secretValues: Record<string, string> = {}): string[] {
   return schema.fields
     .filter((f) => f.required)
-    .filter((f) => (f.secret ? !secretsSet.has(f.name) : values[f.name] === undefined || values[f.name] === ''))
+    .filter((f) => (f.secret ? !secretsSet.has(f.name) || secretValues[f.name] === f.placeholder : values[f.name] === undefined || values[f.name] === '' || values[f.name] === f.placeholder))
     .map((f) => f.name)
 }
 
@@ -97,6 +102,7 @@ export interface ConfImport {
   /** Unknown keys, kept and shown as a warning; never dropped silently. */
   foreign: Record<string, string>
   errors: FieldError[]
+  warnings: FieldError[]
 }
 
 /** Import a seed `.conf`: all errors listed, nothing applied unless the whole file is valid. */
@@ -106,6 +112,7 @@ export function importConf(schema: ConfigSchema, text: string): ConfImport {
   const secrets: Record<string, string> = {}
   const foreign: Record<string, string> = {}
   const errors: FieldError[] = parsed.errors.map((e) => ({ field: '', line: e.line, message: msg('config.badLine', { line: e.line }) }))
+  const warnings: FieldError[] = []
   const seen = new Map<string, { raw: string; line: number }>()
   for (const e of parsed.entries) {
     if (e.section !== schema.section && e.section !== '') {
@@ -123,6 +130,7 @@ export function importConf(schema: ConfigSchema, text: string): ConfImport {
       continue
     }
     seen.set(def.name, { raw: e.value, line: e.line })
+    if (def.type === 'list' && e.value.trim() === '.') warnings.push({ field: def.name, line: e.line, message: msg('config.strayDot', { field: def.name }) })
     const r = parseValue(def, e.value)
     if (!r.ok) {
       errors.push({ field: def.name, line: e.line, message: r.message })
@@ -132,7 +140,8 @@ export function importConf(schema: ConfigSchema, text: string): ConfImport {
       if (typeof r.value === 'string') secrets[def.name] = r.value
     } else values[def.name] = r.value
   }
-  return { ok: errors.length === 0, values, secrets, foreign, errors }
+  if (schema.validate && errors.length === 0) errors.push(...schema.validate(withDefaults(schema, values)))
+  return { ok: errors.length === 0, values, secrets, foreign, errors, warnings }
 }
 
 /** Export in the seed's shape; secrets are written empty with a comment (R9, R10). */

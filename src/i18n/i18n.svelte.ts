@@ -46,7 +46,11 @@ class I18n {
   }
 
   /** A message as data: a provider's own text as received, else the catalogue (README R14). */
-  m = (message: Msg | undefined): string => (message ? (message.server ?? this.t(message.key, message.params)) : '')
+  m = (message: Msg | undefined): string => {
+    if (!message) return ''
+    const byLang = message.serverByLang
+    return (byLang && (byLang[this.#locale] ?? byLang.ru)) ?? message.server ?? this.t(message.key, message.params)
+  }
 
   money = (minor: number, currency: string): string => formatMoney(minor, currency, intlTag(this.#locale), this.#locale)
 

@@ -40,6 +40,9 @@ let dbSeq = 0
 export const SECRET = 'S3cr3t-Click-Key'
 
 export interface HarnessOptions {
+  provider?: 'clickpass' | 'payme'
+  /** Extra form values for the payment type (strings, as the settings form sends them). */
+  values?: Record<string, string>
   confirmMode?: boolean
   timeout?: number
   locks?: Locks
@@ -51,7 +54,8 @@ export interface HarnessOptions {
 export async function harness(opts: HarnessOptions = {}) {
   const sb = await startTestSandbox()
   const { now } = (await sb.clock.manual()) as { now: number }
-  await sb.control('clickpass', 'config', { secretKey: SECRET, ...opts.sandboxConfig }, 'PUT')
+  const provider = opts.provider ?? 'clickpass'
+  await sb.control(provider, 'config', { ...(provider === 'clickpass' ? { secretKey: SECRET } : { posKey: SECRET }), ...opts.sandboxConfig }, 'PUT')
   const clock = new SkipClock(now, (ms) => sb.clock.advance(ms))
   const idb = new IDBFactory()
   const name = `paydesk-test-${++dbSeq}`
@@ -68,26 +72,33 @@ export async function harness(opts: HarnessOptions = {}) {
     })
   const engine = makeEngine()
   await engine.start()
-  await engine.deletePaymentType('clickpass-1')
-  const saved = await engine.savePaymentType({
-    id: 'click',
-    number: 1,
-    name: 'ClickPass',
-    provider: 'clickpass',
-    values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: String(opts.confirmMode ?? true), timeout: String(opts.timeout ?? 1) },
-    secrets: { secretKey: SECRET },
-  })
+  for (const t of await engine.listPaymentTypes()) await engine.deletePaymentType(t.id)
+  const saved = await engine.savePaymentType(
+    provider === 'clickpass'
+      ? {
+          id: 'click', number: 1, name: 'ClickPass', provider,
+          values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: String(opts.confirmMode ?? true), timeout: String(opts.timeout ?? 1), ...opts.values },
+          secrets: { secretKey: SECRET },
+        }
+      : {
+          // protocols/payme.md § 5: tests use frequency = 1000, payDuration = 5000, timeout = 1.
+          id: 'payme', number: 2, name: 'PaymeGO', provider,
+          values: { url: `${sb.url}/sandbox/payme/api`, posId: '5e730e8e0b852a417aa49ceb', timeout: String(opts.timeout ?? 1), frequency: '1000', payDuration: '5000', ...opts.values },
+          secrets: { posKey: SECRET },
+        },
+  )
   if (!saved.ok) throw new Error(`cannot save payment type: ${JSON.stringify(saved)}`)
   const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })
-  const token = async (o?: Record<string, unknown>) => ((await sb.mintToken('clickpass', o)) as { token: string }).token
-  const calls = async () => (await sb.calls('clickpass')) as { route: string; method: string; path: string; status: number; body: unknown; headers: Record<string, string> }[]
+  const token = async (o?: Record<string, unknown>) => ((await sb.mintToken(provider, o)) as { token: string }).token
+  const calls = async () => (await sb.calls(provider)) as { route: string; method: string; path: string; status: number; body: unknown; headers: Record<string, string> }[]
   const routes = async () => (await calls()).map((c) => c.route)
   const payments = async () => ((await sb.state('clickpass')) as { payments: { payment_id: string; state: string; payment_status: number; transaction_id: string }[] }).payments
-  const fault = (rule: Record<string, unknown>) => sb.control('clickpass', 'faults', rule, 'POST')
-  const clearFaults = () => sb.control('clickpass', 'faults', undefined, 'DELETE')
+  const receipts = async () => ((await sb.state('payme')) as { receipts: { _id: string; state: number; amount: number }[] }).receipts
+  const fault = (rule: Record<string, unknown>) => sb.control(provider, 'faults', rule, 'POST')
+  const clearFaults = () => sb.control(provider, 'faults', undefined, 'DELETE')
   const op = async (id: string) => (await db.operations.get(id))!
   const ops = () => db.operations.orderBy('createdAt').toArray()
-  return { sb, clock, engine, makeEngine, db, token, calls, routes, payments, fault, clearFaults, op, ops, close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()) }
+  return { sb, clock, engine, makeEngine, db, token, calls, routes, payments, receipts, fault, clearFaults, op, ops, close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()) }
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>

@@ -11,6 +11,8 @@ export interface QueueEntry {
   /** The queued operation: a compensation, or a cancel/refund whose reply was lost. */
   opId: string
   attempt: number
+  /** Definitive refusals so far (README R5: 10 make it needs-attention). */
+  refusals?: number
   nextAttemptAt: number
   createdAt: number
   lastError?: string

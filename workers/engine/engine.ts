@@ -13,7 +13,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
-import type { AnyProvider, OpCtx, PaymentType } from '../providers/types.ts'
+import type { AnyProvider, OpCtx, PaymentType, QueueVerdict } from '../providers/types.ts'
 
 /** README R6: the same payload twice within 2 s is a double read of the scanner. */
 export const DOUBLE_SCAN_MS = 2_000
@@ -23,6 +23,8 @@ export const QUEUE_TICK_MS = 30_000
 export const QUEUE_LOCK = 'paydesk-queue'
 const PAY_LOCK = (paymentTypeId: string) => `paydesk-pay-${paymentTypeId}`
 const OP_LOCK = (id: string) => `paydesk-op-${id}`
+/** README R5: a queued operation refused this many times goes to needs-attention. */
+export const MAX_REFUSALS = 10
 const PAYMENT_TYPES_KEY = 'paymentTypes'
 
 export interface EngineDeps {
@@ -83,7 +85,7 @@ export function createEngine(deps: EngineDeps) {
   const log = createLogger(db, () => clock.now(), () => secretValues)
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
   const running = new Set<Promise<unknown>>()
-  const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void> }>()
+  const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   let lastScan: { hash: string; at: number } | undefined
   let wake: AbortController | undefined
   let stopped = false
@@ -115,7 +117,7 @@ export function createEngine(deps: EngineDeps) {
     const secrets = await secretsOf(pt.id)
     const set = new Set(Object.keys(secrets))
     const values = withDefaults(p.schema, pt.values)
-    const missing = missingRequired(p.schema, values, set)
+    const missing = missingRequired(p.schema, values, set, secrets)
     return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities }
   }
 
@@ -141,7 +143,7 @@ export function createEngine(deps: EngineDeps) {
     if (!p) return { ok: false as const, message: msg('common.noPaymentType') }
     const secrets = await secretsOf(pt.id)
     const values = withDefaults(p.schema, pt.values)
-    const missing = missingRequired(p.schema, values, new Set(Object.keys(secrets)))
+    const missing = missingRequired(p.schema, values, new Set(Object.keys(secrets)), secrets)
     if (missing.length) return { ok: false as const, message: msg('common.typeDisabled', { fields: missing.join(', ') }) }
     if (typeof values.url === 'string' && values.url.startsWith('/') && deps.baseUrl) values.url = new URL(values.url, deps.baseUrl).href.replace(/\/$/, '')
     return { ok: true as const, pt, provider: p, config: p.toConfig(values, secrets) as unknown }
@@ -167,7 +169,11 @@ export function createEngine(deps: EngineDeps) {
 
   function flagFor(op: Operation) {
     let f = stopFlags.get(op.id)
-    if (!f) stopFlags.set(op.id, (f = { stopped: !!op.cashierLeft, onStop: new Set() }))
+    if (!f) {
+      const signal = new AbortController()
+      if (op.cashierLeft) signal.abort()
+      stopFlags.set(op.id, (f = { stopped: !!op.cashierLeft, onStop: new Set(), signal }))
+    }
     return f
   }
 
@@ -193,7 +199,7 @@ export function createEngine(deps: EngineDeps) {
         const now = clock.now()
         op = await db.transaction('rw', db.operations, db.queue, async () => {
           const cur = (await db.operations.get(op.id))!
-          const next = advance(cur, { ...patch, state: 'compensating', reversedBy: compId, queued: true }, now)
+          const next = advance(cur, { ...patch, state: patch.state ?? 'compensating', reversedBy: compId, queued: true }, now)
           const comp: Operation = {
             id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency,
             state: 'created', createdAt: now, updatedAt: now, compensates: cur.id, queued: true,
@@ -221,6 +227,8 @@ export function createEngine(deps: EngineDeps) {
         kickQueue()
       },
       waiting: () => !flag.stopped,
+      // Wakes early when the cashier stops waiting during this pause; later pauses are whole.
+      pause: (ms) => (flag.stopped ? clock.sleep(ms) : clock.sleep(ms, flag.signal.signal).catch(() => undefined)),
       store: {
         get: async <T,>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
         put: async (key: string, value: unknown) => {
@@ -353,6 +361,7 @@ export function createEngine(deps: EngineDeps) {
     if (!op) return { ok: false, message: msg('common.noOperation') }
     const flag = flagFor(op)
     flag.stopped = true
+    flag.signal.abort()
     if (!isFinal(op.state)) await commit(opId, { cashierLeft: true, note: 'cashier stopped waiting' })
     for (const f of flag.onStop) f()
     log.warn('engine', 'cashier stopped waiting', {}, opId)
@@ -397,7 +406,7 @@ export function createEngine(deps: EngineDeps) {
         await db.queue.delete(head.id!)
         continue
       }
-      let verdict: { kind: 'done' } | { kind: 'retry'; error: string } = { kind: 'done' }
+      let verdict: QueueVerdict = { kind: 'done' }
       let after = op
       if (!isFinal(op.state)) {
         after = await drive(op, async (ctx, prov) => {
@@ -405,9 +414,14 @@ export function createEngine(deps: EngineDeps) {
         }, true)
         if (after === op && !isFinal(op.state)) verdict = { kind: 'retry', error: 'operation busy in another context' }
       }
+      if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
+        // README R5: definitive refusals end in needs-attention after 10 attempts.
+        await commit(head.opId, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `refused ${MAX_REFUSALS} times: ${verdict.error}` })
+        verdict = { kind: 'done' }
+      }
       if (verdict.kind === 'retry') {
         const p = providers.get(head.provider)
-        const next: QueueEntry = { ...head, attempt: head.attempt + 1, lastError: verdict.error, nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, random(), Math.max(1_000, p?.queueFloorMs ?? 0)) }
+        const next: QueueEntry = { ...head, attempt: head.attempt + 1, refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0), lastError: verdict.error, nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, random(), Math.max(1_000, p?.queueFloorMs ?? 0)) }
         await db.queue.put(next)
         log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
         return done
@@ -488,6 +502,7 @@ export function createEngine(deps: EngineDeps) {
       if (!f) errors.push({ field: k, message: msg('config.unknownField', { field: k }) })
       else if (v.trim() !== v) errors.push({ field: k, message: msg('config.badFormat', { field: k, value: '…' }) })
     }
+    if (!errors.length && p.schema.validate) errors.push(...p.schema.validate(withDefaults(p.schema, values)))
     if (errors.length) return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & { errors: FieldError[] }
     const types = await paymentTypes()
     const id = input.id ?? `${p.id}-${Date.now().toString(36)}`
@@ -512,7 +527,7 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true }
   }
 
-  async function importConfFile(paymentTypeId: string, text: string): Promise<Result<{ foreign: Record<string, string>; errors: FieldError[] }> & { errors?: FieldError[] }> {
+  async function importConfFile(paymentTypeId: string, text: string): Promise<Result<{ foreign: Record<string, string>; errors: FieldError[]; warnings: FieldError[] }> & { errors?: FieldError[] }> {
     const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
     const p = pt && providers.get(pt.provider)
     if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
@@ -526,7 +541,7 @@ export function createEngine(deps: EngineDeps) {
     await refreshSecretValues()
     if (Object.keys(r.foreign).length) log.warn('engine', 'conf import: unknown keys kept', { keys: Object.keys(r.foreign) })
     log.info('engine', 'conf imported', { paymentType: pt.id, values: r.values })
-    return { ok: true, foreign: r.foreign, errors: [] }
+    return { ok: true, foreign: r.foreign, errors: [], warnings: r.warnings }
   }
 
   async function exportConfFile(paymentTypeId: string): Promise<Result<{ fileName: string; text: string }>> {

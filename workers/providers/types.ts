@@ -39,17 +39,23 @@ export interface OpCtx<C> {
   readonly log: Logger
   /** Persist a change before the next side effect (DESIGN § 4). */
   commit(patch: OpPatch): Promise<Operation>
-  /** Commit `compensating` and queue a compensation of this operation, in one transaction (R4.6, R5). */
+  /**
+   * Commit `compensating` (or the patch's own state, e.g. a `declined` pay whose receipt gets
+   * a safety cancel) and queue a compensation of this operation, in one transaction (R4.6, R5).
+   */
   compensate(patch: OpPatch): Promise<void>
   /** Commit this operation's own unknown outcome and hand it to the durable queue (a lost cancel reply). */
   queueSelf(patch: OpPatch): Promise<void>
   /** True while the cashier still waits on the screen (README R4.4). */
   waiting(): boolean
+  /** Wait `ms` between polls; returns early when the cashier stops waiting. */
+  pause(ms: number): Promise<void>
   /** Provider-scoped durable key/value store (settings table). */
   store: { get<T>(key: string): Promise<T | undefined>; put(key: string, value: unknown): Promise<void> }
 }
 
-export type QueueVerdict = { kind: 'done' } | { kind: 'retry'; error: string }
+/** `definitive`: the server refused (counts toward needs-attention); otherwise a transport failure or a wait. */
+export type QueueVerdict = { kind: 'done' } | { kind: 'retry'; error: string; definitive?: boolean }
 
 export interface Provider<C> {
   id: ProviderId

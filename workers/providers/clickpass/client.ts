@@ -195,7 +195,7 @@ async function confirmPhase(ctx: Ctx, statusFirst: boolean): Promise<void> {
       // The server cancels an unconfirmed payment at 30 s: anything but PAID is no payment.
       return declineNotConfirmed(ctx, last)
     }
-    await ctx.clock.sleep(POLL_MS)
+    await ctx.pause(POLL_MS)
   }
 }
 
@@ -218,7 +218,7 @@ async function pollPending(ctx: Ctx): Promise<void> {
       return
     }
     if (ctx.clock.now() >= deadline) return ctx.compensate({ message: msg('clickpass.unknownConfirm'), note: 'still processing when the window ended' })
-    await ctx.clock.sleep(POLL_MS)
+    await ctx.pause(POLL_MS)
   }
 }
 
@@ -267,7 +267,7 @@ async function findByMti(ctx: Ctx): Promise<void> {
       }
       return
     }
-    await ctx.clock.sleep(POLL_MS)
+    await ctx.pause(POLL_MS)
   }
 }
 
