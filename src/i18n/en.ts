@@ -174,6 +174,7 @@ export const en: Record<MessageKey, string> = {
   'config.notBoolean': '{field}: “{value}” must be true or false',
   'config.notAllowed': '{field}: “{value}” is not allowed',
   'config.badFormat': '{field}: “{value}” has the wrong format',
+  'config.strayDot': '{field}: a lone dot was read as an empty list',
   'config.badLine': 'Line {line} not understood',
   'config.conflict': '{field} is set twice with different values (see line {line})',
   'config.badNumber': 'The payment type number is a whole number from 1',

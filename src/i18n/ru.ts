@@ -172,6 +172,7 @@ export const ru = {
   'config.notBoolean': '{field}: «{value}» — нужно true или false',
   'config.notAllowed': '{field}: недопустимое значение «{value}»',
   'config.badFormat': '{field}: неверный формат «{value}»',
+  'config.strayDot': '{field}: одиночная точка прочитана как пустой список',
   'config.badLine': 'Строка {line} не распознана',
   'config.conflict': '{field} задан дважды с разными значениями (см. строку {line})',
   'config.badNumber': 'Номер типа оплаты — целое число от 1',

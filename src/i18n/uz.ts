@@ -174,6 +174,7 @@ export const uz: Record<MessageKey, string> = {
   'config.notBoolean': '{field}: «{value}» — true yoki false bo‘lishi kerak',
   'config.notAllowed': '{field}: «{value}» qiymatiga ruxsat yo‘q',
   'config.badFormat': '{field}: «{value}» formati noto‘g‘ri',
+  'config.strayDot': '{field}: yolg‘iz nuqta bo‘sh ro‘yxat sifatida o‘qildi',
   'config.badLine': '{line}-qator tushunarsiz',
   'config.conflict': '{field} ikki marta turli qiymat bilan berilgan ({line}-qatorga qarang)',
   'config.badNumber': 'To‘lov turi raqami 1 dan boshlanadigan butun son',
