@@ -3,5 +3,6 @@
 
 import { clickpass } from './clickpass/provider.ts'
 import type { ProviderFactory } from './core/types.ts'
+import { payme } from './payme/provider.ts'
 
-export const PROVIDERS: readonly ProviderFactory[] = [clickpass]
+export const PROVIDERS: readonly ProviderFactory[] = [clickpass, payme]

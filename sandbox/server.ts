@@ -215,7 +215,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
         provider: m.provider.id,
         method,
         path: url.pathname + url.search,
-        route: route ?? null,
+        route: reply?.route ?? route ?? null,
         headers: maskHeaders(req.headers),
         body,
         status: sent ? reply.status : null,

@@ -49,6 +49,8 @@ export interface ApiReply {
   magic?: number
   /** For the call log: the request came sooner than the provider's poll floor allows. */
   tooEarly?: boolean
+  /** For the call log: the route when only the body names it (JSON-RPC `method`). */
+  route?: string
 }
 
 /** What the server hands each provider: its own fault list, the shared clock, log and ids. */
