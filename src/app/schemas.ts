@@ -1,7 +1,9 @@
 // The provider settings schemas the settings form renders (pure data; no provider code).
 import type { ConfigSchema } from '../domain/config.ts'
 import { CLICKPASS_SCHEMA } from '../../workers/providers/clickpass/config.ts'
+import { PAYME_SCHEMA } from '../../workers/providers/payme/config.ts'
 
 export const SCHEMAS: Record<string, { title: string; schema: ConfigSchema; scanHint: string }> = {
   clickpass: { title: 'ClickPass (Click, UZ)', schema: CLICKPASS_SCHEMA, scanHint: 'clickpass.scan' },
+  payme: { title: 'PaymeGO (Payme, UZ)', schema: PAYME_SCHEMA, scanHint: 'payme.scan' },
 }

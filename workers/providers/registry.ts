@@ -1,5 +1,6 @@
 // The one list of providers: adding a provider is one folder and one line here (DESIGN § 2).
 import type { AnyProvider } from './types.ts'
 import { clickpass } from './clickpass/index.ts'
+import { payme } from './payme/index.ts'
 
-export const PROVIDERS: readonly AnyProvider[] = [clickpass]
+export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme]

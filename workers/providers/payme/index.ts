@@ -1,0 +1,38 @@
+// PaymeGO (Payme, Uzbekistan): the provider as the engine sees it.
+import { msg } from '../../../src/domain/messages.ts'
+import type { Provider } from '../types.ts'
+import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
+import { isPaymeCode } from './codec.ts'
+import { CODE_LIFETIME_MS, paymeClient } from './client.ts'
+
+export const payme: Provider<PaymeConfig> = {
+  id: 'payme',
+  title: 'PaymeGO',
+  currency: 'UZS',
+  schema: PAYME_SCHEMA,
+  capabilities: {
+    payModes: ['customer-qr'], cancel: true, refund: 'full', cancelRefund: false, void: false,
+    reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,
+  },
+  codeLifetimeMs: CODE_LIFETIME_MS,
+  queueFloorMs: 1_000,
+  toConfig: (v, s) => ({
+    timeout: v.timeout as number,
+    url: v.url as string,
+    posId: v.posId as string,
+    posKey: s.posKey ?? '',
+    payDuration: v.payDuration as number,
+    frequency: v.frequency as number,
+    paymentProvider: v.paymentProvider as number,
+    ignoredErrors: ((v.ignoredErrors as string[] | undefined) ?? []).map(Number),
+    accountTemplate: v.accountTemplate as string,
+  }),
+  checkCode: (code) => (isPaymeCode(code) ? undefined : msg('payme.badQr')),
+  demo: {
+    name: 'PaymeGO',
+    // Shorter polling than the seed's 300 s / 10 s, so a demo of a slow payment takes seconds.
+    values: { url: '/sandbox/payme/api', posId: '5e730e8e0b852a417aa49ceb', timeout: 10, payDuration: 60_000, frequency: 2_000, paymentProvider: 141 },
+    secrets: { posKey: 'sandbox-key' },
+  },
+  ...paymeClient,
+}
