@@ -1,6 +1,7 @@
 // The operation journal's record and its state machine (DESIGN § 4). Pure: the engine
 // persists what `advance` returns before it performs the next side effect.
 import type { Minor } from './money.ts'
+import type { SaleItem } from './sale.ts'
 import type { OperationId } from './ids.ts'
 import type { Msg } from './messages.ts'
 import type { Slip } from './slip.ts'
@@ -83,6 +84,10 @@ export interface Operation {
   slip?: Slip
   /** Host POS order reference, if the host drove the payment. */
   order?: string
+  /** The sale's items, when the host passed them (fiscal detail for providers that take it). */
+  items?: SaleItem[]
+  /** The payment type's `paymentProvider` code at the time of the payment, reported to the host. */
+  providerCode?: number
   history: HistoryEntry[]
 }
 

@@ -133,6 +133,7 @@ export const en: Record<MessageKey, string> = {
   'slip.approved': 'APPROVED',
   'slip.merchant': 'Shop',
 
+  'common.badItems': 'The till’s list of items was not accepted: {why}',
   'common.badAmount': 'Invalid amount',
   'common.noPaymentType': 'Payment type not found',
   'common.typeDisabled': 'The payment type is disabled: {fields} not set',

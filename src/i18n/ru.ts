@@ -131,6 +131,7 @@ export const ru = {
   'slip.approved': 'ОДОБРЕНО',
   'slip.merchant': 'Магазин',
 
+  'common.badItems': 'Список товаров от кассы не принят: {why}',
   'common.badAmount': 'Неверная сумма',
   'common.noPaymentType': 'Тип оплаты не найден',
   'common.typeDisabled': 'Тип оплаты отключён: не заданы {fields}',

@@ -133,6 +133,7 @@ export const uz: Record<MessageKey, string> = {
   'slip.approved': 'TASDIQLANDI',
   'slip.merchant': 'Do‘kon',
 
+  'common.badItems': 'Kassadan kelgan tovarlar ro‘yxati qabul qilinmadi: {why}',
   'common.badAmount': 'Noto‘g‘ri summa',
   'common.noPaymentType': 'To‘lov turi topilmadi',
   'common.typeDisabled': 'To‘lov turi o‘chirilgan: {fields} kiritilmagan',

@@ -103,6 +103,29 @@ describe('pay', () => {
     expect((await h.receipts())[0]).toMatchObject({ _id: op?.ref, state: 4, amount: 150050 })
   })
 
+  it('the sale’s items go to receipts.create as fiscal detail; items that do not add up are refused with no request', async () => {
+    await setup()
+    const items = [{ title: 'Non', price: 50_000, count: 2, code: '10202001001000001', packageCode: '1500212', vatPercent: 12 }, { title: 'Suv', price: 50_050, count: 1 }]
+    const bad = await h.engine.pay({ paymentTypeId: 'payme', amount: 150_051, code: await h.token(), items })
+    expect(bad).toMatchObject({ ok: false, message: { key: 'common.badItems' } })
+    expect(await h.routes()).toEqual([])
+    const r = await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items })
+    await h.engine.settled()
+    expect(r.ok && (await h.op(r.op.id)).state).toBe('approved')
+    const create = (await h.calls())[0]?.body as { params: { detail: { items: unknown[] } } }
+    expect(create.params.detail.items).toEqual([
+      { title: 'Non', price: 100_000, count: 2, code: '10202001001000001', package_code: '1500212', vat_percent: 12 },
+      { title: 'Suv', price: 50_050, count: 1 },
+    ])
+    expect((await h.receipts())[0]).toMatchObject({ detail: { receipt_type: 0 } })
+  })
+
+  it('without items, receipts.create has no detail', async () => {
+    await setup()
+    await pay()
+    expect((await h.calls())[0]?.body).not.toHaveProperty('params.detail')
+  })
+
   it('pending for 3 s, then paid: check about every 1000 ms, approved with two slips', async () => {
     await setup()
     await h.fault({ route: 'pay', fault: 'pending', forMs: 3_000, then: 'approve' })

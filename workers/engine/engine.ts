@@ -3,6 +3,7 @@
 // resumes open operations on start, and drains the compensation queue under a Web Lock.
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
 import { importConf, exportConf, missingRequired, parseValue, withDefaults, type ConfigValues, type FieldError } from '../../src/domain/config.ts'
+import { parseItems, type SaleItem } from '../../src/domain/sale.ts'
 import { ulid, maskCode, type OperationId } from '../../src/domain/ids.ts'
 import { isMinor, type Minor } from '../../src/domain/money.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
@@ -64,6 +65,8 @@ export interface PayRequest {
   /** When the code was scanned (device clock, ms); defaults to now. */
   scannedAt?: number
   order?: string
+  /** The sale's items from the host (checked here: typed, and adding up to `amount`). */
+  items?: unknown
 }
 
 export interface PaymentTypeInput {
@@ -292,6 +295,13 @@ export function createEngine(deps: EngineDeps) {
     const scannedAt = Math.min(req.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
     if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
 
+    let items: SaleItem[] | undefined
+    if (req.items !== undefined) {
+      const parsed = parseItems(req.items, amount)
+      if (!parsed.ok) return { ok: false, message: msg('common.badItems', { why: parsed.why }) }
+      items = parsed.items
+    }
+    const providerCode = (cfg.config as { paymentProvider?: unknown }).paymentProvider
     if (req.order) {
       const same = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
@@ -303,7 +313,8 @@ export function createEngine(deps: EngineDeps) {
         const op: Operation = {
           id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency,
           state: 'created', createdAt: now, updatedAt: now, code: { hash, masked: maskCode(code), spent: false, scannedAt },
-          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}),
+          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}),
+          ...(typeof providerCode === 'number' ? { providerCode } : {}),
         }
         await db.operations.add(op)
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, code: maskCode(code) }, op.id)

@@ -108,7 +108,7 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
     return
   }
   await ctx.commit({ state: 'sent', sentAt: ctx.clock.now(), message: msg('common.sending') })
-  const created = await rpc(ctx, 'receipts.create', createParams(ctx.op.amount, account, `Paydesk ${ctx.op.order ?? ctx.op.id}`))
+  const created = await rpc(ctx, 'receipts.create', createParams(ctx.op.amount, account, `Paydesk ${ctx.op.order ?? ctx.op.id}`, ctx.op.items))
   if (created.kind !== 'result' || !created.receipt) {
     // receipts.pay was never sent: no money moved, and the scan stays usable while fresh (R6).
     const message = created.kind === 'error' ? created.message : msg('payme.createFailed')

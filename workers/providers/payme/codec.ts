@@ -1,6 +1,7 @@
 // PaymeGO wire codec (protocols/payme.md § 2): JSON-RPC 2.0 bodies, the static `X-Auth`,
 // the `account` template, and replies read into a typed union. Pure.
 import type { Minor } from '../../../src/domain/money.ts'
+import type { SaleItem } from '../../../src/domain/sale.ts'
 
 /** § 2.1: `X-Auth: {cashbox id}:{cashbox key}`; the log shows `{id}:****`. */
 export function xAuth(posId: string, posKey: string): string {
@@ -14,8 +15,21 @@ export function rpcBody(id: number, method: string, params: Record<string, unkno
   return JSON.stringify({ id, method, params })
 }
 
-export function createParams(amount: Minor, account: Record<string, unknown>, description: string) {
-  return { amount, account, description }
+/**
+ * § 2.2: `detail` is the fiscal list: title, count, IKPU `code`/`package_code`, VAT. `price` is the line's
+ * total (unit price × count), as Payme's fiscal detail counts it [I]; the lines add up to `amount`.
+ */
+export function createParams(amount: Minor, account: Record<string, unknown>, description: string, items?: readonly SaleItem[]) {
+  if (!items?.length) return { amount, account, description }
+  const detail = {
+    receipt_type: 0,
+    items: items.map((i) => ({
+      title: i.title, price: i.price * i.count, count: i.count,
+      ...(i.code ? { code: i.code } : {}), ...(i.packageCode ? { package_code: i.packageCode } : {}),
+      ...(i.vatPercent === undefined ? {} : { vat_percent: i.vatPercent }),
+    })),
+  }
+  return { amount, account, description, detail }
 }
 
 /** § 2.6 [I]: an opaque printable string up to 64 characters. */
