@@ -330,15 +330,14 @@ describe('pay', () => {
   it('stop waiting, then found paid: a reversal is queued and sent, the payment ends compensated', async () => {
     await setup({ confirmMode: false })
     await h.fault({ route: 'payment', fault: 'pending', forMs: 20_000, then: 'approve' })
-    let opId: string | undefined
-    h.clock.onTick = async () => {
-      opId ??= (await h.ops())[0]?.id
-      if (opId && h.clock.now()) await h.engine.stopWaiting(opId)
-    }
-    const r = await h.engine.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
+    const code = await h.token()
+    const r = await h.stoppingWaiting(async () => {
+      const paid = await h.engine.pay({ paymentTypeId: 'click', amount: 150050, code })
+      await h.engine.settled()
+      return paid
+    })
     expect(r.ok).toBe(true)
-    await h.engine.settled()
-    h.clock.onTick = undefined
+    const opId = (await h.ops())[0]?.id
     expect((await h.op(opId!)).state).toBe('compensating')
     await h.engine.drainQueue()
     expect((await h.op(opId!)).state).toBe('compensated')
@@ -349,13 +348,8 @@ describe('pay', () => {
   it('stop waiting in confirm mode with no reply: no confirm is ever sent; declined at 35 s', async () => {
     await setup({ confirmMode: true })
     await h.fault({ route: 'payment', fault: 'noReply' })
-    let opId: string | undefined
-    h.clock.onTick = async () => {
-      opId ??= (await h.ops())[0]?.id
-      if (opId) await h.engine.stopWaiting(opId)
-    }
-    await pay()
-    h.clock.onTick = undefined
+    await h.stoppingWaiting(() => pay())
+    const opId = (await h.ops())[0]?.id
     const op = await h.op(opId!)
     expect(op).toMatchObject({ state: 'declined', message: { key: 'clickpass.unknownConfirm' }, cashierLeft: true })
     expect(count(await h.routes(), 'confirm')).toBe(0)
@@ -511,13 +505,8 @@ describe('cancel and refund', () => {
     await setup({ confirmMode: false })
     await h.fault({ route: 'payment', fault: 'pending', forMs: 4_000, then: 'approve' })
     await h.fault({ route: 'reversal', fault: 'error', code: -9050, status: 400, times: 0 })
-    let opId: string | undefined
-    h.clock.onTick = async () => {
-      opId ??= (await h.ops())[0]?.id
-      if (opId) await h.engine.stopWaiting(opId)
-    }
-    await pay()
-    h.clock.onTick = undefined
+    await h.stoppingWaiting(() => pay())
+    const opId = (await h.ops())[0]?.id
     await h.engine.drainQueue()
     expect((await h.op(opId!)).state).toBe('needs-attention')
     expect((await h.payments())[0]?.state).toBe('PAID')
@@ -629,12 +618,7 @@ describe('robustness and cross-provider rules', () => {
   it('offline queue: a compensation waits while the sandbox is offline and is sent exactly once after online', async () => {
     await setup({ confirmMode: false })
     await h.fault({ route: 'payment', fault: 'pending', forMs: 4_000, then: 'approve' })
-    h.clock.onTick = async () => {
-      const id = (await h.ops())[0]?.id
-      if (id) await h.engine.stopWaiting(id)
-    }
-    await pay()
-    h.clock.onTick = undefined
+    await h.stoppingWaiting(() => pay())
     await h.fault({ route: '*', fault: 'offline', times: 0 })
     await h.engine.online()
     expect(await h.db.queue.count()).toBe(1)
@@ -649,12 +633,7 @@ describe('robustness and cross-provider rules', () => {
   it('backoff: a failing compensation retries with gaps 5, 10, 20 … up to 300 s and is never dropped', async () => {
     await setup({ confirmMode: false, random: () => 0.999999 })
     await h.fault({ route: 'payment', fault: 'pending', forMs: 4_000, then: 'approve' })
-    h.clock.onTick = async () => {
-      const id = (await h.ops())[0]?.id
-      if (id) await h.engine.stopWaiting(id)
-    }
-    await pay()
-    h.clock.onTick = undefined
+    await h.stoppingWaiting(() => pay())
     await h.fault({ route: 'status', fault: 'reset', times: 0 })
     const gaps: number[] = []
     for (let i = 0; i < 8; i++) {
@@ -671,12 +650,7 @@ describe('robustness and cross-provider rules', () => {
   it('two engines sharing one database and one lock never send the same compensation twice', async () => {
     await setup({ confirmMode: false })
     await h.fault({ route: 'payment', fault: 'pending', forMs: 4_000, then: 'approve' })
-    h.clock.onTick = async () => {
-      const id = (await h.ops())[0]?.id
-      if (id) await h.engine.stopWaiting(id)
-    }
-    await pay()
-    h.clock.onTick = undefined
+    await h.stoppingWaiting(() => pay())
     const { memoryLocks } = await import('../../workers/engine/locks.ts')
     const locks = memoryLocks()
     const a = h.makeEngine({ locks })

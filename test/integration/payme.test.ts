@@ -32,13 +32,6 @@ function around(route: string, fn: (send: () => ReturnType<Http['send']>) => Ret
   }
 }
 
-async function stopAfterFirstTick() {
-  h.clock.onTick = async () => {
-    const id = (await h.ops())[0]?.id
-    if (id) await h.engine.stopWaiting(id)
-  }
-}
-
 describe('configuration', () => {
   it('reads the seed sample’s stray dot as an empty list, with a warning', () => {
     const r = importConf(PAYME_SCHEMA, '[Main]\n;posId = "id"\nignoredErrors =.\n')
@@ -272,10 +265,8 @@ describe('pay', () => {
   it('stop waiting starts the timeout path at once', async () => {
     await setup({ values: { payDuration: '60000' } })
     await h.fault({ route: 'pay', fault: 'pending', forMs: 50_000, then: 'approve' })
-    await stopAfterFirstTick()
     const started = h.clock.now()
-    const { op } = await pay()
-    h.clock.onTick = undefined
+    const { op } = await h.stoppingWaiting(() => pay())
     expect(op).toMatchObject({ state: 'compensating', message: { key: 'payme.timeout' } })
     expect(h.clock.now() - started).toBeLessThan(5_000)
   })

@@ -98,7 +98,19 @@ export async function harness(opts: HarnessOptions = {}) {
   const clearFaults = () => sb.control(provider, 'faults', undefined, 'DELETE')
   const op = async (id: string) => (await db.operations.get(id))!
   const ops = () => db.operations.orderBy('createdAt').toArray()
-  return { sb, clock, engine, makeEngine, db, token, calls, routes, payments, receipts, fault, clearFaults, op, ops, close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()) }
+  /** Run `fn` with the cashier pressing "stop waiting" on the first operation at every clock tick. */
+  const stoppingWaiting = async <T>(fn: () => Promise<T>): Promise<T> => {
+    clock.onTick = async () => {
+      const id = (await ops())[0]?.id
+      if (id) await engine.stopWaiting(id)
+    }
+    try {
+      return await fn()
+    } finally {
+      clock.onTick = undefined
+    }
+  }
+  return { sb, clock, engine, makeEngine, db, token, calls, routes, payments, receipts, fault, clearFaults, op, ops, stoppingWaiting, close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()) }
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>
