@@ -3,6 +3,7 @@
 
 import { clickpass } from './clickpass/provider.ts'
 import type { ProviderFactory } from './core/types.ts'
+import { oplati } from './oplati/provider.ts'
 import { payme } from './payme/provider.ts'
 
-export const PROVIDERS: readonly ProviderFactory[] = [clickpass, payme]
+export const PROVIDERS: readonly ProviderFactory[] = [clickpass, payme, oplati]

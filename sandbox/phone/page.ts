@@ -2,6 +2,11 @@
 // CSS and vanilla JS, no build step — that mints a one-time code through a provider's
 // control API, shows it as a QR (SVG rendered here with `qrcode`) and as digits with its
 // remaining lifetime, and sets how the next payment ends by posting a one-time fault rule.
+// A provider whose customer acts on merchant-presented payments answers
+// `GET <prefix>/_control/customer/pending` with `{ items: [{ id, ru, en, detail?, actions:
+// [{ ru, en, body }] }], codeEntry?: { ru, en, actions } }`; the page lists those with buttons
+// that post `body` to `customer/act` (code entry adds `code` to the body). Others answer 404
+// and the section stays hidden.
 
 import QRCode from 'qrcode'
 import type { PhoneOutcome } from '../core/types.ts'
@@ -67,6 +72,11 @@ export function phonePage(providers: PhoneProvider[]): string {
   ul.pays li { display:flex; justify-content:space-between; gap:8px; padding:8px 0; border-top:1px solid var(--line); font-size:14px; }
   ul.pays li:first-child { border-top:0; }
   .state { color:var(--muted); text-align:right; }
+  .digits.text { white-space:normal; word-break:break-all; font-size:14px; }
+  .acts { display:flex; flex-wrap:wrap; gap:6px; margin-top:6px; }
+  .acts button { padding:8px 10px; font-size:14px; border:1px solid var(--line); border-radius:10px; background:#fff; cursor:pointer; }
+  .detail { display:block; color:var(--muted); font-size:12px; word-break:break-all; }
+  input.code { width:100%; padding:10px; font-size:20px; letter-spacing:4px; border:1px solid var(--line); border-radius:10px; margin-top:6px; }
 </style>
 </head>
 <body>
@@ -97,6 +107,16 @@ export function phonePage(providers: PhoneProvider[]): string {
     <div class="note" id="ruleNote"></div>
   </section>
 
+  <section class="card" id="actCard" hidden>
+    <h2>Действия покупателя <span class="en">Customer actions</span></h2>
+    <ul class="pays" id="actItems"></ul>
+    <div id="codeBox" hidden>
+      <label class="field"><span id="codeLabel"></span><input class="code" id="codeInput" inputmode="numeric" autocomplete="off"></label>
+      <div class="acts" id="codeActs"></div>
+    </div>
+    <div class="note" id="actNote"></div>
+  </section>
+
   <section class="card">
     <h2>Последние платежи <span class="en">Recent payments</span></h2>
     <ul class="pays" id="pays"><li class="state">—</li></ul>
@@ -112,7 +132,9 @@ export function phonePage(providers: PhoneProvider[]): string {
   var ruleId = null, ruleLabel = null, countdown = null;
   var STATES = {
     PAID: 'Оплачен · paid', AWAITING_CONFIRM: 'Ждёт подтверждения · awaiting confirm', PROCESSING: 'В обработке · processing',
-    AUTO_CANCELLED: 'Отменён: не подтверждён · auto-cancelled', REVERSED: 'Возвращён · reversed', FAILED: 'Отклонён · failed'
+    AUTO_CANCELLED: 'Отменён: не подтверждён · auto-cancelled', REVERSED: 'Возвращён · reversed', FAILED: 'Отклонён · failed',
+    IN_PROGRESS: 'Ждёт подтверждения · in progress', OK: 'Оплачен · paid', DECLINE: 'Отказ · declined', NOT_ENOUGH: 'Недостаточно средств · not enough',
+    TIMEOUT: 'Не подтверждён · timeout', TECHNICAL_CANCELLING: 'Отменён кассой · cancelled'
   };
 
   function base() { return '/sandbox/' + encodeURIComponent(current.id) + '/_control/'; }
@@ -137,8 +159,47 @@ export function phonePage(providers: PhoneProvider[]): string {
   });
   $('provider').addEventListener('change', function () {
     current = providers.filter(function (p) { return p.id === $('provider').value; })[0];
-    ruleId = null; ruleLabel = null; clearQr(); renderOutcomes(); refresh();
+    ruleId = null; ruleLabel = null; clearQr(); renderOutcomes(); $('actCard').hidden = true; refresh();
   });
+
+  function act(body, btn) {
+    if (btn) btn.disabled = true;
+    api('customer/act', 'POST', body).then(function () { note($('actNote'), 'Готово · done'); refresh(); })
+      .catch(function (e) { note($('actNote'), 'Не удалось: ' + e.message, true); })
+      .then(function () { if (btn) btn.disabled = false; });
+  }
+  function button(a, onClick) {
+    var b = document.createElement('button'); b.type = 'button'; b.textContent = a.ru + ' · ' + a.en;
+    b.addEventListener('click', function () { onClick(b); }); return b;
+  }
+  var codeFor = null;
+  function renderActions(p) {
+    if (!p || !p.items) { $('actCard').hidden = true; return; }
+    $('actCard').hidden = false;
+    var list = $('actItems'); list.innerHTML = '';
+    if (!p.items.length) { var e = document.createElement('li'); e.className = 'state'; e.textContent = 'Ничего не ждёт · nothing waiting'; list.appendChild(e); }
+    p.items.forEach(function (it) {
+      var li = document.createElement('li'); li.style.display = 'block';
+      var t = document.createElement('span'); t.textContent = it.ru + ' · ' + it.en; li.appendChild(t);
+      if (it.detail) { var d = document.createElement('span'); d.className = 'detail'; d.textContent = it.detail; li.appendChild(d); }
+      var acts = document.createElement('div'); acts.className = 'acts';
+      it.actions.forEach(function (a) { acts.appendChild(button(a, function (b) { act(a.body, b); })); });
+      li.appendChild(acts); list.appendChild(li);
+    });
+    var ce = p.codeEntry;
+    $('codeBox').hidden = !ce;
+    if (ce && codeFor !== current.id) {
+      codeFor = current.id;
+      $('codeLabel').textContent = ce.ru + ' · ' + ce.en;
+      var box = $('codeActs'); box.innerHTML = '';
+      ce.actions.forEach(function (a) {
+        box.appendChild(button(a, function (b) {
+          var body = {}; Object.keys(a.body).forEach(function (k) { body[k] = a.body[k]; });
+          body.code = $('codeInput').value.trim(); act(body, b);
+        }));
+      });
+    }
+  }
 
   function clearQr() {
     if (countdown) clearInterval(countdown);
@@ -149,7 +210,9 @@ export function phonePage(providers: PhoneProvider[]): string {
     $('mint').disabled = true; note($('mintNote'), '');
     api('wallet/token', 'POST', {}).then(function (t) {
       $('qrImg').src = '/sandbox/phone/qr.svg?text=' + encodeURIComponent(t.token);
-      $('digits').textContent = group(t.token);
+      var digitsOnly = /^[0-9]+$/.test(t.token);
+      $('digits').textContent = digitsOnly ? group(t.token) : t.token;
+      $('digits').className = 'digits' + (digitsOnly ? '' : ' text');
       $('qrEmpty').hidden = true; $('qrShown').hidden = false; $('qrCard').classList.remove('expired');
       var started = Date.now(), ttl = t.ttlMs;
       if (countdown) clearInterval(countdown);
@@ -206,6 +269,7 @@ export function phonePage(providers: PhoneProvider[]): string {
         }
       }).catch(function () {});
     }
+    api('customer/pending').then(renderActions).catch(function () { $('actCard').hidden = true; });
     api('state').then(function (s) {
       var list = $('pays'); list.innerHTML = '';
       var pays = (s && s.payments) ? s.payments.slice(-5).reverse() : [];
