@@ -24,6 +24,8 @@ export interface FieldDef {
   /** Key of the Paydesk hint in the i18n catalogue. */
   hint?: string
   pattern?: RegExp
+  /** A format the value should have: accepted either way, with `message` as a warning when it does not match (O!plati `regNum`). */
+  warnPattern?: { pattern: RegExp; message: string }
   /** A seed placeholder (Payme's `"id"`, `"key"`): while the value equals it, the field counts as missing (R8). */
   placeholder?: string
 }
@@ -136,6 +138,8 @@ export function importConf(schema: ConfigSchema, text: string): ConfImport {
       errors.push({ field: def.name, line: e.line, message: r.message })
       continue
     }
+    if (def.warnPattern && typeof r.value === 'string' && !def.warnPattern.pattern.test(r.value))
+      warnings.push({ field: def.name, line: e.line, message: msg(def.warnPattern.message, { field: def.name, value: r.value }) })
     if (def.secret) {
       if (typeof r.value === 'string') secrets[def.name] = r.value
     } else values[def.name] = r.value

@@ -86,6 +86,8 @@ export interface Operation {
   order?: string
   /** The sale's items, when the host passed them (fiscal detail for providers that take it). */
   items?: SaleItem[]
+  /** What the cashier's screen shows the customer while waiting (O!plati modes 1 and 2). */
+  display?: { kind: 'code'; code: string } | { kind: 'qr'; payload: string; until: number }
   /** The payment type's `paymentProvider` code at the time of the payment, reported to the host. */
   providerCode?: number
   history: HistoryEntry[]

@@ -40,7 +40,9 @@ let dbSeq = 0
 export const SECRET = 'S3cr3t-Click-Key'
 
 export interface HarnessOptions {
-  provider?: 'clickpass' | 'payme'
+  provider?: 'clickpass' | 'payme' | 'oplati'
+  /** Secrets for the payment type (O!plati `password`); ClickPass and Payme get SECRET. */
+  secrets?: Record<string, string>
   /** Extra form values for the payment type (strings, as the settings form sends them). */
   values?: Record<string, string>
   confirmMode?: boolean
@@ -55,7 +57,8 @@ export async function harness(opts: HarnessOptions = {}) {
   const sb = await startTestSandbox()
   const { now } = (await sb.clock.manual()) as { now: number }
   const provider = opts.provider ?? 'clickpass'
-  await sb.control(provider, 'config', { ...(provider === 'clickpass' ? { secretKey: SECRET } : { posKey: SECRET }), ...opts.sandboxConfig }, 'PUT')
+  const sandboxSecret = provider === 'clickpass' ? { secretKey: SECRET } : provider === 'payme' ? { posKey: SECRET } : {}
+  if (provider !== 'oplati' || opts.sandboxConfig) await sb.control(provider, 'config', { ...sandboxSecret, ...opts.sandboxConfig }, 'PUT')
   const clock = new SkipClock(now, (ms) => sb.clock.advance(ms))
   const idb = new IDBFactory()
   const name = `paydesk-test-${++dbSeq}`
@@ -80,12 +83,19 @@ export async function harness(opts: HarnessOptions = {}) {
           values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: String(opts.confirmMode ?? true), timeout: String(opts.timeout ?? 1), ...opts.values },
           secrets: { secretKey: SECRET },
         }
-      : {
-          // protocols/payme.md § 5: tests use frequency = 1000, payDuration = 5000, timeout = 1.
-          id: 'payme', number: 2, name: 'PaymeGO', provider,
-          values: { url: `${sb.url}/sandbox/payme/api`, posId: '5e730e8e0b852a417aa49ceb', timeout: String(opts.timeout ?? 1), frequency: '1000', payDuration: '5000', ...opts.values },
-          secrets: { posKey: SECRET },
-        },
+      : provider === 'payme'
+        ? {
+            // protocols/payme.md § 5: tests use frequency = 1000, payDuration = 5000, timeout = 1.
+            id: 'payme', number: 2, name: 'PaymeGO', provider,
+            values: { url: `${sb.url}/sandbox/payme/api`, posId: '5e730e8e0b852a417aa49ceb', timeout: String(opts.timeout ?? 1), frequency: '1000', payDuration: '5000', ...opts.values },
+            secrets: { posKey: SECRET },
+          }
+        : {
+            // protocols/oplati.md § 5: timeout = 1 and the manual clock.
+            id: 'oplati', number: 3, name: 'O!плати', provider,
+            values: { url: `${sb.url}/sandbox/oplati/ms-pay`, regNum: 'OPL000011111', timeout: String(opts.timeout ?? 1), mode: '0', ...opts.values },
+            secrets: opts.secrets ?? {},
+          },
   )
   if (!saved.ok) throw new Error(`cannot save payment type: ${JSON.stringify(saved)}`)
   const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })

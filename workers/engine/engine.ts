@@ -14,7 +14,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
-import type { AnyProvider, OpCtx, PaymentType, QueueVerdict } from '../providers/types.ts'
+import type { AnyProvider, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict } from '../providers/types.ts'
 
 /** README R6: the same payload twice within 2 s is a double read of the scanner. */
 export const DOUBLE_SCAN_MS = 2_000
@@ -56,11 +56,14 @@ export interface PaymentTypeView {
   missing: string[]
   enabled: boolean
   capabilities: AnyProvider['capabilities']
+  /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
+  payMode: PayMode
 }
 
 export interface PayRequest {
   paymentTypeId: string
   amount: number
+  /** The scanned customer code; empty when the type shows a code or QR instead (O!plati modes 1, 2). */
   code: string
   /** When the code was scanned (device clock, ms); defaults to now. */
   scannedAt?: number
@@ -111,7 +114,8 @@ export function createEngine(deps: EngineDeps) {
   }
 
   async function refreshSecretValues() {
-    secretValues = (await db.secrets.toArray()).map((r) => r.value).filter((v) => v.length >= 3)
+    const tokens = (await db.settings.toArray()).filter((r) => /:token:/.test(r.key) && typeof r.value === 'string').map((r) => r.value as string)
+    secretValues = [...(await db.secrets.toArray()).map((r) => r.value), ...tokens].filter((v) => v.length >= 3)
   }
 
   async function view(pt: PaymentType): Promise<PaymentTypeView | undefined> {
@@ -121,7 +125,8 @@ export function createEngine(deps: EngineDeps) {
     const set = new Set(Object.keys(secrets))
     const values = withDefaults(p.schema, pt.values)
     const missing = missingRequired(p.schema, values, set, secrets)
-    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities }
+    const payMode = missing.length === 0 && p.payModeOf ? p.payModeOf(p.toConfig(values, secrets)) : (p.capabilities.payModes[0] ?? 'customer-qr')
+    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities, payMode }
   }
 
   async function seedDemo() {
@@ -232,14 +237,19 @@ export function createEngine(deps: EngineDeps) {
       waiting: () => !flag.stopped,
       // Wakes early when the cashier stops waiting during this pause; later pauses are whole.
       pause: (ms) => (flag.stopped ? clock.sleep(ms) : clock.sleep(ms, flag.signal.signal).catch(() => undefined)),
-      store: {
-        get: async <T,>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
-        put: async (key: string, value: unknown) => {
-          await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
-        },
-      },
+      store: storeFor(provider, pt),
     }
     return ctx
+  }
+
+  function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
+    return {
+      get: async <T,>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
+      put: async (key: string, value: unknown) => {
+        await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
+        if (/^token:/.test(key)) await refreshSecretValues()
+      },
+    }
   }
 
   /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
@@ -283,17 +293,22 @@ export function createEngine(deps: EngineDeps) {
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     const p = cfg.provider
+    const scans = (p.payModeOf?.(cfg.config) ?? 'customer-qr') === 'customer-qr'
     const code = req.code.trim()
-    const bad = p.checkCode(code)
-    if (bad) return { ok: false, message: bad }
     const now = clock.now()
-    const hash = await sha256(code)
-    if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
-    lastScan = { hash, at: now }
-    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
-    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
-    const scannedAt = Math.min(req.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
-    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
+    let opCode: Operation['code']
+    if (scans) {
+      const bad = p.checkCode(code)
+      if (bad) return { ok: false, message: bad }
+      const hash = await sha256(code)
+      if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
+      lastScan = { hash, at: now }
+      const earlier = await db.operations.where('code.hash').equals(hash).toArray()
+      if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
+      const scannedAt = Math.min(req.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
+      if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
+      opCode = { hash, masked: maskCode(code), spent: false, scannedAt }
+    }
 
     let items: SaleItem[] | undefined
     if (req.items !== undefined) {
@@ -302,6 +317,8 @@ export function createEngine(deps: EngineDeps) {
       items = parsed.items
     }
     const providerCode = (cfg.config as { paymentProvider?: unknown }).paymentProvider
+    const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
+    if (blocked) return { ok: false, message: blocked }
     if (req.order) {
       const same = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
@@ -312,12 +329,12 @@ export function createEngine(deps: EngineDeps) {
       async () => {
         const op: Operation = {
           id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency,
-          state: 'created', createdAt: now, updatedAt: now, code: { hash, masked: maskCode(code), spent: false, scannedAt },
+          state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
           history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}),
           ...(typeof providerCode === 'number' ? { providerCode } : {}),
         }
         await db.operations.add(op)
-        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, code: maskCode(code) }, op.id)
+        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
         const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code)))
         const flag = flagFor(op)
         const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
@@ -332,18 +349,28 @@ export function createEngine(deps: EngineDeps) {
 
   async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number }): Promise<Result<{ op: Operation }>> {
     const orig = await db.operations.get(req.opId)
-    if (!orig || orig.kind !== 'pay') return { ok: false, message: msg('common.noOperation') }
+    if (!orig || (orig.kind !== 'pay' && orig.kind !== 'refund')) return { ok: false, message: msg('common.noOperation') }
     const p = providers.get(orig.provider)
     if (!p) return { ok: false, message: msg('common.noPaymentType') }
+    if (orig.kind === 'refund') {
+      // A refund can only be cancelled (O!plati «отмена возврата»); paying a return is not offered.
+      if (req.kind === 'refund') return { ok: false, message: p.messages?.refundOfRefund ?? msg('common.notSupported') }
+      if (!p.capabilities.cancelRefund) return { ok: false, message: msg('common.notSupported') }
+    }
     if (orig.state !== 'approved') return { ok: false, message: msg('common.notApproved') }
     if (req.kind === 'cancel' && !p.capabilities.cancel) return { ok: false, message: msg('common.notSupported') }
     if (req.kind === 'refund' && p.capabilities.refund === 'none') return { ok: false, message: msg('common.notSupported') }
+    const partial = req.kind === 'refund' && p.capabilities.refund === 'partial'
     const amount = req.amount ?? orig.amount
     if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
     if (req.kind === 'refund' && p.capabilities.refund === 'full' && amount !== orig.amount) return { ok: false, message: msg('common.partialRefund') }
-    if (amount > orig.amount) return { ok: false, message: msg('common.refundTooLarge') }
+    const tooLarge = p.messages?.refundTooLarge ?? msg('common.refundTooLarge')
+    if (amount > orig.amount) return { ok: false, message: tooLarge }
     const cfg = await loadConfig(orig.paymentTypeId)
     if (!cfg.ok) return cfg
+    // O!plati rule 1.3.6: refunds and cancel-refunds wait until the queue is sent; cancels join it.
+    const blocked = await gate(p, cfg.pt, cfg.config)
+    if (blocked && !(req.kind === 'cancel' && orig.kind === 'pay')) return { ok: false, message: blocked }
     const now = clock.now()
     const id = newId()
     const kind: OpKind = req.kind
@@ -351,20 +378,76 @@ export function createEngine(deps: EngineDeps) {
       const cur = (await db.operations.get(orig.id))!
       if (cur.reversedBy) {
         const by = await db.operations.get(cur.reversedBy)
-        if (by && by.state !== 'declined') return false
+        if (by && by.state !== 'declined') return 'reversed'
       }
-      await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
+      const refunds = orig.kind === 'pay' ? await db.operations.where('original').equals(orig.id).filter((o) => o.kind === 'refund').toArray() : []
+      let used = 0
+      for (const r of refunds) {
+        if (r.state === 'declined') continue
+        const undone = r.reversedBy ? await db.operations.get(r.reversedBy) : undefined
+        if (undone?.state === 'approved') continue
+        used += r.amount
+      }
+      if (partial && amount > orig.amount - used) return 'tooLarge'
+      // A cancel reverses the whole sale: not once part of it was refunded.
+      if (req.kind === 'cancel' && used > 0) return 'reversed'
+      if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
       await db.operations.add({
         id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency,
         state: 'created', createdAt: now, updatedAt: now, original: orig.id, history: [{ at: now, state: 'created' }], ...(orig.ref ? { ref: orig.ref } : {}),
+        ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
       })
-      return true
+      if (blocked) await db.queue.add({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
+      return 'ok'
     })
-    if (!created) return { ok: false, message: msg('common.alreadyReversed') }
-    log.info('engine', kind, { amount, original: orig.id }, id)
+    if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
+    if (created === 'tooLarge') return { ok: false, message: tooLarge }
+    log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
+    if (blocked) return { ok: true, op: (await db.operations.get(id))! }
     const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))
-    if (op.state === 'declined') await db.operations.update(orig.id, { reversedBy: undefined })
+    if (op.state === 'declined' && !partial) await db.operations.update(orig.id, { reversedBy: undefined })
     return { ok: true, op }
+  }
+
+  /**
+   * README R8 for providers that block while compensating (O!plati § 4.4): while it is unreachable or
+   * has queued work, probe; when the probe passes, send the queue now; refuse while anything is left.
+   */
+  async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
+    if (!p.capabilities.blockWhileCompensating) return undefined
+    const queued = () => db.queue.where('provider').equals(p.id).count()
+    const unreachable = (await db.settings.get(`${p.id}:${pt.id}:unreachable`))?.value === true
+    if (!unreachable && (await queued()) === 0) return undefined
+    const blocked = p.blockedMessage ?? msg('common.busy')
+    const ok = p.probe ? await p.probe(probeContext(pt, p, config)).catch(() => false) : false
+    if (!ok) return blocked
+    if ((await queued()) === 0) return undefined
+    // Reachable again: the waiting entries go now, not at their backoff time.
+    await db.queue.where('provider').equals(p.id).modify({ nextAttemptAt: clock.now() })
+    await drainQueue()
+    return (await queued()) === 0 ? undefined : blocked
+  }
+
+  function probeContext(pt: PaymentType, provider: AnyProvider, config: unknown): ProbeCtx<unknown> {
+    return { config, paymentType: pt, http: makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
+  }
+
+  /** Admin view of a payment type's durable provider state (O!plati: token stored, out of sync). */
+  async function providerStatus(ptId: string): Promise<Result<{ status: Record<string, string | boolean> }>> {
+    const cfg = await loadConfig(ptId)
+    if (!cfg.ok) return cfg
+    const status = cfg.provider.admin ? await cfg.provider.admin.status(probeContext(cfg.pt, cfg.provider, cfg.config)) : {}
+    return { ok: true, status }
+  }
+
+  async function providerAction(ptId: string, action: string): Promise<Result<{ message: Msg }>> {
+    const cfg = await loadConfig(ptId)
+    if (!cfg.ok) return cfg
+    const run = cfg.provider.admin?.actions[action]
+    if (!run) return { ok: false, message: msg('common.notSupported') }
+    const message = await run(probeContext(cfg.pt, cfg.provider, cfg.config))
+    await refreshSecretValues()
+    return { ok: true, message }
   }
 
   async function stopWaiting(opId: string): Promise<Result> {
@@ -593,6 +676,8 @@ export function createEngine(deps: EngineDeps) {
       return { ok: true } as Result
     },
     listPaymentTypes,
+    providerStatus,
+    providerAction,
     savePaymentType,
     deletePaymentType,
     importConf: importConfFile,

@@ -54,6 +54,11 @@ export interface OpCtx<C> {
   store: { get<T>(key: string): Promise<T | undefined>; put(key: string, value: unknown): Promise<void> }
 }
 
+/** What a provider may use outside an operation (a reachability probe, an admin action). */
+export type ProbeCtx<C> = Pick<OpCtx<C>, 'config' | 'paymentType' | 'http' | 'clock' | 'log' | 'store'>
+
+export type PayMode = Capabilities['payModes'][number]
+
 /** `definitive`: the server refused (counts toward needs-attention); otherwise a transport failure or a wait. */
 export type QueueVerdict = { kind: 'done' } | { kind: 'retry'; error: string; definitive?: boolean }
 
@@ -80,6 +85,19 @@ export interface Provider<C> {
   reverse(ctx: OpCtx<C>, original: Operation): Promise<void>
   /** One queue attempt for a queued operation (own unknown reversal, or a compensation). */
   runQueued(ctx: OpCtx<C>): Promise<QueueVerdict>
+  /** How this payment type takes a payment (O!plati `mode`); default `customer-qr`. */
+  payModeOf?(config: C): PayMode
+  /**
+   * With `blockWhileCompensating`: a read-only call that proves the server is reachable (O!plati E8).
+   * While the provider is unreachable or has queued work, a new operation probes, drains, or is refused.
+   */
+  probe?(ctx: ProbeCtx<C>): Promise<boolean>
+  /** The refusal shown while blocked (O!plati message D). */
+  blockedMessage?: Msg
+  /** Provider wording for engine refusals: a refund above what remains, a refund of a refund, a cancel queued while blocked. */
+  messages?: { refundTooLarge?: Msg; refundOfRefund?: Msg; cancelQueued?: Msg }
+  /** Admin actions on the payment type's durable state (O!plati «Сбросить токен»). */
+  admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, (ctx: ProbeCtx<C>) => Promise<Msg>> }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -14,6 +14,8 @@ export interface HttpRequest {
   /** What the log shows instead of the real headers and body (masked by the provider). */
   logHeaders?: Record<string, string>
   logBody?: string
+  /** What the log shows instead of the reply text (a reply that carries a secret, e.g. an O!plati token). */
+  logReply?: (text: string) => string
 }
 
 export type HttpResult =
@@ -57,7 +59,7 @@ export function createHttp(fetchFn: typeof fetch, log: Logger, source: string, n
         path: pathOf(req.url),
         headers: req.logHeaders ?? {},
         body: cut(req.logBody ?? req.body),
-        ...(result.kind === 'response' ? { status: result.status, reply: cut(result.text) } : { failed: result.reason, detail: result.detail }),
+        ...(result.kind === 'response' ? { status: result.status, reply: cut(req.logReply ? req.logReply(result.text) : result.text) } : { failed: result.reason, detail: result.detail }),
         ms: result.ms,
       }
       if (result.kind === 'response' && result.status < 400) log.info(source, 'http', entry, req.opId)
