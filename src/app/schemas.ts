@@ -2,8 +2,10 @@
 import type { ConfigSchema } from '../domain/config.ts'
 import { CLICKPASS_SCHEMA } from '../../workers/providers/clickpass/config.ts'
 import { PAYME_SCHEMA } from '../../workers/providers/payme/config.ts'
+import { OPLATI_SCHEMA } from '../../workers/providers/oplati/config.ts'
 
 export const SCHEMAS: Record<string, { title: string; schema: ConfigSchema; scanHint: string }> = {
   clickpass: { title: 'ClickPass (Click, UZ)', schema: CLICKPASS_SCHEMA, scanHint: 'clickpass.scan' },
   payme: { title: 'PaymeGO (Payme, UZ)', schema: PAYME_SCHEMA, scanHint: 'payme.scan' },
+  oplati: { title: 'O!плати (BY)', schema: OPLATI_SCHEMA, scanHint: 'oplati.scanCustomer' },
 }

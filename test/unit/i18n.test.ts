@@ -35,4 +35,12 @@ describe('message catalogues', () => {
   it('seed sentences are quoted byte-exact (README R14)', () => {
     expect(ru['common.partialRefund']).toBe('Частичный возврат по чеку продажи запрещен.')
   })
+
+  it('O!plati messages A–F and the return sentence are the seed’s own bytes, Latin O included', () => {
+    const seed = readFileSync(new URL('../../../shared/seeds/oplati.txt', import.meta.url), 'utf8')
+    const keys = ['oplati.tokenExists', 'oplati.tokenReset', 'oplati.serverError', 'oplati.unavailable', 'oplati.cancelQueued', 'oplati.scanToPay', 'oplati.returnNotAvailable'] as const
+    for (const k of keys) expect(seed, k).toContain(ru[k])
+    expect(ru['oplati.unavailable']).toContain('"O!плати"')
+    expect(ru['oplati.unavailable'].charCodeAt(ru['oplati.unavailable'].indexOf('!') - 1)).toBe(0x4f)
+  })
 })

@@ -2,5 +2,6 @@
 import type { AnyProvider } from './types.ts'
 import { clickpass } from './clickpass/index.ts'
 import { payme } from './payme/index.ts'
+import { oplati } from './oplati/index.ts'
 
-export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme]
+export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme, oplati]
