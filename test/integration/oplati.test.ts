@@ -404,3 +404,56 @@ describe('refund and cancel refund', () => {
     for (const p of paths) expect(p).toContain(sale.ref)
   })
 })
+
+describe('reconcile', () => {
+  it('three sales and a refund: the totals; a sale only the server knows (lost reply, unresolved) is one "only at O!plati" line', async () => {
+    await setup()
+    const a = await paid(1700)
+    await paid(500)
+    await paid(250)
+    await h.engine.reverse({ opId: a.id, kind: 'refund', amount: 700 })
+    await h.fault({ route: 'payments', fault: 'lostReply' })
+    const lost = (await pay(999)).op!
+    const p = (await state()).payments.find((x) => x.orderNumber === lost.id)!
+    await act({ paymentId: p.paymentId, action: 'confirm' })
+    const r = await h.engine.reconcile({ paymentTypeId: 'oplati' })
+    expect(r.ok).toBe(true)
+    const op = r.ok ? r.op : undefined
+    expect(op).toMatchObject({ kind: 'reconcile', state: 'approved', message: { key: 'report.mismatches', params: { count: 1 } } })
+    const line = (label: string) => op!.slip!.lines.filter((l) => l.label === label).map((l) => l.value)
+    expect(line('report.sales')).toEqual(['4'])
+    expect(line('report.salesSum')).toEqual([1700 + 500 + 250 + 999])
+    expect(line('report.refunds')).toEqual(['1'])
+    expect(line('report.net')).toEqual([1700 + 500 + 250 + 999 - 700])
+    expect(line('report.onlyServer')).toEqual([`${p.paymentId} · 9.99`])
+    expect(line('report.queued')).toEqual(['1'])
+    expect((await h.ops()).filter((o) => o.kind === 'reconcile')).toHaveLength(1)
+  })
+
+  it('a payment the journal holds and the server does not is an "only in Paydesk" line', async () => {
+    await setup()
+    const sale = await paid()
+    const ghost = { ...sale, id: `${sale.id}X` as typeof sale.id, ref: '424242', history: [] }
+    await h.db.operations.add(ghost)
+    const r = await h.engine.reconcile({ paymentTypeId: 'oplati' })
+    expect(r.ok && r.op.slip!.lines.filter((l) => l.label === 'report.onlyJournal').map((l) => l.value)).toEqual(['424242 · 17.00'])
+  })
+
+  it('a date range goes to E8 as shiftStart / shiftEnd', async () => {
+    await setup()
+    await paid()
+    const r = await h.engine.reconcile({ paymentTypeId: 'oplati', start: '2026-11-01', end: '2026-11-30' })
+    expect(r.ok).toBe(true)
+    const e8 = (await calls()).filter((c) => c.route === 'reports').at(-1)!
+    expect(e8.path).toContain('shiftStart=2026-11-01')
+    expect(e8.path).toContain('shiftEnd=2026-11-30')
+  })
+
+  it('unreachable: message C and nothing journaled', async () => {
+    await setup()
+    await h.fault({ route: '*', fault: 'offline', times: 0 })
+    expect(await h.engine.reconcile({ paymentTypeId: 'oplati' })).toMatchObject({ ok: false, message: { key: 'oplati.serverError' } })
+    expect((await h.ops()).filter((o) => o.kind === 'reconcile')).toHaveLength(0)
+  })
+})
+

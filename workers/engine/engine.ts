@@ -432,6 +432,28 @@ export function createEngine(deps: EngineDeps) {
     return { config, paymentType: pt, http: makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
   }
 
+  /** Сверка итогов: the provider's report for the shift, journaled as a `reconcile` operation and printed by the UI. */
+  async function reconcile(req: { paymentTypeId: string; start?: string; end?: string }): Promise<Result<{ op: Operation }>> {
+    const cfg = await loadConfig(req.paymentTypeId)
+    if (!cfg.ok) return cfg
+    const p = cfg.provider
+    if (!p.reconcile || !p.capabilities.reconcile) return { ok: false, message: msg('common.notSupported') }
+    const journal = await db.operations.where('paymentTypeId').equals(req.paymentTypeId).toArray()
+    const queued = await db.queue.where('provider').equals(p.id).count()
+    const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, { queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}) })
+    if (!r.ok) return r
+    const now = clock.now()
+    const op: Operation = {
+      id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency,
+      state: 'approved', createdAt: now, updatedAt: now, slip: r.slip,
+      message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
+      history: [{ at: now, state: 'approved', note: `reconciled: ${r.mismatches} mismatches` }],
+    }
+    await db.operations.add(op)
+    log.info('engine', 'reconcile', { mismatches: r.mismatches, net: r.net }, op.id)
+    return { ok: true, op }
+  }
+
   /** Admin view of a payment type's durable provider state (O!plati: token stored, out of sync). */
   async function providerStatus(ptId: string): Promise<Result<{ status: Record<string, string | boolean> }>> {
     const cfg = await loadConfig(ptId)
@@ -678,6 +700,7 @@ export function createEngine(deps: EngineDeps) {
     listPaymentTypes,
     providerStatus,
     providerAction,
+    reconcile,
     savePaymentType,
     deletePaymentType,
     importConf: importConfFile,

@@ -3,6 +3,7 @@
 import type { ConfigSchema, ConfigValues } from '../../src/domain/config.ts'
 import type { Msg } from '../../src/domain/messages.ts'
 import type { Operation, OpPatch, ProviderId } from '../../src/domain/operation.ts'
+import type { Slip } from '../../src/domain/slip.ts'
 import type { Http } from '../transport/http.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { Logger } from '../engine/log.ts'
@@ -54,6 +55,14 @@ export interface OpCtx<C> {
   store: { get<T>(key: string): Promise<T | undefined>; put(key: string, value: unknown): Promise<void> }
 }
 
+export interface ReconcileOptions {
+  /** Minsk dates `YYYY-MM-DD` limiting the list (E8 `shiftStart` / `shiftEnd`). */
+  start?: string
+  end?: string
+  /** Entries of this provider still waiting in the queue (the report lists them). */
+  queued: number
+}
+
 /** What a provider may use outside an operation (a reachability probe, an admin action). */
 export type ProbeCtx<C> = Pick<OpCtx<C>, 'config' | 'paymentType' | 'http' | 'clock' | 'log' | 'store'>
 
@@ -96,6 +105,11 @@ export interface Provider<C> {
   blockedMessage?: Msg
   /** Provider wording for engine refusals: a refund above what remains, a refund of a refund, a cancel queued while blocked. */
   messages?: { refundTooLarge?: Msg; refundOfRefund?: Msg; cancelQueued?: Msg }
+  /**
+   * Reconciliation of cashless totals (O!plati сверка итогов): the server's list for the shift against
+   * this payment type's journal; the printed report, and the net total.
+   */
+  reconcile?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
   /** Admin actions on the payment type's durable state (O!plati «Сбросить токен»). */
   admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, (ctx: ProbeCtx<C>) => Promise<Msg>> }
 }

@@ -6,7 +6,8 @@ import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Operation } from '../../../src/domain/operation.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
 import type { HttpRequest } from '../../transport/http.ts'
-import type { OpCtx, ProbeCtx, QueueVerdict } from '../types.ts'
+import type { OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
+import { reconcile, reportSlip } from './reconcile.ts'
 import type { OplatiConfig } from './config.ts'
 import {
   CONSUMER_POLL_MS, decodeEnvelope, decodeJson, decodePaymentInfo, decodeReports, type Envelope, MAX_WAIT_MS, paymentBody,
@@ -438,6 +439,18 @@ async function refusedOrRetry(ctx: Ctx, r: Exclude<Reply, { kind: 'ok' }>): Prom
   return { kind: 'done' }
 }
 
+/** § 4.9: E8 for the shift (optionally limited by Minsk dates), matched against the journal. */
+async function reconcileShift(ctx: ProbeCtx<OplatiConfig>, journal: readonly Operation[], opts: ReconcileOptions) {
+  const shift = shiftOf(ctx.clock.now())
+  const range = opts.start && opts.end ? { start: opts.start, end: opts.end } : undefined
+  const r = await reports(ctx, shift, range)
+  if (!r.ok) return { ok: false as const, message: r.reply.kind === 'unknown' ? msg('oplati.serverError') : r.reply.message }
+  const mine = journal.filter((o) => shiftOf(o.createdAt) === shift)
+  const result = reconcile(r.list, mine)
+  const slip = reportSlip(result, { regNum: ctx.config.regNum, shift, ...(range ? { period: `${range.start} — ${range.end}` } : {}), queued: opts.queued }, 'BYN')
+  return { ok: true as const, slip, net: result.net, mismatches: result.mismatches.length }
+}
+
 /** § 4.4: E8 for the current shift proves reachability and auth. */
 async function probe(ctx: ProbeCtx<OplatiConfig>): Promise<boolean> {
   const r = await reports(ctx, shiftOf(ctx.clock.now()))
@@ -449,4 +462,4 @@ export function checkCode(code: string): Msg | undefined {
   return code.length >= 8 && code.length <= 512 && /^[\x20-\x7e]+$/.test(code) ? undefined : msg('oplati.badQr', { code: maskCode(code) })
 }
 
-export const oplatiClient = { pay, resume, reverse, runQueued, probe }
+export const oplatiClient = { pay, resume, reverse, runQueued, probe, reconcile: reconcileShift }
