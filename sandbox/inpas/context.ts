@@ -1,0 +1,43 @@
+// The working context of one emulator step: the step's own copy of the state plus the effects collected so far.
+// Every core module takes a `Ctx` and mutates only `ctx.s` (never the caller's state) and `ctx.fx`.
+import type { Effect, Notice, PinpadState, TraceDir } from './types.ts'
+
+export interface Ctx {
+  s: PinpadState
+  fx: Effect[]
+}
+
+export function notice(ctx: Ctx, n: Notice): void {
+  ctx.fx.push({ type: 'notice', notice: n })
+}
+
+export function log(ctx: Ctx, message: string): void {
+  notice(ctx, { kind: 'log', message })
+}
+
+/** § 5.1: every byte in both directions with timestamps. */
+export function traceBytes(ctx: Ctx, dir: TraceDir, bytes: Uint8Array, at = ctx.s.now): void {
+  ctx.s.trace = { at, dir, bytes: bytes.slice(), prev: ctx.s.trace }
+}
+
+export function hex(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += (i ? ' ' : '') + bytes[i]!.toString(16).toUpperCase().padStart(2, '0')
+  return out
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
