@@ -381,3 +381,36 @@ function sameBytes(a: Uint8Array, b: Uint8Array, size: number): boolean {
 export function decodeFrames(bytes: Uint8Array): FrameEvent[] {
   return new FrameDecoder().push(bytes)
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// One complete frame on its own (additive: for the pure link machine, which keeps its stream state immutable)
+
+/** What one complete frame holds, judged without any stream state. */
+export type FrameRead =
+  | { kind: 'stx'; payload: Uint8Array }
+  | { kind: 'soh'; number: number; part: Uint8Array }
+  | { kind: 'soh-header' }
+  | { kind: 'corrupt'; via: 'stx' | 'soh' }
+
+/**
+ * § 2.3/§ 2.4: the size of the frame whose first three bytes (STX/SOH, LEN_L, LEN_H) are `head[at…]`:
+ * LEN + 5. The caller has checked that `head[at]` is STX or SOH.
+ */
+export function frameSizeAt(head: Uint8Array, at: number): number {
+  return (head[at + 1]! | (head[at + 2]! << 8)) + FRAME_HEAD_SIZE + FRAME_CRC_SIZE
+}
+
+/**
+ * § 2.3/§ 2.4: check the CRC of one complete frame (exactly LEN + 5 bytes starting with STX or SOH) and split
+ * it: an STX frame gives its DATA, an SOH fragment its number and PART (views into `frame`). Never throws.
+ */
+export function readFrame(frame: Uint8Array): FrameRead {
+  const len = frame.length - FRAME_HEAD_SIZE - FRAME_CRC_SIZE
+  const via = frame[0] === STX ? 'stx' : 'soh'
+  if (len < 0 || crc16Umts(frame, 0, len + FRAME_HEAD_SIZE) !== readCrcBE(frame, len + FRAME_HEAD_SIZE)) return { kind: 'corrupt', via }
+  if (via === 'stx') return { kind: 'stx', payload: frame.subarray(FRAME_HEAD_SIZE, FRAME_HEAD_SIZE + len) }
+  const number = fragmentNumber(frame, len)
+  if (number === undefined) return { kind: 'soh-header' }
+  const hlen = frame[3]! | (frame[4]! << 8)
+  return { kind: 'soh', number, part: frame.subarray(5 + hlen, FRAME_HEAD_SIZE + len) }
+}
