@@ -7,7 +7,7 @@ import type { Msg } from './messages.ts'
 import type { Slip } from './slip.ts'
 
 export type ProviderId = 'clickpass' | 'payme' | 'oplati' | 'sendy' | 'inpas-sbp'
-export type OpKind = 'pay' | 'cancel' | 'refund' | 'reconcile'
+export type OpKind = 'pay' | 'cancel' | 'refund' | 'reconcile' | 'loyalty'
 
 export type OpState =
   | 'created'

@@ -285,6 +285,56 @@ export function createEngine(deps: EngineDeps) {
     return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
   }
 
+  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
+  async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<{ ok: true; code: Operation['code'] } | { ok: false; ignored?: boolean; message: Msg }> {
+    if ((p.payModeOf?.(config) ?? 'customer-qr') !== 'customer-qr') return { ok: true, code: undefined }
+    const now = clock.now()
+    const bad = p.checkCode(code)
+    if (bad) return { ok: false, message: bad }
+    const hash = await sha256(code)
+    if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
+    lastScan = { hash, at: now }
+    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
+    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
+    const scannedAt = Math.min(scannedAtIn ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
+    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
+    return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt } }
+  }
+
+  /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
+  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string }): Promise<Result<{ op: Operation }>> {
+    const cfg = await loadConfig(req.paymentTypeId)
+    if (!cfg.ok) return cfg
+    const p = cfg.provider
+    const run = p.loyalty
+    if (!run || !p.capabilities.loyalty) return { ok: false, message: msg('common.notSupported') }
+    const code = (req.code ?? '').trim()
+    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
+    if (!scan.ok) return scan
+    const blocked = await gate(p, cfg.pt, cfg.config)
+    if (blocked) return { ok: false, message: blocked }
+    const r = await locks.run(
+      PAY_LOCK(req.paymentTypeId),
+      async () => {
+        const now = clock.now()
+        const op: Operation = {
+          id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency,
+          state: 'created', createdAt: now, updatedAt: now, history: [{ at: now, state: 'created' }],
+          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}),
+        }
+        await db.operations.add(op)
+        log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
+        const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))
+        const flag = flagFor(op)
+        await Promise.race([job, new Promise<void>((resolve) => flag.onStop.add(resolve))])
+        return (await db.operations.get(op.id))!
+      },
+      { ifAvailable: true },
+    )
+    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
+    return { ok: true, op: r }
+  }
+
   // ---- public API ------------------------------------------------------------------------
 
   async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
@@ -293,22 +343,11 @@ export function createEngine(deps: EngineDeps) {
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     const p = cfg.provider
-    const scans = (p.payModeOf?.(cfg.config) ?? 'customer-qr') === 'customer-qr'
     const code = req.code.trim()
     const now = clock.now()
-    let opCode: Operation['code']
-    if (scans) {
-      const bad = p.checkCode(code)
-      if (bad) return { ok: false, message: bad }
-      const hash = await sha256(code)
-      if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
-      lastScan = { hash, at: now }
-      const earlier = await db.operations.where('code.hash').equals(hash).toArray()
-      if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
-      const scannedAt = Math.min(req.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
-      if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
-      opCode = { hash, masked: maskCode(code), spent: false, scannedAt }
-    }
+    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
+    if (!scan.ok) return scan
+    const opCode = scan.code
 
     let items: SaleItem[] | undefined
     if (req.items !== undefined) {
@@ -701,6 +740,7 @@ export function createEngine(deps: EngineDeps) {
     providerStatus,
     providerAction,
     reconcile,
+    addLoyaltyCard,
     savePaymentType,
     deletePaymentType,
     importConf: importConfFile,

@@ -110,6 +110,8 @@ export interface Provider<C> {
    * this payment type's journal; the printed report, and the net total.
    */
   reconcile?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  /** Add the customer's loyalty card (O!plati C6), following the pay mode; the card number goes in `details.cardNumber`. */
+  loyalty?(ctx: OpCtx<C>, code: string): Promise<void>
   /** Admin actions on the payment type's durable state (O!plati «Сбросить токен»). */
   admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, (ctx: ProbeCtx<C>) => Promise<Msg>> }
 }
