@@ -457,3 +457,58 @@ describe('reconcile', () => {
   })
 })
 
+
+describe('loyalty card', () => {
+  const loyalty = async (code = '') => {
+    const r = await h.engine.addLoyaltyCard({ paymentTypeId: 'oplati', code })
+    await h.engine.settled()
+    h.clock.onTick = undefined
+    return r.ok ? await h.op(r.op.id) : r
+  }
+
+  it('mode 0: the scanned code gives the card number at once; nothing is queued', async () => {
+    await setup()
+    const op = (await loyalty(await h.token())) as Operation
+    expect(op).toMatchObject({ kind: 'loyalty', state: 'approved', message: { key: 'oplati.cardAdded' } })
+    expect(op.details?.cardNumber).toMatch(/^\d{13}$/)
+    expect((await calls()).find((c) => c.route === 'loyalty')!.body).toMatchObject({ consumerQr: expect.stringMatching(/^o-plati:/) })
+    expect(await h.db.queue.count()).toBe(0)
+  })
+
+  it.each(['1', '2'])('mode %s: polled ≥ 5 s apart until the customer confirms; a decline is declined', async (mode) => {
+    await setup({ values: { mode } })
+    // The customer: scans the till's QR (mode 2), then answers every waiting loyalty request.
+    const actor = (action: string) =>
+      customerLoyalty(async (op) => {
+        if (op.details?.sessionId && op.display?.kind === 'qr') await act({ sessionId: op.details.sessionId, action: 'scan' }).catch(() => undefined)
+        const pending = ((await h.sb.state('oplati')) as { loyalty: { requestId: string; status: number }[] }).loyalty.filter((l) => l.status === 0)
+        for (const l of pending) await act({ requestId: l.requestId, action }).catch(() => undefined)
+      })
+    actor('confirm')
+    const ok = (await loyalty()) as Operation
+    expect(ok.state).toBe('approved')
+    const polls = (await calls()).filter((c) => c.route === 'loyaltyStatus').map((c) => c.at)
+    for (let i = 1; i < polls.length; i++) expect(polls[i]! - polls[i - 1]!).toBeGreaterThanOrEqual(5_000)
+    expect((await calls()).filter((c) => c.tooEarly)).toEqual([])
+    actor('decline')
+    expect(((await loyalty()) as Operation).state).toBe('declined')
+  })
+
+  it('refused with A while the token is out of sync, and with D while unreachable; never queued', async () => {
+    await setup()
+    await cabinet('desync')
+    expect(await loyalty(await h.token())).toMatchObject({ state: 'declined', message: { key: 'oplati.tokenExists' } })
+    await cabinet('reset-token')
+    await h.fault({ route: '*', fault: 'offline', times: 0 })
+    expect(await loyalty(await h.token())).toMatchObject({ state: 'declined', message: { key: 'oplati.serverError' } })
+    expect(await h.engine.addLoyaltyCard({ paymentTypeId: 'oplati', code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    expect(await h.db.queue.count()).toBe(0)
+  })
+})
+
+function customerLoyalty(fn: (op: Operation) => Promise<void>) {
+  h.clock.onTick = async () => {
+    const op = (await h.ops()).filter((o) => o.kind === 'loyalty' && !isFinal(o.state)).at(-1)
+    if (op) await fn(op)
+  }
+}

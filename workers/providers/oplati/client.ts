@@ -257,6 +257,10 @@ async function cancelInProgress(ctx: Ctx): Promise<void> {
 }
 
 async function resume(ctx: Ctx): Promise<void> {
+  if (ctx.op.kind === 'loyalty') {
+    await ctx.commit({ state: 'declined', display: undefined, message: msg('common.interrupted'), note: 'loyalty request interrupted: nothing to resolve' })
+    return
+  }
   if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.checking'), note: 'resumed after a restart' })
   if (!ctx.op.details?.e4) {
     // Stopped before E4 left: no money can have moved.
@@ -266,6 +270,65 @@ async function resume(ctx: Ctx): Promise<void> {
   if (!ctx.op.ref) return ctx.queueSelf({ state: 'unknown', message: msg('oplati.serverError'), note: 'resumed: E4 reply unknown' })
   if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving' })
   return pollPay(ctx)
+}
+
+// ---- loyalty card (§ 4.10, C6) ------------------------------------------------------------------
+
+interface LoyaltyInfo {
+  requestId: string
+  status: number
+  cardNumber?: string
+  confirmationCode?: string
+}
+
+function loyaltyInfo(text: string): LoyaltyInfo | undefined {
+  const d = decodeJson(text)
+  if (!d.ok) return undefined
+  const o = d.value
+  const requestId = typeof o.requestId === 'string' ? o.requestId : typeof o.requestId === 'number' ? String(o.requestId) : undefined
+  if (!requestId || typeof o.status !== 'number') return undefined
+  return {
+    requestId, status: o.status,
+    ...(typeof o.cardNumber === 'string' ? { cardNumber: o.cardNumber } : {}),
+    ...(typeof o.confirmationCode === 'string' ? { confirmationCode: o.confirmationCode } : {}),
+  }
+}
+
+/** Add the customer's loyalty card, following `mode` (§ 4.10). No money moves: nothing is ever queued. */
+async function loyalty(ctx: Ctx, code: string): Promise<void> {
+  const c = ctx.config
+  await ctx.commit({ state: 'sent', sentAt: ctx.clock.now(), message: msg('common.sending') })
+  let mode: Record<string, unknown>
+  if (c.mode === 2) {
+    const session = await openSession(ctx)
+    if (!session) return
+    mode = { sessionId: session }
+  } else if (c.mode === 1) mode = { [WIRE.staticQrField]: true }
+  else mode = { [WIRE.consumerQrField]: code }
+  const sent = ctx.clock.now()
+  await ctx.commit({ display: undefined, deadline: sent + MAX_WAIT_MS, message: msg('oplati.waiting'), ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}) })
+  const r = await call(ctx, 'loyalty', 'POST', WIRE.loyaltyPath, { orderNumber: ctx.op.order ?? ctx.op.id, ...mode })
+  let info = r.kind === 'ok' ? loyaltyInfo(r.text) : undefined
+  if (!info) {
+    const message = r.kind === 'unknown' ? msg('oplati.serverError') : r.kind === 'ok' ? msg('common.badReply') : r.message
+    await ctx.commit({ state: 'declined', message, note: r.kind === 'unknown' ? r.reason : 'loyalty refused' })
+    return
+  }
+  if (info.confirmationCode) await ctx.commit({ display: { kind: 'code', code: info.confirmationCode }, message: msg('oplati.code', { code: info.confirmationCode }) })
+  const deadline = ctx.op.deadline ?? sent + MAX_WAIT_MS
+  while (info.status === STATUS.inProgress && ctx.waiting() && ctx.clock.now() < deadline) {
+    await ctx.pause(POLL_FLOOR_MS)
+    if (!ctx.waiting()) break
+    const s = await call(ctx, 'loyaltyStatus', 'GET', WIRE.loyaltyStatusPath(info.requestId))
+    const next = s.kind === 'ok' ? loyaltyInfo(s.text) : undefined
+    if (next) info = next
+  }
+  if (info.status === STATUS.ok && info.cardNumber) {
+    await ctx.commit({ state: 'approved', display: undefined, ref: info.requestId, message: msg('oplati.cardAdded', { card: info.cardNumber }), details: { ...ctx.op.details, cardNumber: info.cardNumber } })
+    return
+  }
+  const message = info.status === STATUS.inProgress ? msg('oplati.cancelled') : statusMessage(info.status)
+  await ctx.commit({ state: 'declined', display: undefined, ref: info.requestId, message })
 }
 
 // ---- cancel, refund, cancel-refund (§ 4.5–4.7) ----------------------------------------------------
@@ -462,4 +525,4 @@ export function checkCode(code: string): Msg | undefined {
   return code.length >= 8 && code.length <= 512 && /^[\x20-\x7e]+$/.test(code) ? undefined : msg('oplati.badQr', { code: maskCode(code) })
 }
 
-export const oplatiClient = { pay, resume, reverse, runQueued, probe, reconcile: reconcileShift }
+export const oplatiClient = { pay, resume, reverse, runQueued, probe, reconcile: reconcileShift, loyalty }

@@ -14,7 +14,7 @@ export const oplati: Provider<OplatiConfig> = {
   schema: OPLATI_SCHEMA,
   capabilities: {
     payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'], cancel: true, refund: 'partial', cancelRefund: true, void: false,
-    reconcile: true, loyalty: false, shifts: false, blockWhileCompensating: true,
+    reconcile: true, loyalty: true, shifts: false, blockWhileCompensating: true,
   },
   codeLifetimeMs: CODE_LIFETIME_MS,
   queueFloorMs: POLL_FLOOR_MS,
