@@ -512,3 +512,39 @@ function customerLoyalty(fn: (op: Operation) => Promise<void>) {
     if (op) await fn(op)
   }
 }
+
+describe('void (аннулирование чека)', () => {
+  const payOrder = async (order: string) => {
+    customer(async (op) => {
+      if (op.ref && op.state === 'resolving') await act({ paymentId: op.ref, action: 'confirm' }).catch(() => undefined)
+    })
+    const r = await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token(), order })
+    await h.engine.settled()
+    h.clock.onTick = undefined
+    return r.ok ? await h.op(r.op.id) : undefined
+  }
+
+  it('the receipt’s approved payment is reversed with one E7; the void reports it cancelled', async () => {
+    await setup()
+    const sale = await payOrder('R-1')
+    expect(sale?.state).toBe('approved')
+    expect(await h.engine.voidOrder({ order: 'R-1' })).toMatchObject({ ok: true, results: [{ opId: sale!.id, outcome: 'cancelled' }] })
+    expect(count(await routes(), 'reversals')).toBe(1)
+  })
+
+  it('offline: the cancel is queued with warning E, the void still reports done, and it is sent once later', async () => {
+    await setup()
+    const sale = await payOrder('R-2')
+    await h.fault({ route: '*', fault: 'offline', times: 0 })
+    expect(await h.engine.voidOrder({ order: 'R-2' })).toMatchObject({ ok: true, results: [{ opId: sale!.id, outcome: 'queued', message: { key: 'oplati.cancelQueued' } }] })
+    await h.clearFaults()
+    await drain()
+    expect((await calls()).filter((c) => c.route === 'reversals' && c.status !== null)).toHaveLength(1)
+    expect(await h.db.queue.count()).toBe(0)
+  })
+
+  it('a receipt with no O!plati payment: nothing to void', async () => {
+    await setup()
+    expect(await h.engine.voidOrder({ order: 'none' })).toMatchObject({ ok: false, message: { key: 'common.noOperation' } })
+  })
+})

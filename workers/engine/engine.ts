@@ -471,6 +471,33 @@ export function createEngine(deps: EngineDeps) {
     return { config, paymentType: pt, http: makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
   }
 
+  /**
+   * Аннулирование чека (O!plati § 4.8): every payment of the host's receipt gets its own cancel —
+   * a payment still waiting is cancelled at the server (C5), an approved one reversed. Done when
+   * every cancel is done or queued; a refused one needs a person.
+   */
+  async function voidOrder(req: { order: string }): Promise<Result<{ results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] }>> {
+    const pays = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
+    if (!pays.length) return { ok: false, message: msg('common.noOperation') }
+    const results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] = []
+    for (const p of pays) {
+      if (!providers.get(p.provider)?.capabilities.void) continue
+      if (!isFinal(p.state)) {
+        await stopWaiting(p.id)
+        results.push({ opId: p.id, outcome: 'stopped' })
+        continue
+      }
+      if (p.state !== 'approved') continue
+      const r = await reverse({ opId: p.id, kind: 'cancel' })
+      if (!r.ok) results.push({ opId: p.id, outcome: 'refused', message: r.message })
+      else if (r.op.state === 'approved') results.push({ opId: p.id, outcome: 'cancelled' })
+      else if (r.op.queued) results.push({ opId: p.id, outcome: 'queued', ...(r.op.message ? { message: r.op.message } : {}) })
+      else results.push({ opId: p.id, outcome: 'refused', ...(r.op.message ? { message: r.op.message } : {}) })
+    }
+    log.info('engine', 'void', { order: req.order, results: results.map((x) => x.outcome).join(',') })
+    return { ok: true, results }
+  }
+
   /** Сверка итогов: the provider's report for the shift, journaled as a `reconcile` operation and printed by the UI. */
   async function reconcile(req: { paymentTypeId: string; start?: string; end?: string }): Promise<Result<{ op: Operation }>> {
     const cfg = await loadConfig(req.paymentTypeId)
@@ -741,6 +768,7 @@ export function createEngine(deps: EngineDeps) {
     providerAction,
     reconcile,
     addLoyaltyCard,
+    voidOrder,
     savePaymentType,
     deletePaymentType,
     importConf: importConfFile,

@@ -13,7 +13,7 @@ export const oplati: Provider<OplatiConfig> = {
   currency: 'BYN',
   schema: OPLATI_SCHEMA,
   capabilities: {
-    payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'], cancel: true, refund: 'partial', cancelRefund: true, void: false,
+    payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'], cancel: true, refund: 'partial', cancelRefund: true, void: true,
     reconcile: true, loyalty: true, shifts: false, blockWhileCompensating: true,
   },
   codeLifetimeMs: CODE_LIFETIME_MS,
