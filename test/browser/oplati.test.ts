@@ -15,7 +15,7 @@ beforeEach(async () => {
   await control('oplati/_control/config', { autoCustomer: false }, 'PUT')
 })
 
-it('shows the dynamic QR on screen and completes the payment from the customer page', async () => {
+it('shows the dynamic QR on the till and the customer display, and completes the payment from the customer page', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(baseURL())
   await page.getByTestId('type-oplati-1').click()
@@ -27,6 +27,11 @@ it('shows the dynamic QR on screen and completes the payment from the customer p
   await expect.poll(() => page.getByTestId('result-message').textContent()).toBe('Отсканируйте QR-код для оплаты')
   const payload = await page.getByTestId('qr').getAttribute('data-payload')
   expect(payload).toMatch(/^o-plati:\/\/o-webpay\/dyn\//)
+  // The customer-facing screen (self-checkout, second monitor) shows the same QR.
+  const display = await context.newPage()
+  await display.goto(`${baseURL()}/#/display`)
+  await display.locator('[data-testid=customer-display] [data-testid=qr] svg').waitFor({ timeout: 20_000 })
+  expect(await display.getByTestId('qr').getAttribute('data-payload')).toBe(payload)
 
   const phone = await context.newPage()
   await phone.goto(`${baseURL()}/sandbox/phone`)
@@ -38,6 +43,7 @@ it('shows the dynamic QR on screen and completes the payment from the customer p
   await confirm.click()
 
   await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
+  await display.locator('[data-testid=customer-display][data-state=approved]').waitFor({ timeout: 20_000 })
   expect(await page.locator('[data-testid=qr]').count()).toBe(0)
   const routes = ((await control('oplati/_control/calls')) as { route: string }[]).map((c) => c.route)
   expect(routes.filter((r) => r === 'payments')).toHaveLength(1)
