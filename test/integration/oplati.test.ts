@@ -329,6 +329,50 @@ describe('connectivity and blocking', () => {
   })
 })
 
+describe('blocking across a reload', () => {
+  it('a cancel queued offline still blocks after a reload, and is sent once by itself when the server is back', async () => {
+    await setup()
+    const sale = await paid()
+    await h.fault({ route: '*', fault: 'offline', times: 0 })
+    const c = await h.engine.reverse({ opId: sale.id, kind: 'cancel' })
+    expect(c.ok && c.op.message?.key).toBe('oplati.cancelQueued')
+    h.engine.stop()
+    await h.engine.settled()
+    const reloaded = h.makeEngine()
+    await reloaded.start()
+    expect(await reloaded.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    await h.clearFaults()
+    await h.clock.advance(10_000)
+    await reloaded.online()
+    await reloaded.settled()
+    expect(await h.db.queue.count()).toBe(0)
+    expect((await h.op(c.ok ? c.op.id : '')).state).toBe('approved')
+    expect((await calls()).filter((x) => x.route === 'reversals' && x.status !== null)).toHaveLength(1)
+    reloaded.stop()
+    await reloaded.settled()
+  })
+})
+
+describe('a queued entry during 401', () => {
+  it('stays queued while the token is refused, and is sent after «Сбросить токен»', async () => {
+    await setup()
+    const sale = await paid()
+    await h.fault({ route: '*', fault: 'offline', times: 0 })
+    const c = await h.engine.reverse({ opId: sale.id, kind: 'cancel' })
+    await h.clearFaults()
+    await cabinet('reset-token')
+    await drain()
+    expect(await h.db.queue.count()).toBe(1)
+    expect((await h.op(c.ok ? c.op.id : '')).state).not.toBe('approved')
+    expect(await h.engine.providerStatus('oplati')).toMatchObject({ status: { tokenState: 'invalid' } })
+    await h.engine.providerAction('oplati', 'resetToken')
+    await drain(400_000)
+    expect(await h.db.queue.count()).toBe(0)
+    expect((await h.op(c.ok ? c.op.id : '')).state).toBe('approved')
+    expect((await calls()).filter((x) => x.route === 'reversals' && x.status === 200)).toHaveLength(1)
+  })
+})
+
 describe('refund and cancel refund', () => {
   it('partial refunds 5.00 and 12.00 of 17.00 succeed; 0.01 more is refused locally', async () => {
     await setup()
