@@ -417,6 +417,30 @@ describe('requests a browser resends by itself', () => {
 })
 
 describe('cancel and refund', () => {
+  it('a payment from last month (not the 1st): the refund gets -5017 and is declined with that note', async () => {
+    await setup({ confirmMode: false })
+    const { op } = await pay()
+    // Both clocks to the 10th of next month, 10:00 Tashkent; the payment dated the 15th of the month before.
+    const d = new Date(h.clock.now())
+    await h.clock.advance(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 10, 5) - h.clock.now())
+    await h.sb.control('clickpass', `payment/${op!.ref}`, { createdAt: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 15, 7) }, 'PUT')
+    const r = await h.engine.reverse({ opId: op!.id, kind: 'refund' })
+    expect(r.ok && r.op).toMatchObject({ state: 'declined', error: { code: '-5017' } })
+    expect((await h.payments())[0]?.state).toBe('PAID')
+  })
+
+  it('a payment from last month on the 1st of this one: the reversal succeeds', async () => {
+    await setup({ confirmMode: false })
+    const { op } = await pay()
+    // Both clocks to the 1st of next month, 10:00 Tashkent; the payment dated the 15th of this one.
+    const d = new Date(h.clock.now())
+    await h.clock.advance(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, 5) - h.clock.now())
+    await h.sb.control('clickpass', `payment/${op!.ref}`, { createdAt: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 15, 7) }, 'PUT')
+    const r = await h.engine.reverse({ opId: op!.id, kind: 'refund' })
+    expect(r.ok && r.op.state).toBe('approved')
+    expect((await h.payments())[0]?.state).toBe('REVERSED')
+  })
+
   it('cancel: one reversal, a slip, the sandbox shows REVERSED', async () => {
     await setup()
     const { op } = await pay()
