@@ -50,16 +50,6 @@ export interface Payment {
   card: { card_type: string; processing_type: string; card_number: string; phone_number: string }
 }
 
-export interface Token {
-  code: string
-  /** Minted by `wallet/token`; false for a code accepted by `acceptAnyToken`. */
-  minted: boolean
-  createdAt: number
-  expiresAt: number | undefined
-  usedAt: number | undefined
-  /** A magic code (S4) chosen at mint time, for the demo. */
-  behaviour: number | undefined
-}
 
 export function tashkentDate(ms: number): string {
   return new Date(ms + TASHKENT_OFFSET_MS).toISOString().slice(0, 10)
@@ -138,14 +128,3 @@ export function paymentView(p: Payment): Record<string, Json> {
   }
 }
 
-export function tokenView(t: Token): Record<string, Json> {
-  const iso = (ms: number | undefined): Json => (ms === undefined ? null : new Date(ms).toISOString())
-  return {
-    token: t.code,
-    minted: t.minted,
-    createdAt: iso(t.createdAt),
-    expiresAt: iso(t.expiresAt),
-    usedAt: iso(t.usedAt),
-    behaviour: t.behaviour ?? null,
-  }
-}

@@ -24,7 +24,9 @@
 //   - `decline` with a code outside § 3.3 answers 200 with «Ошибка»; -9024 is the phone page's card decline.
 
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { applyFault, DEFAULT_PENDING_MS, type FaultRule, magicCodeOf, magicOf, type Prepared } from '../core/faults.ts'
+import { codeView, type CustomerCode as Token, mintCode } from '../core/codes.ts'
+import { applyFault, DEFAULT_PENDING_MS, type FaultRule, magicOf, type Prepared } from '../core/faults.ts'
+import { wireOutcomes } from '../core/outcomes.ts'
 import { jsonReply, textReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
@@ -40,8 +42,6 @@ import {
   settle,
   startProcessing,
   tashkentDate,
-  type Token,
-  tokenView,
   withinMonthRule,
 } from './ledger.ts'
 import { type ClickSettings, defaultSettings, mergeSettings } from './settings.ts'
@@ -183,11 +183,7 @@ export class ClickPassSandbox implements SandboxProvider {
       { id: 'decline', ru: 'Отклонить', en: 'Declined by the bank', rule: once('decline', { code: CLICK_DEMO_DECLINE.code }) },
       { id: 'funds', ru: 'Недостаточно средств', en: 'Insufficient funds', rule: once('decline') },
       { id: 'min', ru: 'Сумма меньше минимальной', en: 'Below the minimum', rule: once('error', { code: CLICK_ERRORS.belowMin.code }) },
-      { id: 'noReply', ru: 'Сервер не отвечает', en: 'No reply', rule: once('noReply') },
-      { id: 'lostReply', ru: 'Деньги списаны, ответ потерян', en: 'Money moved, reply lost', rule: once('lostReply') },
-      { id: 'http500', ru: 'Ошибка сервера 500', en: 'Server error 5xx', rule: once('http', { status: 500 }) },
-      { id: 'malformed', ru: 'Испорченный ответ', en: 'Malformed body', rule: once('malformed') },
-      { id: 'slow', ru: 'Медленный ответ (8 с)', en: 'Slow reply, 8 s', rule: once('slow', { delayMs: 8_000 }) },
+      ...wireOutcomes('payment'),
     ]
   }
 
@@ -485,22 +481,11 @@ export class ClickPassSandbox implements SandboxProvider {
         serviceId: this.#settings.serviceId,
         confirmMode: this.#settings.confirmMode,
         payments: [...this.#payments.values()].map(paymentView),
-        tokens: [...this.#tokens.values()].map(tokenView),
+        tokens: [...this.#tokens.values()].map(codeView),
       })
     }
     if (sub === 'wallet/token' && req.method === 'POST') {
-      const args = body() ?? {}
-      if (!isJsonObject(args)) return jsonReply(400, { error: 'the body is { ttlMs?, behaviour? }' })
-      const ttlMs = args.ttlMs ?? this.#settings.tokenTtlMs
-      if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) return jsonReply(400, { error: 'ttlMs must be a number ≥ 0' })
-      const behaviour = args.behaviour === undefined || args.behaviour === null ? undefined : magicCodeOf(args.behaviour)
-      if (args.behaviour !== undefined && args.behaviour !== null && behaviour === undefined) return jsonReply(400, { error: 'unknown behaviour' })
-      let code: string
-      do code = TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length)
-      while (this.#tokens.has(code))
-      const token: Token = { code, minted: true, createdAt: now, expiresAt: now + ttlMs, usedAt: undefined, behaviour }
-      this.#tokens.set(code, token)
-      return jsonReply(200, { token: code, expiresAt: new Date(now + ttlMs).toISOString(), ttlMs, behaviour: behaviour ?? null })
+      return mintCode(this.#tokens, body(), { now, defaultTtlMs: this.#settings.tokenTtlMs, make: () => TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length) })
     }
     const paymentMatch = /^payment\/(\d+)$/.exec(sub)
     if (paymentMatch && req.method === 'PUT') {

@@ -65,6 +65,7 @@ import { applyFault, DEFAULT_PENDING_MS, type FaultRule, MAGIC_PENDING_MS, magic
 import { jsonReply, textReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
+import { wireOutcomes } from '../core/outcomes.ts'
 import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
 import { faultError, oplatiError } from './errors.ts'
 import {
@@ -280,11 +281,7 @@ export class OplatiSandbox implements SandboxProvider {
       { id: 'decline', ru: 'Отказ от платежа', en: 'Customer declines', rule: once('customer', { action: 'decline' }) },
       { id: 'insufficient', ru: 'Недостаточно средств', en: 'Not enough money', rule: once('customer', { action: 'insufficient' }) },
       { id: 'timeout', ru: 'Клиент не подтвердил платеж', en: 'Never confirms (timeout)', rule: once('customer', { action: 'ignore' }) },
-      { id: 'noReply', ru: 'Сервер не отвечает', en: 'No reply', rule: once('noReply') },
-      { id: 'lostReply', ru: 'Платёж создан, ответ потерян', en: 'Applied, reply lost', rule: once('lostReply') },
-      { id: 'http500', ru: 'Ошибка сервера 500', en: 'Server error 5xx', rule: once('http', { status: 500 }) },
-      { id: 'malformed', ru: 'Испорченный ответ', en: 'Malformed body', rule: once('malformed') },
-      { id: 'slow', ru: 'Медленный ответ (8 с)', en: 'Slow reply, 8 s', rule: once('slow', { delayMs: 8_000 }) },
+      ...wireOutcomes('payments', { ru: 'Платёж создан, ответ потерян', en: 'Applied, reply lost' }),
       { id: 'tokenInvalid', ru: 'Токен сброшен (сообщение B)', en: 'Token reset (message B)', rule: once('tokenInvalid') },
       { id: 'offline', ru: 'Нет связи с сервером', en: 'Server unreachable', rule: { route: '*', fault: 'offline', times: 0 } },
     ]

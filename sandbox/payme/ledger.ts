@@ -44,17 +44,6 @@ export interface Receipt {
   fiscal: Json
 }
 
-export interface Token {
-  code: string
-  /** Minted by `wallet/token`; false for a code accepted by `acceptAnyToken`. */
-  minted: boolean
-  createdAt: number
-  /** Undefined: never expires (accepted by `acceptAnyToken`). */
-  expiresAt: number | undefined
-  usedAt: number | undefined
-  /** A magic code (S4) chosen at mint time, for the demo. */
-  behaviour: number | undefined
-}
 
 /** The card and phone of an approved receipt (§ 3.2, the test card of § 2.7). */
 export const SANDBOX_CARD: Card = { number: '860006******6311', expire: '03/99' }
@@ -173,10 +162,6 @@ export function receiptView(r: Receipt, merchant: MerchantInfo, posId: string): 
   }
 }
 
-export function tokenView(t: Token): Record<string, Json> {
-  const iso = (ms: number | undefined): Json => (ms === undefined ? null : new Date(ms).toISOString())
-  return { token: t.code, minted: t.minted, createdAt: iso(t.createdAt), expiresAt: iso(t.expiresAt), usedAt: iso(t.usedAt), behaviour: t.behaviour ?? null }
-}
 
 // ---------------------------------------------------------------------------------------
 // Error messages (§ 2.4): `{ru,uz,en}` or a plain string. Sandbox wording [C].

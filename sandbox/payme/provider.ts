@@ -25,7 +25,9 @@
 //     50 after `cancelDelayMs`, as for a paid one (§ 5 scenario 21: "the drain cancels the receipt to 50");
 //     § 3.2's `badState` for 1–3 stays for states forced through `PUT receipt/{_id}`.
 
-import { applyFault, DEFAULT_PENDING_MS, type FaultRule, magicCodeOf, magicOf, type Prepared } from '../core/faults.ts'
+import { codeView, type CustomerCode as Token, mintCode } from '../core/codes.ts'
+import { applyFault, DEFAULT_PENDING_MS, type FaultRule, magicOf, type Prepared } from '../core/faults.ts'
+import { wireOutcomes } from '../core/outcomes.ts'
 import { jsonReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
@@ -41,8 +43,6 @@ import {
   settle,
   startPay,
   STATE,
-  type Token,
-  tokenView,
 } from './ledger.ts'
 import { type CodeName, defaultSettings, mergeSettings, type PaymeSettings } from './settings.ts'
 
@@ -130,11 +130,7 @@ export class PaymeSandbox implements SandboxProvider {
       { id: 'funds', ru: 'Недостаточно средств (-31303)', en: 'Insufficient funds (-31303)', rule: once('error', { code: -31303 }) },
       { id: 'polls', ru: 'Оплата после 3 проверок', en: 'Paid after 3 checks', rule: once('pending', { polls: 3 }) },
       { id: 'never', ru: 'Никогда не оплачивается', en: 'Never completes', rule: once('pending', { forever: true }) },
-      { id: 'noReply', ru: 'Сервер не отвечает', en: 'No reply', rule: once('noReply') },
-      { id: 'lostReply', ru: 'Деньги списаны, ответ потерян', en: 'Money moved, reply lost', rule: once('lostReply') },
-      { id: 'http500', ru: 'Ошибка сервера 500', en: 'Server error 5xx', rule: once('http', { status: 500 }) },
-      { id: 'malformed', ru: 'Испорченный ответ', en: 'Malformed body', rule: once('malformed') },
-      { id: 'slow', ru: 'Медленный ответ (8 с)', en: 'Slow reply, 8 s', rule: once('slow', { delayMs: 8_000 }) },
+      ...wireOutcomes('pay'),
     ]
   }
 
@@ -377,21 +373,11 @@ export class PaymeSandbox implements SandboxProvider {
       return jsonReply(200, {
         posId: s.posId,
         receipts: [...this.#receipts.values()].map((r) => receiptView(r, s.merchant, s.posId)),
-        tokens: [...this.#tokens.values()].map(tokenView),
+        tokens: [...this.#tokens.values()].map(codeView),
       })
     }
     if (sub === 'wallet/token' && req.method === 'POST') {
-      const args = body() ?? {}
-      if (!isJsonObject(args)) return jsonReply(400, { error: 'the body is { ttlMs?, behaviour? }' })
-      const ttlMs = args.ttlMs ?? s.tokenTtlMs
-      if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) return jsonReply(400, { error: 'ttlMs must be a number ≥ 0' })
-      const behaviour = args.behaviour === undefined || args.behaviour === null ? undefined : magicCodeOf(args.behaviour)
-      if (args.behaviour !== undefined && args.behaviour !== null && behaviour === undefined) return jsonReply(400, { error: 'unknown behaviour' })
-      let code: string
-      do code = TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length)
-      while (this.#tokens.has(code))
-      this.#tokens.set(code, { code, minted: true, createdAt: now, expiresAt: now + ttlMs, usedAt: undefined, behaviour })
-      return jsonReply(200, { token: code, expiresAt: new Date(now + ttlMs).toISOString(), ttlMs, behaviour: behaviour ?? null })
+      return mintCode(this.#tokens, body(), { now, defaultTtlMs: s.tokenTtlMs, make: () => TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length) })
     }
     const receiptMatch = /^receipt\/([0-9a-f]{24})$/.exec(sub)
     if (receiptMatch && req.method === 'PUT') {
