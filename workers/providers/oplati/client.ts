@@ -155,16 +155,8 @@ function body(ctx: Ctx, amount = ctx.op.amount) {
 // ---- pay (§ 4.3) -------------------------------------------------------------------------------
 
 async function pay(ctx: Ctx, code: string): Promise<void> {
-  const c = ctx.config
-  const now = ctx.clock.now()
-  await ctx.commit({ state: 'sent', sentAt: now, message: msg('common.sending') })
-  let mode: Record<string, unknown>
-  if (c.mode === 2) {
-    const session = await openSession(ctx)
-    if (!session) return
-    mode = { sessionId: session }
-  } else if (c.mode === 1) mode = { [WIRE.staticQrField]: true }
-  else mode = { [WIRE.consumerQrField]: code }
+  const mode = await start(ctx, code)
+  if (!mode) return
 
   const sent = ctx.clock.now()
   await ctx.commit({
@@ -188,6 +180,19 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   if (await settlePay(ctx, r.info)) return
   await ctx.commit({ state: 'resolving' })
   return pollPay(ctx)
+}
+
+/**
+ * Commit `sent` and get the mode's part of the request: the scanned code (0), the static QR flag (1),
+ * or a session the customer has scanned (2; undefined when that ended without a scan).
+ */
+async function start(ctx: Ctx, code: string): Promise<Record<string, unknown> | undefined> {
+  await ctx.commit({ state: 'sent', sentAt: ctx.clock.now(), message: msg('common.sending') })
+  if (ctx.config.mode === 2) {
+    const session = await openSession(ctx)
+    return session ? { sessionId: session } : undefined
+  }
+  return ctx.config.mode === 1 ? { [WIRE.staticQrField]: true } : { [WIRE.consumerQrField]: code }
 }
 
 /** Mode 2 (§ 4.3): E5, show the QR with text F, poll E6 every 3 s; the session id, or undefined when it ended. */
@@ -296,15 +301,8 @@ function loyaltyInfo(text: string): LoyaltyInfo | undefined {
 
 /** Add the customer's loyalty card, following `mode` (§ 4.10). No money moves: nothing is ever queued. */
 async function loyalty(ctx: Ctx, code: string): Promise<void> {
-  const c = ctx.config
-  await ctx.commit({ state: 'sent', sentAt: ctx.clock.now(), message: msg('common.sending') })
-  let mode: Record<string, unknown>
-  if (c.mode === 2) {
-    const session = await openSession(ctx)
-    if (!session) return
-    mode = { sessionId: session }
-  } else if (c.mode === 1) mode = { [WIRE.staticQrField]: true }
-  else mode = { [WIRE.consumerQrField]: code }
+  const mode = await start(ctx, code)
+  if (!mode) return
   const sent = ctx.clock.now()
   await ctx.commit({ display: undefined, deadline: sent + MAX_WAIT_MS, message: msg('oplati.waiting'), ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}) })
   const r = await call(ctx, 'loyalty', 'POST', WIRE.loyaltyPath, { orderNumber: ctx.op.order ?? ctx.op.id, ...mode })
