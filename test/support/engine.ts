@@ -10,6 +10,9 @@ import type { Http } from '../../workers/transport/http.ts'
 import type { Logger } from '../../workers/engine/log.ts'
 import { startTestSandbox } from './sandbox.ts'
 
+/** The inpas-sbp variant: the engine against the in-memory pin-pad emulator, no HTTP sandbox (test/support/inpas.ts). */
+export { inpasHarness, type InpasHarness } from './inpas.ts'
+
 export class SkipClock implements Clock {
   #t: number
   /** Called after every advance with the new time (tests press "stop" at a moment, etc.). */

@@ -70,6 +70,8 @@ export interface PayRequest {
   order?: string
   /** The sale's items from the host (checked here: typed, and adding up to `amount`). */
   items?: unknown
+  /** Pin-pad types (inpas-sbp): card or «Оплата QR СБП»; kept on the operation as `details.method`. */
+  method?: 'card' | 'sbp'
 }
 
 export interface PaymentTypeInput {
@@ -371,6 +373,7 @@ export function createEngine(deps: EngineDeps) {
           state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
           history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}),
           ...(typeof providerCode === 'number' ? { providerCode } : {}),
+          ...(req.method === 'card' || req.method === 'sbp' ? { details: { method: req.method } } : {}),
         }
         await db.operations.add(op)
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)

@@ -3,5 +3,6 @@ import type { AnyProvider } from './types.ts'
 import { clickpass } from './clickpass/index.ts'
 import { payme } from './payme/index.ts'
 import { oplati } from './oplati/index.ts'
+import { inpasSbp } from './inpas-sbp/index.ts'
 
-export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme, oplati]
+export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme, oplati, inpasSbp]

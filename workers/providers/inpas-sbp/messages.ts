@@ -147,6 +147,30 @@ export const INPAS_MESSAGES = {
     uz: 'id — 8 belgidan iborat terminal ID si (raqamlar yoki lotin harflari)',
     en: 'id: the terminal ID, 8 characters (digits or Latin letters)',
   },
+  // PDK: the settings page's pin-pad block (port grant and the check-link admin action, § 4.1, § 6.6).
+  'inpas.admin.choosePort': { ru: 'Выбрать порт', uz: 'Portni tanlash', en: 'Choose the port' },
+  'inpas.admin.checkLink': { ru: 'Проверить связь', uz: 'Aloqani tekshirish', en: 'Check the link' },
+  'inpas.admin.linkOk': {
+    ru: 'Пин-пад на связи, ID терминала {tid}',
+    uz: 'Pin-pad aloqada, terminal ID si {tid}',
+    en: 'The pin-pad answers, terminal ID {tid}',
+  },
+  'inpas.admin.linkFailed': {
+    ru: 'Пин-пад не ответил на проверку связи',
+    uz: 'Pin-pad aloqa tekshiruviga javob bermadi',
+    en: 'The pin-pad did not answer the link check',
+  },
+  'inpas.admin.portChosen': {
+    ru: 'Пин-пад выбран (VID {vid}, PID {pid})',
+    uz: 'Pin-pad tanlandi (VID {vid}, PID {pid})',
+    en: 'Pin-pad selected (VID {vid}, PID {pid})',
+  },
+  'inpas.admin.portNotChosen': { ru: 'Порт не выбран', uz: 'Port tanlanmadi', en: 'No port was chosen' },
+  'inpas.admin.sandbox': {
+    ru: 'Транспорт sandbox: эмулятор пин-пада работает в браузере, порт выбирать не нужно',
+    uz: 'sandbox transporti: pin-pad emulyatori brauzerda ishlaydi, portni tanlash shart emas',
+    en: 'Transport sandbox: the pin-pad emulator runs in the browser, no port to choose',
+  },
 } as const satisfies Record<`inpas.${string}`, InpasText>
 
 export type InpasMessageKey = keyof typeof INPAS_MESSAGES
@@ -177,4 +201,12 @@ export const INPAS_MSG = {
   amountInvalid: 'inpas.amount.invalid',
   adminHostRelay: 'inpas.admin.hostRelay',
   adminCodesUnconfirmed: 'inpas.admin.codesUnconfirmed',
+  portNotGranted: 'inpas.port.notGranted',
+  portBusy: 'inpas.port.busy',
+  browserUnsupported: 'inpas.browser.unsupported',
+  cfgTimeout: 'inpas.cfg.timeout',
+  cfgCurrency: 'inpas.cfg.currency',
+  cfgId: 'inpas.cfg.id',
+  adminLinkOk: 'inpas.admin.linkOk',
+  adminLinkFailed: 'inpas.admin.linkFailed',
 } as const satisfies Record<string, InpasMessageKey>

@@ -1,0 +1,106 @@
+// SBP via an Inpas pin-pad (`inpas-sbp`, protocols/inpas-sbp.md): the provider as the engine sees it. Card or
+// SBP QR on one pin-pad over Web Serial in the worker; the sandbox transport runs the pin-pad emulator
+// (sandbox/inpas) in the same worker behind a fake Web Serial port.
+import type { Provider } from '../types.ts'
+import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
+import { checkLinkAction, inpasClient, type PortFactory } from './client.ts'
+import { webSerialPort, type SerialLike } from './port.ts'
+import { sandboxSerial } from './sandbox-port.ts'
+
+/** § 4.2: the Web Lock held while this context has the pin-pad open. */
+export const PORT_LOCK = 'paydesk:inpas-sbp:port'
+
+type SerialNavigator = { serial?: SerialLike; usb?: unknown; locks?: LockManager }
+
+/** Native Web Serial in the worker; web-serial-polyfill over WebUSB only where `navigator.serial` is missing (§ 4.3). */
+async function browserSerial(): Promise<SerialLike | undefined> {
+  const nav = (globalThis as { navigator?: SerialNavigator }).navigator
+  if (nav?.serial) return nav.serial
+  if (!nav?.usb) return undefined
+  const mod = (await import('web-serial-polyfill')) as unknown as { serial: SerialLike }
+  return mod.serial
+}
+
+/** § 4.2: hold `PORT_LOCK` while open; `undefined` when another tab holds it. Without Web Locks: no lock. */
+async function portLock(): Promise<(() => void) | undefined> {
+  const locks = (globalThis as { navigator?: SerialNavigator }).navigator?.locks
+  if (!locks) return () => undefined
+  return new Promise((resolve) => {
+    void locks.request(PORT_LOCK, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        resolve(undefined)
+        return undefined
+      }
+      return new Promise<void>((release) => resolve(() => release()))
+    })
+  })
+}
+
+let sandboxSerialPromise: Promise<SerialLike> | undefined
+
+/** The emulator of the demo: one per worker, on the system clock, its calendar on the device's local time. */
+function demoSerial(): Promise<SerialLike> {
+  sandboxSerialPromise ??= import('../../../sandbox/inpas/index.ts').then(({ createPinpad, systemClock }) => {
+    const now = Date.now()
+    const pad = createPinpad({ seed: now >>> 0, clock: systemClock, calendarStart: now - new Date(now).getTimezoneOffset() * 60_000 })
+    return sandboxSerial(pad)
+  })
+  return sandboxSerialPromise
+}
+
+export const defaultPorts: PortFactory = (c) =>
+  c.transport === 'sandbox'
+    ? webSerialPort({ serial: demoSerial, baudRate: c.baudRate })
+    : webSerialPort({
+        serial: browserSerial,
+        baudRate: c.baudRate,
+        lock: portLock,
+        ...(c.usbVendorId !== undefined ? { usbVendorId: c.usbVendorId } : {}),
+        ...(c.usbProductId !== undefined ? { usbProductId: c.usbProductId } : {}),
+      })
+
+/** The provider over a port factory (tests pass one wired to an emulator on a virtual clock). */
+export function createInpasProvider(ports: PortFactory = defaultPorts): Provider<InpasConfig> {
+  return {
+    id: 'inpas-sbp',
+    title: 'Inpas SmartSale',
+    currency: 'RUB',
+    schema: INPAS_SCHEMA,
+    capabilities: {
+      payModes: ['pinpad'], cancel: false, refund: 'partial', cancelRefund: false, void: false,
+      reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,
+    },
+    // No customer code is scanned: the pin-pad takes the card or shows the QR.
+    codeLifetimeMs: 0,
+    queueFloorMs: 5_000,
+    toConfig: (v) => toInpasConfig(v),
+    checkCode: () => undefined,
+    payModeOf: () => 'pinpad',
+    admin: {
+      status: async (ctx) => {
+        const notice = await ctx.store.get<{ key: string }>('notice')
+        const tid = await ctx.store.get<string>('tid')
+        return {
+          transport: ctx.config.transport,
+          port: ctx.config.usbVendorId !== undefined ? `${ctx.config.usbVendorId}:${ctx.config.usbProductId ?? '*'}` : '',
+          ...(tid ? { tid } : {}),
+          ...(notice ? { notice: notice.key } : {}),
+          codesUnconfirmed: ctx.config.sbpProfile === 'custom' && ctx.config.transport !== 'sandbox',
+        }
+      },
+      actions: {
+        checkLink: (ctx) => checkLinkAction(ports, ctx),
+      },
+    },
+    demo: {
+      name: 'Inpas SmartSale',
+      // § 1.1: the sandbox preset — QR on, custom profile (PDK-SBP/1, which the emulator speaks), the link
+      // mirrored on the cashier's screen; the emulator's TID. The demo customer pays after 3 s.
+      values: { transport: 'sandbox', qrSBP: true, id: '99000001', timeout: 180, currencyCodeNumeric: '643', sbpProfile: 'custom', mirrorQr: true },
+      secrets: {},
+    },
+    ...inpasClient(ports),
+  }
+}
+
+export const inpasSbp = createInpasProvider()
