@@ -3,7 +3,7 @@ import { msg } from '../../../src/domain/messages.ts'
 import type { Provider } from '../types.ts'
 import { CLICKPASS_SCHEMA, type ClickPassConfig } from './config.ts'
 import { isClickCode } from './codec.ts'
-import { clickpassClient } from './client.ts'
+import { lazy } from '../lazy.ts'
 
 /** § 2.9: the lifetime is not documented; the sandbox's 60 s is the local freshness bound [C]. */
 const CODE_LIFETIME_MS = 60_000
@@ -35,5 +35,5 @@ export const clickpass: Provider<ClickPassConfig> = {
     values: { url: '/sandbox/clickpass', serviceId: 85335, merchantUserId: 123, confirmMode: true, timeout: 10, paymentProvider: 64, cashboxCode: 'KASSA-1' },
     secrets: { secretKey: 'secret' },
   },
-  ...clickpassClient,
+  ...lazy(() => import('./client.ts').then((m) => m.clickpassClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

@@ -3,7 +3,8 @@
 // (sandbox/inpas) in the same worker behind a fake Web Serial port.
 import type { Provider } from '../types.ts'
 import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
-import { checkLinkAction, inpasClient, type PortFactory } from './client.ts'
+import type { PortFactory } from './client.ts'
+import { lazy } from '../lazy.ts'
 import { webSerialPort, type SerialLike } from './port.ts'
 import { sandboxSerial } from './sandbox-port.ts'
 
@@ -89,7 +90,7 @@ export function createInpasProvider(ports: PortFactory = defaultPorts): Provider
         }
       },
       actions: {
-        checkLink: (ctx) => checkLinkAction(ports, ctx),
+        checkLink: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx),
       },
     },
     demo: {
@@ -99,7 +100,7 @@ export function createInpasProvider(ports: PortFactory = defaultPorts): Provider
       values: { transport: 'sandbox', qrSBP: true, id: '99000001', timeout: 180, currencyCodeNumeric: '643', sbpProfile: 'custom', mirrorQr: true },
       secrets: {},
     },
-    ...inpasClient(ports),
+    ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued']),
   }
 }
 

@@ -4,14 +4,13 @@
 // reply through E3 / E8 — never a second charge, never a reversal sent twice.
 import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Operation } from '../../../src/domain/operation.ts'
-import { maskCode } from '../../../src/domain/ids.ts'
 import type { HttpRequest } from '../../transport/http.ts'
 import type { OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
 import { reconcile, reportSlip } from './reconcile.ts'
 import type { OplatiConfig } from './config.ts'
 import {
   CONSUMER_POLL_MS, decodeEnvelope, decodeJson, decodePaymentInfo, decodeReports, type Envelope, MAX_WAIT_MS, paymentBody,
-  type PaymentInfo, PAYMENT_TYPE, POLL_FLOOR_MS, SESSION_WAIT_MS, shiftOf, STATUS, WIRE,
+  type PaymentInfo, PAYMENT_TYPE, POLL_FLOOR_MS, SESSION_WAIT_MS, shiftOf, STATUS, UNREACHABLE_KEY, WIRE,
 } from './codec.ts'
 
 type Ctx = OpCtx<OplatiConfig>
@@ -23,7 +22,6 @@ const MISSES_TO_DECLINE = 2
 // ---- store keys (per payment type; the `token.conf` equivalent, never exported) ----------------
 const tokenKey = (c: OplatiConfig) => `token:${c.regNum}`
 const tokenStateKey = (c: OplatiConfig) => `tokenState:${c.regNum}`
-export const UNREACHABLE_KEY = 'unreachable'
 const LAST_POLL_KEY = 'lastStatusPoll'
 
 type Reply =
@@ -516,11 +514,6 @@ async function reconcileShift(ctx: ProbeCtx<OplatiConfig>, journal: readonly Ope
 async function probe(ctx: ProbeCtx<OplatiConfig>): Promise<boolean> {
   const r = await reports(ctx, shiftOf(ctx.clock.now()))
   return r.ok
-}
-
-export function checkCode(code: string): Msg | undefined {
-  // § 3.3 C3: the payload is opaque; 8–512 printable characters.
-  return code.length >= 8 && code.length <= 512 && /^[\x20-\x7e]+$/.test(code) ? undefined : msg('oplati.badQr', { code: maskCode(code) })
 }
 
 export const oplatiClient = { pay, resume, reverse, runQueued, probe, reconcile: reconcileShift, loyalty }

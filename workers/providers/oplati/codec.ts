@@ -1,6 +1,8 @@
 // O!plati `ms-pay` wire codec (protocols/oplati.md § 2, § 3.3): amounts in BYN on the wire,
 // the payment body with its single receipt line, PaymentInfo and the error envelope read
 // into typed values with `paymentId` kept as digits (ids above 2^53 survive). Pure.
+import { maskCode } from '../../../src/domain/ids.ts'
+import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Minor } from '../../../src/domain/money.ts'
 import type { SaleItem } from '../../../src/domain/sale.ts'
 
@@ -22,6 +24,14 @@ export const WIRE = {
   loyaltyStatusPath: (id: string) => `/pos/loyaltyCards/${encodeURIComponent(id)}`,
   demandPaymentMode: 3,
 } as const
+
+/** The store key that marks the server unreachable after a transport failure (§ 4.4). */
+export const UNREACHABLE_KEY = 'unreachable'
+
+/** § 3.3 C3: the customer's QR is opaque; 8–512 printable characters. */
+export function checkCode(code: string): Msg | undefined {
+  return code.length >= 8 && code.length <= 512 && /^[\x20-\x7e]+$/.test(code) ? undefined : msg('oplati.badQr', { code: maskCode(code) })
+}
 
 /** § 2.6 [V-doc]: E3 no more often than every 5 s. */
 export const POLL_FLOOR_MS = 5_000

@@ -2,8 +2,8 @@
 import { msg } from '../../../src/domain/messages.ts'
 import type { PayMode, Provider } from '../types.ts'
 import { OPLATI_SCHEMA, type OplatiConfig, type OplatiMode } from './config.ts'
-import { CODE_LIFETIME_MS, POLL_FLOOR_MS } from './codec.ts'
-import { checkCode, oplatiClient, UNREACHABLE_KEY } from './client.ts'
+import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, UNREACHABLE_KEY } from './codec.ts'
+import { lazy } from '../lazy.ts'
 
 const PAY_MODES: Record<OplatiMode, PayMode> = { 0: 'customer-qr', 1: 'merchant-static', 2: 'merchant-dynamic' }
 
@@ -51,5 +51,5 @@ export const oplati: Provider<OplatiConfig> = {
     values: { url: '/sandbox/oplati/ms-pay', regNum: 'OPL000011111', timeout: 10, mode: 2 },
     secrets: {},
   },
-  ...oplatiClient,
+  ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty']),
 }

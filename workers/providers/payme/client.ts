@@ -7,10 +7,8 @@ import type { Slip } from '../../../src/domain/slip.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
 import type { OpCtx, QueueVerdict } from '../types.ts'
 import type { PaymeConfig } from './config.ts'
-import { createParams, decodeRpc, maskPayerPhone, maskXAuth, renderAccount, rpcBody, xAuth, type Receipt } from './codec.ts'
+import { CODE_LIFETIME_MS, createParams, decodeRpc, maskPayerPhone, maskXAuth, renderAccount, rpcBody, xAuth, type Receipt } from './codec.ts'
 
-/** Seed rule 1.3.2: a PaymeGO QR lives 30 seconds. */
-export const CODE_LIFETIME_MS = 30_000
 /** Seed rule 1.3.5: the bank slip is printed twice. */
 export const SLIP_COPIES = 2
 /** § 2.3: states that end a receipt. */

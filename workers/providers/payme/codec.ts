@@ -4,6 +4,9 @@ import type { Minor } from '../../../src/domain/money.ts'
 import type { SaleItem } from '../../../src/domain/sale.ts'
 
 /** § 2.1: `X-Auth: {cashbox id}:{cashbox key}`; the log shows `{id}:****`. */
+/** Seed rule 1.3.2: a PaymeGO QR lives 30 seconds. */
+export const CODE_LIFETIME_MS = 30_000
+
 export function xAuth(posId: string, posKey: string): string {
   return `${posId}:${posKey}`
 }

@@ -2,8 +2,8 @@
 import { msg } from '../../../src/domain/messages.ts'
 import type { Provider } from '../types.ts'
 import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
-import { isPaymeCode } from './codec.ts'
-import { CODE_LIFETIME_MS, paymeClient } from './client.ts'
+import { CODE_LIFETIME_MS, isPaymeCode } from './codec.ts'
+import { lazy } from '../lazy.ts'
 
 export const payme: Provider<PaymeConfig> = {
   id: 'payme',
@@ -34,5 +34,5 @@ export const payme: Provider<PaymeConfig> = {
     values: { url: '/sandbox/payme/api', posId: '5e730e8e0b852a417aa49ceb', timeout: 10, payDuration: 60_000, frequency: 2_000, paymentProvider: 141 },
     secrets: { posKey: 'sandbox-key' },
   },
-  ...paymeClient,
+  ...lazy(() => import('./client.ts').then((m) => m.paymeClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }
