@@ -4,8 +4,11 @@ import App from './app/App.svelte'
 import './styles.css'
 import { registerServiceWorker } from './app/updates.svelte.ts'
 import { attachHidScanner } from './scan/scanner.ts'
+import { i18n } from './i18n/i18n.svelte.ts'
 
 attachHidScanner()
 registerServiceWorker()
 
+// The cashier's language before the first paint (Russian is built in; uz/en load on demand).
+await i18n.ready().catch(() => undefined)
 export default mount(App, { target: document.getElementById('app')! })

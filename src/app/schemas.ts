@@ -5,9 +5,9 @@ import { PAYME_SCHEMA } from '../../workers/providers/payme/config.ts'
 import { OPLATI_SCHEMA } from '../../workers/providers/oplati/config.ts'
 import { INPAS_SCHEMA } from '../../workers/providers/inpas-sbp/config.ts'
 
-export const SCHEMAS: Record<string, { title: string; schema: ConfigSchema; scanHint: string }> = {
-  clickpass: { title: 'ClickPass (Click, UZ)', schema: CLICKPASS_SCHEMA, scanHint: 'clickpass.scan' },
-  payme: { title: 'PaymeGO (Payme, UZ)', schema: PAYME_SCHEMA, scanHint: 'payme.scan' },
-  oplati: { title: 'O!плати (BY)', schema: OPLATI_SCHEMA, scanHint: 'oplati.scanCustomer' },
-  'inpas-sbp': { title: 'Inpas SmartSale (СБП, RU)', schema: INPAS_SCHEMA, scanHint: 'inpas.choose.title' },
+export const SCHEMAS: Record<string, { title: string; schema: ConfigSchema }> = {
+  clickpass: { title: 'ClickPass (Click, UZ)', schema: CLICKPASS_SCHEMA },
+  payme: { title: 'PaymeGO (Payme, UZ)', schema: PAYME_SCHEMA },
+  oplati: { title: 'O!плати (BY)', schema: OPLATI_SCHEMA },
+  'inpas-sbp': { title: 'Inpas SmartSale (СБП, RU)', schema: INPAS_SCHEMA },
 }

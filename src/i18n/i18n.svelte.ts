@@ -1,14 +1,17 @@
 // The cashier's language: ru (default), uz, en. `t` reads the reactive locale, so every
 // screen re-renders when it changes. Intl formats money and dates for the locale.
 import { ru, type MessageKey } from './ru.ts'
-import { uz } from './uz.ts'
-import { en } from './en.ts'
 import type { Msg } from '../domain/messages.ts'
 import { formatMoney } from '../domain/money.ts'
 
 export const LOCALES = ['ru', 'uz', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
-const CATALOGUES: Record<Locale, Record<MessageKey, string>> = { ru, uz, en }
+/** Russian is built in (the default and the fallback); the others load when chosen, to keep the first load small. */
+const CATALOGUES: Partial<Record<Locale, Record<MessageKey, string>>> = { ru }
+const LOADERS: Record<Exclude<Locale, 'ru'>, () => Promise<Record<MessageKey, string>>> = {
+  uz: () => import('./uz.ts').then((m) => m.uz),
+  en: () => import('./en.ts').then((m) => m.en),
+}
 const STORAGE_KEY = 'paydesk.locale'
 
 /**
@@ -29,6 +32,8 @@ function initial(): Locale {
 
 class I18n {
   #locale = $state<Locale>(initial())
+  /** Bumped when a catalogue arrives, so every `t` re-renders. */
+  #loaded = $state(0)
 
   get locale(): Locale {
     return this.#locale
@@ -38,10 +43,20 @@ class I18n {
     this.#locale = l
     localStorage.setItem(STORAGE_KEY, l)
     document.documentElement.lang = l
+    void this.ready()
+  }
+
+  /** Load the chosen catalogue (the app awaits it before the first render). */
+  async ready(): Promise<void> {
+    const l = this.#locale
+    if (CATALOGUES[l] || l === 'ru') return
+    CATALOGUES[l] = await LOADERS[l]()
+    this.#loaded++
   }
 
   t = (key: string, params?: Record<string, string | number>): string => {
-    const text = (CATALOGUES[this.#locale] as Record<string, string>)[key] ?? (ru as Record<string, string>)[key] ?? key
+    void this.#loaded
+    const text = (CATALOGUES[this.#locale] as Record<string, string> | undefined)?.[key] ?? (ru as Record<string, string>)[key] ?? key
     return params ? text.replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`)) : text
   }
 
