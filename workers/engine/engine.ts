@@ -9,6 +9,7 @@ import { isMinor, type Minor } from '../../src/domain/money.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
+import { adminPin } from './admin-pin.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
@@ -95,6 +96,7 @@ export function createEngine(deps: EngineDeps) {
   const running = new Set<Promise<unknown>>()
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   let lastScan: { hash: string; at: number } | undefined
+  const pin = adminPin(db, clock)
   let wake: AbortController | undefined
   let stopped = false
 
@@ -776,6 +778,10 @@ export function createEngine(deps: EngineDeps) {
     deletePaymentType,
     importConf: importConfFile,
     exportConf: exportConfFile,
+    /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
+    adminPinSet: pin.isSet,
+    verifyAdminPin: pin.verify,
+    setAdminPin: (r: { current: string; next: string }) => pin.set(r.current, r.next),
     exportJournal,
     exportLog,
     queueStatus,
