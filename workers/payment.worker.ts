@@ -5,6 +5,7 @@ import { PaydeskDb } from './engine/db.ts'
 import { realClock } from './engine/clock.ts'
 import { memoryLocks, webLocks } from './engine/locks.ts'
 import { PROVIDERS } from './providers/registry.ts'
+import { listenPinpadPage } from './providers/inpas-sbp/index.ts'
 
 const engine = createEngine({
   db: new PaydeskDb(),
@@ -18,6 +19,8 @@ const engine = createEngine({
 
 const ready = engine.start()
 self.addEventListener('online', () => void engine.online())
+// The sandbox pin-pad's screen and controls for the `#/pinpad` page (demo transport only).
+listenPinpadPage()
 
 const { settled: _settled, stop: _stop, ...calls } = engine
 type Calls = typeof calls

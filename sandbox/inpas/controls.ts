@@ -26,6 +26,10 @@ export function applyControl(ctx: Ctx, a: ControlAction): void {
       return customerAct(ctx, 'tap')
     case 'cancelOnPinpad':
       return customerAct(ctx, 'cancel')
+    case 'customerPay':
+      return customerAct(ctx, 'pay')
+    case 'customerDecline':
+      return customerAct(ctx, 'decline')
     case 'nak':
       f.nak += count(a.n)
       return
@@ -167,6 +171,8 @@ export function parseControl(input: unknown): { ok: true; action: ControlAction 
     case 'pressKey1':
     case 'tapCard':
     case 'cancelOnPinpad':
+    case 'customerPay':
+    case 'customerDecline':
     case 'dupNext':
     case 'loseResult':
     case 'unplug':

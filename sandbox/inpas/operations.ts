@@ -239,8 +239,13 @@ function showQr(ctx: Ctx): void {
   s.screen = 'QR СБП'
   scheduleCustomer(ctx)
   const notify = s.config.qrNotify === 'always' || (s.config.qrNotify === 'custom' && op.custom)
-  if (notify && s.config.qrNotifyOp > 0) {
+  if (!(notify && s.config.qrNotifyOp > 0)) {
+    // Not sent to the till: the screen still shows a link; its id is not drawn from the RNG (runs stay reproducible).
+    const id = `${s.nextSeq.toString(36)}X${s.now.toString(36)}`.toUpperCase().padStart(19, '0').slice(-19)
+    op.qrLink = formatSbpLink({ qrcId: `AD1000TESTEMU${id}`, type: '02', bank: s.config.sbpBank, sum: op.amount })
+  } else {
     const link = formatSbpLink({ qrcId: drawQrcId(s), type: '02', bank: s.config.sbpBank, sum: op.amount })
+    op.qrLink = link
     send(ctx, 'notify', [
       [25, String(s.config.qrNotifyOp)],
       [57, String(s.config.qrLifetimeS)],
@@ -264,7 +269,7 @@ function authorise(ctx: Ctx, declineText?: string): void {
 // ---------------------------------------------------------------------------------------------------------
 // Customer actions (§ 5.3)
 
-export type CustomerAct = 'key1' | 'tap' | 'cancel'
+export type CustomerAct = 'key1' | 'tap' | 'cancel' | 'pay' | 'decline'
 
 export function customerAct(ctx: Ctx, act: CustomerAct, declineText?: string): void {
   const s = ctx.s
@@ -279,6 +284,12 @@ export function customerAct(ctx: Ctx, act: CustomerAct, declineText?: string): v
       op.switched = true
       showQr(ctx)
     } else log(ctx, `customer: key 1 ignored (${op.kind}, ${op.phase})`)
+  } else if (act === 'pay' || act === 'decline') {
+    // The pin-pad page's manual customer: pays (or is declined) by whatever the screen offers.
+    const text = act === 'decline' ? (declineText ?? TEXT.declined) : declineText
+    if (op.phase === 'qr') authorise(ctx, text)
+    else if (op.phase === 'card' || op.phase === 'refund-card') customerAct(ctx, 'tap', text)
+    else log(ctx, `customer: ${act} ignored (${op.phase})`)
   } else if (act === 'tap') {
     if (op.phase === 'card') {
       op.method = 'card'

@@ -99,6 +99,8 @@ export interface Pinpad {
   onData(cb: (bytes: Uint8Array) => void): () => void
   /** Device events (unplug/replug/reboot) and logs; returns an unsubscribe function. */
   onNotice(cb: (n: Notice) => void): () => void
+  /** After every processed batch of events (the state may have changed); returns an unsubscribe function. */
+  onChange(cb: (state: PinpadState) => void): () => void
   /** § 5.3: a typed action, or JSON `{action, args}` as the bridge takes it. */
   control(action: ControlAction | { action: string; args?: unknown }): ControlReply
   /** Fake clock only: move time by `ms` (timers fire in order). `control({action:'clock.advance'})` does the same. */
@@ -120,6 +122,8 @@ const TYPED_ACTIONS = new Set([
   'pressKey1',
   'tapCard',
   'cancelOnPinpad',
+  'customerPay',
+  'customerDecline',
   'nak',
   'dropAck',
   'lose',
@@ -153,6 +157,7 @@ export function createPinpad(options: PinpadOptions = {}): Pinpad {
   let state = createPinpadState({ ...stateOptions, now: stateOptions.now ?? clock.now() })
   const dataListeners = new Set<(bytes: Uint8Array) => void>()
   const noticeListeners = new Set<(n: Notice) => void>()
+  const changeListeners = new Set<(s: PinpadState) => void>()
   const queue: PinpadEvent[] = []
   let running = false
   let closed = false
@@ -190,6 +195,7 @@ export function createPinpad(options: PinpadOptions = {}): Pinpad {
     } finally {
       running = false
     }
+    for (const cb of [...changeListeners]) cb(state)
   }
 
   const summary = (): PinpadSummary => ({
@@ -222,6 +228,10 @@ export function createPinpad(options: PinpadOptions = {}): Pinpad {
     onNotice(cb) {
       noticeListeners.add(cb)
       return () => void noticeListeners.delete(cb)
+    },
+    onChange(cb) {
+      changeListeners.add(cb)
+      return () => void changeListeners.delete(cb)
     },
     control(input) {
       const parsed = toAction(input)

@@ -248,6 +248,8 @@ export interface Operation {
   held: { status: number; data: Uint8Array; seq: number } | null
   /** The link was told the exchange is over (eotAt 'waiting'): finish silently. */
   silent: boolean
+  /** The SBP link of the QR on the screen (E9), for the pin-pad's screen (`screen.ts`). */
+  qrLink?: string
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -295,6 +297,10 @@ export type ControlAction =
   | { action: 'pressKey1' }
   | { action: 'tapCard' }
   | { action: 'cancelOnPinpad' }
+  /** The customer pays now (QR scanned and confirmed, or card tapped) — the pin-pad page's «pay». */
+  | { action: 'customerPay' }
+  /** The customer's bank declines now (39 = 16). */
+  | { action: 'customerDecline' }
   | { action: 'nak'; n?: number }
   | { action: 'dropAck'; n?: number }
   | { action: 'lose'; n?: number }

@@ -15,7 +15,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
-import type { AnyProvider, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict } from '../providers/types.ts'
+import type { AnyProvider, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 /** README R6: the same payload twice within 2 s is a double read of the scanner. */
 export const DOUBLE_SCAN_MS = 2_000
@@ -543,6 +543,12 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true, message }
   }
 
+  /** The cashier's «Проверить статус» (inpas-sbp § 7.51): check-status.ts, loaded on first use. */
+  async function checkStatus(req: { opId: string }): Promise<Result<{ op: Operation; answer: StatusAnswer; settled: boolean }>> {
+    const { checkStatus: run } = await import('./check-status.ts')
+    return run({ db, clock, log, locks, loadConfig, probeContext, payLock: PAY_LOCK, opLock: OP_LOCK }, req)
+  }
+
   async function stopWaiting(opId: string): Promise<Result> {
     const op = await db.operations.get(opId)
     if (!op) return { ok: false, message: msg('common.noOperation') }
@@ -771,6 +777,7 @@ export function createEngine(deps: EngineDeps) {
     listPaymentTypes,
     providerStatus,
     providerAction,
+    checkStatus,
     reconcile,
     addLoyaltyCard,
     voidOrder,

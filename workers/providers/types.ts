@@ -112,9 +112,20 @@ export interface Provider<C> {
   reconcile?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
   /** Add the customer's loyalty card (O!plati C6), following the pay mode; the card number goes in `details.cardNumber`. */
   loyalty?(ctx: OpCtx<C>, code: string): Promise<void>
+  /**
+   * The cashier's «Проверить статус» (inpas-sbp § 7.51): ask the provider for the status of a payment or refund
+   * already journaled. Reads only; for an operation in `needs-attention` a definitive answer may carry `settle`,
+   * which the engine journals.
+   */
+  status?(ctx: ProbeCtx<C>, op: Operation): Promise<StatusAnswer>
   /** Admin actions on the payment type's durable state (O!plati «Сбросить токен»). */
   admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, (ctx: ProbeCtx<C>) => Promise<Msg>> }
 }
+
+/** What the provider learnt of an operation's status; `matches` = it agrees with the journal. */
+export type StatusAnswer =
+  | { ok: true; outcome: 'approved' | 'declined' | 'not-found' | 'unknown'; message: Msg; matches: boolean; settle?: OpPatch }
+  | { ok: false; message: Msg }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProvider = Provider<any>

@@ -19,11 +19,11 @@
 import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Operation, OpPatch } from '../../../src/domain/operation.ts'
 import type { Slip } from '../../../src/domain/slip.ts'
-import type { OpCtx, ProbeCtx, Provider, QueueVerdict } from '../types.ts'
+import type { OpCtx, ProbeCtx, Provider, QueueVerdict, StatusAnswer } from '../types.ts'
 import { OP, STATUS, tlvText, type SaMessage } from './codec/index.ts'
 import { createLinkState, linkStep, type LinkTimer } from './link.ts'
 import { clientStep, createClient, type ClientEffect, type ClientEvent, type ClientTimer } from './machine.ts'
-import { INPAS_MSG } from './messages.ts'
+import { INPAS_MSG, INPAS_STATUS_MSG } from './messages.ts'
 import { PinpadPortError, type PinpadPort } from './port.ts'
 import { checkLinkFields, createSession, type InpasRequest, type Method, type OriginalPayment, type SessionOutcome } from './session.ts'
 import { toSessionConfig, type InpasConfig } from './config.ts'
@@ -231,7 +231,7 @@ async function rememberRrn(ctx: OpCtx<InpasConfig>, rrn: string | undefined): Pr
 
 // ---- outcome → journal (§ 6.5) ---------------------------------------------------------------------------
 
-function slipOf(ctx: OpCtx<InpasConfig>, o: Extract<SessionOutcome, { kind: 'approved' }>): Slip {
+function slipOf(ctx: Pick<OpCtx<InpasConfig>, 'op' | 'clock' | 'config'>, o: Extract<SessionOutcome, { kind: 'approved' }>): Slip {
   const r = o.ref
   const lines: Slip['lines'] = [
     { label: 'slip.operation', value: ctx.op.kind === 'refund' ? 'slip.refund' : 'slip.pay' },
@@ -259,45 +259,55 @@ async function settle(ctx: OpCtx<InpasConfig>, r: RunResult): Promise<boolean> {
   }
   const o = r.outcome
   if (o.kind === 'approved') {
-    const ref = o.ref
-    await ctx.commit({
-      state: 'approved',
-      ref: ref.rrn ?? `ecr-${ref.ecrNo}`,
-      message: o.message,
-      display: undefined,
-      slip: slipOf(ctx, o),
-      details: {
-        ...ctx.op.details,
-        ecrNo: ref.ecrNo,
-        method: ref.method,
-        switched: ref.switched,
-        offline: ref.offline,
-        via: o.via,
-        ...(ref.rrn ? { rrn: ref.rrn } : {}),
-        ...(ref.authCode ? { authCode: ref.authCode } : {}),
-        ...(ref.terminalId ? { terminalId: ref.terminalId } : {}),
-        ...(ref.terminalDateTime ? { terminalDateTime: ref.terminalDateTime } : {}),
-        ...(o.slip?.customer ? { slipText: o.slip.customer } : {}),
-        ...(o.review.length ? { review: o.review.join(',') } : {}),
-      },
-      note: `approved via ${o.via}${ref.switched ? ' (switched to SBP on the pin-pad)' : ''}`,
-    })
-    await rememberRrn(ctx, ref.rrn)
+    await ctx.commit(approvedPatch(ctx, o))
+    await rememberRrn(ctx, o.ref.rrn)
     return true
   }
   if (o.kind === 'declined') {
-    await ctx.commit({
-      state: 'declined',
-      message: o.message,
-      display: undefined,
-      error: { code: o.code },
-      details: { ...ctx.op.details, via: o.via, notSent: o.notSent },
-      note: `declined via ${o.via} (${o.code})${o.notSent ? ': not sent' : ''}`,
-    })
+    await ctx.commit(declinedPatch(ctx, o))
     return true
   }
   await ctx.commit({ state: 'needs-attention', message: o.message, display: undefined, note: `needs attention: ${o.reason}` })
   return true
+}
+
+/** § 6.5: the journal patch of an approved outcome. */
+function approvedPatch(ctx: Pick<OpCtx<InpasConfig>, 'op' | 'clock' | 'config'>, o: Extract<SessionOutcome, { kind: 'approved' }>): OpPatch {
+  const ref = o.ref
+  return {
+    state: 'approved',
+    ref: ref.rrn ?? `ecr-${ref.ecrNo}`,
+    message: o.message,
+    display: undefined,
+    slip: slipOf(ctx, o),
+    details: {
+      ...ctx.op.details,
+      ecrNo: ref.ecrNo,
+      method: ref.method,
+      switched: ref.switched,
+      offline: ref.offline,
+      via: o.via,
+      ...(ref.rrn ? { rrn: ref.rrn } : {}),
+      ...(ref.authCode ? { authCode: ref.authCode } : {}),
+      ...(ref.terminalId ? { terminalId: ref.terminalId } : {}),
+      ...(ref.terminalDateTime ? { terminalDateTime: ref.terminalDateTime } : {}),
+      ...(o.slip?.customer ? { slipText: o.slip.customer } : {}),
+      ...(o.review.length ? { review: o.review.join(',') } : {}),
+    },
+    note: `approved via ${o.via}${ref.switched ? ' (switched to SBP on the pin-pad)' : ''}`,
+  }
+}
+
+/** § 6.5: the journal patch of a declined outcome. */
+function declinedPatch(ctx: Pick<OpCtx<InpasConfig>, 'op'>, o: Extract<SessionOutcome, { kind: 'declined' }>): OpPatch {
+  return {
+    state: 'declined',
+    message: o.message,
+    display: undefined,
+    error: { code: o.code },
+    details: { ...ctx.op.details, via: o.via, notSent: o.notSent },
+    note: `declined via ${o.via} (${o.code})${o.notSent ? ': not sent' : ''}`,
+  }
 }
 
 // ---- procedures -------------------------------------------------------------------------------------------
@@ -353,7 +363,7 @@ async function resolve(ports: PortFactory, ctx: OpCtx<InpasConfig>): Promise<boo
   )
 }
 
-export function inpasClient(ports: PortFactory): Pick<Provider<InpasConfig>, 'pay' | 'resume' | 'reverse' | 'runQueued'> {
+export function inpasClient(ports: PortFactory): Required<Pick<Provider<InpasConfig>, 'pay' | 'resume' | 'reverse' | 'runQueued' | 'status'>> {
   /** Run a money request (pay or refund), committing `sent` before its first byte. */
   async function money(ctx: OpCtx<InpasConfig>, build: (ecrNo: number, sentAt: string, rrns: string[]) => InpasRequest, requested: Method): Promise<boolean> {
     return withPort(
@@ -415,7 +425,78 @@ export function inpasClient(ports: PortFactory): Pick<Provider<InpasConfig>, 'pa
     async runQueued(ctx): Promise<QueueVerdict> {
       return (await resolve(ports, ctx)) ? { kind: 'done' } : { kind: 'retry', error: 'pin-pad not available or outcome still unknown' }
     },
+
+    status: (pctx, op) => statusCheck(ports, pctx, op),
   }
+}
+
+// ---- the cashier's «Проверить статус» (§ 7.51) ------------------------------------------------------------
+
+/**
+ * Ask the pin-pad for the status of a journaled payment or refund (check-link, then the PDK status by ecrNo, or the
+ * receipt copy): the same session as the resolution (§ 6.4), but nothing is journaled here. For an operation in
+ * `needs-attention` a definitive answer comes back as `settle`, for the engine to journal.
+ */
+async function statusCheck(ports: PortFactory, pctx: ProbeCtx<InpasConfig>, op: Operation): Promise<StatusAnswer> {
+  const d = op.details ?? {}
+  if (typeof d.ecrNo !== 'number') return { ok: false, message: msg(INPAS_STATUS_MSG.noEcrNo) }
+  const ecrNo = d.ecrNo
+  const ctx: OpCtx<InpasConfig> = {
+    ...pctx,
+    op,
+    // A read: the session only commits for open operations; anything else is logged and dropped.
+    commit: async (patch) => {
+      pctx.log.info('inpas-sbp', 'status check: patch not journaled', { keys: Object.keys(patch).join(',') }, op.id)
+      return op
+    },
+    compensate: async () => undefined,
+    queueSelf: async () => undefined,
+    waiting: () => true,
+    pause: (ms) => pctx.clock.sleep(ms),
+  }
+  const attention = op.state === 'needs-attention'
+  return withPort<StatusAnswer>(
+    ports,
+    pctx,
+    async (port) => {
+      const request: InpasRequest = {
+        kind: 'status',
+        of: op.kind === 'refund' ? 'refund' : 'pay',
+        method: methodOf(d.requested ?? d.method),
+        amount: op.amount,
+        ecrNo,
+        sentAt: typeof d.sentStamp === 'string' ? d.sentStamp : localStamp(op.sentAt ?? op.createdAt),
+        ...(typeof d.reqOp === 'number' ? { op: d.reqOp } : {}),
+        knownRrns: (await knownRrns(ctx)).filter((r) => r !== d.rrn),
+      }
+      const r = await runSession(ctx, port, request, async () => undefined)
+      if (r.kind === 'refused') return { ok: false, message: r.message }
+      if (r.kind === 'stalled') return { ok: false, message: msg(INPAS_MSG.portDisconnected) }
+      const o = r.outcome
+      pctx.log.info('inpas-sbp', 'status check', { state: op.state, outcome: o.kind, via: 'via' in o ? o.via : '' }, op.id)
+      if (o.kind === 'approved') {
+        const rrn = o.ref.rrn
+        const matches = op.state === 'approved' && (typeof d.rrn !== 'string' || rrn === undefined || rrn === d.rrn)
+        const message = msg(INPAS_STATUS_MSG.approved, { ecrNo, rrn: rrn ?? '—' })
+        if (!attention) return { ok: true, outcome: 'approved', message, matches }
+        await rememberRrn(ctx, rrn)
+        if (op.kind === 'refund' && op.original) {
+          const key = `refunded:${op.original}`
+          await ctx.store.put(key, ((await ctx.store.get<number>(key)) ?? 0) + op.amount)
+        }
+        return { ok: true, outcome: 'approved', message, matches: false, settle: { ...approvedPatch(ctx, o), note: `settled by status check: approved (${o.via})` } }
+      }
+      if (o.kind === 'declined') {
+        const notFound = o.code === '0/not-found'
+        const message = notFound ? msg(INPAS_STATUS_MSG.notFound, { ecrNo }) : msg(INPAS_STATUS_MSG.declined, { ecrNo, text: o.message.server ?? o.code })
+        const outcome = notFound ? 'not-found' : 'declined'
+        if (!attention) return { ok: true, outcome, message, matches: op.state === 'declined' }
+        return { ok: true, outcome, message, matches: false, settle: { ...declinedPatch(ctx, o), note: `settled by status check: declined (${o.code})` } }
+      }
+      return { ok: true, outcome: 'unknown', message: msg(INPAS_STATUS_MSG.unknown, { ecrNo }), matches: false }
+    },
+    async (m) => ({ ok: false, message: m }),
+  )
 }
 
 // ---- admin: check link (op 26) ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { PortFactory } from './client.ts'
 import { lazy } from '../lazy.ts'
 import { webSerialPort, type SerialLike } from './port.ts'
 import { sandboxSerial } from './sandbox-port.ts'
+import { PINPAD_CHANNEL } from './pinpad-channel.ts'
 
 /** § 4.2: the Web Lock held while this context has the pin-pad open. */
 export const PORT_LOCK = 'paydesk:inpas-sbp:port'
@@ -37,16 +38,38 @@ async function portLock(): Promise<(() => void) | undefined> {
   })
 }
 
-let sandboxSerialPromise: Promise<SerialLike> | undefined
+interface DemoPinpad {
+  serial: SerialLike
+  bridge: { handle(data: unknown): void }
+}
 
-/** The emulator of the demo: one per worker, on the system clock, its calendar on the device's local time. */
-function demoSerial(): Promise<SerialLike> {
-  sandboxSerialPromise ??= import('../../../sandbox/inpas/index.ts').then(({ createPinpad, systemClock }) => {
+let sandboxSerialPromise: Promise<DemoPinpad> | undefined
+/** The `#/pinpad` page's channel, once `listenPinpadPage` ran (the payment worker). */
+let pageChannel: BroadcastChannel | undefined
+
+/**
+ * The emulator of the demo: one per worker, on the system clock, its calendar on the device's local time; its
+ * screen and controls are bridged to the `#/pinpad` page (pinpad-bridge.ts). Created by the first operation of a
+ * sandbox pin-pad, or by the page's first message.
+ */
+function demoPinpad(): Promise<DemoPinpad> {
+  sandboxSerialPromise ??= Promise.all([import('../../../sandbox/inpas/index.ts'), import('./pinpad-bridge.ts')]).then(([{ createPinpad, systemClock }, { attachPinpadBridge }]) => {
     const now = Date.now()
     const pad = createPinpad({ seed: now >>> 0, clock: systemClock, calendarStart: now - new Date(now).getTimezoneOffset() * 60_000 })
-    return sandboxSerial(pad)
+    const id = `${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`
+    const bridge = attachPinpadBridge(pad, (m) => pageChannel?.postMessage(m), id)
+    return { serial: sandboxSerial(pad), bridge }
   })
   return sandboxSerialPromise
+}
+
+const demoSerial = async (): Promise<SerialLike> => (await demoPinpad()).serial
+
+/** The payment worker listens for the `#/pinpad` page; the emulator starts on its first message. */
+export function listenPinpadPage(): void {
+  if (pageChannel || typeof BroadcastChannel === 'undefined') return
+  pageChannel = new BroadcastChannel(PINPAD_CHANNEL)
+  pageChannel.onmessage = (e: MessageEvent) => void demoPinpad().then((d) => d.bridge.handle(e.data))
 }
 
 export const defaultPorts: PortFactory = (c) =>
@@ -100,7 +123,7 @@ export function createInpasProvider(ports: PortFactory = defaultPorts): Provider
       values: { transport: 'sandbox', qrSBP: true, id: '99000001', timeout: 180, currencyCodeNumeric: '643', sbpProfile: 'custom', mirrorQr: true },
       secrets: {},
     },
-    ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued']),
+    ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
   }
 }
 

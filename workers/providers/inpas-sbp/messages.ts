@@ -171,6 +171,32 @@ export const INPAS_MESSAGES = {
     uz: 'sandbox transporti: pin-pad emulyatori brauzerda ishlaydi, portni tanlash shart emas',
     en: 'Transport sandbox: the pin-pad emulator runs in the browser, no port to choose',
   },
+  // PDK: the cashier's «Проверить статус» in the journal (§ 7.51).
+  'inpas.status.approved': {
+    ru: 'Пин-пад: операция № {ecrNo} одобрена, RRN {rrn}',
+    uz: 'Pin-pad: № {ecrNo} operatsiya ma’qullangan, RRN {rrn}',
+    en: 'Pin-pad: operation No. {ecrNo} approved, RRN {rrn}',
+  },
+  'inpas.status.declined': {
+    ru: 'Пин-пад: операция № {ecrNo} не проведена: {text}',
+    uz: 'Pin-pad: № {ecrNo} operatsiya o‘tkazilmagan: {text}',
+    en: 'Pin-pad: operation No. {ecrNo} was not made: {text}',
+  },
+  'inpas.status.notFound': {
+    ru: 'Пин-пад не знает операцию № {ecrNo}: она не проводилась',
+    uz: 'Pin-padda № {ecrNo} operatsiya yo‘q: u o‘tkazilmagan',
+    en: 'The pin-pad has no operation No. {ecrNo}: it never ran',
+  },
+  'inpas.status.unknown': {
+    ru: 'Пин-пад не сообщил статус операции № {ecrNo}. Проверьте последний чек на пин-паде',
+    uz: 'Pin-pad № {ecrNo} operatsiya holatini bildirmadi. Pin-paddagi oxirgi chekni tekshiring',
+    en: 'The pin-pad did not report the status of operation No. {ecrNo}. Check the pin-pad’s last slip',
+  },
+  'inpas.status.noEcrNo': {
+    ru: 'Операция не дошла до пин-пада: спрашивать нечего',
+    uz: 'Operatsiya pin-padga yetib bormagan: so‘raladigan narsa yo‘q',
+    en: 'The operation never reached the pin-pad: nothing to ask',
+  },
 } as const satisfies Record<`inpas.${string}`, InpasText>
 
 export type InpasMessageKey = keyof typeof INPAS_MESSAGES
@@ -209,4 +235,13 @@ export const INPAS_MSG = {
   cfgId: 'inpas.cfg.id',
   adminLinkOk: 'inpas.admin.linkOk',
   adminLinkFailed: 'inpas.admin.linkFailed',
+} as const satisfies Record<string, InpasMessageKey>
+
+/** «Проверить статус» keys: apart from INPAS_MSG, which the worker's first load carries (config.ts). */
+export const INPAS_STATUS_MSG = {
+  approved: 'inpas.status.approved',
+  declined: 'inpas.status.declined',
+  notFound: 'inpas.status.notFound',
+  unknown: 'inpas.status.unknown',
+  noEcrNo: 'inpas.status.noEcrNo',
 } as const satisfies Record<string, InpasMessageKey>

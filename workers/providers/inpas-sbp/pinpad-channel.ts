@@ -1,0 +1,19 @@
+// The `#/pinpad` page ↔ the demo pin-pad emulator in the payment worker (sandbox transport): message shapes of the
+// BroadcastChannel `paydesk-pinpad`. Types and one constant only — the worker's first load and the page both
+// import this; the emulator and its adapter (pinpad-bridge.ts) load on demand.
+import type { ControlAction } from '../../../sandbox/inpas/types.ts'
+import type { PinpadScreen } from '../../../sandbox/inpas/screen.ts'
+
+export const PINPAD_CHANNEL = 'paydesk-pinpad'
+
+/** Page → workers. `target` names one emulator (a worker per tab); absent = every emulator. */
+export type PinpadPageMessage =
+  | { type: 'hello' }
+  | { type: 'control'; target?: string; action: ControlAction }
+
+/** Worker → pages: the screen whenever it changes (and on `hello`), and the answer to each control. */
+export type PinpadWorkerMessage =
+  | { type: 'screen'; from: string; screen: PinpadScreen }
+  | { type: 'reply'; from: string; action: string; ok: boolean; error?: string }
+
+export type { PinpadScreen, ControlAction }
