@@ -200,4 +200,58 @@ describe('inpas-sbp: engine + provider against the pin-pad emulator', () => {
     expect(bad).toMatchObject({ ok: true, message: { key: INPAS_MSG.tidMismatch, params: { got: '12345678', want: TID } } })
     expect(await h.engine.providerStatus('inpas')).toMatchObject({ ok: true, status: { tid: '12345678', notice: INPAS_MSG.tidMismatch } })
   })
+
+  it('§ 7.4: a terminal id of 7 characters or with Cyrillic is refused with inpas.cfg.id, and nothing changes', async () => {
+    h = await inpasHarness()
+    for (const id of ['9900000', 'ТЕРМ0001']) {
+      const r = await h.engine.savePaymentType({ id: 'inpas', number: 4, name: 'Inpas SmartSale', provider: 'inpas-sbp', values: { transport: 'sandbox', qrSBP: 'true', id } })
+      expect(r.ok).toBe(false)
+      expect(JSON.stringify(r)).toContain(INPAS_MSG.cfgId)
+    }
+    expect((await h.engine.listPaymentTypes()).find((t) => t.id === 'inpas')?.values.id).toBe(TID)
+  })
+
+  it('§ 7.47: a switched payment: the bank refuses its refund → inpas.refund.switched; with switchedRefund = cash it is refused locally', async () => {
+    h = await inpasHarness({ pad: { customer: { choice: 'switch', afterMs: 3_000, outcome: 'pay' } } })
+    const p = await pay(h, 'card')
+    expect(p.details).toMatchObject({ switched: true })
+    h.control({ action: 'bank', switchedRefund: false })
+    const r = await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 1000 })
+    expect(r.ok && r.op).toMatchObject({ state: 'declined', message: { key: INPAS_MSG.refundSwitched } })
+    await h.engine.savePaymentType({ id: 'inpas', number: 4, name: 'Inpas SmartSale', provider: 'inpas-sbp', values: { transport: 'sandbox', qrSBP: 'true', id: TID, sbpProfile: 'custom', mirrorQr: 'true', switchedRefund: 'cash' } })
+    const before = h.pad.journal().length
+    const cash = await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 1000 })
+    expect(cash.ok && cash.op).toMatchObject({ state: 'declined', message: { key: INPAS_MSG.refundSwitched } })
+    expect(h.pad.journal().length).toBe(before)
+  })
+
+  it('§ 7.48: a declined payment cannot be refunded, and nothing is sent', async () => {
+    h = await inpasHarness()
+    h.control({ action: 'bank', declineNext: true })
+    const p = await pay(h, 'sbp')
+    expect(p.state).toBe('declined')
+    const before = h.pad.journal().length
+    expect((await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 100 })).ok).toBe(false)
+    expect(h.pad.journal().length).toBe(before)
+  })
+
+  it('§ 7.49: key 1 during a refund changes nothing', async () => {
+    h = await inpasHarness()
+    const p = await pay(h, 'card', 50000)
+    await h.clock.advance(24 * 3600_000)
+    h.at(1_000, () => h!.control({ action: 'pressKey1' }))
+    const r = await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 10000 })
+    expect(r.ok && r.op).toMatchObject({ state: 'approved', details: { method: 'card' } })
+  })
+
+  it('§ 7.50: a refund whose result is lost is decided by its status', async () => {
+    h = await inpasHarness()
+    const p = await pay(h, 'sbp', 50000)
+    h.control({ action: 'loseResult' })
+    const r = await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 20000 })
+    const o = await h.op(r.ok ? r.op.id : '')
+    expect(o.state).toBe('approved')
+    expect(states(o)).toContain('resolving')
+    expect(h.pad.journal().filter((j) => j.kind === 'refund')).toHaveLength(1)
+  })
 })
