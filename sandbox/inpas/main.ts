@@ -1,6 +1,7 @@
 // `npm run sandbox:pinpad`: the Inpas pin-pad emulator on raw TCP 127.0.0.1:6060 (`PINPAD_PORT`) with its HTTP
 // control endpoint on 127.0.0.1:6061 (`PINPAD_CONTROL_PORT`); see tcp.ts for the interface. `PINPAD_SEED` fixes the
 // RNG, `PINPAD_TID` the terminal id. Stops on SIGINT / SIGTERM.
+import { closeOnSignals } from '../core/shutdown.ts'
 import { DEFAULT_PINPAD_PORT, startPinpadTcp } from './tcp.ts'
 
 const port = Number(process.env.PINPAD_PORT ?? DEFAULT_PINPAD_PORT)
@@ -15,17 +16,4 @@ const running = await startPinpadTcp({
 })
 console.log(`Inpas pin-pad emulator: SA bytes on tcp://127.0.0.1:${running.port}, controls on http://127.0.0.1:${running.controlPort}/control (seed ${seed})`)
 
-let stopping = false
-const stop = (): void => {
-  if (stopping) return
-  stopping = true
-  running.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('pin-pad emulator: close failed', err)
-      process.exit(1)
-    },
-  )
-}
-process.on('SIGINT', stop)
-process.on('SIGTERM', stop)
+closeOnSignals('pin-pad emulator', () => running.close())
