@@ -1,6 +1,7 @@
 // The working context of one emulator step: the step's own copy of the state plus the effects collected so far.
 // Every core module takes a `Ctx` and mutates only `ctx.s` (never the caller's state) and `ctx.fx`.
 import type { Effect, Notice, PinpadState, TraceDir } from './types.ts'
+export { concatBytes } from '../../workers/providers/inpas-sbp/codec/frame.ts'
 
 export interface Ctx {
   s: PinpadState
@@ -23,16 +24,6 @@ export function traceBytes(ctx: Ctx, dir: TraceDir, bytes: Uint8Array, at = ctx.
 export function hex(bytes: Uint8Array): string {
   let out = ''
   for (let i = 0; i < bytes.length; i++) out += (i ? ' ' : '') + bytes[i]!.toString(16).toUpperCase().padStart(2, '0')
-  return out
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
   return out
 }
 

@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  concatBytes,
   FrameDecoder,
   NOT_SET,
   buildHostRelayReply,
@@ -333,7 +334,7 @@ describe('§ 2.13 vectors decode to the documented fields', () => {
   })
 
   it('the [Z5] four fragments reassemble into the 1 660-byte sale result with a 1 501-byte slip', () => {
-    const events = decodeFrames(concat(GOLDEN_FRAGMENTS))
+    const events = decodeFrames(concatBytes(GOLDEN_FRAGMENTS))
     expect(events.map((e) => e.kind)).toEqual(['fragment', 'fragment', 'fragment', 'frame'])
     expect(events.slice(0, 3).map((e) => (e.kind === 'fragment' ? e.number : -1))).toEqual([1, 2, 3])
     const [payload] = payloads(events)
@@ -409,7 +410,7 @@ describe('§ 2.13 the encoders reproduce the captured bytes', () => {
   })
 
   it('splitting the golden 1 660-byte message into 512-byte SOH frames reproduces the four [Z5] fragments', () => {
-    const [payload] = payloads(decodeFrames(concat(GOLDEN_FRAGMENTS)))
+    const [payload] = payloads(decodeFrames(concatBytes(GOLDEN_FRAGMENTS)))
     const frames = encodeSohFrames(payload!)
     expect(frames.ok && frames.value.map(toHex)).toEqual(GOLDEN_FRAGMENTS.map(toHex))
     expect(frames.ok && frames.value[3] && toHex(frames.value[3])).toBe(toHex(V6))
@@ -419,7 +420,7 @@ describe('§ 2.13 the encoders reproduce the captured bytes', () => {
 describe('§ 7 scenarios 30/31: delivery does not change what is decoded', () => {
   it('the golden fragments fed one byte at a time, with stray 06 04 15 55 between frames, yield the same message and the controls', () => {
     const stray = hex('06 04 15 55')
-    const stream = concat([stray, GOLDEN_FRAGMENTS[0]!, stray, GOLDEN_FRAGMENTS[1]!, GOLDEN_FRAGMENTS[2]!, stray, GOLDEN_FRAGMENTS[3]!])
+    const stream = concatBytes([stray, GOLDEN_FRAGMENTS[0]!, stray, GOLDEN_FRAGMENTS[1]!, GOLDEN_FRAGMENTS[2]!, stray, GOLDEN_FRAGMENTS[3]!])
     const d = new FrameDecoder()
     const events: FrameEvent[] = []
     for (const b of stream) events.push(...d.push(Uint8Array.of(b)))
@@ -427,7 +428,7 @@ describe('§ 7 scenarios 30/31: delivery does not change what is decoded', () =>
       ['ack', 'eot', 'nak', 'fragment', 'ack', 'eot', 'nak', 'fragment', 'fragment', 'ack', 'eot', 'nak', 'frame'],
     )
     expect(d.skipped).toBe(3)
-    expect(payloads(events)).toEqual(payloads(decodeFrames(concat(GOLDEN_FRAGMENTS))))
+    expect(payloads(events)).toEqual(payloads(decodeFrames(concatBytes(GOLDEN_FRAGMENTS))))
   })
 })
 
@@ -448,12 +449,3 @@ describe('§ 7 scenario 55: a V-frame with one byte changed is reported, never p
   })
 })
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}

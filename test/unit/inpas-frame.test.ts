@@ -4,6 +4,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  concatBytes,
   ACK,
   EOT,
   FrameDecoder,
@@ -22,15 +23,6 @@ import {
   type FrameEvent,
 } from '../../workers/providers/inpas-sbp/codec/index.ts'
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
 
 function stx(data: Uint8Array): Uint8Array {
   const r = encodeStxFrame(data)
@@ -123,7 +115,7 @@ describe('the streaming decoder', () => {
   it('decodes several frames and controls arriving in one chunk, in order', () => {
     const a = stx(Uint8Array.of(1, 2, 3))
     const b = stx(Uint8Array.of(4))
-    const events = decodeFrames(concat([Uint8Array.of(ACK), a, Uint8Array.of(NAK, 0x55, EOT), b]))
+    const events = decodeFrames(concatBytes([Uint8Array.of(ACK), a, Uint8Array.of(NAK, 0x55, EOT), b]))
     expect(events.map((e) => e.kind)).toEqual(['ack', 'frame', 'nak', 'eot', 'frame'])
     expect(messages(events)).toEqual([Uint8Array.of(1, 2, 3), Uint8Array.of(4)])
   })
@@ -142,7 +134,7 @@ describe('the streaming decoder', () => {
   it('a bad CRC is reported as corrupt, and the next good frame still decodes', () => {
     const bad = stx(Uint8Array.of(0x19, 0x01, 0x00, 0x31))
     bad[5]! ^= 0x10
-    const events = decodeFrames(concat([bad, stx(Uint8Array.of(9))]))
+    const events = decodeFrames(concatBytes([bad, stx(Uint8Array.of(9))]))
     expect(events).toEqual([
       { kind: 'corrupt', reason: 'crc', via: 'stx', length: 4 },
       { kind: 'frame', via: 'stx', payload: Uint8Array.of(9), fragments: 1, repeat: false },
@@ -172,7 +164,7 @@ describe('the streaming decoder', () => {
     const soh = encodeSohFrames(new Uint8Array(1200).fill(7))
     const second = soh.ok ? messages(soh.value.flatMap((f) => d.push(f)))[0]! : new Uint8Array(0)
     d.push(stx(new Uint8Array(900).fill(9)))
-    if (soh.ok) d.push(concat(soh.value))
+    if (soh.ok) d.push(concatBytes(soh.value))
     expect(Array.from(first)).toEqual([1, 2, 3])
     expect(second).toEqual(new Uint8Array(1200).fill(7))
   })
@@ -272,7 +264,7 @@ describe('properties', () => {
         fc.integer({ min: 0, max: 1200 }),
         fc.array(fc.nat(), { maxLength: 40, size: 'max' }),
         (data, threshold, cuts) => {
-          const stream = concat(frames(data, threshold))
+          const stream = concatBytes(frames(data, threshold))
           const events = feed(chunk(stream, cuts))
           expect(messages(events)).toEqual([data])
           expect(events.at(-1)?.kind).toBe('frame')
@@ -286,7 +278,7 @@ describe('properties', () => {
   it('the decoder yields the same events for any chunking of the same stream of frames, controls and noise', () => {
     fc.assert(
       fc.property(fc.array(streamItem, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 60, size: 'max' }), (items, cuts) => {
-        const stream = concat(items.flatMap((it) => (it.kind === 'message' ? frames(it.data) : [it.data])))
+        const stream = concatBytes(items.flatMap((it) => (it.kind === 'message' ? frames(it.data) : [it.data])))
         const whole = decodeFrames(stream)
         expect(feed(chunk(stream, cuts))).toEqual(whole)
         expect(feed(Array.from(stream, (b) => Uint8Array.of(b)))).toEqual(whole)
@@ -310,7 +302,7 @@ describe('properties', () => {
         fc.integer({ min: 1, max: 255 }),
         (data, where, xor) => {
           const wire = frames(data)
-          const all = concat(wire)
+          const all = concatBytes(wire)
           const bad = all.slice()
           const at = where % bad.length
           bad[at]! ^= xor

@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  concatBytes,
   ACK,
   EOT,
   NAK,
@@ -41,15 +42,6 @@ function soh(d: Uint8Array): Uint8Array[] {
   const r = encodeSohFrames(d)
   if (!r.ok) throw new Error('too long')
   return r.value
-}
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
 
 /** Run events in order from `state`; collect every effect. */
@@ -195,7 +187,7 @@ describe('§ 6.1 receiving: ACK at once, NAK bad frames, de-duplicate, resync', 
       32 38 34 30 0E 0C 00 39 30 35 36 33 32 36 32 35 35 36 38 0F 02 00 30 30 13 08 00 CE C4 CE C1 D0
       C5 CD CE 15 0E 00 32 30 31 39 30 32 32 35 31 35 33 32 30 32 17 02 00 2D 31 19 01 00 31 1A 02 00
       2D 31 1B 08 00 30 30 32 36 36 32 38 36 1C 09 00 31 31 31 31 31 31 31 31 31 27 01 00 31 34 FE`)
-    const { effects } = run([bytes(concat([WAIT, v3]))])
+    const { effects } = run([bytes(concatBytes([WAIT, v3]))])
     expect(writes(effects)).toEqual([ACK_B, ACK_B])
     const msgs = effects.flatMap((e) => (e.type === 'deliver' && e.message.ok ? [e.message.value] : []))
     expect(msgs.map((m) => m.op)).toEqual([21, 1])
@@ -257,7 +249,7 @@ describe('§ 6.1 receiving: ACK at once, NAK bad frames, de-duplicate, resync', 
   })
 
   it('§ 7.30: stray bytes between frames are skipped; ACK/NAK/EOT there are controls, never data', () => {
-    const stream = concat([Uint8Array.of(0x55, 0xaa, 0x00), WAIT, Uint8Array.of(0x06, 0x15, 0x33), RESULT_FRAME, Uint8Array.of(0x99)])
+    const stream = concatBytes([Uint8Array.of(0x55, 0xaa, 0x00), WAIT, Uint8Array.of(0x06, 0x15, 0x33), RESULT_FRAME, Uint8Array.of(0x99)])
     const { effects } = run([bytes(stream)])
     expect(delivered(effects)).toEqual([toHex(WAIT.subarray(3, 8)), toHex(RESULT)])
     expect(writes(effects)).toEqual([ACK_B, ACK_B])
@@ -397,7 +389,7 @@ describe('§ 6.1 properties', () => {
   it('any chunking of the terminal\'s bytes gives the same delivered messages and the same ACKs', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(stray, message), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 40 }), (items, cuts) => {
-        const stream = concat(items.flatMap(([s, m]) => [s, ...m.frames]))
+        const stream = concatBytes(items.flatMap(([s, m]) => [s, ...m.frames]))
         const whole = run([bytes(stream)]).effects
         const chunked = run(splitAt(stream, cuts).map((c) => bytes(c))).effects
         // Consecutive identical messages are de-duplicated as resends; compare with that expectation.

@@ -414,3 +414,14 @@ export function readFrame(frame: Uint8Array): FrameRead {
   const hlen = frame[3]! | (frame[4]! << 8)
   return { kind: 'soh', number, part: frame.subarray(5 + hlen, FRAME_HEAD_SIZE + len) }
 }
+
+/** Byte chunks joined into one array (frames, SOH parts, test streams). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
