@@ -17,7 +17,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.browser, ...globals.node, ...globals.worker },
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs'] }, extraFileExtensions: ['.svelte'] },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs'] }, extraFileExtensions: ['.svelte'] },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['sandbox/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    files: ['sandbox/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs', 'bench/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 )
