@@ -1,42 +1,49 @@
-// Build and serve Paydesk. The sandbox plugin mounts every provider emulator under /sandbox
-// on the app's own origin (dev and preview), so the demo needs no account and no CORS.
+// Build and serve Paydesk. Two kinds of build: a demo (`--mode demo`: `npm start`, and `npm run dev`) carries the
+// demo payment types and the in-page pin-pad emulator, and its server mounts every provider emulator under
+// /sandbox on the app's own origin, so the demo needs no account and no CORS; production (`npm run build`, the
+// default mode) carries no sandbox code at all and starts with no payment types.
 import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
-import { paydeskSandbox } from './sandbox/vite-plugin.ts'
+import { isDemoMode, paydeskDemoModule, paydeskSandbox } from './sandbox/vite-plugin.ts'
 
-export default defineConfig({
-  plugins: [
-    svelte(),
-    paydeskSandbox(),
-    VitePWA({
-      strategies: 'generateSW',
-      registerType: 'prompt',
-      injectRegister: false,
-      manifest: {
-        name: 'Paydesk',
-        short_name: 'Paydesk',
-        description: 'QR payments at the point of sale',
-        lang: 'ru',
-        start_url: '/',
-        display: 'standalone',
-        background_color: '#f4f6f8',
-        theme_color: '#0b5cad',
-        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
-      },
-      workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
-        navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/sandbox/],
-        cleanupOutdatedCaches: true,
-        // The first worker takes the open page at once (offline from the first visit); an
-        // update still waits for the cashier (registerType: prompt, no skipWaiting).
-        clientsClaim: true,
-      },
-    }),
-  ],
-  worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
-  preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
-  server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
+export default defineConfig(({ mode }) => {
+  const demo = isDemoMode(mode)
+  return {
+    define: { __PAYDESK_DEMO__: JSON.stringify(demo) },
+    plugins: [
+      svelte(),
+      paydeskDemoModule(demo),
+      ...(demo ? [paydeskSandbox()] : []),
+      VitePWA({
+        strategies: 'generateSW',
+        registerType: 'prompt',
+        injectRegister: false,
+        manifest: {
+          name: 'Paydesk',
+          short_name: 'Paydesk',
+          description: 'QR payments at the point of sale',
+          lang: 'ru',
+          start_url: '/',
+          display: 'standalone',
+          background_color: '#f4f6f8',
+          theme_color: '#0b5cad',
+          icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+        },
+        workbox: {
+          globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+          navigateFallback: 'index.html',
+          navigateFallbackDenylist: [/^\/sandbox/],
+          cleanupOutdatedCaches: true,
+          // The first worker takes the open page at once (offline from the first visit); an
+          // update still waits for the cashier (registerType: prompt, no skipWaiting).
+          clientsClaim: true,
+        },
+      }),
+    ],
+    worker: { format: 'es', plugins: () => [paydeskDemoModule(demo)] },
+    build: { target: 'es2022', sourcemap: true },
+    preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
+    server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
+  }
 })

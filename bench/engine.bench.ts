@@ -13,7 +13,7 @@ import { PaydeskDb } from '../workers/engine/db.ts'
 import { memoryLocks } from '../workers/engine/locks.ts'
 import { realClock } from '../workers/engine/clock.ts'
 import { PROVIDERS } from '../workers/providers/registry.ts'
-import { authHeader } from '../workers/providers/clickpass/codec.ts'
+import { authHeader } from '../workers/providers/clickpass/auth.ts'
 import { startSandboxServer } from '../sandbox/server.ts'
 
 export interface Figure {

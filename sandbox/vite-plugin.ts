@@ -2,6 +2,7 @@
 // and `/sandbox/*` together, so demo provider urls are same-origin paths (README S1).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 import { createSandbox, type Sandbox } from './server.ts'
 
@@ -33,6 +34,31 @@ export function paydeskSandbox(): Plugin {
     },
     buildEnd() {
       sandbox?.close()
+    },
+  }
+}
+
+/** The Vite modes that are a demo: `npm start` builds and serves `--mode demo`, `npm run dev` is `development`. */
+export const isDemoMode = (mode: string): boolean => mode === 'demo' || mode === 'development'
+
+const VIRTUAL = 'virtual:paydesk-demo'
+const EMPTY = '\0paydesk-demo-none'
+
+/**
+ * `virtual:paydesk-demo` (workers/demo.ts): sandbox/demo/worker.ts in a demo build, a module exporting
+ * `demo = undefined` in production — so no emulator, demo secret or sandbox url reaches the shipped bundle.
+ * Add it to both `plugins` and `worker.plugins` (the payment worker is bundled on its own).
+ */
+export function paydeskDemoModule(demo: boolean): Plugin {
+  const entry = fileURLToPath(new URL('./demo/worker.ts', import.meta.url))
+  return {
+    name: 'paydesk-demo-module',
+    resolveId(id) {
+      if (id !== VIRTUAL) return undefined
+      return demo ? entry : EMPTY
+    },
+    load(id) {
+      return id === EMPTY ? 'export const demo = undefined\n' : undefined
     },
   }
 }

@@ -1,26 +1,30 @@
-// The payment worker: builds the engine with the web adapters and exposes it — nothing else.
+// The payment worker: builds the engine with the web adapters and exposes it — nothing else. A demo build hands
+// it the demo payment types and the in-page pin-pad emulator (`virtual:paydesk-demo`, workers/demo.ts); a
+// production build hands it nothing and refuses payment types bound to an emulator.
 import * as Comlink from 'comlink'
+import { demo } from 'virtual:paydesk-demo'
 import { createEngine } from './engine/engine.ts'
 import { PaydeskDb } from './engine/db.ts'
 import { realClock } from './engine/clock.ts'
 import { memoryLocks, webLocks } from './engine/locks.ts'
-import { PROVIDERS } from './providers/registry.ts'
-import { listenPinpadPage } from './providers/inpas-sbp/index.ts'
+import { createProviders } from './providers/registry.ts'
 
 const engine = createEngine({
   db: new PaydeskDb(),
   fetch: (input, init) => fetch(input, init),
   clock: realClock,
   locks: 'locks' in navigator ? webLocks(navigator.locks) : memoryLocks(),
-  providers: PROVIDERS,
+  providers: createProviders(demo ? { emulatedSerial: demo.emulatedSerial } : {}),
   baseUrl: self.location.origin,
   timers: true,
+  emulators: demo ? 'allow' : 'refuse',
+  ...(demo ? { demo: { paymentTypes: demo.paymentTypes } } : {}),
 })
 
 const ready = engine.start()
 self.addEventListener('online', () => void engine.online())
-// The sandbox pin-pad's screen and controls for the `#/pinpad` page (demo transport only).
-listenPinpadPage()
+// The sandbox pin-pad's screen and controls for the `#/pinpad` page (demo build only).
+demo?.listen()
 
 const { settled: _settled, stop: _stop, ...calls } = engine
 type Calls = typeof calls

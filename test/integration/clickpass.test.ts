@@ -3,7 +3,7 @@
 // the sandbox state. Tests use timeout = 1 s and the sandbox's manual clock.
 import { afterEach, describe, expect, it } from 'vitest'
 import { harness, deferred, SECRET, type Harness, type HarnessOptions } from '../support/engine.ts'
-import { authHeader } from '../../workers/providers/clickpass/codec.ts'
+import { authHeader } from '../../workers/providers/clickpass/auth.ts'
 import { createHttp, type Http } from '../../workers/transport/http.ts'
 import type { Logger } from '../../workers/engine/log.ts'
 

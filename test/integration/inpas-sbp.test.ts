@@ -6,7 +6,7 @@ import { inpasHarness, type InpasHarness } from '../support/engine.ts'
 import { TID } from '../support/inpas.ts'
 import { INPAS_MSG } from '../../workers/providers/inpas-sbp/messages.ts'
 import type { Clock } from '../../workers/engine/clock.ts'
-import type { SerialLike } from '../../workers/providers/inpas-sbp/port.ts'
+import type { SerialLike } from '../../workers/transport/serial.ts'
 
 let h: InpasHarness | undefined
 afterEach(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { authHeader, decodeReply, datesToQuery, maskAuth, paymentBody, tashkentDate } from '../../workers/providers/clickpass/codec.ts'
+import { decodeReply, datesToQuery, maskAuth, paymentBody, tashkentDate } from '../../workers/providers/clickpass/codec.ts'
+import { authHeader } from '../../workers/providers/clickpass/auth.ts'
 import type { Minor } from '../../src/domain/money.ts'
 
 describe('ClickPass codec', () => {

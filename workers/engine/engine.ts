@@ -15,7 +15,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
-import type { AnyProvider, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
+import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 /** README R6: the same payload twice within 2 s is a double read of the scanner. */
 export const DOUBLE_SCAN_MS = 2_000
@@ -42,6 +42,13 @@ export interface EngineDeps {
   timers?: boolean
   /** Override the transport (tests hold replies with it). */
   http?: (source: string, log: Logger) => Http
+  /** A demo build: the payment types a newcomer starts with (seeded once, on an empty settings table). */
+  demo?: { paymentTypes: readonly DemoPaymentType[] }
+  /**
+   * `refuse` (a production worker): a payment type bound to an emulator (`Provider.emulated`) is shown disabled,
+   * cannot be saved and never runs. Default `allow` (a demo build, the tests against the sandbox).
+   */
+  emulators?: 'allow' | 'refuse'
 }
 
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
@@ -55,6 +62,8 @@ export interface PaymentTypeView {
   values: ConfigValues
   secretsSet: string[]
   missing: string[]
+  /** Why the type is disabled other than a missing parameter (bound to an emulator in a production build). */
+  disabledReason?: Msg
   enabled: boolean
   capabilities: AnyProvider['capabilities']
   /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
@@ -130,19 +139,25 @@ export function createEngine(deps: EngineDeps) {
     const values = withDefaults(p.schema, pt.values)
     const missing = missingRequired(p.schema, values, set, secrets)
     const payMode = missing.length === 0 && p.payModeOf ? p.payModeOf(p.toConfig(values, secrets)) : (p.capabilities.payModes[0] ?? 'customer-qr')
-    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities, payMode }
+    const refused = emulatorRefused(p, values)
+    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, ...(refused ? { disabledReason: refused } : {}), enabled: missing.length === 0 && !refused, capabilities: p.capabilities, payMode }
+  }
+
+  /** A production engine refuses a payment type bound to an emulator (issue 9): no payment is approved with no money. */
+  function emulatorRefused(p: AnyProvider, values: ConfigValues): Msg | undefined {
+    return deps.emulators === 'refuse' && p.emulated?.(values) ? msg('common.emulatorOnly') : undefined
   }
 
   async function seedDemo() {
-    if (await db.settings.get(PAYMENT_TYPES_KEY)) return
+    if (!deps.demo || (await db.settings.get(PAYMENT_TYPES_KEY))) return
     const types: PaymentType[] = []
     let n = 1
     await db.transaction('rw', db.settings, db.secrets, async () => {
-      for (const p of providers.values()) {
-        if (!p.demo) continue
-        const id = `${p.id}-1`
-        types.push({ id, number: n++, name: p.demo.name, provider: p.id, values: p.demo.values })
-        for (const [k, v] of Object.entries(p.demo.secrets)) await db.secrets.put({ key: `${id}:${k}`, value: v })
+      for (const d of deps.demo?.paymentTypes ?? []) {
+        if (!providers.has(d.provider)) continue
+        const id = `${d.provider}-1`
+        types.push({ id, number: n++, name: d.name, provider: d.provider, values: d.values })
+        for (const [k, v] of Object.entries(d.secrets)) await db.secrets.put({ key: `${id}:${k}`, value: v })
       }
       await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types })
     })
@@ -157,6 +172,8 @@ export function createEngine(deps: EngineDeps) {
     const values = withDefaults(p.schema, pt.values)
     const missing = missingRequired(p.schema, values, new Set(Object.keys(secrets)), secrets)
     if (missing.length) return { ok: false as const, message: msg('common.typeDisabled', { fields: missing.join(', ') }) }
+    const refused = emulatorRefused(p, values)
+    if (refused) return { ok: false as const, message: refused }
     if (typeof values.url === 'string' && values.url.startsWith('/') && deps.baseUrl) values.url = new URL(values.url, deps.baseUrl).href.replace(/\/$/, '')
     return { ok: true as const, pt, provider: p, config: p.toConfig(values, secrets) as unknown }
   }
@@ -696,6 +713,7 @@ export function createEngine(deps: EngineDeps) {
       else if (v.trim() !== v) errors.push({ field: k, message: msg('config.badFormat', { field: k, value: '…' }) })
     }
     if (!errors.length && p.schema.validate) errors.push(...p.schema.validate(withDefaults(p.schema, values)))
+    if (!errors.length && emulatorRefused(p, withDefaults(p.schema, values))) return { ok: false, message: msg('common.emulatorOnly') }
     if (errors.length) return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & { errors: FieldError[] }
     const types = await paymentTypes()
     const id = input.id ?? `${p.id}-${Date.now().toString(36)}`

@@ -1,8 +1,14 @@
 // The one list of providers: adding a provider is one folder and one line here (DESIGN § 2).
-import type { AnyProvider } from './types.ts'
+import type { AnyProvider, ProviderEnv } from './types.ts'
 import { clickpass } from './clickpass/index.ts'
 import { payme } from './payme/index.ts'
 import { oplati } from './oplati/index.ts'
-import { inpasSbp } from './inpas-sbp/index.ts'
+import { createInpasProvider, inpasPorts } from './inpas-sbp/index.ts'
 
-export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme, oplati, inpasSbp]
+/** The providers, given what the worker hands them (a demo build: the emulated serial port). */
+export function createProviders(env: ProviderEnv = {}): readonly AnyProvider[] {
+  return [clickpass, payme, oplati, createInpasProvider(inpasPorts(env))]
+}
+
+/** The providers with no emulator reachable (a production worker, the node tests). */
+export const PROVIDERS: readonly AnyProvider[] = createProviders()

@@ -5,6 +5,7 @@ import type { Msg } from '../../src/domain/messages.ts'
 import type { Operation, OpPatch, ProviderId } from '../../src/domain/operation.ts'
 import type { Slip } from '../../src/domain/slip.ts'
 import type { Http } from '../transport/http.ts'
+import type { SerialLike } from '../transport/serial.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { Logger } from '../engine/log.ts'
 
@@ -18,6 +19,32 @@ export interface Capabilities {
   loyalty: boolean
   shifts: boolean
   blockWhileCompensating: boolean
+}
+
+/**
+ * What the worker hands the providers when it builds them (registry.ts). Demo builds only: the emulated serial
+ * port of the in-page pin-pad (sandbox/inpas); a production build passes nothing, so no emulator is reachable.
+ */
+export interface ProviderEnv {
+  emulatedSerial?: () => Promise<SerialLike>
+}
+
+/** A payment type a demo build seeds on first start, bound to the sandbox (DESIGN § 4a); lives in `sandbox/<id>/demo.ts`. */
+export interface DemoPaymentType {
+  provider: ProviderId
+  name: string
+  values: ConfigValues
+  secrets: Record<string, string>
+}
+
+/** A url that points at the sandbox (`/sandbox/…` on the app's origin or on a sandbox server). */
+export function isSandboxUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false
+  try {
+    return new URL(url, 'http://paydesk.invalid').pathname.startsWith('/sandbox/')
+  } catch {
+    return false
+  }
 }
 
 export interface PaymentType {
@@ -85,8 +112,11 @@ export interface Provider<C> {
   toConfig(values: ConfigValues, secrets: Record<string, string>): C
   /** Format check of a scanned code; a message when it is refused locally. */
   checkCode(code: string): Msg | undefined
-  /** The payment type a newcomer gets, bound to the sandbox (DESIGN § 4a). */
-  demo?: { name: string; values: ConfigValues; secrets: Record<string, string> }
+  /**
+   * True when these stored values bind the type to an emulator (a `/sandbox/…` url, the in-page pin-pad): such a
+   * type only works in a demo build; a production engine shows it disabled and refuses to save or run it.
+   */
+  emulated?(values: ConfigValues): boolean
   pay(ctx: OpCtx<C>, code: string): Promise<void>
   /** Continue an operation found `sent`, `unknown` or `resolving` after a restart or a lost reply. */
   resume(ctx: OpCtx<C>): Promise<void>

@@ -6,7 +6,8 @@ import type { Operation, OpPatch } from '../../../src/domain/operation.ts'
 import type { Slip } from '../../../src/domain/slip.ts'
 import type { OpCtx, QueueVerdict } from '../types.ts'
 import type { ClickPassConfig } from './config.ts'
-import { CLICK_PATHS, authHeader, confirmBody, datesToQuery, decodeReply, maskAuth, maskPhone, paymentBody, type ClickReply } from './codec.ts'
+import { authHeader } from './auth.ts'
+import { CLICK_PATHS, confirmBody, datesToQuery, decodeReply, maskAuth, maskPhone, paymentBody, type ClickReply } from './codec.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
 
 /** README R7 [C]: status is polled every 2 s. */

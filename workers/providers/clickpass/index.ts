@@ -1,6 +1,6 @@
 // ClickPass (Click, Uzbekistan): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import type { Provider } from '../types.ts'
+import { isSandboxUrl, type Provider } from '../types.ts'
 import { CLICKPASS_SCHEMA, type ClickPassConfig } from './config.ts'
 import { isClickCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -30,10 +30,6 @@ export const clickpass: Provider<ClickPassConfig> = {
     ...(typeof v.cashboxCode === 'string' && v.cashboxCode ? { cashboxCode: v.cashboxCode } : {}),
   }),
   checkCode: (code) => (isClickCode(code) ? undefined : msg('clickpass.badQr')),
-  demo: {
-    name: 'ClickPass',
-    values: { url: '/sandbox/clickpass', serviceId: 85335, merchantUserId: 123, confirmMode: true, timeout: 10, paymentProvider: 64, cashboxCode: 'KASSA-1' },
-    secrets: { secretKey: 'secret' },
-  },
+  emulated: (v) => isSandboxUrl(v.url),
   ...lazy(() => import('./client.ts').then((m) => m.clickpassClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

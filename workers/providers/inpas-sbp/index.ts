@@ -1,13 +1,11 @@
 // SBP via an Inpas pin-pad (`inpas-sbp`, protocols/inpas-sbp.md): the provider as the engine sees it. Card or
-// SBP QR on one pin-pad over Web Serial in the worker; the sandbox transport runs the pin-pad emulator
-// (sandbox/inpas) in the same worker behind a fake Web Serial port.
-import type { Provider } from '../types.ts'
+// SBP QR on one pin-pad over Web Serial in the worker; in a demo build the sandbox transport reaches the pin-pad
+// emulator (sandbox/inpas) the worker was handed, behind a fake Web Serial port.
+import type { Provider, ProviderEnv } from '../types.ts'
 import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
 import type { PortFactory } from './client.ts'
 import { lazy } from '../lazy.ts'
-import { webSerialPort, type SerialLike } from './port.ts'
-import { sandboxSerial } from './sandbox-port.ts'
-import { PINPAD_CHANNEL } from './pinpad-channel.ts'
+import { webSerialPort, type SerialLike } from '../../transport/serial.ts'
 
 /** § 4.2: the Web Lock held while this context has the pin-pad open. */
 export const PORT_LOCK = 'paydesk:inpas-sbp:port'
@@ -38,53 +36,25 @@ async function portLock(): Promise<(() => void) | undefined> {
   })
 }
 
-interface DemoPinpad {
-  serial: SerialLike
-  bridge: { handle(data: unknown): void }
-}
-
-let sandboxSerialPromise: Promise<DemoPinpad> | undefined
-/** The `#/pinpad` page's channel, once `listenPinpadPage` ran (the payment worker). */
-let pageChannel: BroadcastChannel | undefined
-
 /**
- * The emulator of the demo: one per worker, on the system clock, its calendar on the device's local time; its
- * screen and controls are bridged to the `#/pinpad` page (pinpad-bridge.ts). Created by the first operation of a
- * sandbox pin-pad, or by the page's first message.
+ * Web Serial in the worker; `transport = sandbox` reaches the emulated serial port a demo build hands in (env), and
+ * without one (production) opening it fails like a browser with no serial port.
  */
-function demoPinpad(): Promise<DemoPinpad> {
-  sandboxSerialPromise ??= Promise.all([import('../../../sandbox/inpas/index.ts'), import('./pinpad-bridge.ts')]).then(([{ createPinpad, systemClock }, { attachPinpadBridge }]) => {
-    const now = Date.now()
-    const pad = createPinpad({ seed: now >>> 0, clock: systemClock, calendarStart: now - new Date(now).getTimezoneOffset() * 60_000 })
-    const id = `${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`
-    const bridge = attachPinpadBridge(pad, (m) => pageChannel?.postMessage(m), id)
-    return { serial: sandboxSerial(pad), bridge }
-  })
-  return sandboxSerialPromise
-}
-
-const demoSerial = async (): Promise<SerialLike> => (await demoPinpad()).serial
-
-/** The payment worker listens for the `#/pinpad` page; the emulator starts on its first message. */
-export function listenPinpadPage(): void {
-  if (pageChannel || typeof BroadcastChannel === 'undefined') return
-  pageChannel = new BroadcastChannel(PINPAD_CHANNEL)
-  pageChannel.onmessage = (e: MessageEvent) => void demoPinpad().then((d) => d.bridge.handle(e.data))
-}
-
-export const defaultPorts: PortFactory = (c) =>
-  c.transport === 'sandbox'
-    ? webSerialPort({ serial: demoSerial, baudRate: c.baudRate })
-    : webSerialPort({
-        serial: browserSerial,
-        baudRate: c.baudRate,
-        lock: portLock,
-        ...(c.usbVendorId !== undefined ? { usbVendorId: c.usbVendorId } : {}),
-        ...(c.usbProductId !== undefined ? { usbProductId: c.usbProductId } : {}),
-      })
+export const inpasPorts =
+  (env: ProviderEnv = {}): PortFactory =>
+  (c) =>
+    c.transport === 'sandbox'
+      ? webSerialPort({ serial: async () => env.emulatedSerial?.(), baudRate: c.baudRate })
+      : webSerialPort({
+          serial: browserSerial,
+          baudRate: c.baudRate,
+          lock: portLock,
+          ...(c.usbVendorId !== undefined ? { usbVendorId: c.usbVendorId } : {}),
+          ...(c.usbProductId !== undefined ? { usbProductId: c.usbProductId } : {}),
+        })
 
 /** The provider over a port factory (tests pass one wired to an emulator on a virtual clock). */
-export function createInpasProvider(ports: PortFactory = defaultPorts): Provider<InpasConfig> {
+export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider<InpasConfig> {
   return {
     id: 'inpas-sbp',
     title: 'Inpas SmartSale',
@@ -116,15 +86,10 @@ export function createInpasProvider(ports: PortFactory = defaultPorts): Provider
         checkLink: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx),
       },
     },
-    demo: {
-      name: 'Inpas SmartSale',
-      // § 1.1: the sandbox preset — QR on, custom profile (PDK-SBP/1, which the emulator speaks), the link
-      // mirrored on the cashier's screen; the emulator's TID. The demo customer pays after 3 s.
-      values: { transport: 'sandbox', qrSBP: true, id: '99000001', timeout: 180, currencyCodeNumeric: '643', sbpProfile: 'custom', mirrorQr: true },
-      secrets: {},
-    },
+    emulated: (v) => v.transport === 'sandbox',
     ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
   }
 }
 
 export const inpasSbp = createInpasProvider()
+

@@ -1,6 +1,6 @@
 // O!plati (Belarus, BYN): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import type { PayMode, Provider } from '../types.ts'
+import { isSandboxUrl, type PayMode, type Provider } from '../types.ts'
 import { OPLATI_SCHEMA, type OplatiConfig, type OplatiMode } from './config.ts'
 import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, UNREACHABLE_KEY } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -46,10 +46,6 @@ export const oplati: Provider<OplatiConfig> = {
       },
     },
   },
-  demo: {
-    name: 'O!плати',
-    values: { url: '/sandbox/oplati/ms-pay', regNum: 'OPL000011111', timeout: 10, mode: 2 },
-    secrets: {},
-  },
+  emulated: (v) => isSandboxUrl(v.url),
   ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty']),
 }

@@ -1,6 +1,6 @@
 // PaymeGO (Payme, Uzbekistan): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import type { Provider } from '../types.ts'
+import { isSandboxUrl, type Provider } from '../types.ts'
 import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
 import { CODE_LIFETIME_MS, isPaymeCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -28,11 +28,6 @@ export const payme: Provider<PaymeConfig> = {
     accountTemplate: v.accountTemplate as string,
   }),
   checkCode: (code) => (isPaymeCode(code) ? undefined : msg('payme.badQr')),
-  demo: {
-    name: 'PaymeGO',
-    // Shorter polling than the seed's 300 s / 10 s, so a demo of a slow payment takes seconds.
-    values: { url: '/sandbox/payme/api', posId: '5e730e8e0b852a417aa49ceb', timeout: 10, payDuration: 60_000, frequency: 2_000, paymentProvider: 141 },
-    secrets: { posKey: 'sandbox-key' },
-  },
+  emulated: (v) => isSandboxUrl(v.url),
   ...lazy(() => import('./client.ts').then((m) => m.paymeClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

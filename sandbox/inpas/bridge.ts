@@ -1,9 +1,9 @@
 // The thin adapter between the demo pin-pad emulator (in this worker) and the `#/pinpad` page: posts the
 // screen (sandbox/inpas/screen.ts, a pure function of the emulator state) whenever it changes, and applies the
 // page's controls (§ 5.3). Loaded on demand together with the emulator.
-import type { Pinpad } from '../../../sandbox/inpas/index.ts'
-import { pinpadScreen } from '../../../sandbox/inpas/screen.ts'
-import type { PinpadPageMessage, PinpadWorkerMessage } from './pinpad-channel.ts'
+import type { Pinpad } from './index.ts'
+import { pinpadScreen } from './screen.ts'
+import type { PinpadPageMessage, PinpadWorkerMessage } from './channel.ts'
 
 export interface PinpadBridge {
   readonly id: string

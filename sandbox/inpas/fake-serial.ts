@@ -1,10 +1,10 @@
 // The sandbox transport (protocols/inpas-sbp.md § 5.1 "Fake port"): a fake `Serial` and `SerialPort` with the
-// Web Serial shapes the adapter uses, carrying bytes to and from an in-memory pin-pad emulator (sandbox/inpas)
+// Web Serial shapes the adapter uses, carrying bytes to and from an in-memory pin-pad emulator (this folder)
 // that runs in the same worker. `open`, `close`, `readable`, `writable`, `getInfo()` (test VID/PID
 // 0x1209/0x0001), `connected`, `forget`, `connect`/`disconnect` events; a second `open()` while open rejects with
 // `InvalidStateError`, like the real API; an unplug errors the streams, sets them to null and fires `disconnect`.
-import type { Pinpad } from '../../../sandbox/inpas/index.ts'
-import type { SerialLike, SerialOpenOptions, SerialPortInfoLike, SerialPortLike } from './port.ts'
+import type { Pinpad } from './index.ts'
+import type { SerialLike, SerialOpenOptions, SerialPortInfoLike, SerialPortLike } from '../../workers/transport/serial.ts'
 
 /** § 5.1: a fixed test VID/PID (pid.codes test range). */
 export const SANDBOX_USB = { usbVendorId: 0x1209, usbProductId: 0x0001 } as const

@@ -3,7 +3,7 @@
 // VID/PID), open it 115200 8N1 with a 16 KiB buffer, run the canonical read loop (§ 4.4: reader in
 // try/finally releaseLock, non-fatal errors loop again, `readable === null` means the device is gone), write one
 // frame at a time, close by cancelling the reader first, and report unplug/replug (§ 4.5). The same code drives a
-// real `navigator.serial`, web-serial-polyfill's `serial` and the sandbox's fake Serial (sandbox-port.ts), so the
+// real `navigator.serial`, web-serial-polyfill's `serial` and the sandbox's fake Serial (sandbox/inpas/fake-serial.ts), so the
 // emulator exercises the very adapter a till uses.
 //
 // Readings (PDK): a serial-level `connect` event is not matched to a port object (the fake and the polyfill give

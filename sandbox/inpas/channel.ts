@@ -1,8 +1,8 @@
 // The `#/pinpad` page ↔ the demo pin-pad emulator in the payment worker (sandbox transport): message shapes of the
 // BroadcastChannel `paydesk-pinpad`. Types and one constant only — the worker's first load and the page both
-// import this; the emulator and its adapter (pinpad-bridge.ts) load on demand.
-import type { ControlAction } from '../../../sandbox/inpas/types.ts'
-import type { PinpadScreen } from '../../../sandbox/inpas/screen.ts'
+// import this; the emulator and its adapter (bridge.ts) load on demand.
+import type { ControlAction } from './types.ts'
+import type { PinpadScreen } from './screen.ts'
 
 export const PINPAD_CHANNEL = 'paydesk-pinpad'
 

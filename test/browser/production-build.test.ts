@@ -1,0 +1,97 @@
+// `npm run build` is production (issue 9): no sandbox code in the shipped files — no emulator, no demo secret,
+// no control API, no demo payment type — and the till starts on a first-run screen that leads the admin to
+// Settings. The demo build the rest of the suite runs (global-setup, `npm start`) carries all of these, so each
+// check below is also made against it and would catch a demo leaking into production.
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, preview, type PreviewServer } from 'vite'
+import { launch, newPage } from './support.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const demoDir = join(root, 'dist')
+let outDir: string
+let server: PreviewServer | undefined
+let prodURL: string
+let browser: Browser
+
+/** Strings only the demo pieces carry: the emulators, the demo secrets and urls, the sandbox control API. */
+const DEMO_ONLY = {
+  'the in-page pin-pad emulator (its page channel)': 'paydesk-pinpad',
+  'the pin-pad emulator (its busy screen)': 'ОБРАБОТКА',
+  'the Payme demo secret': 'sandbox-key',
+  'the demo cashbox id': '5e730e8e0b852a417aa49ceb',
+  'the ClickPass demo cashbox code': 'KASSA-1',
+  'a sandbox url': '/sandbox/clickpass',
+}
+/** Not in any bundle: the sandbox control API lives in the sandbox server (and its phone page) only. */
+const NEVER = { 'the sandbox control API': '_control/', 'the sandbox phone page': '/sandbox/phone' }
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n)
+    return statSync(p).isDirectory() ? files(p) : /\.(js|html|webmanifest)$/.test(n) ? [p] : []
+  })
+}
+const bundleText = (dir: string) => files(dir).map((f) => readFileSync(f, 'utf8')).join('\n')
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'paydesk-prod-'))
+  const env = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({ root, logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } })
+  } finally {
+    process.env.NODE_ENV = env
+  }
+  server = await preview({ root, mode: 'production', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' })
+  const address = server.httpServer.address()
+  if (!address || typeof address === 'string') throw new Error('preview server has no port')
+  prodURL = `http://127.0.0.1:${address.port}`
+  browser = await launch()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  if (outDir) rmSync(outDir, { recursive: true, force: true })
+})
+
+it('the production files carry no emulator, demo secret, demo payment type or sandbox control API (the demo build does)', () => {
+  const prod = bundleText(outDir)
+  const demo = bundleText(demoDir)
+  for (const [what, needle] of Object.entries(DEMO_ONLY)) {
+    expect(demo.includes(needle), `the demo build carries ${what}`).toBe(true)
+    expect(prod.includes(needle), `the production build carries ${what}`).toBe(false)
+  }
+  for (const [what, needle] of Object.entries(NEVER)) expect(prod.includes(needle), `the production build carries ${what}`).toBe(false)
+})
+
+it('the production server mounts no sandbox', async () => {
+  const res = await fetch(`${prodURL}/sandbox/_control/health`)
+  const body = await res.text()
+  expect(body).not.toMatch(/^\s*[{[]/)
+})
+
+it('a production till starts with no payment types and its first-run screen leads to Settings, in every language', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(`${prodURL}/`)
+  await page.getByRole('heading', { name: 'Типов оплаты ещё нет' }).waitFor()
+  expect(await page.getByTestId('amount').count()).toBe(0)
+  await page.getByTestId('lang').selectOption('uz')
+  await page.getByRole('heading', { name: 'Hali to‘lov turlari yo‘q' }).waitFor()
+  await page.getByTestId('lang').selectOption('en')
+  await page.getByRole('heading', { name: 'No payment types yet' }).waitFor()
+  await page.reload()
+  await page.getByRole('heading', { name: 'No payment types yet' }).waitFor()
+  await page.getByRole('link', { name: 'Open Settings' }).click()
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+  expect(page.url()).toMatch(/#\/settings$/)
+  // The pin-pad emulator's page does not exist in production: `#/pinpad` is the till.
+  await page.goto(`${prodURL}/#/pinpad`)
+  await page.getByRole('heading', { name: 'No payment types yet' }).waitFor()
+  await context.close()
+})
