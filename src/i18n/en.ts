@@ -1,6 +1,6 @@
 // English.
 import type { MessageKey } from './ru.ts'
-import { providerMessages } from '../../workers/providers/messages.ts'
+import { PROVIDER_MESSAGES_EN } from '../../workers/providers/messages/en.ts'
 
 export const en: Record<MessageKey, string> = {
   'app.title': 'Paydesk',
@@ -265,7 +265,7 @@ export const en: Record<MessageKey, string> = {
   'display.thanks': 'Payment done. Thank you!',
   'display.wait': 'Please wait, payment in progress…',
   // inpas-sbp (protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
-  ...providerMessages('en'),
+  ...PROVIDER_MESSAGES_EN,
   'slip.payMethod': 'Payment method',
   'slip.methodCard': 'Card',
   'slip.methodSbp': 'SBP QR',

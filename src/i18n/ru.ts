@@ -1,5 +1,5 @@
 // Russian: the product's own language. Seed messages are quoted byte-exact (README R14).
-import { providerMessages } from '../../workers/providers/messages.ts'
+import { PROVIDER_MESSAGES_RU } from '../../workers/providers/messages/ru.ts'
 export const ru = {
   'app.title': 'Paydesk',
   'nav.sale': 'Касса',
@@ -263,7 +263,7 @@ export const ru = {
   'display.thanks': 'Оплата прошла. Спасибо!',
   'display.wait': 'Подождите, идёт оплата…',
   // inpas-sbp (protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
-  ...providerMessages('ru'),
+  ...PROVIDER_MESSAGES_RU,
   'slip.payMethod': 'Способ оплаты',
   'slip.methodCard': 'Карта',
   'slip.methodSbp': 'QR СБП',

@@ -1,6 +1,6 @@
 // Uzbek (Latin script).
 import type { MessageKey } from './ru.ts'
-import { providerMessages } from '../../workers/providers/messages.ts'
+import { PROVIDER_MESSAGES_UZ } from '../../workers/providers/messages/uz.ts'
 
 export const uz: Record<MessageKey, string> = {
   'app.title': 'Paydesk',
@@ -265,7 +265,7 @@ export const uz: Record<MessageKey, string> = {
   'display.thanks': 'To‘lov o‘tdi. Rahmat!',
   'display.wait': 'Kuting, to‘lov amalga oshirilmoqda…',
   // inpas-sbp (protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
-  ...providerMessages('uz'),
+  ...PROVIDER_MESSAGES_UZ,
   'slip.payMethod': 'To‘lov usuli',
   'slip.methodCard': 'Karta',
   'slip.methodSbp': 'SBP QR',

@@ -15,7 +15,10 @@ import {
   type SaFieldsInput,
 } from '../../workers/providers/inpas-sbp/codec/index.ts'
 import { clientStep, createClient, type ClientEffect, type ClientState, type ClientTimer } from '../../workers/providers/inpas-sbp/machine.ts'
-import { INPAS_MESSAGES, INPAS_MSG } from '../../workers/providers/inpas-sbp/messages.ts'
+import { INPAS_MSG } from '../../workers/providers/inpas-sbp/messages.ts'
+import { INPAS_RU } from '../../workers/providers/inpas-sbp/messages.ru.ts'
+import { INPAS_UZ } from '../../workers/providers/inpas-sbp/messages.uz.ts'
+import { INPAS_EN } from '../../workers/providers/inpas-sbp/messages.en.ts'
 import {
   RESOLVE_ATTEMPTS_MAX,
   RESOLVE_BACKOFF_MS,
@@ -758,12 +761,14 @@ describe('§ 7 scenarios over bytes (link + operation machine)', () => {
 describe('§ 6.7 messages', () => {
   it('every key the client uses has ru, uz and en text, and the placeholders agree across languages', () => {
     for (const key of Object.values(INPAS_MSG)) {
-      const t = INPAS_MESSAGES[key]
+      const t = { ru: INPAS_RU[key], uz: INPAS_UZ[key], en: INPAS_EN[key] }
       const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
       expect(t.ru && t.uz && t.en).toBeTruthy()
       expect(ph(t.uz)).toEqual(ph(t.ru))
       expect(ph(t.en)).toEqual(ph(t.ru))
     }
-    expect(INPAS_MESSAGES['inpas.choose.qr'].ru).toBe('Оплата QR СБП')
+    expect(INPAS_RU['inpas.choose.qr']).toBe('Оплата QR СБП')
+    expect(Object.keys(INPAS_UZ).sort()).toEqual(Object.keys(INPAS_RU).sort())
+    expect(Object.keys(INPAS_EN).sort()).toEqual(Object.keys(INPAS_RU).sort())
   })
 })
