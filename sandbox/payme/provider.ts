@@ -97,6 +97,31 @@ function amountOf(v: Json | undefined): bigint | undefined {
   return undefined
 }
 
+/**
+ * `receipts.create` `detail` as Payme documents it: `items[]` of `title`, `price` (one unit, tiyin), `count`,
+ * `code` (the IKPU code, digits) and `vat_percent`, both required; `package_code` optional; the lines
+ * (price × count) add up to `amount`. A refusal names the first field that is wrong.
+ */
+export function detailProblem(detail: Json | undefined, amount: bigint): string | undefined {
+  if (detail === undefined || detail === null) return undefined
+  if (!isJsonObject(detail) || !Array.isArray(detail.items) || detail.items.length === 0) return 'detail.items: a non-empty list'
+  let total = 0n
+  for (const [i, item] of detail.items.entries()) {
+    const at = `detail.items[${i}]`
+    if (!isJsonObject(item)) return `${at}: not an object`
+    if (typeof item.title !== 'string' || item.title.trim() === '') return `${at}.title: required`
+    const price = typeof item.price === 'number' && Number.isSafeInteger(item.price) && item.price >= 0 ? BigInt(item.price) : undefined
+    if (price === undefined) return `${at}.price: the unit price in tiyin`
+    if (typeof item.count !== 'number' || !Number.isSafeInteger(item.count) || item.count <= 0) return `${at}.count: a positive integer`
+    if (typeof item.code !== 'string' || !/^\d{1,32}$/.test(item.code)) return `${at}.code: the IKPU code is required`
+    if (typeof item.vat_percent !== 'number' || !Number.isInteger(item.vat_percent) || item.vat_percent < 0 || item.vat_percent > 100) return `${at}.vat_percent: required, 0…100`
+    if (item.package_code !== undefined && (typeof item.package_code !== 'string' || !/^\d{1,32}$/.test(item.package_code))) return `${at}.package_code: digits`
+    total += price * BigInt(item.count)
+  }
+  if (total !== amount) return `detail.items: price × count add up to ${total}, not the amount ${amount}`
+  return undefined
+}
+
 export class PaymeSandbox implements SandboxProvider {
   readonly id = 'payme'
   readonly routes: readonly string[] = PAYME_ROUTES
@@ -189,6 +214,8 @@ export class PaymeSandbox implements SandboxProvider {
       const amount = amountOf(params.amount)
       if (amount === undefined || !isJsonObject(params.account) || Object.keys(params.account).length === 0) return err(RPC.request)
       if (params.description !== undefined && typeof params.description !== 'string') return err(RPC.request)
+      const badDetail = detailProblem(params.detail, amount)
+      if (badDetail) return this.#error(id, RPC.request, route, { message: badDetail })
       if (amount < BigInt(s.minAmount)) return err(this.#code('tooSmall'))
       if (amount > BigInt(s.maxAmount)) return err(this.#code('tooLarge'))
       const rule = env.faults.take(route, params)

@@ -17,7 +17,10 @@ export interface PaymeSettings {
   tokenTtlMs: number
   /** How long a cancelled paid receipt stays in 21 before 50 [C]. */
   cancelDelayMs: number
-  /** `object`: `message` is `{ru,uz,en}`; `string`: a plain string (§ 2.4, both seen in the wild). */
+  /**
+   * `string` (default): `message` is a plain string, as public clients of the real API read it; `object`: the
+   * localized `{ru,uz,en}` form (§ 2.4, also seen in the wild).
+   */
   messageForm: 'object' | 'string'
   codes: Record<CodeName, number>
   merchant: MerchantInfo
@@ -35,7 +38,7 @@ export const PAYME_DEFAULTS: Readonly<PaymeSettings> = {
   maxAmount: 10_000_000_000,
   tokenTtlMs: 30_000,
   cancelDelayMs: 3_000,
-  messageForm: 'object',
+  messageForm: 'string',
   codes: {
     tokenInvalid: -31400,
     tokenUsed: -31400,

@@ -96,9 +96,9 @@ describe('pay', () => {
     expect((await h.receipts())[0]).toMatchObject({ _id: op?.ref, state: 4, amount: 150050 })
   })
 
-  it('the sale’s items go to receipts.create as fiscal detail; items that do not add up are refused with no request', async () => {
+  it('the sale’s items go to receipts.create as fiscal detail, price per unit next to count; items that do not add up are refused with no request', async () => {
     await setup()
-    const items = [{ title: 'Non', price: 50_000, count: 2, code: '10202001001000001', packageCode: '1500212', vatPercent: 12 }, { title: 'Suv', price: 50_050, count: 1 }]
+    const items = [{ title: 'Non', price: 50_000, count: 2, code: '10202001001000001', packageCode: '1500212', vatPercent: 12 }, { title: 'Suv', price: 50_050, count: 1, code: '02201001001000000', vatPercent: 0 }]
     const bad = await h.engine.pay({ paymentTypeId: 'payme', amount: 150_051, code: await h.token(), items })
     expect(bad).toMatchObject({ ok: false, message: { key: 'common.badItems' } })
     expect(await h.routes()).toEqual([])
@@ -107,10 +107,20 @@ describe('pay', () => {
     expect(r.ok && (await h.op(r.op.id)).state).toBe('approved')
     const create = (await h.calls())[0]?.body as { params: { detail: { items: unknown[] } } }
     expect(create.params.detail.items).toEqual([
-      { title: 'Non', price: 100_000, count: 2, code: '10202001001000001', package_code: '1500212', vat_percent: 12 },
-      { title: 'Suv', price: 50_050, count: 1 },
+      { title: 'Non', price: 50_000, count: 2, code: '10202001001000001', package_code: '1500212', vat_percent: 12 },
+      { title: 'Suv', price: 50_050, count: 1, code: '02201001001000000', vat_percent: 0 },
     ])
     expect((await h.receipts())[0]).toMatchObject({ detail: { receipt_type: 0 } })
+  })
+
+  it('a sale line without its IKPU code or VAT rate is refused with a clear message before anything is sent', async () => {
+    await setup()
+    const noCode = [{ title: 'Non', price: 100_000, count: 1, code: '10202001001000001', vatPercent: 12 }, { title: 'Suv', price: 50_050, count: 1, vatPercent: 12 }]
+    expect(await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items: noCode })).toMatchObject({ ok: false, message: { key: 'payme.itemNoCode', params: { line: 2 } } })
+    const noVat = [{ title: 'Non', price: 150_050, count: 1, code: '10202001001000001' }]
+    expect(await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items: noVat })).toMatchObject({ ok: false, message: { key: 'payme.itemNoVat', params: { line: 1 } } })
+    expect(await h.routes()).toEqual([])
+    expect(await h.ops()).toEqual([])
   })
 
   it('without items, receipts.create has no detail', async () => {
@@ -139,7 +149,7 @@ describe('pay', () => {
   })
 
   it('declined with the default list: the {ru} message, and a safety cancel queued that finds 50 and sends nothing', async () => {
-    await setup({ sandboxConfig: { magic: true } })
+    await setup({ sandboxConfig: { magic: true, messageForm: 'object' } })
     const { op } = await pay(150091)
     expect(op?.state).toBe('declined')
     expect(op?.message?.serverByLang?.ru).toBeTruthy()
@@ -157,8 +167,8 @@ describe('pay', () => {
     expect(await h.db.queue.count()).toBe(0)
   })
 
-  it('a plain-string error message is shown as received', async () => {
-    await setup({ sandboxConfig: { magic: true, messageForm: 'string' } })
+  it('a plain-string error message (the sandbox default, as the real API) is shown as received', async () => {
+    await setup({ sandboxConfig: { magic: true } })
     const { op } = await pay(150091)
     expect(typeof op?.message?.server).toBe('string')
     expect(op?.message?.server?.length).toBeGreaterThan(0)

@@ -87,14 +87,33 @@ describe('JSON-RPC checks in order', () => {
     expect(receiptOf(p).state).toBe(4)
   })
 
-  it('messages are {ru,uz,en} by default and a plain string with messageForm "string"', async () => {
-    expect((await rpc('receipts.check', { id: 'f'.repeat(24) })).json?.error?.message).toMatchObject({ ru: expect.any(String), uz: expect.any(String), en: expect.any(String) })
-    await sb.control('payme', 'config', { messageForm: 'string' }, 'PUT')
+  it('messages are a plain string by default and {ru,uz,en} with messageForm "object"', async () => {
     expect(typeof (await rpc('receipts.check', { id: 'f'.repeat(24) })).json?.error?.message).toBe('string')
+    await sb.control('payme', 'config', { messageForm: 'object' }, 'PUT')
+    expect((await rpc('receipts.check', { id: 'f'.repeat(24) })).json?.error?.message).toMatchObject({ ru: expect.any(String), uz: expect.any(String), en: expect.any(String) })
   })
 })
 
 describe('receipts.create', () => {
+  it('detail as Payme documents it: price per unit next to count, code (IKPU) and vat_percent required, lines adding up to amount', async () => {
+    const line = { title: 'Non', price: 50_000, count: 3, code: '10202001001000001', package_code: '1500212', vat_percent: 12 }
+    const ok = await rpc('receipts.create', { amount: 150_000, account: { order_id: 'A-1' }, detail: { receipt_type: 0, items: [line] } })
+    expect(receiptOf(ok)).toMatchObject({ state: 0, detail: { items: [line] } })
+    const refused = async (item: Record<string, unknown>, amount = 150_000) => {
+      const r = await rpc('receipts.create', { amount, account: { order_id: 'A-1' }, detail: { receipt_type: 0, items: [item] } })
+      expect(codeOf(r)).toBe(-32600)
+      return r.json?.error?.message as unknown
+    }
+    const { code: _c, ...noCode } = line
+    const { vat_percent: _v, ...noVat } = line
+    expect(await refused(noCode)).toMatch(/code/)
+    expect(await refused(noVat)).toMatch(/vat_percent/)
+    // The line total in `price` (the old mistake) no longer adds up to the amount.
+    expect(await refused({ ...line, price: 150_000 })).toMatch(/add up/)
+    expect(await refused({ ...line, count: 0 })).toMatch(/count/)
+    expect((await state()).receipts).toHaveLength(1)
+  })
+
   it('a receipt in state 0 with a 24-hex id, the account as an array, the merchant and terminal', async () => {
     const r = await create(150_000)
     expect(r._id).toMatch(/^[0-9a-f]{24}$/)

@@ -375,6 +375,8 @@ export function createEngine(deps: EngineDeps) {
       const parsed = parseItems(req.items, amount)
       if (!parsed.ok) return { ok: false, message: msg('common.badItems', { why: parsed.why }) }
       items = parsed.items
+      const refused = p.checkItems?.(items)
+      if (refused) return { ok: false, message: refused }
     }
     const providerCode = (cfg.config as { paymentProvider?: unknown }).paymentProvider
     const blocked = await gate(cfg.provider, cfg.pt, cfg.config)

@@ -4,6 +4,7 @@ import type { ConfigSchema, ConfigValues } from '../../src/domain/config.ts'
 import type { Msg } from '../../src/domain/messages.ts'
 import type { Operation, OpPatch, ProviderId } from '../../src/domain/operation.ts'
 import type { Slip } from '../../src/domain/slip.ts'
+import type { SaleItem } from '../../src/domain/sale.ts'
 import type { Http } from '../transport/http.ts'
 import type { SerialLike } from '../transport/serial.ts'
 import type { Clock } from '../engine/clock.ts'
@@ -112,6 +113,8 @@ export interface Provider<C> {
   toConfig(values: ConfigValues, secrets: Record<string, string>): C
   /** Format check of a scanned code; a message when it is refused locally. */
   checkCode(code: string): Msg | undefined
+  /** The host's sale items as this provider needs them (PaymeGO: IKPU code and VAT per line); refused before anything is sent. */
+  checkItems?(items: readonly SaleItem[]): Msg | undefined
   /**
    * True when these stored values bind the type to an emulator (a `/sandbox/…` url, the in-page pin-pad): such a
    * type only works in a demo build; a production engine shows it disabled and refuses to save or run it.

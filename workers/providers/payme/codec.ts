@@ -2,6 +2,7 @@
 // the `account` template, and replies read into a typed union. Pure.
 import type { Minor } from '../../../src/domain/money.ts'
 import type { SaleItem } from '../../../src/domain/sale.ts'
+import { msg, type Msg } from '../../../src/domain/messages.ts'
 
 /** § 2.1: `X-Auth: {cashbox id}:{cashbox key}`; the log shows `{id}:****`. */
 /** Seed rule 1.3.2: a PaymeGO QR lives 30 seconds. */
@@ -19,20 +20,30 @@ export function rpcBody(id: number, method: string, params: Record<string, unkno
 }
 
 /**
- * § 2.2: `detail` is the fiscal list: title, count, IKPU `code`/`package_code`, VAT. `price` is the line's
- * total (unit price × count), as Payme's fiscal detail counts it [I]; the lines add up to `amount`.
+ * § 2.2: `detail` is the fiscal list. Payme's `receipts.create` documents `price` as the price of **one unit**
+ * next to `count`, and `code` (the product's IKPU code) and `vat_percent` as required; `package_code` optional.
+ * The lines (price × count) add up to `amount`.
  */
 export function createParams(amount: Minor, account: Record<string, unknown>, description: string, items?: readonly SaleItem[]) {
   if (!items?.length) return { amount, account, description }
   const detail = {
     receipt_type: 0,
     items: items.map((i) => ({
-      title: i.title, price: i.price * i.count, count: i.count,
-      ...(i.code ? { code: i.code } : {}), ...(i.packageCode ? { package_code: i.packageCode } : {}),
-      ...(i.vatPercent === undefined ? {} : { vat_percent: i.vatPercent }),
+      title: i.title, price: i.price, count: i.count, code: i.code ?? '',
+      ...(i.packageCode ? { package_code: i.packageCode } : {}),
+      vat_percent: i.vatPercent ?? 0,
     })),
   }
   return { amount, account, description, detail }
+}
+
+/** A host line Payme cannot take as fiscal detail (no IKPU `code`, no `vatPercent`): refused before anything is sent. */
+export function checkDetailItems(items: readonly SaleItem[]): Msg | undefined {
+  for (const [i, item] of items.entries()) {
+    if (!item.code) return msg('payme.itemNoCode', { line: i + 1 })
+    if (item.vatPercent === undefined) return msg('payme.itemNoVat', { line: i + 1 })
+  }
+  return undefined
 }
 
 /** § 2.6 [I]: an opaque printable string up to 64 characters. */

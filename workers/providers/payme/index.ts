@@ -2,7 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import { isSandboxUrl, type Provider } from '../types.ts'
 import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
-import { CODE_LIFETIME_MS, isPaymeCode } from './codec.ts'
+import { CODE_LIFETIME_MS, checkDetailItems, isPaymeCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
 
 export const payme: Provider<PaymeConfig> = {
@@ -28,6 +28,7 @@ export const payme: Provider<PaymeConfig> = {
     accountTemplate: v.accountTemplate as string,
   }),
   checkCode: (code) => (isPaymeCode(code) ? undefined : msg('payme.badQr')),
+  checkItems: checkDetailItems,
   emulated: (v) => isSandboxUrl(v.url),
   ...lazy(() => import('./client.ts').then((m) => m.paymeClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }
