@@ -80,8 +80,8 @@ export interface PayRequest {
   order?: string
   /** The sale's items from the host (checked here: typed, and adding up to `amount`). */
   items?: unknown
-  /** Pin-pad types (inpas-sbp): card or «Оплата QR СБП»; kept on the operation as `details.method`. */
-  method?: 'card' | 'sbp'
+  /** One of the provider's `payMethods` (Inpas: card or «Оплата QR СБП»); kept on the operation as `details.method`. */
+  method?: string
 }
 
 export interface PaymentTypeInput {
@@ -127,7 +127,12 @@ export function createEngine(deps: EngineDeps) {
   }
 
   async function refreshSecretValues() {
-    const tokens = (await db.settings.toArray()).filter((r) => /:token:/.test(r.key) && typeof r.value === 'string').map((r) => r.value as string)
+    // Provider store rows are `${provider}:${paymentType}:${key}`; the provider says which keys are secrets.
+    const isSecret = (row: string) => {
+      const [pid, , ...rest] = row.split(':')
+      return !!providers.get(pid as AnyProvider['id'])?.secretStoreKey?.(rest.join(':'))
+    }
+    const tokens = (await db.settings.toArray()).filter((r) => typeof r.value === 'string' && isSecret(r.key)).map((r) => r.value as string)
     secretValues = [...(await db.secrets.toArray()).map((r) => r.value), ...tokens].filter((v) => v.length >= 3)
   }
 
@@ -268,7 +273,7 @@ export function createEngine(deps: EngineDeps) {
       get: async <T,>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
       put: async (key: string, value: unknown) => {
         await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
-        if (/^token:/.test(key)) await refreshSecretValues()
+        if (provider.secretStoreKey?.(key)) await refreshSecretValues()
       },
     }
   }
@@ -378,7 +383,7 @@ export function createEngine(deps: EngineDeps) {
       const refused = p.checkItems?.(items)
       if (refused) return { ok: false, message: refused }
     }
-    const providerCode = (cfg.config as { paymentProvider?: unknown }).paymentProvider
+    const providerCode = p.providerCode?.(cfg.config)
     const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
     if (blocked) return { ok: false, message: blocked }
     if (req.order) {
@@ -394,7 +399,7 @@ export function createEngine(deps: EngineDeps) {
           state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
           history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}),
           ...(typeof providerCode === 'number' ? { providerCode } : {}),
-          ...(req.method === 'card' || req.method === 'sbp' ? { details: { method: req.method } } : {}),
+          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method } } : {}),
         }
         await db.operations.add(op)
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
@@ -479,7 +484,7 @@ export function createEngine(deps: EngineDeps) {
   async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
     if (!p.capabilities.blockWhileCompensating) return undefined
     const queued = () => db.queue.where('provider').equals(p.id).count()
-    const unreachable = (await db.settings.get(`${p.id}:${pt.id}:unreachable`))?.value === true
+    const unreachable = p.unreachable ? await p.unreachable(probeContext(pt, p, config)) : false
     if (!unreachable && (await queued()) === 0) return undefined
     const blocked = p.blockedMessage ?? msg('common.busy')
     const ok = p.probe ? await p.probe(probeContext(pt, p, config)).catch(() => false) : false

@@ -127,6 +127,14 @@ export interface Provider<C> {
   reverse(ctx: OpCtx<C>, original: Operation): Promise<void>
   /** One queue attempt for a queued operation (own unknown reversal, or a compensation). */
   runQueued(ctx: OpCtx<C>): Promise<QueueVerdict>
+  /** The cashier's ways to pay on this provider's device (Inpas: `card`, `sbp`); the engine keeps the choice as `details.method`. */
+  payMethods?: readonly string[]
+  /** The code the host POS gets back for the fiscal receipt (ClickPass and PaymeGO `paymentProvider`). */
+  providerCode?(config: C): number | undefined
+  /** Which of this provider's durable store keys hold secrets (O!plati's tokens): masked in logs and exports. */
+  secretStoreKey?(key: string): boolean
+  /** With `blockWhileCompensating`: whether the provider last found its server unreachable (O!plati § 4.4). */
+  unreachable?(ctx: ProbeCtx<C>): Promise<boolean>
   /** How this payment type takes a payment (O!plati `mode`); default `customer-qr`. */
   payModeOf?(config: C): PayMode
   /**

@@ -31,5 +31,6 @@ export const clickpass: Provider<ClickPassConfig> = {
   }),
   checkCode: (code) => (isClickCode(code) ? undefined : msg('clickpass.badQr')),
   emulated: (v) => isSandboxUrl(v.url),
+  providerCode: (c) => c.paymentProvider,
   ...lazy(() => import('./client.ts').then((m) => m.clickpassClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

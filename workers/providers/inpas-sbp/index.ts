@@ -70,6 +70,7 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
     toConfig: (v) => toInpasConfig(v),
     checkCode: () => undefined,
     payModeOf: () => 'pinpad',
+    payMethods: ['card', 'sbp'],
     admin: {
       status: async (ctx) => {
         const notice = await ctx.store.get<{ key: string }>('notice')

@@ -27,6 +27,8 @@ export const oplati: Provider<OplatiConfig> = {
   }),
   checkCode,
   payModeOf: (c) => PAY_MODES[c.mode],
+  secretStoreKey: (key) => key.startsWith('token:'),
+  unreachable: async (ctx) => (await ctx.store.get<boolean>(UNREACHABLE_KEY)) === true,
   blockedMessage: msg('oplati.unavailable'),
   messages: { refundTooLarge: msg('oplati.refundTooBig'), refundOfRefund: msg('oplati.returnNotAvailable'), cancelQueued: msg('oplati.cancelQueued') },
   admin: {

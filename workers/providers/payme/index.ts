@@ -30,5 +30,6 @@ export const payme: Provider<PaymeConfig> = {
   checkCode: (code) => (isPaymeCode(code) ? undefined : msg('payme.badQr')),
   checkItems: checkDetailItems,
   emulated: (v) => isSandboxUrl(v.url),
+  providerCode: (c) => c.paymentProvider,
   ...lazy(() => import('./client.ts').then((m) => m.paymeClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }
