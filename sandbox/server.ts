@@ -14,6 +14,8 @@ import { isJsonObject, parseJson, type Json } from './core/json.ts'
 import type { ApiReply, ApiRequest, SandboxEnv, SandboxProvider } from './core/types.ts'
 import { phonePage, qrSvg } from './phone/page.ts'
 import { PROVIDERS } from './registry.ts'
+import { createPinpadBridgeServer, type PinpadBridgeServer } from './inpas/ws-bridge.ts'
+import type { Duplex } from 'node:stream'
 
 /** Every sandbox path starts here (README S1). */
 export const SANDBOX_PREFIX = '/sandbox'
@@ -35,6 +37,10 @@ export interface Sandbox {
   reset(seed?: number): void
   /** End every held socket and pending timer; the handler stays usable. */
   close(): void
+  /** An HTTP upgrade: the pin-pad bridge's WebSocket (inpas/ws-bridge.ts); `false` when the path is not ours. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean
+  /** The pin-pad behind the bridge (tests script its customer and read its journal). */
+  readonly pinpadBridge: PinpadBridgeServer
   readonly clock: SandboxClock
 }
 
@@ -301,10 +307,16 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     await providerApi(req, res, m, rest.slice(1 + m.provider.id.length) || '/', url)
   }
 
+  const bridge = createPinpadBridgeServer()
   return {
     clock,
     reset,
-    close: endHeld,
+    close: () => {
+      endHeld()
+      bridge.close()
+    },
+    upgrade: (req, socket, head) => bridge.upgrade(req, socket, head),
+    pinpadBridge: bridge,
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
       if (url.pathname !== SANDBOX_PREFIX && !url.pathname.startsWith(`${SANDBOX_PREFIX}/`)) return false
@@ -339,6 +351,9 @@ export async function startSandboxServer(opts: { port?: number; demo?: boolean; 
     const notOurs = (): void => writeReply(req, res, jsonReply(404, { error: 'not found: the sandbox serves /sandbox/…' }))
     if (handled === false) notOurs()
     else if (handled !== true) void handled.then((h) => (h ? undefined : notOurs()))
+  })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!sandbox.upgrade(req, socket, head)) socket.destroy()
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
+import type { Duplex } from 'node:stream'
 import type { Plugin } from 'vite'
 import { createSandbox, type Sandbox } from './server.ts'
 
@@ -18,10 +19,16 @@ function middleware(sandbox: Sandbox): (req: IncomingMessage, res: ServerRespons
 
 export function paydeskSandbox(): Plugin {
   let sandbox: Sandbox | undefined
-  const mount = (server: { middlewares: { use(fn: ReturnType<typeof middleware>): unknown }; httpServer: { once(event: 'close', fn: () => void): unknown } | null }): void => {
+  type HttpServerLike = {
+    once(event: 'close', fn: () => void): unknown
+    on(event: 'upgrade', fn: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown
+  }
+  const mount = (server: { middlewares: { use(fn: ReturnType<typeof middleware>): unknown }; httpServer: HttpServerLike | null }): void => {
     const sb = createSandbox({ demo: true })
     sandbox = sb
     server.middlewares.use(middleware(sb))
+    // The pin-pad bridge's WebSocket; other upgrades (Vite's HMR) are not ours.
+    server.httpServer?.on('upgrade', (req, socket, head) => void sb.upgrade(req, socket, head))
     server.httpServer?.once('close', () => sb.close())
   }
   return {

@@ -8,8 +8,8 @@ import type { SerialLike } from './transport/serial.ts'
 
 export interface WorkerDemo {
   paymentTypes: readonly DemoPaymentType[]
-  /** The in-page pin-pad emulator's fake `navigator.serial` (created on first use). */
-  emulatedSerial(): Promise<SerialLike>
+  /** A fake `navigator.serial` to a pin-pad emulator: in this worker (`in-page`), or the sandbox's over a WebSocket (`bridge`). */
+  emulatedSerial(kind: 'in-page' | 'bridge'): Promise<SerialLike>
   /** Listen for the `#/pinpad` page (the emulator's screen and controls). */
   listen(): void
 }

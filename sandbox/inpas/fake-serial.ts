@@ -4,19 +4,22 @@
 // 0x1209/0x0001), `connected`, `forget`, `connect`/`disconnect` events; a second `open()` while open rejects with
 // `InvalidStateError`, like the real API; an unplug errors the streams, sets them to null and fires `disconnect`.
 import type { Pinpad } from './index.ts'
+
+/** What the port needs of a pin-pad: the emulator itself, or its far end over the bridge (ws-serial.ts). */
+export type PadLink = Pick<Pinpad, 'plugged' | 'write' | 'onData' | 'onNotice'>
 import type { SerialLike, SerialOpenOptions, SerialPortInfoLike, SerialPortLike } from '../../workers/transport/serial.ts'
 
 /** § 5.1: a fixed test VID/PID (pid.codes test range). */
 export const SANDBOX_USB = { usbVendorId: 0x1209, usbProductId: 0x0001 } as const
 
 class FakeSerialPort extends EventTarget implements SerialPortLike {
-  #pad: Pinpad
+  #pad: PadLink
   #readable: ReadableStream<Uint8Array> | null = null
   #writable: WritableStream<Uint8Array> | null = null
   #ctrl: ReadableStreamDefaultController<Uint8Array> | null = null
   #off: (() => void) | null = null
 
-  constructor(pad: Pinpad) {
+  constructor(pad: PadLink) {
     super()
     this.#pad = pad
   }
@@ -99,7 +102,7 @@ class FakeSerialPort extends EventTarget implements SerialPortLike {
 
 class FakeSerial extends EventTarget implements SerialLike {
   readonly port: FakeSerialPort
-  constructor(pad: Pinpad) {
+  constructor(pad: PadLink) {
     super()
     this.port = new FakeSerialPort(pad)
     pad.onNotice((n) => {
@@ -116,6 +119,6 @@ class FakeSerial extends EventTarget implements SerialLike {
 }
 
 /** A fake `navigator.serial` whose one granted port is wired to `pad`. */
-export function sandboxSerial(pad: Pinpad): SerialLike {
+export function sandboxSerial(pad: PadLink): SerialLike {
   return new FakeSerial(pad)
 }

@@ -27,7 +27,8 @@ export interface Capabilities {
  * port of the in-page pin-pad (sandbox/inpas); a production build passes nothing, so no emulator is reachable.
  */
 export interface ProviderEnv {
-  emulatedSerial?: () => Promise<SerialLike>
+  /** `in-page`: the emulator in this worker; `bridge`: the sandbox's Node emulator over a local WebSocket. */
+  emulatedSerial?: (kind: 'in-page' | 'bridge') => Promise<SerialLike>
 }
 
 /** A payment type a demo build seeds on first start, bound to the sandbox (DESIGN § 4a); lives in `sandbox/<id>/demo.ts`. */

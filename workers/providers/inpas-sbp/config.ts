@@ -21,8 +21,9 @@ export const CURRENCY_FORMAT = /^\d{3}$/
 export const TIMEOUT_MIN_S = 30
 export const TIMEOUT_MAX_S = 900
 
-export const TRANSPORTS = ['serial', 'sandbox', 'webserial', 'polyfill'] as const
-export type InpasTransport = 'serial' | 'sandbox'
+export const TRANSPORTS = ['serial', 'sandbox', 'bridge', 'webserial', 'polyfill'] as const
+/** `bridge` (demo builds): the fake port carried over a local WebSocket to the sandbox's Node emulator, which outlives a tab. */
+export type InpasTransport = 'serial' | 'sandbox' | 'bridge'
 
 export const INPAS_SCHEMA: ConfigSchema = {
   fileName: 'payment_inpas_smartsale.conf',
@@ -37,7 +38,7 @@ export const INPAS_SCHEMA: ConfigSchema = {
     { name: 'qrSBP', type: 'bool', default: false, seedText: 'Для активации возможности пользоваться оплатой по QR-коду, следует установить значение параметра qrSBP как true' },
     { name: 'currencyCodeNumeric', type: 'string', default: '643', seedText: 'Указать код валюты для страны в параметре currencyCodeNumeric', hint: 'inpas.cfg.currency' },
     { name: 'id', type: 'string', required: true, seedText: 'Указать ID терминала в параметре id', hint: 'inpas.cfg.id' },
-    { name: 'transport', type: 'string', default: 'serial', allowed: TRANSPORTS, seedText: 'Paydesk: serial — пин-пад через Web Serial; sandbox — эмулятор пин-пада в браузере' },
+    { name: 'transport', type: 'string', default: 'serial', allowed: TRANSPORTS, seedText: 'Paydesk: serial — пин-пад через Web Serial; sandbox — эмулятор пин-пада в браузере; bridge — эмулятор песочницы через WebSocket (только демо)' },
     { name: 'baudRate', type: 'int', default: 115200, min: 1200, max: 921600, seedText: 'Paydesk: скорость порта, 8N1 без управления потоком' },
     { name: 'usbVendorId', type: 'int', min: 0, max: 0xffff, seedText: 'Paydesk: USB VID выбранного пин-пада (заполняется кнопкой «Выбрать порт»)' },
     { name: 'usbProductId', type: 'int', min: 0, max: 0xffff, seedText: 'Paydesk: USB PID выбранного пин-пада (заполняется кнопкой «Выбрать порт»)' },
@@ -90,7 +91,7 @@ export function toInpasConfig(v: ConfigValues): InpasConfig {
     qrSBP: v.qrSBP === true,
     currencyCodeNumeric: Number(v.currencyCodeNumeric ?? 643),
     id: String(v.id ?? ''),
-    transport: v.transport === 'sandbox' ? 'sandbox' : 'serial',
+    transport: v.transport === 'sandbox' || v.transport === 'bridge' ? v.transport : 'serial',
     baudRate: int('baudRate', 115200),
     ...(typeof v.usbVendorId === 'number' ? { usbVendorId: v.usbVendorId } : {}),
     ...(typeof v.usbProductId === 'number' ? { usbProductId: v.usbProductId } : {}),
@@ -126,6 +127,6 @@ export function toSessionConfig(c: InpasConfig): SessionConfig {
     mirrorQr: c.mirrorQr,
     sameDayPartialRefund: c.sameDayPartialRefund,
     switchedRefund: c.switchedRefund,
-    transport: c.transport === 'sandbox' ? 'sandbox' : 'webserial',
+    transport: c.transport === 'serial' ? 'webserial' : 'sandbox',
   }
 }

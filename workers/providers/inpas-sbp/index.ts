@@ -43,8 +43,8 @@ async function portLock(): Promise<(() => void) | undefined> {
 export const inpasPorts =
   (env: ProviderEnv = {}): PortFactory =>
   (c) =>
-    c.transport === 'sandbox'
-      ? webSerialPort({ serial: async () => env.emulatedSerial?.(), baudRate: c.baudRate })
+    c.transport !== 'serial'
+      ? webSerialPort({ serial: async () => env.emulatedSerial?.(c.transport === 'bridge' ? 'bridge' : 'in-page'), baudRate: c.baudRate })
       : webSerialPort({
           serial: browserSerial,
           baudRate: c.baudRate,
@@ -80,14 +80,14 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
           port: ctx.config.usbVendorId !== undefined ? `${ctx.config.usbVendorId}:${ctx.config.usbProductId ?? '*'}` : '',
           ...(tid ? { tid } : {}),
           ...(notice ? { notice: notice.key } : {}),
-          codesUnconfirmed: ctx.config.sbpProfile === 'custom' && ctx.config.transport !== 'sandbox',
+          codesUnconfirmed: ctx.config.sbpProfile === 'custom' && ctx.config.transport === 'serial',
         }
       },
       actions: {
         checkLink: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx),
       },
     },
-    emulated: (v) => v.transport === 'sandbox',
+    emulated: (v) => v.transport === 'sandbox' || v.transport === 'bridge',
     ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
   }
 }
