@@ -419,7 +419,10 @@ export function inpasClient(ports: PortFactory): Required<Pick<Provider<InpasCon
     },
 
     async resume(ctx) {
-      await resolve(ports, ctx)
+      // By kind (a refund asks the pin-pad for the refund, a pay for the pay). Still unknown afterwards (no
+      // port, no answer): the queue keeps asking — no answer is never "no money moved" (issue 10).
+      if (!(await resolve(ports, ctx)) && !ctx.op.queued && (ctx.op.state === 'unknown' || ctx.op.state === 'resolving'))
+        await ctx.queueSelf({ note: 'resumed: outcome still unknown, the queue keeps asking' })
     },
 
     async runQueued(ctx): Promise<QueueVerdict> {
