@@ -150,3 +150,34 @@ describe('the four losses (issue 10)', () => {
     e2.stop()
   })
 })
+
+describe('refusals of our own resent requests are checked before they are believed', () => {
+  it('PaymeGO: a resent receipts.pay meets "wrong state" (-31008); the receipt is paid, so the payment is approved and nothing is cancelled', async () => {
+    await setup({ provider: 'payme' })
+    const e = h.makeEngine({ http: resent('pay') })
+    const r = await e.pay({ paymentTypeId: 'payme', amount: 150050, code: await h.token() })
+    await e.settled()
+    const op = await h.op((r as { op: Operation }).op.id)
+    expect((await h.calls()).filter((c) => c.route === 'pay').length).toBe(2)
+    expect(op.state).toBe('approved')
+    expect((await h.receipts()).find((x) => x._id === op.ref)?.state).toBe(4)
+    expect(await h.db.queue.count()).toBe(0)
+    e.stop()
+  })
+
+  it('O!plati: a DUPLICATE_ORDER while E8 cannot be read is unknown and resolved by the queue, never declined', async () => {
+    await setup({ provider: 'oplati' })
+    const e = h.makeEngine({ http: resent('payments') })
+    await h.fault({ route: 'reports', fault: 'http', status: 500 })
+    const r = await e.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })
+    await e.settled()
+    const op = await h.op((r as { op: Operation }).op.id)
+    expect(op).toMatchObject({ state: 'unknown', queued: true })
+    await drain(e)
+    // Found in progress by E8, cancelled with C5 (the cashier has left): the journal says declined, as the server does.
+    const server = ((await h.sb.state('oplati')) as { payments: { orderNumber: string; status: number }[] }).payments.find((x) => x.orderNumber === op.id)
+    expect(server?.status).not.toBe(1)
+    expect(isFinal((await h.op(op.id)).state)).toBe(true)
+    e.stop()
+  })
+})
