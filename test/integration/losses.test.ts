@@ -181,3 +181,42 @@ describe('refusals of our own resent requests are checked before they are believ
     e.stop()
   })
 })
+
+describe('two tabs on one till (issue 10)', () => {
+  it('«Прекратить ожидание» pressed in the tab that is not driving the payment reaches it: no approval after the cashier left', async () => {
+    await setup({ provider: 'payme' })
+    // The receipt would be paid 3 s in; the cashier stops waiting in the other tab at the first check.
+    await h.fault({ route: 'pay', fault: 'pending', forMs: 3_000 })
+    const other = h.makeEngine()
+    let stopped = false
+    const driver = h.makeEngine({
+      http: around('check', async (send) => {
+        if (!stopped) {
+          stopped = true
+          const op = (await h.ops()).find((o) => o.kind === 'pay')!
+          expect(await other.stopWaiting(op.id)).toEqual({ ok: true })
+        }
+        return send()
+      }),
+    })
+    const r = await driver.pay({ paymentTypeId: 'payme', amount: 150050, code: await h.token() })
+    await driver.settled()
+    const op = await h.op((r as { op: Operation }).op.id)
+    expect(stopped).toBe(true)
+    expect(op).toMatchObject({ cashierLeft: true, state: 'compensating', message: { key: 'payme.timeout' } })
+    expect(count(await h.routes(), 'check')).toBe(1)
+    driver.stop()
+    other.stop()
+  })
+
+  it('each operation remembers the tab that started it', async () => {
+    await setup({ provider: 'clickpass' })
+    const e = h.makeEngine()
+    const a = await e.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token(), tab: 'tab-a' })
+    const b = await e.pay({ paymentTypeId: 'click', amount: 160000, code: await h.token(), tab: 'bad tab id!' })
+    await e.settled()
+    expect((await h.op((a as { op: Operation }).op.id)).tab).toBe('tab-a')
+    expect((await h.op((b as { op: Operation }).op.id)).tab).toBeUndefined()
+    e.stop()
+  })
+})
