@@ -71,3 +71,18 @@ it('each tab shows its own sale: a payment approved in the second tab is not sho
   expect(await printed(a)).toBe(0)
   await context.close()
 })
+
+it('the till asks the browser to keep its storage persistent', async () => {
+  const { context, page } = await newPage(browser)
+  await page.addInitScript(() => {
+    const w = window as unknown as { __persistAsked: number }
+    w.__persistAsked = 0
+    const real = navigator.storage.persist.bind(navigator.storage)
+    navigator.storage.persist = () => (w.__persistAsked++, real())
+  })
+  await page.goto(baseURL())
+  await page.getByTestId('amount').waitFor()
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __persistAsked: number }).__persistAsked)).toBeGreaterThanOrEqual(1)
+  expect(typeof (await page.evaluate(() => navigator.storage.persisted()))).toBe('boolean')
+  await context.close()
+})

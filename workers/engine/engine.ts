@@ -813,6 +813,8 @@ export function createEngine(deps: EngineDeps) {
     exportJournal,
     exportLog,
     queueStatus,
+    /** Issue 10: is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
+    storagePersisted: async (): Promise<boolean | undefined> => (typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined),
     /** Tests: wait until every procedure started so far has finished, and the log is written. */
     settled: async () => {
       while (running.size) await Promise.allSettled([...running])
