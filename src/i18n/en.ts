@@ -385,4 +385,6 @@ export const en: Record<MessageKey, string> = {
   'config.invalid': 'Settings not saved: {count} error(s)',
   'config.importFailed': 'File not loaded, nothing changed: {count} error(s)',
   'config.numberTaken': 'Number {number} is already used by another payment type',
+  // issue 10: a scan that could not be read whole
+  'scan.unreadable': 'The code was not read whole. Scan it again',
 }

@@ -383,6 +383,8 @@ export const ru = {
   'config.invalid': 'Настройки не сохранены: ошибок — {count}',
   'config.importFailed': 'Файл не загружен, ничего не изменено: ошибок — {count}',
   'config.numberTaken': 'Номер {number} уже занят другим типом оплаты',
+  // issue 10: a scan that could not be read whole
+  'scan.unreadable': 'Код не считан целиком. Отсканируйте его ещё раз',
 } as const
 
 export type MessageKey = keyof typeof ru

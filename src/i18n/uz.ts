@@ -385,4 +385,6 @@ export const uz: Record<MessageKey, string> = {
   'config.invalid': 'Sozlamalar saqlanmadi: xatolar soni — {count}',
   'config.importFailed': 'Fayl yuklanmadi, hech narsa o‘zgarmadi: xatolar soni — {count}',
   'config.numberTaken': '{number} raqami boshqa to‘lov turida band',
+  // issue 10: a scan that could not be read whole
+  'scan.unreadable': 'Kod to‘liq o‘qilmadi. Uni qaytadan skanerlang',
 }

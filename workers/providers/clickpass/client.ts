@@ -73,7 +73,7 @@ function detailsOf(reply: ClickReply): Record<string, string | number> {
 function slipFor(op: Operation, title: string): Slip {
   const d = op.details ?? {}
   const lines: Slip['lines'] = [
-    { label: 'slip.operation', value: title, format: 'text', strong: true },
+    { label: 'slip.operation', value: title, format: 'key', strong: true },
     { label: 'slip.time', value: op.updatedAt, format: 'datetime' },
     { label: 'slip.amount', value: op.amount, format: 'money', strong: true },
     { label: 'slip.paymentId', value: op.ref ?? '' },
@@ -82,7 +82,7 @@ function slipFor(op: Operation, title: string): Slip {
   if (d.processingType) lines.push({ label: 'slip.processing', value: String(d.processingType) })
   if (d.cardType) lines.push({ label: 'slip.cardType', value: String(d.cardType) })
   if (d.phone) lines.push({ label: 'slip.phone', value: String(d.phone) })
-  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'text', strong: true })
+  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'key', strong: true })
   return { title, provider: 'ClickPass', currency: op.currency, lines, copies: 1 }
 }
 

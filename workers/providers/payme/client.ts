@@ -69,7 +69,7 @@ function slipFor(op: Operation, title: string, r: Receipt | undefined): Slip {
   if (card) lines.push({ label: 'slip.card', value: card })
   const phone = r?.phone ?? (op.details?.phone as string | undefined)
   if (phone) lines.push({ label: 'slip.phone', value: maskPayerPhone(phone) })
-  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'text', strong: true })
+  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'key', strong: true })
   return { title, provider: 'Payme', currency: op.currency, lines, copies: SLIP_COPIES }
 }
 
