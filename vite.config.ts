@@ -4,10 +4,13 @@ import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { paydeskSandbox } from './sandbox/vite-plugin.ts'
+import { paydeskSecurityHeaders } from './sandbox/security-headers.ts'
 
 export default defineConfig({
   plugins: [
     svelte(),
+    // Before the sandbox, so its answers carry the headers too (issue 10).
+    paydeskSecurityHeaders(),
     paydeskSandbox(),
     VitePWA({
       strategies: 'generateSW',
@@ -36,7 +39,8 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  // No source maps in what is served (issue 10).
+  build: { target: 'es2022', sourcemap: false },
   preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
   server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
 })

@@ -29,7 +29,7 @@ const SECRET = 'bench-secret'
 export async function benchEngine(): Promise<Figure[]> {
   const sb = await startSandboxServer({ port: 0, demo: false })
   const ctl = (path: string, body: unknown, method = 'POST') =>
-    fetch(`${sb.url}/sandbox/clickpass/_control/${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ token: string }>)
+    fetch(`${sb.url}/sandbox/clickpass/_control/${path}`, { method, headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ token: string }>)
   await ctl('config', { secretKey: SECRET, maxAmount: 1e13 }, 'PUT')
   const engine = createEngine({
     db: new PaydeskDb('bench', { indexedDB: new IDBFactory(), IDBKeyRange }),
