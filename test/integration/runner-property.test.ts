@@ -25,7 +25,11 @@ describe('operation state machine (property)', () => {
       const todo = [from]
       while (todo.length) {
         const s = todo.pop()!
-        for (const to of ALL) if (canMove(s, to) && !seen.has(to)) (seen.add(to), todo.push(to))
+        for (const to of ALL) {
+          if (!canMove(s, to) || seen.has(to)) continue
+          seen.add(to)
+          todo.push(to)
+        }
       }
       return seen
     }
@@ -62,8 +66,6 @@ describe('operation state machine (property)', () => {
 /** What happens to one request: answered; applied but the reply lost; never applied; or the tab dies with it in flight. */
 type Wire = 'ok' | 'lost' | 'down' | 'killApplied' | 'kill'
 
-class Killed extends Error {}
-
 class ModelProcessor {
   payments = new Map<string, { state: 'paid' | 'reversed'; reversals: number }>()
   #script: Wire[]
@@ -83,10 +85,15 @@ class ModelProcessor {
   async #wire<T>(apply: () => T): Promise<T | undefined> {
     const w = this.#script.shift() ?? 'ok'
     if (w === 'down') return undefined
-    if (w === 'kill') (this.#onKill(), await new Promise(() => undefined))
+    if (w === 'kill') await this.#die()
     const r = apply()
-    if (w === 'killApplied') (this.#onKill(), await new Promise(() => undefined))
+    if (w === 'killApplied') await this.#die()
     return w === 'lost' ? undefined : r
+  }
+  /** The tab dies with the request in flight: no reply ever comes. */
+  #die(): Promise<never> {
+    this.#onKill()
+    return new Promise<never>(() => undefined)
   }
   pay(id: string) {
     return this.#wire(() => {
