@@ -10,7 +10,7 @@ const IO_GLOBALS = ['fetch', 'setTimeout', 'setInterval', 'indexedDB', 'navigato
 )
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dev-dist/**', 'node_modules/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'dev-dist/**', 'dist-bench/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -83,7 +83,7 @@ export async function benchEngine(): Promise<Figure[]> {
     { name: 'bare sandbox pay request', value: round(perBare), unit: 'ms', budget: '(reference)' },
     { name: 'engine pay (journal + log + request)', value: round(perEngine), unit: 'ms', budget: '(reference)' },
     { name: 'worker round trip (Comlink)', value: round(hopMs), unit: 'ms', budget: '(part of overhead)' },
-    { name: 'engine overhead per payment', value: round(overhead), unit: 'ms', budget: '≤ 5 ms' },
+    { name: 'engine overhead per payment (Node, fake-indexeddb)', value: round(overhead), unit: 'ms', budget: '≤ 5 ms' },
     { name: 'engine / bare request time', value: round((perEngine + hopMs) / perBare), unit: '×', budget: '(ratio, informative)' },
   ]
 }
