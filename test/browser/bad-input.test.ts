@@ -19,11 +19,16 @@ it('a scanner burst that stalls in the middle says the code was not read, sends 
   const amount = page.getByTestId('amount')
   await amount.fill('1500')
   await amount.focus()
-  await page.keyboard.type('8801016982', { delay: 4 })
-  // The scanner stalls (a weak USB hub, a smudged code): the stall is the input, not a wait.
-  await page.waitForTimeout(200)
-  await page.keyboard.type('07133392', { delay: 4 })
-  await page.keyboard.press('Enter')
+  // A scanner's keys, each burst at once (a loaded test machine cannot type 4 ms apart reliably), with a
+  // 200 ms stall in the middle (a weak USB hub, a smudged code): the stall is the input, not a wait.
+  await page.evaluate(async () => {
+    const field = document.activeElement as HTMLInputElement
+    const key = (k: string) => field.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }))
+    for (const k of '8801016982') key(k)
+    await new Promise((r) => setTimeout(r, 200))
+    for (const k of '07133392') key(k)
+    key('Enter')
+  })
   await expect.poll(() => page.getByRole('alert').textContent()).toBe('Код не считан целиком. Отсканируйте его ещё раз')
   expect(await amount.inputValue()).toBe('1500')
   expect(await clickCalls()).toEqual([])
