@@ -6,6 +6,7 @@ import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { isDemoMode, paydeskDemoModule, paydeskSandbox } from './sandbox/vite-plugin.ts'
+import { paydeskSecurityHeaders } from './sandbox/security-headers.ts'
 
 export default defineConfig(({ mode }) => {
   const demo = isDemoMode(mode)
@@ -14,6 +15,8 @@ export default defineConfig(({ mode }) => {
     plugins: [
       svelte(),
       paydeskDemoModule(demo),
+      // Before the sandbox, so its answers carry the headers too (issue 10).
+      paydeskSecurityHeaders(),
       ...(demo ? [paydeskSandbox()] : []),
       VitePWA({
         strategies: 'generateSW',
@@ -42,7 +45,8 @@ export default defineConfig(({ mode }) => {
       }),
     ],
     worker: { format: 'es', plugins: () => [paydeskDemoModule(demo)] },
-    build: { target: 'es2022', sourcemap: true },
+    // No source maps in what is served (issue 10).
+    build: { target: 'es2022', sourcemap: false },
     preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
     server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
   }

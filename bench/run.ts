@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { benchEngine, type Figure } from './engine.bench.ts'
 import { benchBundle } from './bundle.bench.ts'
+import { benchChromium } from './chromium.bench.ts'
 
 const figures: Figure[] = []
 // The codec first: after the production build the heap is large and the throughput it measures drops by a third.
@@ -10,6 +11,7 @@ if (existsSync(new URL('./inpas-codec.bench.ts', import.meta.url))) {
   figures.push(...(await benchInpasCodec()))
 }
 figures.push(...(await benchEngine()))
+figures.push(...(await benchChromium()))
 figures.push(...(await benchBundle()))
 const w = Math.max(...figures.map((f) => f.name.length))
 console.log('\nPaydesk benchmarks')

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { CallLog, maskHeaders } from './core/calls.ts'
 import { SandboxClock } from './core/clock.ts'
 import { cutInMiddle, FaultList, parseFaultRule } from './core/faults.ts'
-import { answerPreflight, BodyTooLarge, isLoopback, jsonReply, readBody, writeReply } from './core/http.ts'
+import { answerPreflight, BodyTooLarge, controlRefusal, isLoopback, jsonReply, readBody, writeReply } from './core/http.ts'
 import { IdSource } from './core/ids.ts'
 import { isJsonObject, parseJson, type Json } from './core/json.ts'
 import type { ApiReply, ApiRequest, SandboxEnv, SandboxProvider } from './core/types.ts'
@@ -129,6 +129,8 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   }
 
   const send = (req: IncomingMessage, res: ServerResponse, reply: ApiReply): void => writeReply(req, res, reply)
+  /** Control replies carry no CORS headers: no page of another origin may read them (issue 10). */
+  const sendControl = (req: IncomingMessage, res: ServerResponse, reply: ApiReply): void => writeReply(req, res, reply, reply.body, false)
   const badRequest = (error: string): ApiReply => jsonReply(400, { error })
   const notFound = (): ApiReply => jsonReply(404, { error: 'not found' })
 
@@ -265,6 +267,14 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       req.socket.destroy()
       return
     }
+    if (isControl) {
+      // Issue 10: the custom header and JSON, or nothing; a preflight is refused like any other request.
+      const why = controlRefusal(req)
+      if (why) {
+        sendControl(req, res, jsonReply(403, { error: why }))
+        return
+      }
+    }
     if (req.method === 'OPTIONS') {
       answerPreflight(req, res)
       return
@@ -274,7 +284,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       return
     }
     if (parts[0] === CONTROL) {
-      send(req, res, await globalControl(req, parts.slice(1).join('/')))
+      sendControl(req, res, await globalControl(req, parts.slice(1).join('/')))
       return
     }
     if (parts[0] === 'phone') {
@@ -301,7 +311,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       return
     }
     if (parts[1] === CONTROL) {
-      send(req, res, await providerControl(req, m, parts.slice(2).join('/'), url))
+      sendControl(req, res, await providerControl(req, m, parts.slice(2).join('/'), url))
       return
     }
     await providerApi(req, res, m, rest.slice(1 + m.provider.id.length) || '/', url)

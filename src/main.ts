@@ -5,9 +5,11 @@ import './styles.css'
 import { registerServiceWorker } from './app/updates.svelte.ts'
 import { attachHidScanner } from './scan/scanner.ts'
 import { i18n } from './i18n/i18n.svelte.ts'
+import { askPersistentStorage } from './app/storage.ts'
 
 attachHidScanner()
 registerServiceWorker()
+void askPersistentStorage()
 
 // The cashier's language before the first paint (Russian is built in; uz/en load on demand).
 await i18n.ready().catch(() => undefined)

@@ -62,16 +62,33 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse): void
   res.end()
 }
 
-/** Write a reply's status, headers and body (no wire effect: the server handles those). */
-export function writeReply(req: IncomingMessage, res: ServerResponse, reply: ApiReply, body = reply.body): void {
+/** Write a reply's status, headers and body (no wire effect: the server handles those). No CORS for the control API. */
+export function writeReply(req: IncomingMessage, res: ServerResponse, reply: ApiReply, body = reply.body, cors = true): void {
   const buf = Buffer.from(body, 'utf8')
   res.writeHead(reply.status, {
-    ...corsHeaders(req),
+    ...(cors ? corsHeaders(req) : {}),
     'Content-Type': reply.contentType,
     'Content-Length': String(buf.length),
     'Cache-Control': 'no-store',
   })
   res.end(buf)
+}
+
+/**
+ * Issue 10: the control API (demo credentials, faults, reset) is closed to web pages of other origins. Every
+ * control request carries this header, and every one that is not a GET sends JSON: a page elsewhere can send
+ * neither without a CORS preflight, and the control API answers no preflight and sends no CORS headers.
+ */
+export const CONTROL_HEADER = 'X-Paydesk-Sandbox'
+/** The headers every caller of the control API sends. */
+export const CONTROL_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json', [CONTROL_HEADER]: '1' }
+
+/** Why a control request is refused (403), or undefined when it may go on. */
+export function controlRefusal(req: IncomingMessage): string | undefined {
+  if (req.headers[CONTROL_HEADER.toLowerCase()] !== '1') return `control requests carry ${CONTROL_HEADER}: 1`
+  const method = req.method ?? 'GET'
+  if (method !== 'GET' && method !== 'HEAD' && !/^application\/json(;|$)/i.test(req.headers['content-type'] ?? '')) return 'control requests send Content-Type: application/json'
+  return undefined
 }
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x — the only peers the control API answers. */

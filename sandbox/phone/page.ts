@@ -141,7 +141,8 @@ export function phonePage(providers: PhoneProvider[]): string {
   function api(path, method, body) {
     return fetch(base() + path, {
       method: method || 'GET',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      // The control API takes only JSON with its own header (issue 10).
+      headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' },
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {
       return r.text().then(function (t) {

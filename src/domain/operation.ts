@@ -82,6 +82,8 @@ export interface Operation {
   error?: { code: string; note?: string; httpStatus?: number }
   details?: Record<string, string | number | boolean>
   slip?: Slip
+  /** The till tab that started it (issue 10: a tab shows its own sale); opaque, per browser tab. */
+  tab?: string
   /** Host POS order reference, if the host drove the payment. */
   order?: string
   /** The sale's items, when the host passed them (fiscal detail for providers that take it). */

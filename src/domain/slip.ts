@@ -4,8 +4,10 @@
 export interface SlipLine {
   /** i18n key of the label. */
   label: string
+  /** As received (a processor's value is never looked up as a key), unless `format` is `key`. */
   value: string | number
-  format?: 'money' | 'datetime' | 'text'
+  /** `key`: the value is an i18n key of this app (issue 10: server text is never taken for one). */
+  format?: 'money' | 'datetime' | 'text' | 'key'
   strong?: boolean
 }
 

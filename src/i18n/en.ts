@@ -350,4 +350,6 @@ export const en: Record<MessageKey, string> = {
   'sale.firstRun.action': 'Open Settings',
   'payme.itemNoCode': 'Receipt line {line} has no IKPU code (code): PaymeGO does not accept fiscal data without it',
   'payme.itemNoVat': 'Receipt line {line} has no VAT rate (vatPercent): PaymeGO does not accept fiscal data without it',
+  // issue 10: a scan that could not be read whole
+  'scan.unreadable': 'The code was not read whole. Scan it again',
 }

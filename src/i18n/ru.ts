@@ -348,6 +348,8 @@ export const ru = {
   'sale.firstRun.action': 'Открыть Настройки',
   'payme.itemNoCode': 'Строка {line} чека без кода ИКПУ (code): PaymeGO не принимает фискальные данные без него',
   'payme.itemNoVat': 'Строка {line} чека без ставки НДС (vatPercent): PaymeGO не принимает фискальные данные без неё',
+  // issue 10: a scan that could not be read whole
+  'scan.unreadable': 'Код не считан целиком. Отсканируйте его ещё раз',
 } as const
 
 export type MessageKey = keyof typeof ru

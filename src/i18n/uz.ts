@@ -350,4 +350,6 @@ export const uz: Record<MessageKey, string> = {
   'sale.firstRun.action': 'Sozlamalarni ochish',
   'payme.itemNoCode': 'Chekning {line}-qatorida MXIK kodi (code) yo‘q: PaymeGO fiskal ma’lumotlarni usiz qabul qilmaydi',
   'payme.itemNoVat': 'Chekning {line}-qatorida QQS stavkasi (vatPercent) yo‘q: PaymeGO fiskal ma’lumotlarni usiz qabul qilmaydi',
+  // issue 10: a scan that could not be read whole
+  'scan.unreadable': 'Kod to‘liq o‘qilmadi. Uni qaytadan skanerlang',
 }

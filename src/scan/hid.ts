@@ -1,43 +1,90 @@
 // HID scanner (keyboard wedge) detection, pure: a scanner types a burst of characters with
 // a few milliseconds between keys and ends with Enter; a person types far slower.
+//
+// Issue 10: a burst is never handed on cut short, and never disappears without a word. Keys
+// of a burst are swallowed (they must not land in whatever field has the focus); when such a
+// burst breaks off — a stall in the middle, a late Enter, more than MAX_SCAN_LENGTH keys — the
+// caller is told the scan could not be read, and the remainder is never sent as a code.
 
 /** A scanner sends keys at most this far apart (typical wedges: 5–20 ms). */
 export const SCANNER_MAX_GAP_MS = 35
 /** Shorter bursts are treated as typing (customer codes are 12+ characters). */
 export const SCANNER_MIN_LENGTH = 8
+/** Longer bursts are not a customer code (QR payloads of the providers are well below). */
+export const MAX_SCAN_LENGTH = 1_024
+/** Keys from the burst's start that may still be typing, before it is swallowed. */
+const BURST_AFTER = 3
 
 export interface KeyEventLike {
   key: string
   at: number
 }
 
+export type ScanResult =
+  | { code: string; restore?: string }
+  | { burst: true }
+  /** A burst that was swallowed could not be read whole: say so; `restore` gives the field its value back. */
+  | { unreadable: true; restore?: string }
+  | undefined
+
 export class ScanDetector {
   #buffer = ''
   #last = 0
   #startValue: string | undefined
+  /** The current burst's keys are being swallowed. */
+  #swallowing = false
+  /** The current keys continue a burst that broke off (already reported): never a code. */
+  #cut = false
+  #tooLong = false
 
   /**
    * Feed one key. Returns `{ code }` when Enter ends a burst that looks like a scanner,
-   * `{ burst: true }` while inside such a burst (the caller swallows the key), or nothing.
+   * `{ burst: true }` while inside such a burst (the caller swallows the key),
+   * `{ unreadable: true }` when a swallowed burst broke off, or nothing.
    */
-  key(e: KeyEventLike, currentValue?: string): { code: string; restore?: string } | { burst: true } | undefined {
+  key(e: KeyEventLike, currentValue?: string): ScanResult {
     const gap = e.at - this.#last
     this.#last = e.at
     if (e.key === 'Enter') {
-      const code = this.#buffer
-      const restore = this.#startValue
-      this.#buffer = ''
-      this.#startValue = undefined
-      if (code.length >= SCANNER_MIN_LENGTH && gap <= SCANNER_MAX_GAP_MS * 3) return { code, ...(restore !== undefined ? { restore } : {}) }
-      return undefined
+      const r = this.#end(gap)
+      this.#reset()
+      return r
     }
     if (e.key.length !== 1) return undefined
     if (gap > SCANNER_MAX_GAP_MS) {
+      // A new burst, or a stall inside one: a swallowed burst that stops here is reported, not dropped.
+      const broken = this.#swallowing && !this.#cut
+      const cut = this.#cut || broken
+      const restore = this.#startValue
+      this.#reset()
       this.#buffer = e.key
-      this.#startValue = currentValue
+      this.#startValue = cut ? restore : currentValue
+      // Until the next Enter, whatever follows a broken burst is its remainder: never a code.
+      this.#cut = cut
+      this.#swallowing = broken
+      if (broken) return { unreadable: true, ...(restore !== undefined ? { restore } : {}) }
       return undefined
     }
-    this.#buffer += e.key
-    return this.#buffer.length >= 3 ? { burst: true } : undefined
+    if (this.#buffer.length >= MAX_SCAN_LENGTH) this.#tooLong = true
+    else this.#buffer += e.key
+    if (this.#buffer.length >= BURST_AFTER) this.#swallowing = true
+    return this.#swallowing ? { burst: true } : undefined
+  }
+
+  #end(gap: number): ScanResult {
+    const code = this.#buffer
+    const restore = this.#startValue !== undefined ? { restore: this.#startValue } : {}
+    if (!this.#swallowing) return undefined
+    if (this.#cut) return { unreadable: true, ...restore }
+    if (this.#tooLong || code.length < SCANNER_MIN_LENGTH || gap > SCANNER_MAX_GAP_MS * 3) return { unreadable: true, ...restore }
+    return { code, ...restore }
+  }
+
+  #reset() {
+    this.#buffer = ''
+    this.#startValue = undefined
+    this.#swallowing = false
+    this.#cut = false
+    this.#tooLong = false
   }
 }

@@ -4,6 +4,13 @@ import { ScanDetector } from './hid.ts'
 
 type Listener = (code: string, at: number) => void
 const listeners = new Set<Listener>()
+const problems = new Set<() => void>()
+
+/** A scan that could not be read whole (issue 10): the page says so instead of dropping it. */
+export function onScanProblem(fn: () => void): () => void {
+  problems.add(fn)
+  return () => problems.delete(fn)
+}
 
 export function onScan(fn: Listener): () => void {
   listeners.add(fn)
@@ -25,6 +32,12 @@ export function attachHidScanner(target: Document = document): () => void {
     if (!r) return
     if ('burst' in r) {
       e.preventDefault()
+      return
+    }
+    if ('unreadable' in r) {
+      e.preventDefault()
+      if (el && r.restore !== undefined) el.value = r.restore
+      for (const p of problems) p()
       return
     }
     e.preventDefault()

@@ -2,6 +2,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { existsSync } from 'node:fs'
+import { CONTROL_HEADERS } from '../../sandbox/core/http.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? 'chromium'
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
@@ -30,7 +31,8 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
 export async function control(path: string, body?: unknown, method?: string): Promise<unknown> {
   const res = await fetch(`${baseURL()}/sandbox/${path}`, {
     method: method ?? (body === undefined ? 'GET' : 'POST'),
-    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: CONTROL_HEADERS,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
   if (!res.ok) throw new Error(`control ${path}: ${res.status} ${text}`)

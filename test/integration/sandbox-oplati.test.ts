@@ -1033,7 +1033,7 @@ describe('demo mode', () => {
       const ctl = async (path: string, b?: unknown, method?: string): Promise<Record<string, unknown>> => {
         const res = await fetch(`${demo.url}/sandbox${path}`, {
           method: method ?? (b === undefined ? 'GET' : 'POST'),
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' },
           ...(b === undefined ? {} : { body: JSON.stringify(b) }),
         })
         return (await res.json()) as Record<string, unknown>

@@ -54,12 +54,47 @@ describe('CORS (README S1, scenario 20)', () => {
     expect(res.headers['access-control-allow-private-network']).toBeUndefined()
   })
 
-  it('echoes the request origin on every answer, errors included', async () => {
-    const ok = await raw('GET', '/sandbox/_control/health', { Origin: 'http://kiosk.test' })
+  it('echoes the request origin on every provider answer, errors included', async () => {
+    const ok = await raw('GET', '/sandbox', { Origin: 'http://kiosk.test' })
     expect(ok.headers['access-control-allow-origin']).toBe('http://kiosk.test')
     const refused = await raw('GET', '/sandbox/clickpass/v2/merchant/payment/status/85335/1', { Origin: 'http://kiosk.test' })
     expect(refused.status).toBe(401)
     expect(refused.headers['access-control-allow-origin']).toBe('http://kiosk.test')
+  })
+})
+
+describe('the control API is closed to other origins (issue 10)', () => {
+  const faults = () => sb.control('clickpass', 'faults') as Promise<unknown[]>
+
+  it('sends no CORS headers, even to a request that carries everything it needs', async () => {
+    const res = await raw('GET', '/sandbox/clickpass/_control/config', { Origin: 'http://evil.test', 'X-Paydesk-Sandbox': '1' })
+    expect(res.status).toBe(200)
+    expect(res.headers['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it('refuses a preflight: a page elsewhere cannot send the custom header or JSON', async () => {
+    const res = await raw('OPTIONS', '/sandbox/_control/reset', { Origin: 'http://evil.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-paydesk-sandbox' })
+    expect(res.status).toBe(403)
+    expect(res.headers['access-control-allow-origin']).toBeUndefined()
+    expect(res.headers['access-control-allow-headers']).toBeUndefined()
+  })
+
+  it('a form-style request from another origin (no custom header, text/plain) is refused and changes nothing', async () => {
+    await sb.control('clickpass', 'faults', { route: 'payment', fault: 'decline', times: 0 })
+    const reset = await fetch(`${sb.url}/sandbox/_control/reset`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.test' }, body: '{}' })
+    expect(reset.status).toBe(403)
+    expect(reset.headers.get('access-control-allow-origin')).toBeNull()
+    const wrongType = await fetch(`${sb.url}/sandbox/_control/reset`, { method: 'POST', headers: { 'Content-Type': 'text/plain', 'X-Paydesk-Sandbox': '1' }, body: '{}' })
+    expect(wrongType.status).toBe(403)
+    const config = await fetch(`${sb.url}/sandbox/clickpass/_control/config`)
+    expect(config.status).toBe(403)
+    expect(await config.text()).not.toContain('secret')
+    expect(await faults()).toHaveLength(1)
+  })
+
+  it('the API routes keep answering other origins (the app may run apart from the sandbox)', async () => {
+    const res = await raw('GET', '/sandbox/clickpass/v2/merchant/payment/status/85335/1', { Origin: 'http://kiosk.test' })
+    expect(res.headers['access-control-allow-origin']).toBe('http://kiosk.test')
   })
 })
 

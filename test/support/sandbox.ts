@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { CallEntry } from '../../sandbox/core/calls.ts'
 import { startSandboxServer, type Sandbox } from '../../sandbox/server.ts'
+import { CONTROL_HEADERS } from '../../sandbox/core/http.ts'
 
 export interface ClockReply {
   now: number
@@ -50,7 +51,8 @@ export async function startTestSandbox(opts: { seed?: number } = {}): Promise<Te
     const url = `${running.url}/sandbox/${provider === null ? '' : `${provider}/`}_control/${path}`
     const res = await fetch(url, {
       method: method ?? (body === undefined ? 'GET' : 'POST'),
-      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: CONTROL_HEADERS,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
     if (!res.ok) throw new Error(`sandbox control ${method ?? ''} ${path}: HTTP ${res.status} ${text}`)

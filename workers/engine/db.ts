@@ -48,7 +48,9 @@ export class PaydeskDb extends Dexie {
   log!: Table<LogEntry, number>
 
   constructor(name = DB_NAME, options?: DexieOptions) {
-    super(name, options)
+    // Issue 10: every write that precedes a request (the journal row, a queue entry) is committed with strict
+    // durability, so a power cut right after the request left cannot lose the row (Chromium defaults to relaxed).
+    super(name, { chromeTransactionDurability: 'strict', ...options })
     this.version(1).stores({
       operations: 'id, state, createdAt, paymentTypeId, code.hash, original, compensates',
       queue: '++id, provider, opId, nextAttemptAt',

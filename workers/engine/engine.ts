@@ -15,6 +15,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
+import { stopChannel, tabOf, type StopChannel } from './tabs.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 /** README R6: the same payload twice within 2 s is a double read of the scanner. */
@@ -49,6 +50,8 @@ export interface EngineDeps {
    * cannot be saved and never runs. Default `allow` (a demo build, the tests against the sandbox).
    */
   emulators?: 'allow' | 'refuse'
+  /** How a stop pressed in one tab reaches the worker driving the payment (default: a BroadcastChannel per database). */
+  stops?: StopChannel
 }
 
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
@@ -82,6 +85,8 @@ export interface PayRequest {
   items?: unknown
   /** One of the provider's `payMethods` (Inpas: card or «Оплата QR СБП»); kept on the operation as `details.method`. */
   method?: string
+  /** The till tab that asks (issue 10): the operation remembers it, so each tab shows its own sale. */
+  tab?: string
 }
 
 export interface PaymentTypeInput {
@@ -108,6 +113,18 @@ export function createEngine(deps: EngineDeps) {
   const pin = adminPin(db, clock)
   let wake: AbortController | undefined
   let stopped = false
+  // Issue 10: «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
+  const stops = deps.stops ?? stopChannel(db.name)
+  stops.listen((opId) => markStopped(opId))
+
+  /** The cashier stopped waiting for this operation (here or in another tab): wake and release whoever waits. */
+  function markStopped(opId: string) {
+    const f = stopFlags.get(opId)
+    if (!f || f.stopped) return
+    f.stopped = true
+    f.signal.abort()
+    for (const cb of f.onStop) cb()
+  }
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     running.add(p)
@@ -261,8 +278,13 @@ export function createEngine(deps: EngineDeps) {
         kickQueue()
       },
       waiting: () => !flag.stopped,
-      // Wakes early when the cashier stops waiting during this pause; later pauses are whole.
-      pause: (ms) => (flag.stopped ? clock.sleep(ms) : clock.sleep(ms, flag.signal.signal).catch(() => undefined)),
+      // Wakes early when the cashier stops waiting during this pause; later pauses are whole. After a whole pause
+      // the journal says whether a stop was pressed in another tab whose message did not arrive.
+      pause: async (ms) => {
+        if (flag.stopped) return clock.sleep(ms)
+        await clock.sleep(ms, flag.signal.signal).catch(() => undefined)
+        if (!flag.stopped && (await db.operations.get(op.id))?.cashierLeft) markStopped(op.id)
+      },
       store: storeFor(provider, pt),
     }
     return ctx
@@ -328,7 +350,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
-  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string }): Promise<Result<{ op: Operation }>> {
+  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string; tab?: string }): Promise<Result<{ op: Operation }>> {
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     const p = cfg.provider
@@ -346,7 +368,7 @@ export function createEngine(deps: EngineDeps) {
         const op: Operation = {
           id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency,
           state: 'created', createdAt: now, updatedAt: now, history: [{ at: now, state: 'created' }],
-          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}),
+          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}), ...tabOf(req.tab),
         }
         await db.operations.add(op)
         log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
@@ -397,7 +419,7 @@ export function createEngine(deps: EngineDeps) {
         const op: Operation = {
           id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency,
           state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
-          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}),
+          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
           ...(typeof providerCode === 'number' ? { providerCode } : {}),
           ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method } } : {}),
         }
@@ -576,11 +598,10 @@ export function createEngine(deps: EngineDeps) {
   async function stopWaiting(opId: string): Promise<Result> {
     const op = await db.operations.get(opId)
     if (!op) return { ok: false, message: msg('common.noOperation') }
-    const flag = flagFor(op)
-    flag.stopped = true
-    flag.signal.abort()
+    flagFor(op)
     if (!isFinal(op.state)) await commit(opId, { cashierLeft: true, note: 'cashier stopped waiting' })
-    for (const f of flag.onStop) f()
+    markStopped(opId)
+    stops.post(opId)
     log.warn('engine', 'cashier stopped waiting', {}, opId)
     return { ok: true }
   }
@@ -817,6 +838,8 @@ export function createEngine(deps: EngineDeps) {
     exportJournal,
     exportLog,
     queueStatus,
+    /** Issue 10: is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
+    storagePersisted: async (): Promise<boolean | undefined> => (typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined),
     /** Tests: wait until every procedure started so far has finished, and the log is written. */
     settled: async () => {
       while (running.size) await Promise.allSettled([...running])
@@ -825,6 +848,7 @@ export function createEngine(deps: EngineDeps) {
     stop: () => {
       stopped = true
       wake?.abort()
+      stops.close()
     },
   }
 }

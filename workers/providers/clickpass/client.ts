@@ -9,6 +9,7 @@ import type { ClickPassConfig } from './config.ts'
 import { authHeader } from './auth.ts'
 import { CLICK_PATHS, confirmBody, datesToQuery, decodeReply, maskAuth, maskPhone, paymentBody, type ClickReply } from './codec.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
+import { checkRefusal, type OwnLookup } from '../replay.ts'
 
 /** README R7 [C]: status is polled every 2 s. */
 export const POLL_MS = 2_000
@@ -73,7 +74,7 @@ function detailsOf(reply: ClickReply): Record<string, string | number> {
 function slipFor(op: Operation, title: string): Slip {
   const d = op.details ?? {}
   const lines: Slip['lines'] = [
-    { label: 'slip.operation', value: title, format: 'text', strong: true },
+    { label: 'slip.operation', value: title, format: 'key', strong: true },
     { label: 'slip.time', value: op.updatedAt, format: 'datetime' },
     { label: 'slip.amount', value: op.amount, format: 'money', strong: true },
     { label: 'slip.paymentId', value: op.ref ?? '' },
@@ -82,11 +83,13 @@ function slipFor(op: Operation, title: string): Slip {
   if (d.processingType) lines.push({ label: 'slip.processing', value: String(d.processingType) })
   if (d.cardType) lines.push({ label: 'slip.cardType', value: String(d.cardType) })
   if (d.phone) lines.push({ label: 'slip.phone', value: String(d.phone) })
-  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'text', strong: true })
+  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'key', strong: true })
   return { title, provider: 'ClickPass', currency: op.currency, lines, copies: 1 }
 }
 
 async function approve(ctx: Ctx, patch: OpPatch = {}) {
+  // A queued reversal that finds nothing left to reverse never left `created`.
+  if (ctx.op.state === 'created') await ctx.commit({ state: 'sent', sentAt: ctx.clock.now() })
   const op = await ctx.commit({ ...patch, state: 'approved', message: msg('common.approved') })
   const title = op.kind === 'pay' ? 'slip.pay' : op.kind === 'cancel' ? 'slip.cancel' : 'slip.refund'
   await ctx.commit({ slip: slipFor(op, title) })
@@ -193,11 +196,18 @@ async function confirmPhase(ctx: Ctx, statusFirst: boolean): Promise<void> {
       if (r.kind === 'reply' && r.reply.errorCode === 0) return approve(ctx)
     }
     if (elapsed(ctx) >= CONFIRM_DECIDE_MS) {
-      // The server cancels an unconfirmed payment at 30 s: anything but PAID is no payment.
-      return declineNotConfirmed(ctx, last)
+      // The server cancels an unconfirmed payment at 30 s: a status read now that is not PAID is no payment.
+      // Without a status nothing proves that: the outcome is unknown and goes to compensation (issue 10).
+      if (s === undefined) return unknownToCompensate(ctx, last === undefined ? 'no status after the confirm window' : `last status ${last}, then none`)
+      return declineNotConfirmed(ctx, s)
     }
     await ctx.pause(POLL_MS)
   }
+}
+
+/** No status could prove where the money is: reverse it through the queue (its status check decides). */
+async function unknownToCompensate(ctx: Ctx, note: string) {
+  await ctx.compensate({ message: msg('clickpass.unknownConfirm'), error: { code: 'no status' }, note })
 }
 
 async function declineNotConfirmed(ctx: Ctx, status: number | undefined) {
@@ -229,20 +239,23 @@ async function resolveUnknown(ctx: Ctx, reason: string): Promise<void> {
   return findByMti(ctx)
 }
 
-type Lookup = { kind: 'found'; paymentId: string; status: number | undefined } | { kind: 'absent' } | { kind: 'error' }
+type Found = { paymentId: string; status: number | undefined }
 
-/** One pass of `status_by_mti` over the dates to query (§ 4.4). */
-async function lookupByMti(ctx: Ctx): Promise<Lookup> {
-  let sawError = false
-  for (const date of datesToQuery(ctx.op.sentAt ?? ctx.op.createdAt)) {
-    const r = await call(ctx, 'statusByMti', 'GET', CLICK_PATHS.statusByMti(ctx.config.serviceId, ctx.op.id, date))
+/**
+ * One pass of `status_by_mti` over the dates to query (§ 4.4): our payment found by its transaction id
+ * (`mti`, the paying operation's id; a compensation looks up the payment it compensates).
+ */
+async function lookupByMti(ctx: Ctx, mti = ctx.op.id, since = ctx.op.sentAt ?? ctx.op.createdAt): Promise<OwnLookup<Found>> {
+  let error: string | undefined
+  for (const date of datesToQuery(since)) {
+    const r = await call(ctx, 'statusByMti', 'GET', CLICK_PATHS.statusByMti(ctx.config.serviceId, mti, date))
     if (r.kind === 'reply' && r.reply.errorCode === 0 && r.reply.paymentId) {
       await ctx.commit({ ref: r.reply.paymentId, note: `found by transaction id on ${date}` })
-      return { kind: 'found', paymentId: r.reply.paymentId, status: r.reply.paymentStatus }
+      return { kind: 'found', value: { paymentId: r.reply.paymentId, status: r.reply.paymentStatus } }
     }
-    if (r.kind === 'unknown') sawError = true
+    if (r.kind === 'unknown') error = r.reason
   }
-  return sawError ? { kind: 'error' } : { kind: 'absent' }
+  return error !== undefined ? { kind: 'unavailable', reason: error } : { kind: 'absent' }
 }
 
 async function settleFound(ctx: Ctx, status: number | undefined): Promise<void> {
@@ -258,8 +271,10 @@ async function findByMti(ctx: Ctx): Promise<void> {
   const deadline = ctx.op.deadline!
   for (;;) {
     const found = await lookupByMti(ctx)
-    if (found.kind === 'found') return settleFound(ctx, found.status)
+    if (found.kind === 'found') return settleFound(ctx, found.value.status)
     if (ctx.clock.now() >= deadline) {
+      // Only a look-up that answered "absent" proves absence; a failed one leaves it unknown (issue 10).
+      if (found.kind === 'unavailable') return unknownToCompensate(ctx, `not found, look-up unavailable: ${found.reason}`)
       if (confirm) {
         // Click cancels any unconfirmed payment after 30 s: no money can have stayed (§ 4.4).
         await ctx.commit({ state: 'declined', message: ctx.waiting() ? msg('clickpass.notFound') : msg('clickpass.unknownConfirm'), error: { code: 'not found' } })
@@ -279,17 +294,25 @@ async function findByMti(ctx: Ctx): Promise<void> {
  */
 const REPLAY_CODES = [-9021, -9030]
 
-async function refusedMaybeReplay(ctx: Ctx, r: Call): Promise<void> {
-  const found = await lookupByMti(ctx)
-  if (found.kind === 'found') {
-    ctx.log.warn('clickpass', 'refusal answered a resent copy: our payment exists', { error: errorOf(r) }, ctx.op.id)
-    return settleFound(ctx, found.status)
-  }
-  if (found.kind === 'error') return resolveUnknown(ctx, 'refusal of a possibly resent request; status unavailable')
-  await ctx.commit({ state: 'declined', message: declineMessage(r), error: errorOf(r) })
+function refusedMaybeReplay(ctx: Ctx, r: Call): Promise<void> {
+  return checkRefusal(() => lookupByMti(ctx), {
+    found: (f) => {
+      ctx.log.warn('clickpass', 'refusal answered a resent copy: our payment exists', { error: errorOf(r) }, ctx.op.id)
+      return settleFound(ctx, f.status)
+    },
+    believe: () => ctx.commit({ state: 'declined', message: declineMessage(r), error: errorOf(r) }).then(() => undefined),
+    unknown: () => resolveUnknown(ctx, 'refusal of a possibly resent request; status unavailable'),
+  })
 }
 
+/**
+ * After a restart, an operation is resumed by its kind from what the journal proves was sent (issue 10):
+ * a cancel or refund by the state of the reversal — it carries the payment's reference, so reading the
+ * payment as if it were being paid would approve a reversal that never happened. The queue decides it:
+ * status first, and the reversal only while the payment is still PAID.
+ */
 async function resume(ctx: Ctx): Promise<void> {
+  if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.cancelQueued'), note: 'resumed after a restart: the reversal decides by status' })
   if (!ctx.op.ref) return resolveUnknown(ctx, 'resumed after a restart')
   if (expectsConfirm(ctx.op)) return confirmPhase(ctx, true)
   if (ctx.op.state !== 'resolving')
@@ -318,6 +341,15 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
 
 /** One queue attempt: status first, then the reversal only if the payment is still PAID (§ 4.5). */
 async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
+  if (!ctx.op.ref && ctx.op.compensates) {
+    // A compensation of a payment whose reply never came: find the payment by its transaction id first.
+    const f = await lookupByMti(ctx, ctx.op.compensates, ctx.op.createdAt)
+    if (f.kind === 'unavailable') return { kind: 'retry', error: f.reason }
+    if (f.kind === 'absent') {
+      await approve(ctx, { note: 'the payment is not at Click: nothing to reverse' })
+      return { kind: 'done' }
+    }
+  }
   const s = await (async () => {
     const r = await call(ctx, 'status', 'GET', CLICK_PATHS.status(ctx.config.serviceId, ctx.op.ref ?? '0'))
     if (r.kind === 'reply' && r.reply.errorCode === 0) return { status: r.reply.paymentStatus }

@@ -234,15 +234,15 @@ async function rememberRrn(ctx: OpCtx<InpasConfig>, rrn: string | undefined): Pr
 function slipOf(ctx: Pick<OpCtx<InpasConfig>, 'op' | 'clock' | 'config'>, o: Extract<SessionOutcome, { kind: 'approved' }>): Slip {
   const r = o.ref
   const lines: Slip['lines'] = [
-    { label: 'slip.operation', value: ctx.op.kind === 'refund' ? 'slip.refund' : 'slip.pay' },
+    { label: 'slip.operation', value: ctx.op.kind === 'refund' ? 'slip.refund' : 'slip.pay', format: 'key' },
     { label: 'slip.time', value: ctx.clock.now(), format: 'datetime' },
     { label: 'slip.amount', value: ctx.op.amount, format: 'money', strong: true },
-    { label: 'slip.payMethod', value: r.method === 'sbp' ? 'slip.methodSbp' : 'slip.methodCard' },
+    { label: 'slip.payMethod', value: r.method === 'sbp' ? 'slip.methodSbp' : 'slip.methodCard', format: 'key' },
     { label: 'slip.terminalId', value: r.terminalId ?? ctx.config.id },
   ]
   if (r.rrn) lines.push({ label: 'slip.rrn', value: r.rrn })
   if (r.authCode) lines.push({ label: 'slip.authCode', value: r.authCode })
-  lines.push({ label: 'slip.result', value: 'slip.approved', strong: true })
+  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'key', strong: true })
   return { title: ctx.op.kind === 'refund' ? 'slip.refund' : 'slip.pay', provider: 'Inpas SmartSale', currency: ctx.op.currency, lines, copies: 1 }
 }
 
@@ -419,7 +419,10 @@ export function inpasClient(ports: PortFactory): Required<Pick<Provider<InpasCon
     },
 
     async resume(ctx) {
-      await resolve(ports, ctx)
+      // By kind (a refund asks the pin-pad for the refund, a pay for the pay). Still unknown afterwards (no
+      // port, no answer): the queue keeps asking — no answer is never "no money moved" (issue 10).
+      if (!(await resolve(ports, ctx)) && !ctx.op.queued && (ctx.op.state === 'unknown' || ctx.op.state === 'resolving'))
+        await ctx.queueSelf({ note: 'resumed: outcome still unknown, the queue keeps asking' })
     },
 
     async runQueued(ctx): Promise<QueueVerdict> {

@@ -7,6 +7,7 @@ import type { Operation } from '../../../src/domain/operation.ts'
 import type { HttpRequest } from '../../transport/http.ts'
 import type { OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
 import { reconcile, reportSlip } from './reconcile.ts'
+import { checkRefusal, type OwnLookup } from '../replay.ts'
 import type { OplatiConfig } from './config.ts'
 import {
   CONSUMER_POLL_MS, decodeEnvelope, decodeJson, decodePaymentInfo, decodeReports, type Envelope, MAX_WAIT_MS, paymentBody,
@@ -167,9 +168,35 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
     return ctx.queueSelf({ state: 'unknown', message: msg('oplati.serverError'), note: r.reason })
   }
   if (r.kind !== 'info') {
-    await ctx.commit({ state: 'declined', message: r.message, error: { code: r.kind === 'refused' ? (r.env?.internalCode ?? String(r.status)) : 'auth' } })
-    return
+    const decline = () => ctx.commit({ state: 'declined', message: r.message, error: { code: r.kind === 'refused' ? (r.env?.internalCode ?? String(r.status)) : 'auth' } }).then(() => undefined)
+    if (r.kind !== 'refused' || !REPLAYABLE.includes(r.env?.internalCode ?? '')) return decline()
+    // DUPLICATE_ORDER may answer the browser's resent copy of this very E4: look our orderNumber up first.
+    return checkRefusal(() => ownSale(ctx), {
+      found: async (found) => {
+        ctx.log.warn('oplati', 'refusal answered a resent copy: our payment exists', { error: r.env?.internalCode ?? r.status }, ctx.op.id)
+        return carryOn(ctx, found)
+      },
+      believe: decline,
+      unknown: (reason) => ctx.queueSelf({ state: 'unknown', message: msg('oplati.serverError'), note: `refusal of a possibly resent E4; E8 unavailable: ${reason}` }),
+    })
   }
+  return carryOn(ctx, r.info)
+}
+
+/** Refusals that can answer a resent copy of our own request (issue 10). */
+const REPLAYABLE = ['DUPLICATE_ORDER']
+
+/** Our own sale in the shift's E8 list, by its `orderNumber` (the operation id). */
+async function ownSale(ctx: Ctx): Promise<OwnLookup<PaymentInfo>> {
+  const r = await reports(ctx, shiftOf(ctx.op.createdAt))
+  if (!r.ok) return { kind: 'unavailable', reason: r.reply.kind === 'unknown' ? r.reply.reason : r.reply.kind }
+  const found = r.list.find((p) => p.orderNumber === ctx.op.id && p.paymentType === PAYMENT_TYPE.sale)
+  return found ? { kind: 'found', value: found } : { kind: 'absent' }
+}
+
+/** E4 answered (or our payment was found): show its code, settle a final status, or poll. */
+async function carryOn(ctx: Ctx, found: PaymentInfo): Promise<void> {
+  const r = { info: found }
   const codeShown = r.info.confirmationCode
   await ctx.commit({
     ref: r.info.paymentId, details: { ...ctx.op.details, paymentId: r.info.paymentId },

@@ -6,6 +6,7 @@ import type { Operation, OpPatch } from '../../../src/domain/operation.ts'
 import type { Slip } from '../../../src/domain/slip.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
 import type { OpCtx, QueueVerdict } from '../types.ts'
+import { checkRefusal, type OwnLookup } from '../replay.ts'
 import type { PaymeConfig } from './config.ts'
 import { CODE_LIFETIME_MS, createParams, decodeRpc, maskPayerPhone, maskXAuth, renderAccount, rpcBody, xAuth, type Receipt } from './codec.ts'
 
@@ -68,7 +69,7 @@ function slipFor(op: Operation, title: string, r: Receipt | undefined): Slip {
   if (card) lines.push({ label: 'slip.card', value: card })
   const phone = r?.phone ?? (op.details?.phone as string | undefined)
   if (phone) lines.push({ label: 'slip.phone', value: maskPayerPhone(phone) })
-  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'text', strong: true })
+  lines.push({ label: 'slip.result', value: 'slip.approved', format: 'key', strong: true })
   return { title, provider: 'Payme', currency: op.currency, lines, copies: SLIP_COPIES }
 }
 
@@ -128,11 +129,20 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
     return
   }
   if (r.kind === 'error') {
-    const patch: OpPatch = { state: 'declined', message: r.message, error: { code: String(r.code) } }
-    // § 4.5: a safety cancel of the unpaid receipt, unless the code is in ignoredErrors.
-    if (ignored(ctx, r.code)) await ctx.commit(patch)
-    else await ctx.compensate({ ...patch, note: `safety cancel after error ${r.code}` })
-    return
+    // A resent copy of a pay that went through meets "wrong state": the receipt's own state decides first.
+    return checkRefusal(() => receiptState(ctx, PAID), {
+      found: async () => approve(ctx, await fetchReceipt(ctx), { note: `pay refused (${r.code}) but the receipt is paid` }),
+      believe: async () => {
+        const patch: OpPatch = { state: 'declined', message: r.message, error: { code: String(r.code) } }
+        // § 4.5: a safety cancel of the unpaid receipt, unless the code is in ignoredErrors.
+        if (ignored(ctx, r.code)) await ctx.commit(patch)
+        else await ctx.compensate({ ...patch, note: `safety cancel after error ${r.code}` })
+      },
+      unknown: async (reason) => {
+        await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: `pay refused (${r.code}), receipt state unavailable: ${reason}` })
+        return poll(ctx)
+      },
+    })
   }
   if (r.kind === 'unknown') await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: r.reason })
   return poll(ctx)
@@ -157,7 +167,26 @@ async function poll(ctx: Ctx): Promise<void> {
   await ctx.compensate({ message: msg('payme.timeout'), note: ctx.waiting() ? 'payDuration ended without state 4' : 'cashier stopped waiting' })
 }
 
+/**
+ * Did our refused request go through? The receipt's state says: `found` when it is in the state our request
+ * leads to (paid for a pay, cancelled for a cancel); `absent` when it is in a final or untouched state our
+ * request did not produce; unavailable while it moves (1–3, 21) or cannot be read.
+ */
+async function receiptState(ctx: Ctx, target: typeof PAID | typeof CANCELLED): Promise<OwnLookup<number>> {
+  const s = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
+  if (s.kind === 'unknown') return { kind: 'unavailable', reason: s.reason }
+  if (s.kind === 'error') return { kind: 'unavailable', reason: `check refused: ${s.code}` }
+  if (s.state === target) return { kind: 'found', value: s.state }
+  return s.state === 0 || s.state === PAID || s.state === CANCELLED ? { kind: 'absent' } : { kind: 'unavailable', reason: `receipt in state ${s.state}` }
+}
+
+/**
+ * After a restart, by the operation's kind (issue 10): a cancel or refund never spends a customer code, so
+ * the code says nothing about it; what the journal proves is that it left (`sent`), and the queue decides it
+ * by the receipt's state (check first, so a receipt is never cancelled twice).
+ */
 async function resume(ctx: Ctx): Promise<void> {
+  if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('payme.refundQueued'), note: 'resumed after a restart: the receipt state decides' })
   if (!ctx.op.ref || !ctx.op.code?.spent) {
     // Stopped before receipts.pay left: no money can have moved.
     await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'resumed: receipts.pay was never sent' })
@@ -174,11 +203,15 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
   const r = await rpc(ctx, 'receipts.cancel', { id: original.ref })
   if (r.kind === 'result' && r.state === CANCELLED) return approve(ctx, r.receipt)
   if (r.kind === 'error') {
-    if (ignored(ctx, r.code)) {
-      await ctx.commit({ state: 'declined', message: r.message, error: { code: String(r.code) } })
-      return
-    }
-    return ctx.queueSelf({ state: 'unknown', message: msg('payme.refundQueued'), error: { code: String(r.code) } })
+    // A resent copy of a cancel that went through meets "already cancelled": the receipt's state decides first.
+    return checkRefusal(() => receiptState(ctx, CANCELLED), {
+      found: async () => approve(ctx, await fetchReceipt(ctx), { note: `cancel refused (${r.code}) but the receipt is cancelled` }),
+      believe: async () => {
+        if (ignored(ctx, r.code)) await ctx.commit({ state: 'declined', message: r.message, error: { code: String(r.code) } })
+        else await ctx.queueSelf({ state: 'unknown', message: msg('payme.refundQueued'), error: { code: String(r.code) } })
+      },
+      unknown: () => ctx.queueSelf({ state: 'unknown', message: msg('payme.refundQueued'), error: { code: String(r.code) } }),
+    })
   }
   // 21 (cancellation queue) or no answer: wait for 50 within payDuration.
   await ctx.commit({ state: r.kind === 'unknown' ? 'unknown' : 'resolving', message: msg('common.checking'), ...(r.kind === 'unknown' ? { note: r.reason } : {}) })

@@ -1,0 +1,17 @@
+// One slip line's value as printed. A value is text as the processor sent it; only a line
+// marked `format: 'key'` is one of this app's message keys (issue 10: a server's text that
+// happens to look like a key is printed as received, never looked up).
+import type { SlipLine } from '../domain/slip.ts'
+
+export interface SlipFormat {
+  t(key: string): string
+  money(minor: number, currency: string): string
+  dateTime(ms: number): string
+}
+
+export function slipValue(line: SlipLine, currency: string, f: SlipFormat): string {
+  if (line.format === 'money') return f.money(Number(line.value), currency)
+  if (line.format === 'datetime') return f.dateTime(Number(line.value))
+  if (line.format === 'key') return f.t(String(line.value))
+  return String(line.value)
+}
