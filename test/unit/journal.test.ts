@@ -7,7 +7,7 @@ import type { OperationId } from '../../src/domain/ids.ts'
 import type { Minor } from '../../src/domain/money.ts'
 
 let seq = 0
-function op(p: Partial<Operation> & { kind: OpKind; amount: number; state?: OpState }): Operation {
+function op(p: Omit<Partial<Operation>, 'amount'> & { kind: OpKind; amount: number; state?: OpState }): Operation {
   const id = (p.id ?? `op${++seq}`) as OperationId
   return { provider: 'clickpass', paymentTypeId: 'click', currency: 'UZS', state: 'approved', createdAt: 1000 + seq, updatedAt: 1000 + seq, history: [], ...p, id, amount: p.amount as Minor }
 }

@@ -58,24 +58,19 @@ export interface ShiftDeps {
   newId(): OperationId
 }
 
+/** The open shift from the database alone (the status bar reads it in a liveQuery too). */
+export async function readShiftStatus(db: PaydeskDb): Promise<ShiftStatus> {
+  const last = await db.shifts.orderBy('number').last()
+  const first = await db.operations.where('createdAt').above(last?.closedAt ?? -Infinity).first()
+  const v = (await db.settings.get(CASHIER_KEY))?.value
+  const who = typeof v === 'string' && v ? v : undefined
+  return { number: (last?.number ?? 0) + 1, ...(first ? { openedAt: first.createdAt } : {}), ...(who ? { cashier: who } : {}), ...(last ? { lastClosedAt: last.closedAt } : {}) }
+}
+
 export function createShifts(d: ShiftDeps) {
   const { db, clock } = d
 
-  async function lastClosed(): Promise<ShiftRow | undefined> {
-    return db.shifts.orderBy('number').last()
-  }
-
-  async function cashier(): Promise<string | undefined> {
-    const v = (await db.settings.get(CASHIER_KEY))?.value
-    return typeof v === 'string' && v ? v : undefined
-  }
-
-  async function shiftStatus(): Promise<ShiftStatus> {
-    const last = await lastClosed()
-    const first = await db.operations.where('createdAt').above(last?.closedAt ?? -Infinity).first()
-    const who = await cashier()
-    return { number: (last?.number ?? 0) + 1, ...(first ? { openedAt: first.createdAt } : {}), ...(who ? { cashier: who } : {}), ...(last ? { lastClosedAt: last.closedAt } : {}) }
-  }
+  const shiftStatus = () => readShiftStatus(db)
 
   async function setCashier(name: string): Promise<{ ok: true } | { ok: false; message: Msg }> {
     const n = String(name ?? '').trim()
