@@ -156,7 +156,8 @@ export function createShifts(d: ShiftDeps) {
     }
     await db.shifts.add(row)
     d.log.info('shift', 'day close', { number: s.number, providers: providers.length })
-    const r = await report(since, closedAt, false)
+    // The till's totals are those read before the providers ran: their reconcile operations move no money.
+    const r = { ...before, to: closedAt, totals: { ...before.totals, operations: before.totals.operations + providers.filter((p) => p.opId).length } }
     return { ok: true, report: { title: 'z', shift: s.number, ...r, from: s.openedAt, ...(s.cashier ? { cashier: s.cashier } : {}), providers } }
   }
 
