@@ -253,6 +253,22 @@ describe('the shift', () => {
 })
 
 describe('a finished sale', () => {
+  it('a host request takes one approved payment: a second scan is refused even with another amount', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto(`${baseURL()}/#/pay?amount=150000`)
+    await page.getByTestId('code').click()
+    await scan(page, await mint())
+    await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
+    await page.getByTestId('amount').fill('2000')
+    await page.getByTestId('code').click()
+    await scan(page, await mint())
+    await expect.poll(() => page.getByTestId('sale-error').textContent()).toBe('Этот заказ уже оплачен')
+    await openJournal(page)
+    await page.reload()
+    await expect.poll(async () => (await ids(page)).length).toBe(1)
+    await context.close()
+  })
+
   it('a second scan does not charge the last amount again; a new amount does', async () => {
     const { context, page } = await newPage(browser)
     await page.goto(baseURL())

@@ -37,7 +37,10 @@ describe('the version-2 upgrade', () => {
       op({ kind: 'pay', amount: 150_000, createdAt: 1_000, ref: 'P-1001', details: { cardNumber: '860006******4321' } }),
       op({ kind: 'pay', amount: 20_000, createdAt: 2_000, ref: 'P-1002', order: 'HOST-9', state: 'needs-attention' }),
       op({ kind: 'cancel', amount: 150_000, createdAt: 3_000, original: `01J${'1'.padStart(10, '0')}` as OperationId }),
+      op({ kind: 'refund', amount: 5_000, createdAt: 4_000, original: `01J${'2'.padStart(10, '0')}` as OperationId }),
     ]
+    // A cancel of that refund, as version 1 wrote it (no mark of what it reverses).
+    rows.push(op({ kind: 'cancel', amount: 5_000, createdAt: 5_000, original: rows[3]!.id }))
     await old.table('operations').bulkAdd(rows)
     await old.table('queue').add({ provider: 'clickpass', paymentTypeId: 'click-1', opId: rows[2]!.id, attempt: 0, nextAttemptAt: 0, createdAt: 0 })
     await old.table('settings').put({ key: 'paymentTypes', value: [{ id: 'click-1', number: 1, name: 'Click', provider: 'clickpass', values: {} }] })
@@ -46,7 +49,10 @@ describe('the version-2 upgrade', () => {
     const db = new PaydeskDb('paydesk-upgrade', { indexedDB: idb, IDBKeyRange })
     await db.open()
     expect(db.verno).toBe(2)
-    expect(await db.operations.count()).toBe(3)
+    expect(await db.operations.count()).toBe(5)
+    // The upgrade marks the cancel of a refund: it is «Отмена возврата», the other cancel stays a cancel.
+    expect((await queryJournal(db, { kind: 'cancelRefund' })).rows.map((r) => r.op.id)).toEqual([rows[4]!.id])
+    expect((await queryJournal(db, { kind: 'cancel' })).rows.map((r) => r.op.id)).toEqual([rows[2]!.id])
     const back = await db.operations.get(rows[0]!.id)
     expect({ ...back, keys: undefined }).toEqual({ ...rows[0], keys: undefined })
     expect(await db.queue.count()).toBe(1)
@@ -56,7 +62,7 @@ describe('the version-2 upgrade', () => {
     expect((await db.operations.where('order').equals('HOST-9').toArray()).map((o) => o.id)).toEqual([rows[1]!.id])
     expect(await db.operations.where('[kind+createdAt]').between(['pay', 0], ['pay', Infinity]).count()).toBe(2)
     const page = await queryJournal(db, { q: 'p-100' })
-    expect(page.rows.map((r) => r.op.ref)).toEqual([undefined, 'P-1002', 'P-1001'].filter((x) => x !== undefined))
+    expect(page.rows.map((r) => r.op.ref)).toEqual(['P-1002', 'P-1001'])
     db.close()
   })
 })
@@ -88,7 +94,7 @@ describe('the journal query', () => {
     const db = fresh()
     const pay = op({ kind: 'pay', amount: 10_000, createdAt: 1_000, ref: 'R-1', paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
     const refund = op({ kind: 'refund', amount: 3_000, createdAt: 2_000, original: pay.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
-    const cancelRefund = op({ kind: 'cancel', amount: 3_000, createdAt: 3_000, original: refund.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
+    const cancelRefund = op({ kind: 'cancel', amount: 3_000, createdAt: 3_000, original: refund.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN', details: { reverses: 'refund' } })
     const refund2 = op({ kind: 'refund', amount: 2_000, createdAt: 3_500, original: pay.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
     const pay2 = op({ kind: 'pay', amount: 5_000, createdAt: 4_000, state: 'compensated', order: 'ORD-5', details: { phone: '998*****7788' } })
     const auto = op({ kind: 'cancel', amount: 5_000, createdAt: 4_100, compensates: pay2.id, state: 'sent', queued: true })

@@ -76,23 +76,16 @@ export async function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?
   const skip = new Set(cursor?.ids ?? [])
   const queuedIds = new Set((await db.queue.toArray()).map((e) => e.opId))
   const before = (o: Operation) => !cursor || o.createdAt < cursor.at || (o.createdAt === cursor.at && !skip.has(o.id))
-  // A cancel's kind needs its original's (a cancelled refund reads «Отмена возврата»): looked up for cancels only.
+  // A cancel of a refund carries `details.reverses` (set by the engine, and by the version-2 upgrade for older rows).
   const origKinds = new Map<string, OpKind>()
-  const needsOriginal = (o: Operation) => o.kind === 'cancel' && !!o.original && !o.compensates && o.details?.reverses === undefined && o.details?.void === undefined
-  const pass = (o: Operation) => before(o) && matches(o, f, o.original ? origKinds.get(o.original) : undefined)
+  const pass = (o: Operation) => before(o) && matches(o, f)
   let picked: Operation[]
   if (f.queued) {
     const rows = (await db.operations.bulkGet([...queuedIds])).filter((o): o is Operation => !!o)
-    await loadOriginals(db, rows.filter(needsOriginal), origKinds)
     picked = rows.filter(pass).sort(newestFirst).slice(0, size + 1)
   } else {
     const { coll, ordered } = candidates(db, f, upper)
-    if (f.kind === 'cancel' || f.kind === 'cancelRefund') {
-      // The original's kind decides between the two: read it for each candidate cancel as it comes.
-      const all = (await coll.filter((o) => before(o) && (f.from === undefined || o.createdAt >= f.from)).limit(ordered ? 5 * size + 1 : 20_000).toArray())
-      await loadOriginals(db, all.filter(needsOriginal), origKinds)
-      picked = all.filter(pass).sort(newestFirst).slice(0, size + 1)
-    } else if (ordered) {
+    if (ordered) {
       picked = await coll.filter(pass).limit(size + 1).toArray()
     } else {
       picked = (await coll.filter(pass).limit(20_000).toArray()).sort(newestFirst).slice(0, size + 1)
@@ -100,7 +93,6 @@ export async function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?
   }
   const more = picked.length > size
   const page = picked.slice(0, size)
-  await loadOriginals(db, page.filter(needsOriginal), origKinds)
   const rows = await enrich(db, page, origKinds, queuedIds)
   const last = page[page.length - 1]
   const next = more && last ? { at: last.createdAt, ids: page.filter((o) => o.createdAt === last.createdAt).map((o): string => o.id).concat(cursor && cursor.at === last.createdAt ? cursor.ids : []) } : undefined
@@ -108,12 +100,6 @@ export async function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?
 }
 
 const newestFirst = (a: Operation, b: Operation) => b.createdAt - a.createdAt || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)
-
-async function loadOriginals(db: PaydeskDb, cancels: readonly Operation[], into: Map<string, OpKind>) {
-  const ids = [...new Set(cancels.map((o) => o.original!).filter((id) => !into.has(id)))]
-  if (!ids.length) return
-  for (const o of await db.operations.bulkGet(ids)) if (o) into.set(o.id, o.kind)
-}
 
 async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<string, OpKind>, queuedIds: ReadonlySet<string>): Promise<JournalRow[]> {
   const related = new Set<string>()
