@@ -10,6 +10,9 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
+import { createShifts } from './shift.ts'
+import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
+import type { JournalFilter } from '../../src/domain/journal.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
@@ -71,6 +74,8 @@ export interface PaymentTypeView {
   capabilities: AnyProvider['capabilities']
   /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
   payMode: PayMode
+  /** The provider has its own end of day, run by the till's day close (issue 11). */
+  closeDay: boolean
 }
 
 export interface PayRequest {
@@ -162,7 +167,7 @@ export function createEngine(deps: EngineDeps) {
     const missing = missingRequired(p.schema, values, set, secrets)
     const payMode = missing.length === 0 && p.payModeOf ? p.payModeOf(p.toConfig(values, secrets)) : (p.capabilities.payModes[0] ?? 'customer-qr')
     const refused = emulatorRefused(p, values)
-    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, ...(refused ? { disabledReason: refused } : {}), enabled: missing.length === 0 && !refused, capabilities: p.capabilities, payMode }
+    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, ...(refused ? { disabledReason: refused } : {}), enabled: missing.length === 0 && !refused, capabilities: p.capabilities, payMode, closeDay: !!p.closeDay }
   }
 
   /** A production engine refuses a payment type bound to an emulator (issue 9): no payment is approved with no money. */
@@ -409,7 +414,7 @@ export function createEngine(deps: EngineDeps) {
     const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
     if (blocked) return { ok: false, message: blocked }
     if (req.order) {
-      const same = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
+      const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
       if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
     }
@@ -437,7 +442,7 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true, op: r }
   }
 
-  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number }): Promise<Result<{ op: Operation }>> {
+  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number; void?: boolean }): Promise<Result<{ op: Operation }>> {
     const orig = await db.operations.get(req.opId)
     if (!orig || (orig.kind !== 'pay' && orig.kind !== 'refund')) return { ok: false, message: msg('common.noOperation') }
     const p = providers.get(orig.provider)
@@ -485,6 +490,8 @@ export function createEngine(deps: EngineDeps) {
       await db.operations.add({
         id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency,
         state: 'created', createdAt: now, updatedAt: now, original: orig.id, history: [{ at: now, state: 'created' }], ...(orig.ref ? { ref: orig.ref } : {}),
+        // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
+        ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
         ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
       })
       if (blocked) await db.queue.add({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
@@ -528,7 +535,7 @@ export function createEngine(deps: EngineDeps) {
    * every cancel is done or queued; a refused one needs a person.
    */
   async function voidOrder(req: { order: string }): Promise<Result<{ results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] }>> {
-    const pays = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
+    const pays = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
     if (!pays.length) return { ok: false, message: msg('common.noOperation') }
     const results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] = []
     for (const p of pays) {
@@ -539,7 +546,7 @@ export function createEngine(deps: EngineDeps) {
         continue
       }
       if (p.state !== 'approved') continue
-      const r = await reverse({ opId: p.id, kind: 'cancel' })
+      const r = await reverse({ opId: p.id, kind: 'cancel', void: true })
       if (!r.ok) results.push({ opId: p.id, outcome: 'refused', message: r.message })
       else if (r.op.state === 'approved') results.push({ opId: p.id, outcome: 'cancelled' })
       else if (r.op.queued) results.push({ opId: p.id, outcome: 'queued', ...(r.op.message ? { message: r.op.message } : {}) })
@@ -808,7 +815,13 @@ export function createEngine(deps: EngineDeps) {
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
 
+  const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
+
   return {
+    ...shifts,
+    /** The journal's search and filters over the whole journal (issue 11). */
+    journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
+    journalRow: (id: string) => journalRow(db, id),
     start,
     pay,
     reverse,

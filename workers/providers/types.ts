@@ -152,6 +152,8 @@ export interface Provider<C> {
    * this payment type's journal; the printed report, and the net total.
    */
   reconcile?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
+  closeDay?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
   /** Add the customer's loyalty card (O!plati C6), following the pay mode; the card number goes in `details.cardNumber`. */
   loyalty?(ctx: OpCtx<C>, code: string): Promise<void>
   /**

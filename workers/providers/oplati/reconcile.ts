@@ -32,7 +32,10 @@ export function reconcile(server: readonly PaymentInfo[], journal: readonly Oper
   // Operations still being resolved do not count as known: the server's word is reported (§ 5 sc. 39).
   const money = journal.filter((o) => (o.kind === 'pay' || o.kind === 'refund' || o.kind === 'cancel') && FINAL.includes(o.state))
   // A reversal carries the sale's id until its own comes back: only approved ones are keyed by ref.
-  const byRef = new Map(money.filter((o) => o.ref && (o.kind === 'pay' || o.state === 'approved')).map((o) => [o.ref!, o]))
+  // A cancelled refund (отмена возврата) carries the refund's id: the refund itself is the server's entry, now not paid.
+  const cancelsRefund = (o: Operation) => o.kind === 'cancel' && (o.details?.reverses === 'refund' || money.some((r) => r.id === o.original && r.kind === 'refund'))
+  const undone = new Set(money.filter((o) => cancelsRefund(o) && o.state === 'approved').map((o) => o.original))
+  const byRef = new Map(money.filter((o) => o.ref && !cancelsRefund(o) && (o.kind === 'pay' || o.state === 'approved')).map((o) => [o.ref!, o]))
   const byOrder = new Map<string, Operation>(money.map((o) => [o.id, o]))
   const matched = new Set<string>()
   for (const p of server) {
@@ -43,12 +46,12 @@ export function reconcile(server: readonly PaymentInfo[], journal: readonly Oper
     }
     matched.add(op.id)
     const paid = p.status === STATUS.ok
-    const journalPaid = op.state === 'approved' || (op.kind === 'pay' && op.state === 'compensating')
+    const journalPaid = (op.state === 'approved' && !undone.has(op.id)) || (op.kind === 'pay' && op.state === 'compensating')
     if (paid !== journalPaid && !(op.state === 'compensated' && paid)) mismatches.push({ kind: 'status', paymentId: p.paymentId, orderNumber: op.id, sum: p.sum, detail: `${op.state} / ${p.status}` })
     else if (paid && p.sum !== op.amount) mismatches.push({ kind: 'sum', paymentId: p.paymentId, orderNumber: op.id, sum: p.sum, detail: `${op.amount}` })
   }
   for (const op of money) {
-    if (matched.has(op.id) || op.state !== 'approved' || op.kind === 'cancel') continue
+    if (matched.has(op.id) || op.state !== 'approved' || op.kind === 'cancel' || undone.has(op.id)) continue
     mismatches.push({ kind: 'onlyJournal', ...(op.ref ? { paymentId: op.ref } : {}), orderNumber: op.id, sum: op.amount })
   }
   return { sales: { count: sales.length, sum: sum(sales) }, refunds: { count: refunds.length, sum: sum(refunds) }, net: sum(sales) - sum(refunds), mismatches }

@@ -1,0 +1,40 @@
+// The journal at scale (issue 11), in Debian's Chromium against real IndexedDB: a Vite dev server
+// serves bench/journal/ (the engine's own journal-query and shift modules), playwright-core opens
+// it, and the page seeds 500 000 operations and times each query beside a bare IndexedDB cursor.
+import { createServer } from 'vite'
+import type { AddressInfo } from 'node:net'
+import { chromium } from 'playwright-core'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Figure } from './engine.bench.ts'
+import type { Result, run } from './journal/page.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? 'chromium'
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+export async function benchJournal(): Promise<Figure[]> {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const server = await createServer({ configFile: false, root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } })
+  await server.listen()
+  const port = (server.httpServer!.address() as AddressInfo).port
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+  try {
+    const page = await browser.newPage()
+    page.on('console', (m) => console.log(`  [journal bench] ${m.text()}`))
+    await page.goto(`http://127.0.0.1:${port}/bench/journal/index.html`)
+    await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 })
+    page.setDefaultTimeout(0)
+    const out = await page.evaluate(() => (window as unknown as { runBench: typeof run }).runBench((s) => console.log(s)))
+    const figures: Figure[] = [{ name: `journal: seed ${out.total} operations over 2 years (bulkAdd)`, value: Math.round(out.seedMs / 100) / 10, unit: 's', budget: '(set-up)' }]
+    for (const r of out.results as Result[]) {
+      figures.push({ name: `journal: ${r.name}${r.rows !== undefined ? ` [${r.rows} rows]` : ''}`, value: round(r.ms), unit: 'ms', budget: `≤ ${r.budgetMs} ms${r.ms > (r.budgetMs ?? Infinity) ? ' OVER' : ''}` })
+      if (r.bareMs !== undefined) figures.push({ name: `journal:   ÷ bare IndexedDB cursor, same rows (${round(r.bareMs)} ms)`, value: round(r.ms / Math.max(r.bareMs, 0.01)), unit: '×', budget: '(ratio, informative)' })
+    }
+    return figures
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100

@@ -1,0 +1,160 @@
+// Runs inside Debian's Chromium against real IndexedDB (bench/journal.bench.ts drives it): seeds
+// 500 000 operations over two years, then times the journal's first page, each single filter, the
+// X-report of a day with 5 000 operations and the day close of that shift, each beside a bare
+// IndexedDB cursor over the same rows.
+import { PaydeskDb } from '../../workers/engine/db.ts'
+import { queryJournal } from '../../workers/engine/journal-query.ts'
+import { createShifts } from '../../workers/engine/shift.ts'
+import type { JournalFilter } from '../../src/domain/journal.ts'
+import type { Operation } from '../../src/domain/operation.ts'
+import type { OperationId } from '../../src/domain/ids.ts'
+import type { Minor } from '../../src/domain/money.ts'
+import { msg } from '../../src/domain/messages.ts'
+
+export interface Result {
+  name: string
+  ms: number
+  bareMs?: number
+  budgetMs?: number
+  rows?: number
+}
+
+const TOTAL = 500_000
+const DAY = 86_400_000
+const BUSY_DAY = 5_000
+const CHUNK = 10_000
+const TYPES = [
+  { id: 'clickpass-1', number: 1, name: 'ClickPass', provider: 'clickpass' as const, values: {} },
+  { id: 'payme-1', number: 2, name: 'PaymeGO', provider: 'payme' as const, values: {} },
+  { id: 'oplati-1', number: 3, name: 'O!плати', provider: 'oplati' as const, values: {} },
+  { id: 'inpas-sbp-1', number: 4, name: 'СБП', provider: 'inpas-sbp' as const, values: {} },
+]
+
+/** A deterministic stream of random numbers (the same journal every run). */
+function rng(seed: number) {
+  let s = seed >>> 0
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function time<T>(f: () => Promise<T>, runs = 5): Promise<{ ms: number; value: T }> {
+  const xs: number[] = []
+  let value!: T
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now()
+    value = await f()
+    xs.push(performance.now() - t)
+  }
+  return { ms: median(xs), value }
+}
+
+/** A bare IndexedDB cursor: `count` rows (or all) of an index range, in the given direction. */
+function bareCursor(idb: IDBDatabase, index: string | null, range: IDBKeyRange | null, dir: IDBCursorDirection, count = Infinity): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const store = idb.transaction('operations', 'readonly').objectStore('operations')
+    const src = index ? store.index(index) : store
+    const req = src.openCursor(range, dir)
+    const rows: unknown[] = []
+    req.onsuccess = () => {
+      const c = req.result
+      if (!c || rows.length >= count) return resolve(rows.length)
+      rows.push(c.value)
+      c.continue()
+    }
+    req.onerror = () => reject(req.error)
+  })
+}
+
+export async function run(log: (s: string) => void): Promise<{ results: Result[]; seedMs: number; total: number }> {
+  await new Promise<void>((resolve) => {
+    const r = indexedDB.deleteDatabase('paydesk-bench')
+    r.onsuccess = r.onerror = r.onblocked = () => resolve()
+  })
+  const db = new PaydeskDb('paydesk-bench')
+  await db.open()
+  const now = Date.now()
+  const start = now - 730 * DAY
+  const busyFrom = now - DAY
+  const rand = rng(11)
+  const t0 = performance.now()
+  const ordinary = TOTAL - BUSY_DAY
+  const pays: { id: string; amount: number; type: (typeof TYPES)[number] }[] = []
+  let n = 0
+  const make = (i: number, at: number): Operation => {
+    const type = TYPES[Math.floor(rand() * TYPES.length)]!
+    const id = `OP${String(i).padStart(9, '0')}` as OperationId
+    const roll = rand()
+    const base = { id, provider: type.provider, paymentTypeId: type.id, currency: type.provider === 'oplati' ? 'BYN' : 'UZS', createdAt: at, updatedAt: at, history: [] }
+    if (roll < 0.09 && pays.length) {
+      const orig = pays[Math.floor(rand() * pays.length)]!
+      const kind = roll < 0.05 ? 'cancel' : 'refund'
+      return { ...base, provider: orig.type.provider, paymentTypeId: orig.type.id, kind, amount: orig.amount as Minor, state: 'approved', original: orig.id as OperationId, ref: `R${i}` }
+    }
+    const amount = 1_000 + Math.floor(rand() * 5_000_000)
+    const state = roll < 0.095 ? 'needs-attention' : roll < 0.12 ? 'declined' : 'approved'
+    const op: Operation = {
+      ...base, kind: 'pay', amount: amount as Minor, state, ref: `R${i}`,
+      details: { cardNumber: `860006******${String(Math.floor(rand() * 10_000)).padStart(4, '0')}` },
+      ...(rand() < 0.1 ? { order: `ORD-${i}` } : {}),
+    }
+    if (state === 'approved') {
+      pays.push({ id, amount, type })
+      if (pays.length > 2_000) pays.shift()
+    }
+    return op
+  }
+  while (n < TOTAL) {
+    const chunk: Operation[] = []
+    for (let k = 0; k < CHUNK && n < TOTAL; k++, n++) {
+      const at = n < ordinary ? start + Math.floor((n / ordinary) * (busyFrom - start - 1000)) : busyFrom + Math.floor(((n - ordinary) / BUSY_DAY) * (DAY - 60_000))
+      chunk.push(make(n, at))
+    }
+    await db.operations.bulkAdd(chunk)
+    if (n % 100_000 === 0) log(`seeded ${n}`)
+  }
+  // A few operations waiting in the queue, and the shift before the busy day closed.
+  for (let i = 0; i < 5; i++) await db.queue.add({ provider: 'clickpass', paymentTypeId: 'clickpass-1', opId: `OP${String(TOTAL - 1 - i * 7).padStart(9, '0')}`, attempt: 1, nextAttemptAt: now + 3_600_000, createdAt: now })
+  await db.shifts.add({ number: 730, openedAt: busyFrom - DAY, closedAt: busyFrom - 1 })
+  const seedMs = performance.now() - t0
+  log(`seeded ${TOTAL} in ${Math.round(seedMs)} ms`)
+
+  const idb = db.backendDB()
+  const results: Result[] = []
+  const first = await time(() => queryJournal(db, {}))
+  const bareFirst = await time(() => bareCursor(idb, 'createdAt', null, 'prev', 50))
+  results.push({ name: 'journal first page', ms: first.ms, bareMs: bareFirst.ms, budgetMs: 300, rows: first.value.rows.length })
+
+  const filters: [string, JournalFilter, () => Promise<number>][] = [
+    ['search: card last 4', { q: '4242' }, () => bareCursor(idb, 'keys', IDBKeyRange.bound('4242', '4242\uffff'), 'next')],
+    ['search: provider reference', { q: 'r123456' }, () => bareCursor(idb, 'keys', IDBKeyRange.bound('r123456', 'r123456\uffff'), 'next')],
+    ['search: host order', { q: 'ord-4990' }, () => bareCursor(idb, 'keys', IDBKeyRange.bound('ord-4990', 'ord-4990\uffff'), 'next')],
+    ['filter: date range (a month, a year ago)', { from: now - 395 * DAY, to: now - 365 * DAY }, () => bareCursor(idb, 'createdAt', IDBKeyRange.bound(now - 395 * DAY, now - 365 * DAY), 'prev', 51)],
+    ['filter: amount', { amountMin: 1_234_500, amountMax: 1_234_599 }, () => bareCursor(idb, '[amount+createdAt]', IDBKeyRange.bound([1_234_500, -Infinity], [1_234_599, Infinity]), 'next')],
+    ['filter: payment type', { paymentTypeId: 'oplati-1' }, () => bareCursor(idb, '[paymentTypeId+createdAt]', IDBKeyRange.bound(['oplati-1', -Infinity], ['oplati-1', Infinity]), 'prev', 51)],
+    ['filter: kind (refund)', { kind: 'refund' }, () => bareCursor(idb, '[kind+createdAt]', IDBKeyRange.bound(['refund', -Infinity], ['refund', Infinity]), 'prev', 51)],
+    ['filter: kind (cancel of a payment)', { kind: 'cancel' }, () => bareCursor(idb, '[kind+createdAt]', IDBKeyRange.bound(['cancel', -Infinity], ['cancel', Infinity]), 'prev', 51)],
+    ['filter: state (needs attention)', { state: 'needs-attention' }, () => bareCursor(idb, '[state+createdAt]', IDBKeyRange.bound(['needs-attention', -Infinity], ['needs-attention', Infinity]), 'prev', 51)],
+    ['filter: in queue', { queued: true }, () => bareCursor(idb, null, IDBKeyRange.bound('OP000499960', 'OP000499999'), 'next')],
+  ]
+  for (const [name, f, bare] of filters) {
+    const r = await time(() => queryJournal(db, f))
+    const b = await time(bare)
+    results.push({ name, ms: r.ms, bareMs: b.ms, budgetMs: 100, rows: r.value.rows.length })
+  }
+
+  const shifts = createShifts({
+    db, clock: { now: () => Date.now(), sleep: async () => undefined }, log: { info: () => undefined, warn: () => undefined, error: () => undefined } as never,
+    paymentTypes: async () => TYPES, loadConfig: async () => ({ ok: false, message: msg('common.noPaymentType') }), probeContext: () => ({}) as never, newId: () => `Z${Date.now()}` as OperationId,
+  })
+  const bareDay = await time(() => bareCursor(idb, 'createdAt', IDBKeyRange.lowerBound(busyFrom - 1, true), 'next'))
+  const x = await time(() => shifts.xReport())
+  results.push({ name: `X-report of a day (${x.value.report.totals.operations} operations)`, ms: x.ms, bareMs: bareDay.ms, budgetMs: 200 })
+  const z = await time(() => shifts.closeDay({ force: true }), 1)
+  if (!z.value.ok) throw new Error('day close refused')
+  results.push({ name: `day close of the shift (${z.value.report.totals.operations} operations)`, ms: z.ms, bareMs: bareDay.ms, budgetMs: 500 })
+  db.close()
+  return { results, seedMs, total: TOTAL }
+}
+
+;(window as unknown as { runBench: typeof run }).runBench = run
