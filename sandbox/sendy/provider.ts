@@ -282,16 +282,15 @@ export class SendySandbox implements SandboxProvider {
     for (const [k, v] of req.query) fields[k] = v
     let rule: FaultRule | undefined = env.faults.take(route, fields)
     let magic: number | undefined
-    if (!rule) {
-      const code = action.behaviour ?? (this.#settings.magic && action.magicAmount !== undefined ? action.magicAmount % 100 : undefined)
-      if (code !== undefined && code >= 91) {
-        magic = code
-        if (code >= 94 && code <= 98) rule = magicOf(code)?.rule
-      }
+    const code = action.behaviour ?? (this.#settings.magic && action.magicAmount !== undefined ? action.magicAmount % 100 : undefined)
+    if (code !== undefined && code >= 91 && (!rule || code === 99)) {
+      // 99 (irreversible) holds under a fault rule too: it is a property of the payment, not of the reply.
+      magic = code
+      if (!rule && code >= 94 && code <= 98) rule = magicOf(code)?.rule
     }
     if (rule?.fault === 'error') {
       const errCode = String(rule.params.code ?? 'SYSTEMERROR')
-      if (rule.params.apply === true) action.prepare().commit()
+      if (rule.params.apply === true) this.#withMagic(action, undefined, magic).commit()
       return { ...fail(errCode, route === 'reverse' ? { recall: 'Y' } : {}), fault: 'error' }
     }
     const reply = applyFault(rule, {

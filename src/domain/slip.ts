@@ -16,4 +16,9 @@ export interface Slip {
   currency: string
   lines: SlipLine[]
   copies: number
+  /**
+   * Preformatted rows, already in the provider's slip language and width (Sendy `language`, `slipWidth`):
+   * printed as they are, in place of `lines`.
+   */
+  text?: string[]
 }

@@ -4,5 +4,6 @@ import { clickpass } from './clickpass/index.ts'
 import { payme } from './payme/index.ts'
 import { oplati } from './oplati/index.ts'
 import { inpasSbp } from './inpas-sbp/index.ts'
+import { sendy } from './sendy/index.ts'
 
-export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme, oplati, inpasSbp]
+export const PROVIDERS: readonly AnyProvider[] = [clickpass, payme, oplati, sendy, inpasSbp]

@@ -113,7 +113,7 @@ export function createInpasProvider(ports: PortFactory = defaultPorts): Provider
         }
       },
       actions: {
-        checkLink: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx),
+        checkLink: { run: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx) },
       },
     },
     demo: {
