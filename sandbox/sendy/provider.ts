@@ -28,7 +28,7 @@ import { applyFault, MAGIC_PENDING_MS, magicCodeOf, magicOf, type FaultRule, typ
 import { jsonReply, textReply } from '../core/http.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
 import { wireOutcomes } from '../core/outcomes.ts'
-import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
+import type { ApiReply, ApiRequest, PhoneCodeKind, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
 import { defaultSettings, mergeSettings, type SendySettings, type SendySystem, SYSTEMS } from './settings.ts'
 
 export const SENDY_ROUTES = ['activate', 'info', 'counters', 'offline', 'online', 'query', 'reverse', 'refund', 'closeShift', 'reports'] as const
@@ -219,6 +219,14 @@ export class SendySandbox implements SandboxProvider {
       { id: 'hidden', ru: 'SYSTEMERROR, но оплачено', en: 'SYSTEMERROR, but paid', rule: once('error', { code: 'SYSTEMERROR', apply: true }) },
       ...wireOutcomes('offline'),
       { id: 'offline', ru: 'Нет связи с сервером', en: 'Server unreachable', rule: { route: '*', fault: 'offline', times: 0 } },
+    ]
+  }
+
+  phoneCodeKinds(): PhoneCodeKind[] {
+    return [
+      { id: 'wechat', ru: 'WeChat', en: 'WeChat', body: { system: 'wechat' } },
+      { id: 'sendy', ru: 'Sendy', en: 'Sendy', body: { system: 'sendy' } },
+      { id: 'alipay', ru: 'AliPay', en: 'AliPay', body: { system: 'alipay' } },
     ]
   }
 
@@ -769,7 +777,7 @@ export class SendySandbox implements SandboxProvider {
       }),
       counters: { lastTransactionNumber: this.#last, shiftNumber: this.#shift, shiftOpen: this.#open },
       shifts: this.#shifts.map((s) => ({ number: s.number, openedAt: iso(s.openedAt), closedAt: iso(s.closedAt) })),
-      payments: this.#payments.map((p) => ({ ...this.#view(p), irreversible: p.irreversible, magic: p.magic ?? null, qrCode: p.qrCode ?? null })),
+      payments: this.#payments.map((p) => ({ ...this.#view(p), state: p.tradeState, irreversible: p.irreversible, magic: p.magic ?? null, qrCode: p.qrCode ?? null })),
       codes: [...this.#codes.values()].map((c) => ({ token: c.code, system: c.system, expiresAt: iso(c.expiresAt), usedAt: iso(c.usedAt) })),
     }
   }

@@ -65,8 +65,8 @@ export interface PaymentTypeView {
   reason?: Msg
   /** What the cashier picks before paying (Sendy online: the payment system); asked only with more than one option. */
   choices?: { title: Msg; options: { id: string; label: string }[] }
-  /** Admin actions with the inputs they ask for (Settings renders them). */
-  adminActions: { name: string; inputs: { name: string; label: string; secret?: boolean }[] }[]
+  /** Admin actions; those that declare `inputs` (even none) are rendered by Settings' generic block. */
+  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
 }
 
 export interface PayRequest {
@@ -144,7 +144,7 @@ export function createEngine(deps: EngineDeps) {
     const ctx = config !== undefined ? probeContext(pt, p, config) : undefined
     const reason = ctx && p.unavailable ? await p.unavailable(ctx) : undefined
     const choices = ctx && p.payChoices && !reason ? await p.payChoices(ctx) : undefined
-    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, inputs: a.inputs ?? [] }))
+    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
     return {
       id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0 && !reason,
       capabilities: p.capabilities, payMode, closeDay: !!p.closeDay, adminActions, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),

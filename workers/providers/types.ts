@@ -142,6 +142,7 @@ export interface Provider<C> {
 }
 
 export interface AdminAction<C> {
+  /** Declared (even empty): Settings renders the action generically, with these labelled fields above its button. */
   inputs?: { name: string; label: string; secret?: boolean }[]
   run(ctx: ProbeCtx<C>, input: Record<string, string>): Promise<Msg>
 }

@@ -66,7 +66,7 @@ export const sendy: Provider<SendyConfig> = {
         inputs: [{ name: 'activationCode', label: 'sendy.activationCode', secret: true }],
         run: async (ctx, input) => (await import('./client.ts')).activate(ctx, { ...input, confirm: 'yes' }),
       },
-      info: { run: async (ctx) => (await import('./client.ts')).information(ctx) },
+      info: { inputs: [], run: async (ctx) => (await import('./client.ts')).information(ctx) },
     },
   },
   demo: {
