@@ -21,4 +21,6 @@ export interface Slip {
    * printed as they are, in place of `lines`.
    */
   text?: string[]
+  /** A QR the customer scans from paper (Sendy online with `printQr`): SVG markup generated locally by `qrcode`. */
+  qrSvg?: string
 }

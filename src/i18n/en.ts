@@ -429,4 +429,5 @@ export const en: Record<MessageKey, string> = {
   'sendy.reportDetail': 'detailed report',
   'slip.report': 'REPORT',
   'slip.closeDay': 'DAY CLOSE',
+  'slip.scanQr': 'Scan the QR code',
 }

@@ -427,6 +427,7 @@ export const ru = {
   'sendy.reportDetail': 'детальный отчет',
   'slip.report': 'ОТЧЕТ',
   'slip.closeDay': 'ЗАКРЫТИЕ ДНЯ',
+  'slip.scanQr': 'Отсканируйте QR-код',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -429,4 +429,5 @@ export const uz: Record<MessageKey, string> = {
   'sendy.reportDetail': 'batafsil hisobot',
   'slip.report': 'HISOBOT',
   'slip.closeDay': 'KUNNI YOPISH',
+  'slip.scanQr': 'QR kodni skanerlang',
 }

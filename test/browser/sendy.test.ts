@@ -79,6 +79,8 @@ it('online QR: the cashier picks WeChat in the dialog, the phone scans and confi
   const payload = await page.getByTestId('qr').getAttribute('data-payload')
   expect(payload).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/)
   await page.getByTestId('countdown').waitFor()
+  // printQr (default on): the same QR went to the printer
+  await page.locator('.print-area [data-testid=slip-qr] svg').waitFor({ state: 'attached' })
 
   const phone = await context.newPage()
   await phone.goto(`${baseURL()}/sandbox/phone`)
