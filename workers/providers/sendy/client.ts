@@ -74,8 +74,6 @@ async function call(ctx: AnyCtx, route: keyof Wire['paths'], method: 'GET' | 'PO
   if ('paramError' in env) return { kind: 'refused', code: 'PARAM_ERROR', message: msg('sendy.error', { code: 'PARAM_ERROR' }, env.paramError) }
   if (env.ok) return { kind: 'ok', data: env.data }
   const errCode = env.errCode ?? 'FAIL'
-  const c2 = w.codes
-  if (errCode === c2.systemError || errCode === c2.bankError) return { kind: 'fail', errCode, des: env.errCodeDes, data: env.data }
   return { kind: 'fail', errCode, des: env.errCodeDes, data: env.data }
 }
 
@@ -109,7 +107,7 @@ export async function activate(ctx: ProbeCtx<SendyConfig>, input: Record<string,
     if (r.errCode === w.codes.codeExpired) return msg('sendy.codeExpired')
     if (r.errCode === w.codes.terminalNotFound) return msg('sendy.terminalNotFound', {}, r.des)
   }
-  return failMsg(r === undefined ? { kind: 'unknown', reason: '' } : (r as Exclude<Reply, { kind: 'ok' }>))
+  return failMsg(r)
 }
 
 /** «Информация» (§ 4.2): the server's `info`, as lines for the admin. */
@@ -330,7 +328,9 @@ async function closeOnline(ctx: Ctx): Promise<void> {
 async function lostOnline(ctx: Ctx, reason: string): Promise<void> {
   await ctx.commit({ state: 'resolving', display: undefined, message: msg('common.checking'), note: reason })
   const txn = Number(ctx.op.ref)
-  for (let misses = 0; misses < 2; ) {
+  // Two misses 5 s apart decide "never arrived"; a server that keeps not answering is bounded too (then queued).
+  for (let misses = 0, tries = 0; misses < 2; tries++) {
+    if (tries >= 8) return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: status unknown, reverse queued' })
     const q = await query(ctx, txn)
     if (q.kind === 'missing') misses++
     if (q.kind === 'state') {
