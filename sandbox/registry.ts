@@ -5,5 +5,6 @@ import { clickpass } from './clickpass/provider.ts'
 import type { ProviderFactory } from './core/types.ts'
 import { oplati } from './oplati/provider.ts'
 import { payme } from './payme/provider.ts'
+import { sendy } from './sendy/provider.ts'
 
-export const PROVIDERS: readonly ProviderFactory[] = [clickpass, payme, oplati]
+export const PROVIDERS: readonly ProviderFactory[] = [clickpass, payme, oplati, sendy]

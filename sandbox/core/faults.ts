@@ -49,9 +49,10 @@ export interface FaultRule {
   params: Record<string, Json>
 }
 
-type ParamKind = 'int' | 'nonneg' | 'bool' | 'string' | 'status'
+type ParamKind = 'int' | 'code' | 'nonneg' | 'bool' | 'string' | 'status'
 const PARAMS: Record<string, ParamKind> = {
-  code: 'int',
+  // An integer code, or a string one where the provider's error codes are words (Sendy `SYSTEMERROR`).
+  code: 'code',
   note: 'string',
   status: 'status',
   holdMs: 'nonneg',
@@ -83,6 +84,7 @@ export function parseFaultRule(input: Json, routes: readonly string[], extraFaul
     const ok =
       kind === undefined ||
       (kind === 'int' && typeof value === 'number' && Number.isInteger(value)) ||
+      (kind === 'code' && ((typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && value !== ''))) ||
       (kind === 'nonneg' && typeof value === 'number' && value >= 0 && Number.isFinite(value)) ||
       (kind === 'bool' && typeof value === 'boolean') ||
       (kind === 'string' && typeof value === 'string') ||
@@ -90,7 +92,7 @@ export function parseFaultRule(input: Json, routes: readonly string[], extraFaul
     if (!ok) return { ok: false, error: `bad value for ${key}` }
     params[key] = value
   }
-  if (fault === 'error' && typeof params.code !== 'number') return { ok: false, error: 'an error fault needs a code' }
+  if (fault === 'error' && params.code === undefined) return { ok: false, error: 'an error fault needs a code' }
   return {
     ok: true,
     rule: { route, fault, match: isJsonObject(match) ? match : undefined, times, remaining: times === 0 ? Infinity : times, params },

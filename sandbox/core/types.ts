@@ -71,6 +71,13 @@ export interface PhoneOutcome {
   rule: FaultRuleInput | null
 }
 
+export interface PhoneCodeKind {
+  id: string
+  ru: string
+  en: string
+  body: Record<string, string>
+}
+
 export interface SandboxProvider {
   readonly id: string
   /** Route names usable in fault rules (README S3), e.g. `payment`, `status`. */
@@ -90,6 +97,8 @@ export interface SandboxProvider {
   reset(): void
   /** The phone page's outcome choices, as fault rules on the provider's pay route. */
   phoneOutcomes(): PhoneOutcome[]
+  /** Kinds of customer code the phone can show (Sendy: Sendy, WeChat, AliPay): the body posted to `wallet/token`. */
+  phoneCodeKinds?(): PhoneCodeKind[]
 }
 
 export interface ProviderFactory {

@@ -9,12 +9,14 @@
 // and the section stays hidden.
 
 import QRCode from 'qrcode'
-import type { PhoneOutcome } from '../core/types.ts'
+import type { PhoneCodeKind, PhoneOutcome } from '../core/types.ts'
 
 export interface PhoneProvider {
   id: string
   title: string
   outcomes: PhoneOutcome[]
+  /** Which app's code to show, when the provider has more than one (Sendy: Sendy or WeChat). */
+  codeKinds?: PhoneCodeKind[]
 }
 
 /** The QR as an SVG document. Error correction M: what wallet apps commonly use for payment codes. */
@@ -90,6 +92,9 @@ export function phonePage(providers: PhoneProvider[]): string {
   </section>
 
   <section class="card qr" id="qrCard">
+    <label class="field" id="kindField" hidden>Приложение <span class="en">App</span>
+      <select id="codeKind"></select>
+    </label>
     <div class="placeholder" id="qrEmpty">QR-кода пока нет<span class="en">No code yet</span></div>
     <div id="qrShown" hidden>
       <img id="qrImg" alt="QR">
@@ -134,7 +139,9 @@ export function phonePage(providers: PhoneProvider[]): string {
     PAID: 'Оплачен · paid', AWAITING_CONFIRM: 'Ждёт подтверждения · awaiting confirm', PROCESSING: 'В обработке · processing',
     AUTO_CANCELLED: 'Отменён: не подтверждён · auto-cancelled', REVERSED: 'Возвращён · reversed', FAILED: 'Отклонён · failed',
     IN_PROGRESS: 'Ждёт подтверждения · in progress', OK: 'Оплачен · paid', DECLINE: 'Отказ · declined', NOT_ENOUGH: 'Недостаточно средств · not enough',
-    TIMEOUT: 'Не подтверждён · timeout', TECHNICAL_CANCELLING: 'Отменён кассой · cancelled'
+    TIMEOUT: 'Не подтверждён · timeout', TECHNICAL_CANCELLING: 'Отменён кассой · cancelled',
+    SUCCESS: 'Оплачен · paid', NOTPAY: 'Ждёт сканирования · not paid', USERPAYING: 'Ждёт подтверждения · user paying', CLOSED: 'Закрыт · closed',
+    REVOKED: 'Отменён · revoked', PAYERROR: 'Отказ · pay error', REFUND: 'Возвращён · refunded'
   };
 
   function base() { return '/sandbox/' + encodeURIComponent(current.id) + '/_control/'; }
@@ -160,8 +167,19 @@ export function phonePage(providers: PhoneProvider[]): string {
   });
   $('provider').addEventListener('change', function () {
     current = providers.filter(function (p) { return p.id === $('provider').value; })[0];
-    ruleId = null; ruleLabel = null; clearQr(); renderOutcomes(); $('actCard').hidden = true; refresh();
+    ruleId = null; ruleLabel = null; clearQr(); renderOutcomes(); renderKinds(); $('actCard').hidden = true; refresh();
   });
+  function renderKinds() {
+    var kinds = current.codeKinds || [];
+    $('kindField').hidden = kinds.length === 0;
+    var sel = $('codeKind'); sel.innerHTML = '';
+    kinds.forEach(function (k) { var o = document.createElement('option'); o.value = k.id; o.textContent = k.ru + ' · ' + k.en; sel.appendChild(o); });
+  }
+  function kindBody() {
+    var kinds = current.codeKinds || [];
+    var k = kinds.filter(function (x) { return x.id === $('codeKind').value; })[0];
+    return k ? k.body : {};
+  }
 
   function act(body, btn) {
     if (btn) btn.disabled = true;
@@ -209,7 +227,7 @@ export function phonePage(providers: PhoneProvider[]): string {
 
   $('mint').addEventListener('click', function () {
     $('mint').disabled = true; note($('mintNote'), '');
-    api('wallet/token', 'POST', {}).then(function (t) {
+    api('wallet/token', 'POST', kindBody()).then(function (t) {
       $('qrImg').src = '/sandbox/phone/qr.svg?text=' + encodeURIComponent(t.token);
       var digitsOnly = /^[0-9]+$/.test(t.token);
       $('digits').textContent = digitsOnly ? group(t.token) : t.token;
@@ -285,7 +303,7 @@ export function phonePage(providers: PhoneProvider[]): string {
     }).catch(function () {});
   }
 
-  renderOutcomes(); refresh(); setInterval(refresh, 2000);
+  renderOutcomes(); renderKinds(); refresh(); setInterval(refresh, 2000);
 })();
 </script>
 </body>

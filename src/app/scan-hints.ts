@@ -4,5 +4,6 @@ export const SCAN_HINTS: Record<string, string> = {
   clickpass: 'clickpass.scan',
   payme: 'payme.scan',
   oplati: 'oplati.scanCustomer',
+  sendy: 'sendy.scan',
   'inpas-sbp': 'inpas.choose.title',
 }

@@ -34,6 +34,8 @@ export type ConfigValue = number | boolean | string | string[] | undefined
 export type ConfigValues = Record<string, ConfigValue>
 
 export interface ConfigSchema {
+  /** `json`: the module has no `.conf`, so settings travel as Paydesk JSON (Sendy); default INI. */
+  format?: 'ini' | 'json'
   fileName: string
   section: string
   title: string
@@ -109,6 +111,11 @@ export interface ConfImport {
 
 /** Import a seed `.conf`: all errors listed, nothing applied unless the whole file is valid. */
 export function importConf(schema: ConfigSchema, text: string): ConfImport {
+  if (schema.format === 'json') {
+    const ini = jsonToIni(schema, text)
+    if (typeof ini !== 'string') return { ok: false, values: {}, secrets: {}, foreign: {}, errors: [ini], warnings: [] }
+    text = ini
+  }
   const parsed = parseIni(text)
   const values: ConfigValues = {}
   const secrets: Record<string, string> = {}
@@ -148,8 +155,34 @@ export function importConf(schema: ConfigSchema, text: string): ConfImport {
   return { ok: errors.length === 0, values, secrets, foreign, errors, warnings }
 }
 
+/** Paydesk JSON settings `{ "<section>": { key: value } }` as INI text for `importConf`; an error when it is not that shape. */
+function jsonToIni(schema: ConfigSchema, text: string): string | FieldError {
+  const bad: FieldError = { field: '', message: msg('config.badLine', { line: 1 }) }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return bad
+  }
+  const section = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)[schema.section] : undefined
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) return bad
+  const lines = [`[${schema.section}]`]
+  for (const [k, v] of Object.entries(section)) {
+    if (!/^[\w.]+$/.test(k) || (v !== null && typeof v === 'object' && !Array.isArray(v))) return bad
+    const value = v === null ? '' : Array.isArray(v) ? v.map(String).join(',') : String(v)
+    if (/[\r\n]/.test(value)) return bad
+    lines.push(`${k} = ${value}`)
+  }
+  return lines.join('\n')
+}
+
 /** Export in the seed's shape; secrets are written empty with a comment (R9, R10). */
 export function exportConf(schema: ConfigSchema, values: ConfigValues): string {
+  if (schema.format === 'json') {
+    const out: Record<string, ConfigValue | null> = {}
+    for (const f of schema.fields) out[f.name] = f.secret ? '' : (values[f.name] ?? null)
+    return JSON.stringify({ _comment: `${schema.title}: exported by Paydesk; secrets are not exported`, [schema.section]: out }, null, 2)
+  }
   const items: IniOut[] = schema.fields.map((f) => {
     const v = values[f.name]
     if (f.secret) return { key: f.name, value: '', comment: [f.seedText, 'секрет не экспортируется / secret not exported'], commented: true }

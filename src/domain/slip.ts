@@ -18,4 +18,11 @@ export interface Slip {
   currency: string
   lines: SlipLine[]
   copies: number
+  /**
+   * Preformatted rows, already in the provider's slip language and width (Sendy `language`, `slipWidth`):
+   * printed as they are, in place of `lines`.
+   */
+  text?: string[]
+  /** A QR the customer scans from paper (Sendy online with `printQr`): SVG markup generated locally by `qrcode`. */
+  qrSvg?: string
 }

@@ -63,7 +63,7 @@ describe('production engine', () => {
     await prod.start()
     const types = await prod.listPaymentTypes()
     expect(types.length).toBe(4)
-    for (const t of types) expect(t).toMatchObject({ enabled: false, disabledReason: { key: 'common.emulatorOnly' } })
+    for (const t of types) expect(t).toMatchObject({ enabled: false, reason: { key: 'common.emulatorOnly' } })
     const inpas = types.find((t) => t.payMode === 'pinpad')!
     const r = await prod.pay({ paymentTypeId: inpas.id, amount: 500_000, code: '', method: 'card' })
     expect(r).toMatchObject({ ok: false, message: { key: 'common.emulatorOnly' } })

@@ -43,7 +43,7 @@ let dbSeq = 0
 export const SECRET = 'S3cr3t-Click-Key'
 
 export interface HarnessOptions {
-  provider?: 'clickpass' | 'payme' | 'oplati'
+  provider?: 'clickpass' | 'payme' | 'oplati' | 'sendy'
   /** Secrets for the payment type (O!plati `password`); ClickPass and Payme get SECRET. */
   secrets?: Record<string, string>
   /** Extra form values for the payment type (strings, as the settings form sends them). */
@@ -61,7 +61,7 @@ export async function harness(opts: HarnessOptions = {}) {
   const { now } = (await sb.clock.manual()) as { now: number }
   const provider = opts.provider ?? 'clickpass'
   const sandboxSecret = provider === 'clickpass' ? { secretKey: SECRET } : provider === 'payme' ? { posKey: SECRET } : {}
-  if (provider !== 'oplati' || opts.sandboxConfig) await sb.control(provider, 'config', { ...sandboxSecret, ...opts.sandboxConfig }, 'PUT')
+  if ((provider !== 'oplati' && provider !== 'sendy') || opts.sandboxConfig) await sb.control(provider, 'config', { ...sandboxSecret, ...opts.sandboxConfig }, 'PUT')
   const clock = new SkipClock(now, (ms) => sb.clock.advance(ms))
   const idb = new IDBFactory()
   const name = `paydesk-test-${++dbSeq}`
@@ -93,7 +93,14 @@ export async function harness(opts: HarnessOptions = {}) {
             values: { url: `${sb.url}/sandbox/payme/api`, posId: '5e730e8e0b852a417aa49ceb', timeout: String(opts.timeout ?? 1), frequency: '1000', payDuration: '5000', ...opts.values },
             secrets: { posKey: SECRET },
           }
-        : {
+        : provider === 'sendy'
+          ? {
+              // protocols/sendy.md § 5: timeout = 1 and the manual clock; activation is the test's first step.
+              id: 'sendy', number: 4, name: 'Sendy', provider,
+              values: { url: `${sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: String(opts.timeout ?? 1), ...opts.values },
+              secrets: opts.secrets ?? {},
+            }
+          : {
             // protocols/oplati.md § 5: timeout = 1 and the manual clock.
             id: 'oplati', number: 3, name: 'O!плати', provider,
             values: { url: `${sb.url}/sandbox/oplati/ms-pay`, regNum: 'OPL000011111', timeout: String(opts.timeout ?? 1), mode: '0', ...opts.values },

@@ -68,14 +68,18 @@ export interface PaymentTypeView {
   values: ConfigValues
   secretsSet: string[]
   missing: string[]
-  /** Why the type is disabled other than a missing parameter (bound to an emulator in a production build). */
-  disabledReason?: Msg
   enabled: boolean
   capabilities: AnyProvider['capabilities']
   /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
   payMode: PayMode
-  /** The provider has its own end of day, run by the till's day close (issue 11). */
+  /** The provider has its own end of day (contract 1: the till's day close runs it). */
   closeDay: boolean
+  /** Why a complete payment type is still disabled (bound to an emulator in a production build; Sendy: not activated); shown instead of missing fields. */
+  reason?: Msg
+  /** What the cashier picks before paying (Sendy online: the payment system); asked only with more than one option. */
+  choices?: { title: Msg; options: { id: string; label: string }[] }
+  /** Admin actions; those that declare `inputs` (even none) are rendered by Settings' generic block. */
+  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
 }
 
 export interface PayRequest {
@@ -92,6 +96,8 @@ export interface PayRequest {
   method?: string
   /** The till tab that asks (issue 10): the operation remembers it, so each tab shows its own sale. */
   tab?: string
+  /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
+  choice?: string
 }
 
 export interface PaymentTypeInput {
@@ -165,9 +171,16 @@ export function createEngine(deps: EngineDeps) {
     const set = new Set(Object.keys(secrets))
     const values = withDefaults(p.schema, pt.values)
     const missing = missingRequired(p.schema, values, set, secrets)
-    const payMode = missing.length === 0 && p.payModeOf ? p.payModeOf(p.toConfig(values, secrets)) : (p.capabilities.payModes[0] ?? 'customer-qr')
-    const refused = emulatorRefused(p, values)
-    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, ...(refused ? { disabledReason: refused } : {}), enabled: missing.length === 0 && !refused, capabilities: p.capabilities, payMode, closeDay: !!p.closeDay }
+    const config = missing.length === 0 ? p.toConfig(values, secrets) : undefined
+    const payMode = config !== undefined && p.payModeOf ? p.payModeOf(config) : (p.capabilities.payModes[0] ?? 'customer-qr')
+    const ctx = config !== undefined ? probeContext(pt, p, config) : undefined
+    const reason = emulatorRefused(p, values) ?? (ctx && p.unavailable ? await p.unavailable(ctx) : undefined)
+    const choices = ctx && p.payChoices && !reason ? await p.payChoices(ctx) : undefined
+    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
+    return {
+      id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0 && !reason,
+      capabilities: p.capabilities, payMode, closeDay: !!p.closeDay, adminActions, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
+    }
   }
 
   /** A production engine refuses a payment type bound to an emulator (issue 9): no payment is approved with no money. */
@@ -413,6 +426,9 @@ export function createEngine(deps: EngineDeps) {
     const providerCode = p.providerCode?.(cfg.config)
     const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
     if (blocked) return { ok: false, message: blocked }
+    const unavailable = p.unavailable ? await p.unavailable(probeContext(cfg.pt, p, cfg.config)) : undefined
+    if (unavailable) return { ok: false, message: unavailable }
+    if (req.choice !== undefined && (typeof req.choice !== 'string' || req.choice.length > 64)) return { ok: false, message: msg('common.notSupported') }
     if (req.order) {
       const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
@@ -426,7 +442,7 @@ export function createEngine(deps: EngineDeps) {
           state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
           history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
           ...(typeof providerCode === 'number' ? { providerCode } : {}),
-          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method } } : {}),
+          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } } : req.choice ? { details: { choice: req.choice } } : {}),
         }
         await db.operations.add(op)
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
@@ -557,14 +573,17 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** Сверка итогов: the provider's report for the shift, journaled as a `reconcile` operation and printed by the UI. */
-  async function reconcile(req: { paymentTypeId: string; start?: string; end?: string }): Promise<Result<{ op: Operation }>> {
+  async function reconcile(req: { paymentTypeId: string; start?: string; end?: string; shift?: number; detail?: boolean }): Promise<Result<{ op: Operation }>> {
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     const p = cfg.provider
     if (!p.reconcile || !p.capabilities.reconcile) return { ok: false, message: msg('common.notSupported') }
     const journal = await db.operations.where('paymentTypeId').equals(req.paymentTypeId).toArray()
     const queued = await db.queue.where('provider').equals(p.id).count()
-    const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, { queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}) })
+    const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, {
+      queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}),
+      ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}), ...(req.detail ? { detail: true } : {}),
+    })
     if (!r.ok) return r
     const now = clock.now()
     const op: Operation = {
@@ -586,12 +605,19 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true, status }
   }
 
-  async function providerAction(ptId: string, action: string): Promise<Result<{ message: Msg }>> {
+  /** Run an admin action (contract 2): only the inputs it declares, as trimmed strings of at most 256 characters. */
+  async function providerAction(ptId: string, action: string, input: Record<string, string> = {}): Promise<Result<{ message: Msg }>> {
     const cfg = await loadConfig(ptId)
     if (!cfg.ok) return cfg
-    const run = cfg.provider.admin?.actions[action]
-    if (!run) return { ok: false, message: msg('common.notSupported') }
-    const message = await run(probeContext(cfg.pt, cfg.provider, cfg.config))
+    const a = cfg.provider.admin?.actions[action]
+    if (!a) return { ok: false, message: msg('common.notSupported') }
+    const clean: Record<string, string> = {}
+    for (const f of a.inputs ?? []) {
+      const v = input[f.name]
+      if (v !== undefined && (typeof v !== 'string' || v.length > 256)) return { ok: false, message: msg('config.badFormat', { field: f.name, value: '…' }) }
+      clean[f.name] = (v ?? '').trim()
+    }
+    const message = await a.run(probeContext(cfg.pt, cfg.provider, cfg.config), clean)
     await refreshSecretValues()
     return { ok: true, message }
   }

@@ -4,10 +4,11 @@ import { clickpass } from './clickpass/index.ts'
 import { payme } from './payme/index.ts'
 import { oplati } from './oplati/index.ts'
 import { createInpasProvider, inpasPorts } from './inpas-sbp/index.ts'
+import { sendy } from './sendy/index.ts'
 
 /** The providers, given what the worker hands them (a demo build: the emulated serial port). */
 export function createProviders(env: ProviderEnv = {}): readonly AnyProvider[] {
-  return [clickpass, payme, oplati, createInpasProvider(inpasPorts(env))]
+  return [clickpass, payme, oplati, sendy, createInpasProvider(inpasPorts(env))]
 }
 
 /** The providers with no emulator reachable (a production worker, the node tests). */

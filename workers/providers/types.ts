@@ -85,9 +85,12 @@ export interface OpCtx<C> {
 }
 
 export interface ReconcileOptions {
-  /** Minsk dates `YYYY-MM-DD` limiting the list (E8 `shiftStart` / `shiftEnd`). */
+  /** Dates `YYYY-MM-DD` (O!plati E8 `shiftStart` / `shiftEnd`), or date-times `YYYY-MM-DDTHH:mm` in the provider's zone (Sendy reports). */
   start?: string
   end?: string
+  /** A report of one server shift (Sendy «Печать отчета» by shift number); with `detail`, one line per transaction. */
+  shift?: number
+  detail?: boolean
   /** Entries of this provider still waiting in the queue (the report lists them). */
   queued: number
 }
@@ -154,6 +157,16 @@ export interface Provider<C> {
   reconcile?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
   /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
   closeDay?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  /**
+   * Why a payment type whose settings are complete still cannot take payments (Sendy: not activated,
+   * or the server answered 401); undefined when it can. The engine shows it disabled with this reason.
+   */
+  unavailable?(ctx: ProbeCtx<C>): Promise<Msg | undefined>
+  /**
+   * Options the cashier picks before paying (Sendy online mode: the payment system, seed rule 1.3.2).
+   * With more than one option the UI asks with `title`; the pick reaches `pay` as `ctx.op.details.choice`.
+   */
+  payChoices?(ctx: ProbeCtx<C>): Promise<{ title: Msg; options: { id: string; label: string }[] } | undefined>
   /** Add the customer's loyalty card (O!plati C6), following the pay mode; the card number goes in `details.cardNumber`. */
   loyalty?(ctx: OpCtx<C>, code: string): Promise<void>
   /**
@@ -162,8 +175,18 @@ export interface Provider<C> {
    * which the engine journals.
    */
   status?(ctx: ProbeCtx<C>, op: Operation): Promise<StatusAnswer>
-  /** Admin actions on the payment type's durable state (O!plati «Сбросить токен»). */
-  admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, (ctx: ProbeCtx<C>) => Promise<Msg>> }
+  /**
+   * Admin actions on the payment type's durable state (O!plati «Сбросить токен», Sendy «Активация»).
+   * An action may ask for typed `inputs` (label = message key; `secret` fields are masked and never
+   * stored by the engine); Settings renders them as labelled fields above the action's button.
+   */
+  admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, AdminAction<C>> }
+}
+
+export interface AdminAction<C> {
+  /** Declared (even empty): Settings renders the action generically, with these labelled fields above its button. */
+  inputs?: { name: string; label: string; secret?: boolean }[]
+  run(ctx: ProbeCtx<C>, input: Record<string, string>): Promise<Msg>
 }
 
 /** What the provider learnt of an operation's status; `matches` = it agrees with the journal. */

@@ -84,7 +84,7 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
         }
       },
       actions: {
-        checkLink: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx),
+        checkLink: { run: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx) },
       },
     },
     emulated: (v) => v.transport === 'sandbox' || v.transport === 'bridge',

@@ -40,11 +40,13 @@ export const oplati: Provider<OplatiConfig> = {
     },
     actions: {
       // The `token.conf` deletion of rule 1.3.4: the next access issues a new token.
-      resetToken: async (ctx) => {
-        await ctx.store.put(`token:${ctx.config.regNum}`, undefined)
-        await ctx.store.put(`tokenState:${ctx.config.regNum}`, undefined)
-        ctx.log.warn('oplati', 'stored token deleted by the admin', { regNum: ctx.config.regNum })
-        return msg('oplati.tokenDeleted')
+      resetToken: {
+        run: async (ctx) => {
+          await ctx.store.put(`token:${ctx.config.regNum}`, undefined)
+          await ctx.store.put(`tokenState:${ctx.config.regNum}`, undefined)
+          ctx.log.warn('oplati', 'stored token deleted by the admin', { regNum: ctx.config.regNum })
+          return msg('oplati.tokenDeleted')
+        },
       },
     },
   },

@@ -1,0 +1,240 @@
+// Sendy wire codec (protocols/sendy.md § 3, § 4.1): the one table of wire constants — every
+// path, header, envelope field, errCode and timing — overridable from the advanced settings,
+// the two-level envelope read into a typed result, the customer-code format, Moscow time, and
+// the plain-text slips and reports in the slip language at the slip width. Pure.
+import { maskCode } from '../../../src/domain/ids.ts'
+import { msg, type Msg } from '../../../src/domain/messages.ts'
+
+/** § 4.1: the wire constants [C]. Each section can be overridden key by key. */
+export const WIRE_DEFAULTS = {
+  paths: {
+    activate: '/pos/activate', info: '/pos/info', counters: '/pos/counters', offline: '/pos/payment/offline', online: '/pos/payment/online',
+    query: '/pos/payment/query', reverse: '/pos/payment/reverse', refund: '/pos/payment/refund', closeShift: '/pos/shift/close', reports: '/pos/reports',
+  },
+  headers: { terminalId: 'X-Terminal-Id', authorization: 'Authorization', bearer: 'Bearer ', language: 'Accept-Language' },
+  fields: {
+    returnCode: 'returnCode', returnMsg: 'returnMsg', resultCode: 'resultCode', errCode: 'errCode', errCodeDes: 'errCodeDes',
+    success: 'SUCCESS', fail: 'FAIL',
+  },
+  codes: {
+    userPaying: 'USERPAYING', systemError: 'SYSTEMERROR', bankError: 'BANKERROR', tooEarly: 'REVERSE_TOO_EARLY', notExist: 'ORDERNOTEXIST',
+    txnMismatch: 'TXN_NUMBER_MISMATCH', shiftMismatch: 'SHIFT_MISMATCH', reverseNotAllowed: 'REVERSE_NOT_ALLOWED', shiftClosed: 'SHIFT_CLOSED',
+    codeInvalid: 'ACTIVATION_CODE_INVALID', codeExpired: 'ACTIVATION_CODE_EXPIRED', terminalNotFound: 'TERMINAL_NOT_FOUND',
+  },
+  timing: {
+    OFFLINE_POLL_MS: 5_000, OFFLINE_WINDOW_MS: 45_000, ONLINE_POLL_MS: 3_000, ONLINE_WINDOW_MS: 120_000, REVERSE_MIN_AGE_MS: 15_000, CUSTOMER_CODE_TTL_MS: 30_000,
+  },
+}
+export type Wire = typeof WIRE_DEFAULTS
+
+/** The overrides as typed in the advanced settings: `{ "paths": { "offline": "/v2/pay" }, "timing": { … } }`. */
+export function parseWireOverrides(text: string): { ok: true; value: Wire } | { ok: false } {
+  let data: unknown
+  try {
+    data = text.trim() === '' ? {} : JSON.parse(text)
+  } catch {
+    return { ok: false }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false }
+  const out = structuredClone(WIRE_DEFAULTS) as unknown as Record<string, Record<string, string | number>>
+  for (const [section, over] of Object.entries(data as Record<string, unknown>)) {
+    const base = out[section]
+    if (!base || typeof over !== 'object' || over === null || Array.isArray(over)) return { ok: false }
+    for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+      const cur = base[k]
+      if (cur === undefined || typeof v !== typeof cur) return { ok: false }
+      if (typeof v === 'number' && (!Number.isSafeInteger(v) || v < 0)) return { ok: false }
+      if (typeof v === 'string' && (v.length > 200 || /[\r\n]/.test(v))) return { ok: false }
+      base[k] = v as string | number
+    }
+  }
+  return { ok: true, value: out as unknown as Wire }
+}
+
+export function wireOf(text: string | undefined): Wire {
+  const r = parseWireOverrides(text ?? '')
+  return r.ok ? r.value : WIRE_DEFAULTS
+}
+
+/** § 3.4: 16–24 digits; 10–15 WeChat, 25–30 AliPay, 99 Sendy. */
+export function systemOfCode(code: string): 'wechat' | 'alipay' | 'sendy' | undefined {
+  if (!/^\d{16,24}$/.test(code)) return undefined
+  const p = Number(code.slice(0, 2))
+  if (p >= 10 && p <= 15) return 'wechat'
+  if (p >= 25 && p <= 30) return 'alipay'
+  return p === 99 ? 'sendy' : undefined
+}
+
+export function checkCode(code: string): Msg | undefined {
+  return systemOfCode(code) ? undefined : msg('sendy.badQr', { code: maskCode(code) })
+}
+
+/** A decoded answer: a JSON object with the two levels read. */
+export interface Envelope {
+  ok: boolean
+  errCode: string | undefined
+  errCodeDes: string | undefined
+  data: Record<string, unknown>
+}
+
+/** The 200 envelope; undefined when it is not JSON or has no `returnCode` (malformed). */
+export function decodeEnvelope(text: string, w: Wire): Envelope | { paramError: string } | undefined {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined
+  const o = data as Record<string, unknown>
+  const f = w.fields
+  if (o[f.returnCode] === f.fail) return { paramError: typeof o[f.returnMsg] === 'string' ? (o[f.returnMsg] as string) : 'FAIL' }
+  if (o[f.returnCode] !== f.success) return undefined
+  const ok = o[f.resultCode] === f.success
+  if (!ok && o[f.resultCode] !== f.fail) return undefined
+  return {
+    ok,
+    errCode: typeof o[f.errCode] === 'string' ? (o[f.errCode] as string) : undefined,
+    errCodeDes: typeof o[f.errCodeDes] === 'string' ? (o[f.errCodeDes] as string) : undefined,
+    data: o,
+  }
+}
+
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined)
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : undefined)
+
+/** R11: Europe/Moscow is UTC+3 all year. */
+const MOSCOW_MS = 3 * 3_600_000
+export function moscowTime(ms: number): string {
+  return new Date(ms + MOSCOW_MS).toISOString().slice(0, 16).replace('T', ' ')
+}
+/** `YYYY-MM-DDTHH:mm` (or a date) in Moscow time → ISO instant; undefined when it is not one. */
+export function moscowToIso(local: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(local.trim())
+  if (!m) return undefined
+  const t = Date.parse(`${m[1]}T${m[2] ?? '00'}:${m[3] ?? '00'}:00+03:00`)
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString()
+}
+
+// ---- slips (§ 4.11): plain text, `slipWidth` characters, in `language` -------------------------
+
+type Word = 'pay' | 'cancel' | 'refund' | 'terminal' | 'shift' | 'txn' | 'system' | 'time' | 'amount' | 'paymentId' | 'result' | 'approved' | 'report' | 'close' | 'paid' | 'refunds' | 'count' | 'period' | 'mismatch' | 'queued' | 'rub'
+export type SlipWords = Record<Word, string>
+const WORDS: Record<'ru' | 'en' | 'zh', SlipWords> = {
+  ru: {
+    pay: 'ОПЛАТА', cancel: 'ОТМЕНА ОПЛАТЫ', refund: 'ВОЗВРАТ', terminal: 'Терминал', shift: 'Смена', txn: 'Транзакция №', system: 'Система', time: 'Дата и время',
+    amount: 'Сумма', paymentId: 'Платеж', result: 'Результат', approved: 'ОДОБРЕНО', report: 'ОТЧЕТ', close: 'ЗАКРЫТИЕ ДНЯ', paid: 'Оплачено', refunds: 'Возвраты',
+    count: 'шт.', period: 'Период', mismatch: 'РАСХОЖДЕНИЕ', queued: 'В очереди', rub: 'руб.',
+  },
+  en: {
+    pay: 'PAYMENT', cancel: 'PAYMENT CANCEL', refund: 'REFUND', terminal: 'Terminal', shift: 'Shift', txn: 'Transaction No.', system: 'System', time: 'Date and time',
+    amount: 'Amount', paymentId: 'Payment', result: 'Result', approved: 'APPROVED', report: 'REPORT', close: 'DAY CLOSE', paid: 'Paid', refunds: 'Refunds',
+    count: 'pcs', period: 'Period', mismatch: 'MISMATCH', queued: 'Queued', rub: 'RUB',
+  },
+  zh: {
+    pay: '付款', cancel: '撤销', refund: '退款', terminal: '终端', shift: '班次', txn: '交易号', system: '支付方式', time: '时间',
+    amount: '金额', paymentId: '支付单号', result: '结果', approved: '成功', report: '报表', close: '日结', paid: '已支付', refunds: '退款',
+    count: '笔', period: '期间', mismatch: '不一致', queued: '排队', rub: 'RUB',
+  },
+}
+export const wordsOf = (lang: string): SlipWords => (WORDS as Record<string, SlipWords>)[lang] ?? WORDS.ru
+
+export const SYSTEM_NAMES: Record<string, string> = { sendy: 'Sendy', wechat: 'WeChat', alipay: 'AliPay' }
+
+export function money(minor: number): string {
+  return `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`
+}
+
+/** One `label … value` row at `width`, wrapped when both do not fit. */
+export function row(label: string, value: string, width: number): string[] {
+  if (label.length + value.length + 1 <= width) return [label + ' '.repeat(width - label.length - value.length) + value]
+  const out = [label.slice(0, width)]
+  for (let i = 0; i < value.length; i += width) out.push(value.slice(i, i + width).padStart(width))
+  return out
+}
+export const center = (s: string, width: number): string => {
+  const t = s.slice(0, width)
+  return ' '.repeat(Math.floor((width - t.length) / 2)) + t
+}
+export const rule = (width: number): string => '-'.repeat(width)
+
+export interface SlipFacts {
+  kind: 'pay' | 'cancel' | 'refund'
+  merchant: string
+  terminalId: string
+  shift: number | undefined
+  txn: number | undefined
+  system: string | undefined
+  at: number
+  amount: number
+  paymentId: string | undefined
+}
+
+export function slipText(f: SlipFacts, lang: string, width: number): string[] {
+  const w = wordsOf(lang)
+  return [
+    center(f.merchant, width),
+    center('Sendy', width),
+    center(w[f.kind], width),
+    rule(width),
+    ...row(w.terminal, f.terminalId, width),
+    ...(f.shift !== undefined ? row(w.shift, String(f.shift), width) : []),
+    ...(f.txn !== undefined ? row(w.txn, String(f.txn), width) : []),
+    ...(f.system ? row(w.system, SYSTEM_NAMES[f.system] ?? f.system, width) : []),
+    ...row(w.time, moscowTime(f.at), width),
+    ...row(w.amount, `${money(f.amount)} ${w.rub}`, width),
+    ...(f.paymentId ? row(w.paymentId, f.paymentId, width) : []),
+    rule(width),
+    ...row(w.result, w.approved, width),
+  ]
+}
+
+export interface Report {
+  shiftNumber: number | undefined
+  paid: { count: number; amount: number }
+  refunds: { count: number; amount: number }
+  bySystem: { system: string; count: number; amount: number }[]
+  transactions: { transactionNumber: number; system: string; amount: number; at: string }[] | undefined
+}
+
+export function decodeReport(d: Record<string, unknown>): Report | undefined {
+  const pair = (v: unknown) => {
+    const o = v as Record<string, unknown> | undefined
+    const count = num(o?.count)
+    const amount = num(o?.amount)
+    return count === undefined || amount === undefined ? undefined : { count, amount }
+  }
+  const paid = pair(d.paid)
+  if (!paid) return undefined
+  const list = (v: unknown) => (Array.isArray(v) ? v : []) as Record<string, unknown>[]
+  return {
+    shiftNumber: num(d.shiftNumber),
+    paid,
+    refunds: pair(d.refunds) ?? { count: 0, amount: 0 },
+    bySystem: list(d.bySystem).map((x) => ({ system: String(x.system), count: num(x.count) ?? 0, amount: num(x.amount) ?? 0 })),
+    transactions: Array.isArray(d.transactions)
+      ? list(d.transactions).map((x) => ({ transactionNumber: num(x.transactionNumber) ?? 0, system: String(x.system), amount: num(x.amount) ?? 0, at: String(x.at ?? '') }))
+      : undefined,
+  }
+}
+
+export function reportText(r: Report, o: { title: 'report' | 'close'; lang: string; width: number; merchant: string; terminalId: string; detail: boolean; period?: string; mismatches: string[]; queued: number }): string[] {
+  const w = wordsOf(o.lang)
+  const out = [center(o.merchant, o.width), center('Sendy', o.width), center(w[o.title], o.width), rule(o.width), ...row(w.terminal, o.terminalId, o.width)]
+  if (r.shiftNumber !== undefined) out.push(...row(w.shift, String(r.shiftNumber), o.width))
+  if (o.period) out.push(...row(w.period, o.period, o.width))
+  out.push(rule(o.width))
+  out.push(...row(`${w.paid} ${r.paid.count} ${w.count}`, money(r.paid.amount), o.width))
+  out.push(...row(`${w.refunds} ${r.refunds.count} ${w.count}`, money(r.refunds.amount), o.width))
+  for (const s of r.bySystem) out.push(...row(` ${SYSTEM_NAMES[s.system] ?? s.system} ${s.count} ${w.count}`, money(s.amount), o.width))
+  if (o.detail && r.transactions) {
+    out.push(rule(o.width))
+    for (const t of r.transactions) out.push(...row(`#${t.transactionNumber} ${SYSTEM_NAMES[t.system] ?? t.system}`, money(t.amount), o.width))
+  }
+  if (o.mismatches.length) {
+    out.push(rule(o.width))
+    for (const m of o.mismatches) out.push(...row(w.mismatch, m, o.width))
+  }
+  if (o.queued) out.push(...row(w.queued, String(o.queued), o.width))
+  return out
+}
