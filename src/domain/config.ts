@@ -149,12 +149,21 @@ export function importConf(schema: ConfigSchema, text: string): ConfImport {
 }
 
 /** Export in the seed's shape; secrets are written empty with a comment (R9, R10). */
-export function exportConf(schema: ConfigSchema, values: ConfigValues): string {
+export function exportConf(schema: ConfigSchema, values: ConfigValues, foreign: Record<string, string> = {}): string {
   const items: IniOut[] = schema.fields.map((f) => {
     const v = values[f.name]
     if (f.secret) return { key: f.name, value: '', comment: [f.seedText, 'секрет не экспортируется / secret not exported'], commented: true }
     const text = v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)
     return { key: f.name, value: text, comment: [f.seedText], commented: v === undefined }
   })
-  return writeIni(schema.section, [schema.title, 'exported by Paydesk'], items)
+  // Unknown keys an import kept go out again (README: kept and exported again); other sections after.
+  const other = new Map<string, IniOut[]>()
+  for (const [k, v] of Object.entries(foreign)) {
+    const m = /^\[([^\]]+)\] (.+)$/.exec(k)
+    if (!m) items.push({ key: k, value: v, comment: ['не используется Paydesk / not used by Paydesk'] })
+    else other.set(m[1]!, [...(other.get(m[1]!) ?? []), { key: m[2]!, value: v }])
+  }
+  let text = writeIni(schema.section, [schema.title, 'exported by Paydesk'], items)
+  for (const [section, rows] of other) text += '\n' + writeIni(section, [], rows)
+  return text
 }

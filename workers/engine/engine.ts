@@ -10,6 +10,7 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
+import { settingsApi } from './settings-api.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
@@ -741,7 +742,7 @@ export function createEngine(deps: EngineDeps) {
     const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
     const p = pt && providers.get(pt.provider)
     if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
-    return { ok: true, fileName: p.schema.fileName, text: exportConf(p.schema, pt.values) }
+    return { ok: true, fileName: p.schema.fileName, text: exportConf(p.schema, pt.values, pt.foreign) }
   }
 
   async function exportJournal(): Promise<string> {
@@ -762,7 +763,11 @@ export function createEngine(deps: EngineDeps) {
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
 
+  // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
+  const settings = settingsApi({ db, clock, log, providers, baseUrl: deps.baseUrl, adminPinSet: pin.isSet, refreshSecretValues, loadConfig, probeContext })
+
   return {
+    ...settings.calls,
     start,
     pay,
     reverse,
@@ -781,16 +786,16 @@ export function createEngine(deps: EngineDeps) {
     reconcile,
     addLoyaltyCard,
     voidOrder,
-    savePaymentType,
-    deletePaymentType,
+    savePaymentType: settings.recordingSave(savePaymentType),
+    deletePaymentType: settings.recordingDelete(deletePaymentType),
     importConf: importConfFile,
     exportConf: exportConfFile,
     /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
     adminPinSet: pin.isSet,
     verifyAdminPin: pin.verify,
-    setAdminPin: (r: { current: string; next: string }) => pin.set(r.current, r.next),
+    setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
     exportJournal,
-    exportLog,
+    exportLog: settings.exportWithChanges(exportLog),
     queueStatus,
     /** Tests: wait until every procedure started so far has finished, and the log is written. */
     settled: async () => {

@@ -27,6 +27,8 @@ export interface PaymentType {
   name: string
   provider: ProviderId
   values: ConfigValues
+  /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again (issue 8). */
+  foreign?: Record<string, string>
 }
 
 /** Everything a provider may do while it drives one operation. */
@@ -118,9 +120,17 @@ export interface Provider<C> {
    * which the engine journals.
    */
   status?(ctx: ProbeCtx<C>, op: Operation): Promise<StatusAnswer>
+  /**
+   * «Проверить связь» (issue 8): one harmless request that proves the url and the credentials — reachable
+   * and accepted, credentials refused (with the server's words), or not reachable.
+   */
+  checkConnection?(ctx: ProbeCtx<C>): Promise<ConnectionCheck>
   /** Admin actions on the payment type's durable state (O!plati «Сбросить токен»). */
   admin?: { status(ctx: ProbeCtx<C>): Promise<Record<string, string | boolean>>; actions: Record<string, (ctx: ProbeCtx<C>) => Promise<Msg>> }
 }
+
+/** What «Проверить связь» found: `detail` is the server's or pin-pad's own answer when there is one. */
+export type ConnectionCheck = { verdict: 'ok' | 'refused' | 'unreachable'; detail?: Msg; reason?: string }
 
 /** What the provider learnt of an operation's status; `matches` = it agrees with the journal. */
 export type StatusAnswer =

@@ -35,5 +35,6 @@ export const clickpass: Provider<ClickPassConfig> = {
     values: { url: '/sandbox/clickpass', serviceId: 85335, merchantUserId: 123, confirmMode: true, timeout: 10, paymentProvider: 64, cashboxCode: 'KASSA-1' },
     secrets: { secretKey: 'secret' },
   },
+  checkConnection: async (ctx) => (await import('./check.ts')).checkConnection(ctx),
   ...lazy(() => import('./client.ts').then((m) => m.clickpassClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

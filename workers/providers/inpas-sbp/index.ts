@@ -8,6 +8,7 @@ import { lazy } from '../lazy.ts'
 import { webSerialPort, type SerialLike } from './port.ts'
 import { sandboxSerial } from './sandbox-port.ts'
 import { PINPAD_CHANNEL } from './pinpad-channel.ts'
+import { INPAS_MSG } from './messages.ts'
 
 /** § 4.2: the Web Lock held while this context has the pin-pad open. */
 export const PORT_LOCK = 'paydesk:inpas-sbp:port'
@@ -115,6 +116,11 @@ export function createInpasProvider(ports: PortFactory = defaultPorts): Provider
       actions: {
         checkLink: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx),
       },
+    },
+    // «Проверить связь» is the link check (op 26): the terminal ID answered, another ID, or no answer.
+    checkConnection: async (ctx) => {
+      const m = await (await import('./client.ts')).checkLinkAction(ports, ctx)
+      return { verdict: m.key === INPAS_MSG.adminLinkOk ? 'ok' : m.key === INPAS_MSG.tidMismatch ? 'refused' : 'unreachable', detail: m }
     },
     demo: {
       name: 'Inpas SmartSale',

@@ -51,5 +51,5 @@ export const oplati: Provider<OplatiConfig> = {
     values: { url: '/sandbox/oplati/ms-pay', regNum: 'OPL000011111', timeout: 10, mode: 2 },
     secrets: {},
   },
-  ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty']),
+  ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty', 'checkConnection']),
 }

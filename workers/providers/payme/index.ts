@@ -34,5 +34,6 @@ export const payme: Provider<PaymeConfig> = {
     values: { url: '/sandbox/payme/api', posId: '5e730e8e0b852a417aa49ceb', timeout: 10, payDuration: 60_000, frequency: 2_000, paymentProvider: 141 },
     secrets: { posKey: 'sandbox-key' },
   },
+  checkConnection: async (ctx) => (await import('./check.ts')).checkConnection(ctx),
   ...lazy(() => import('./client.ts').then((m) => m.paymeClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }
