@@ -21,8 +21,9 @@ async function openSettings(page: Page) {
   await page.goto(`${baseURL()}/#/settings`)
   await page.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
 }
+/** A payment type from the list, by its «№ n · name» (the «+ Добавить …» buttons also carry provider names). */
 const pick = async (page: Page, name: RegExp) => {
-  await page.getByRole('button', { name }).first().click()
+  await page.getByRole('button', { name: new RegExp(`^№ \\d+ · ${name.source}`) }).click()
   await page.getByTestId('pt-form').waitFor()
 }
 const saveForm = (page: Page) => page.getByRole('button', { name: 'Сохранить', exact: true }).click()
