@@ -62,6 +62,14 @@ describe('import merge and the change log', () => {
   })
 })
 
+it('the one-step importConf merges too: a field the file does not mention keeps its value', async () => {
+  h = await harness({ values: { cashboxCode: 'KASSA-9' } })
+  expect(await h.engine.importConf('click', '[Main]\ntimeout = 4\nodd = 1\n')).toMatchObject({ ok: true })
+  expect((await h.engine.listPaymentTypes())[0]!.values).toMatchObject({ timeout: 4, cashboxCode: 'KASSA-9' })
+  const out = await h.engine.exportConf('click')
+  expect(out.ok && out.text).toMatch(/^odd = 1$/m)
+})
+
 describe('the PIN lockout lives in IndexedDB', () => {
   it('five wrong tries lock a second engine on the same database too (a reload, another tab)', async () => {
     h = await harness()

@@ -729,7 +729,7 @@ export function createEngine(deps: EngineDeps) {
     if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
     const types = await paymentTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: r.values } : t)) })
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: { ...t.values, ...r.values }, foreign: { ...t.foreign, ...r.foreign } } : t)) })
       for (const [k, v] of Object.entries(r.secrets)) await db.secrets.put({ key: `${pt.id}:${k}`, value: v })
     })
     await refreshSecretValues()
