@@ -177,10 +177,11 @@ function jsonToIni(schema: ConfigSchema, text: string): string | FieldError {
 }
 
 /** Export in the seed's shape; secrets are written empty with a comment (R9, R10). */
-export function exportConf(schema: ConfigSchema, values: ConfigValues): string {
+export function exportConf(schema: ConfigSchema, values: ConfigValues, foreign: Record<string, string> = {}): string {
   if (schema.format === 'json') {
-    const out: Record<string, ConfigValue | null> = {}
+    const out: Record<string, ConfigValue | string | null> = {}
     for (const f of schema.fields) out[f.name] = f.secret ? '' : (values[f.name] ?? null)
+    for (const [k, v] of Object.entries(foreign)) out[k] = v
     return JSON.stringify({ _comment: `${schema.title}: exported by Paydesk; secrets are not exported`, [schema.section]: out }, null, 2)
   }
   const items: IniOut[] = schema.fields.map((f) => {
@@ -189,5 +190,14 @@ export function exportConf(schema: ConfigSchema, values: ConfigValues): string {
     const text = v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)
     return { key: f.name, value: text, comment: [f.seedText], commented: v === undefined }
   })
-  return writeIni(schema.section, [schema.title, 'exported by Paydesk'], items)
+  // Unknown keys an import kept go out again (README: kept and exported again); other sections after.
+  const other = new Map<string, IniOut[]>()
+  for (const [k, v] of Object.entries(foreign)) {
+    const m = /^\[([^\]]+)\] (.+)$/.exec(k)
+    if (!m) items.push({ key: k, value: v, comment: ['не используется Paydesk / not used by Paydesk'] })
+    else other.set(m[1]!, [...(other.get(m[1]!) ?? []), { key: m[2]!, value: v }])
+  }
+  let text = writeIni(schema.section, [schema.title, 'exported by Paydesk'], items)
+  for (const [section, rows] of other) text += '\n' + writeIni(section, [], rows)
+  return text
 }

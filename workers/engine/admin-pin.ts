@@ -24,13 +24,20 @@ async function derive(pin: string, salt: Uint8Array, iterations: number): Promis
   return hex(bits)
 }
 
+interface Tries {
+  failures: number
+  lockedUntil: number
+}
+
 export type PinResult = { ok: true } | { ok: false; message: Msg; retryInMs?: number }
 
-export function adminPin(db: PaydeskDb, clock: Clock) {
-  let failures = 0
-  let lockedUntil = 0
-
-  const stored = async () => (await db.settings.get(KEY))?.value as Stored | undefined
+/**
+ * `key` names the PIN (the admin's `admin.pin`, the supervisor's `supervisor.pin`). Wrong tries and the
+ * lockout are kept in IndexedDB beside it (issue 8), so neither a reload nor a second tab resets them.
+ */
+export function adminPin(db: PaydeskDb, clock: Clock, key = KEY) {
+  const TRIES = `${key}.tries`
+  const stored = async () => (await db.settings.get(key))?.value as Stored | undefined
 
   async function matches(pin: string): Promise<boolean> {
     const s = await stored()
@@ -40,14 +47,22 @@ export function adminPin(db: PaydeskDb, clock: Clock) {
   /** Check a PIN (no PIN set: always fine); wrong tries lock the page for a growing time. */
   async function verify(pin: string): Promise<PinResult> {
     if (!(await stored())) return { ok: true }
+    const tries = ((await db.settings.get(TRIES))?.value as Tries | undefined) ?? { failures: 0, lockedUntil: 0 }
     const now = clock.now()
-    if (now < lockedUntil) return { ok: false, message: msg('pin.locked', { seconds: Math.ceil((lockedUntil - now) / 1000) }), retryInMs: lockedUntil - now }
+    if (now < tries.lockedUntil) return { ok: false, message: msg('pin.locked', { seconds: Math.ceil((tries.lockedUntil - now) / 1000) }), retryInMs: tries.lockedUntil - now }
     if (await matches(pin)) {
-      failures = 0
+      await db.settings.delete(TRIES)
       return { ok: true }
     }
-    failures++
-    lockedUntil = now + lockoutMs(failures)
+    // Counted in one transaction: two tabs guessing at once both count.
+    const after = await db.transaction('rw', db.settings, async () => {
+      const cur = ((await db.settings.get(TRIES))?.value as Tries | undefined) ?? { failures: 0, lockedUntil: 0 }
+      const failures = cur.failures + 1
+      const next: Tries = { failures, lockedUntil: now + lockoutMs(failures) }
+      await db.settings.put({ key: TRIES, value: next })
+      return next
+    })
+    if (after.lockedUntil > now) return { ok: false, message: msg('pin.wrongLocked', { seconds: Math.ceil((after.lockedUntil - now) / 1000) }), retryInMs: after.lockedUntil - now }
     return { ok: false, message: msg('pin.wrong') }
   }
 
@@ -59,13 +74,13 @@ export function adminPin(db: PaydeskDb, clock: Clock) {
       const check = await verify(current)
       if (!check.ok) return check
       if (next === '') {
-        await db.settings.delete(KEY)
+        await db.settings.delete(key)
         return { ok: true }
       }
       const bad = checkPinFormat(next)
       if (bad) return { ok: false, message: bad }
       const salt = crypto.getRandomValues(new Uint8Array(16))
-      await db.settings.put({ key: KEY, value: { salt: hex(salt), hash: await derive(next, salt, ITERATIONS), iterations: ITERATIONS } satisfies Stored })
+      await db.settings.put({ key, value: { salt: hex(salt), hash: await derive(next, salt, ITERATIONS), iterations: ITERATIONS } satisfies Stored })
       return { ok: true }
     },
   }

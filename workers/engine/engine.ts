@@ -13,6 +13,7 @@ import { adminPin } from './admin-pin.ts'
 import { createShifts } from './shift.ts'
 import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
+import { settingsApi } from './settings-api.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
@@ -807,7 +808,7 @@ export function createEngine(deps: EngineDeps) {
     if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
     const types = await paymentTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: r.values } : t)) })
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: { ...t.values, ...r.values }, foreign: { ...t.foreign, ...r.foreign } } : t)) })
       for (const [k, v] of Object.entries(r.secrets)) await db.secrets.put({ key: `${pt.id}:${k}`, value: v })
     })
     await refreshSecretValues()
@@ -820,7 +821,7 @@ export function createEngine(deps: EngineDeps) {
     const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
     const p = pt && providers.get(pt.provider)
     if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
-    return { ok: true, fileName: p.schema.fileName, text: exportConf(p.schema, pt.values) }
+    return { ok: true, fileName: p.schema.fileName, text: exportConf(p.schema, pt.values, pt.foreign) }
   }
 
   async function exportJournal(): Promise<string> {
@@ -842,9 +843,12 @@ export function createEngine(deps: EngineDeps) {
   }
 
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
+  // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
+  const settings = settingsApi({ db, clock, log, providers, baseUrl: deps.baseUrl, adminPinSet: pin.isSet, refreshSecretValues, loadConfig, probeContext })
 
   return {
     ...shifts,
+    ...settings.calls,
     /** The journal's search and filters over the whole journal (issue 11). */
     journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
     journalRow: (id: string) => journalRow(db, id),
@@ -866,16 +870,16 @@ export function createEngine(deps: EngineDeps) {
     reconcile,
     addLoyaltyCard,
     voidOrder,
-    savePaymentType,
-    deletePaymentType,
+    savePaymentType: settings.recordingSave(savePaymentType),
+    deletePaymentType: settings.recordingDelete(deletePaymentType),
     importConf: importConfFile,
     exportConf: exportConfFile,
     /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
     adminPinSet: pin.isSet,
     verifyAdminPin: pin.verify,
-    setAdminPin: (r: { current: string; next: string }) => pin.set(r.current, r.next),
+    setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
     exportJournal,
-    exportLog,
+    exportLog: settings.exportWithChanges(exportLog),
     queueStatus,
     /** Issue 10: is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
     storagePersisted: async (): Promise<boolean | undefined> => (typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined),

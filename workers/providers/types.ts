@@ -56,6 +56,8 @@ export interface PaymentType {
   name: string
   provider: ProviderId
   values: ConfigValues
+  /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again (issue 8). */
+  foreign?: Record<string, string>
 }
 
 /** Everything a provider may do while it drives one operation. */
@@ -176,6 +178,11 @@ export interface Provider<C> {
    */
   status?(ctx: ProbeCtx<C>, op: Operation): Promise<StatusAnswer>
   /**
+   * «Проверить связь» (issue 8): one harmless request that proves the url and the credentials — reachable
+   * and accepted, credentials refused (with the server's words), or not reachable.
+   */
+  checkConnection?(ctx: ProbeCtx<C>): Promise<ConnectionCheck>
+  /**
    * Admin actions on the payment type's durable state (O!plati «Сбросить токен», Sendy «Активация»).
    * An action may ask for typed `inputs` (label = message key; `secret` fields are masked and never
    * stored by the engine); Settings renders them as labelled fields above the action's button.
@@ -188,6 +195,9 @@ export interface AdminAction<C> {
   inputs?: { name: string; label: string; secret?: boolean }[]
   run(ctx: ProbeCtx<C>, input: Record<string, string>): Promise<Msg>
 }
+
+/** What «Проверить связь» found: `detail` is the server's or pin-pad's own answer when there is one. */
+export type ConnectionCheck = { verdict: 'ok' | 'refused' | 'unreachable'; detail?: Msg; reason?: string }
 
 /** What the provider learnt of an operation's status; `matches` = it agrees with the journal. */
 export type StatusAnswer =

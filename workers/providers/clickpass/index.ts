@@ -32,5 +32,6 @@ export const clickpass: Provider<ClickPassConfig> = {
   checkCode: (code) => (isClickCode(code) ? undefined : msg('clickpass.badQr')),
   emulated: (v) => isSandboxUrl(v.url),
   providerCode: (c) => c.paymentProvider,
+  checkConnection: async (ctx) => (await import('./check.ts')).checkConnection(ctx),
   ...lazy(() => import('./client.ts').then((m) => m.clickpassClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

@@ -6,6 +6,7 @@ import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
 import type { PortFactory } from './client.ts'
 import { lazy } from '../lazy.ts'
 import { webSerialPort, type SerialLike } from '../../transport/serial.ts'
+import { INPAS_MSG } from './messages.ts'
 
 /** § 4.2: the Web Lock held while this context has the pin-pad open. */
 export const PORT_LOCK = 'paydesk:inpas-sbp:port'
@@ -88,6 +89,11 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
       },
     },
     emulated: (v) => v.transport === 'sandbox' || v.transport === 'bridge',
+    // «Проверить связь» is the link check (op 26): the terminal ID answered, another ID, or no answer.
+    checkConnection: async (ctx) => {
+      const m = await (await import('./client.ts')).checkLinkAction(ports, ctx)
+      return { verdict: m.key === INPAS_MSG.adminLinkOk ? 'ok' : m.key === INPAS_MSG.tidMismatch ? 'refused' : 'unreachable', detail: m }
+    },
     ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
   }
 }

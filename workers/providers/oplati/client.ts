@@ -5,7 +5,7 @@
 import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Operation } from '../../../src/domain/operation.ts'
 import type { HttpRequest } from '../../transport/http.ts'
-import type { OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
+import type { ConnectionCheck, OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
 import { reconcile, reportSlip } from './reconcile.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
 import type { OplatiConfig } from './config.ts'
@@ -543,4 +543,12 @@ async function probe(ctx: ProbeCtx<OplatiConfig>): Promise<boolean> {
   return r.ok
 }
 
-export const oplatiClient = { pay, resume, reverse, runQueued, probe, reconcile: reconcileShift, loyalty }
+/** «Проверить связь» (issue 8): E8 for today needs the token (issued here if none) or the password. */
+async function checkConnection(ctx: ProbeCtx<OplatiConfig>): Promise<ConnectionCheck> {
+  const r = await reports(ctx, shiftOf(ctx.clock.now()))
+  if (r.ok) return { verdict: 'ok' }
+  if (r.reply.kind === 'unknown') return { verdict: 'unreachable', reason: r.reply.reason }
+  return { verdict: 'refused', detail: r.reply.message }
+}
+
+export const oplatiClient = { pay, resume, reverse, runQueued, probe, reconcile: reconcileShift, loyalty, checkConnection }

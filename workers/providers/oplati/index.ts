@@ -51,7 +51,7 @@ export const oplati: Provider<OplatiConfig> = {
     },
   },
   emulated: (v) => isSandboxUrl(v.url),
-  ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty']),
+  ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty', 'checkConnection']),
   // The till's day close runs O!plati's own end of day: the reconciliation of the shift (E8).
   closeDay: (ctx, journal, opts) => import('./client.ts').then((m) => m.oplatiClient.reconcile(ctx, journal, opts)),
 }

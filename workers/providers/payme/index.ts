@@ -31,5 +31,6 @@ export const payme: Provider<PaymeConfig> = {
   checkItems: checkDetailItems,
   emulated: (v) => isSandboxUrl(v.url),
   providerCode: (c) => c.paymentProvider,
+  checkConnection: async (ctx) => (await import('./check.ts')).checkConnection(ctx),
   ...lazy(() => import('./client.ts').then((m) => m.paymeClient), ['pay', 'resume', 'reverse', 'runQueued']),
 }

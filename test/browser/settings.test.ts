@@ -1,0 +1,232 @@
+// Issue 8: every admin action on the settings page, done the way an admin does it (by label and
+// visible text), with its effect checked after a reload.
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { baseURL, clickCalls, launch, mint, newPage, resetSandbox } from './support.ts'
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(async () => browser?.close())
+beforeEach(async () => {
+  await resetSandbox()
+})
+
+const field = (page: Page, name: string) => page.getByRole('textbox', { name: new RegExp(`^${name}\\b`) })
+
+async function openSettings(page: Page) {
+  await page.goto(`${baseURL()}/#/settings`)
+  await page.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
+}
+
+it('saves a changed ClickPass timeout: «Сохранено», and 12 after a reload (the DataCloneError of issue 8)', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).click()
+  await expect.poll(() => field(page, 'timeout').inputValue()).toBe('10')
+  await field(page, 'timeout').fill('12')
+  await page.getByRole('button', { name: 'Сохранить', exact: true }).click()
+  await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Сохранено')
+  await page.reload()
+  await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).click()
+  await expect.poll(() => field(page, 'timeout').inputValue()).toBe('12')
+  await context.close()
+})
+
+const notice = (page: Page) => page.getByTestId('settings-notice')
+/** A payment type from the list, by its «№ n · name» (the «+ Добавить …» buttons also carry provider names). */
+const pick = async (page: Page, name: RegExp) => {
+  await page.getByRole('button', { name: new RegExp(`^№ \\d+ · ${name.source}`) }).click()
+  await page.getByTestId('pt-form').waitFor()
+}
+const select = (page: Page, name: string) => page.getByRole('combobox', { name: new RegExp(`^${name}\\b`) })
+const saveForm = (page: Page) => page.getByRole('button', { name: 'Сохранить', exact: true }).click()
+
+it('PaymeGO: a changed frequency is saved, said, and still there after a reload', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await pick(page, /PaymeGO/)
+  await field(page, 'frequency').fill('3000')
+  await saveForm(page)
+  await expect.poll(() => notice(page).textContent()).toBe('Сохранено')
+  await page.reload()
+  await pick(page, /PaymeGO/)
+  await expect.poll(() => field(page, 'frequency').inputValue()).toBe('3000')
+  await context.close()
+})
+
+it('O!plati: mode 2 → 0 is saved, and the till then asks to scan the customer’s code', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await pick(page, /O!плати/)
+  await field(page, 'mode').fill('0')
+  await saveForm(page)
+  await expect.poll(() => notice(page).textContent()).toBe('Сохранено')
+  await page.reload()
+  await pick(page, /O!плати/)
+  await expect.poll(() => field(page, 'mode').inputValue()).toBe('0')
+  await page.goto(`${baseURL()}/#/sale`)
+  await page.getByTestId('type-oplati-1').click()
+  await page.getByTestId('code').waitFor()
+  await context.close()
+})
+
+it('Inpas: a changed timeout is saved and kept; a wrong one is refused with the field’s message and changes nothing', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await pick(page, /Inpas/)
+  await field(page, 'timeout').fill('5')
+  await saveForm(page)
+  await expect.poll(() => notice(page).textContent()).toBe('Настройки не сохранены: ошибок — 1')
+  expect(await page.getByTestId('settings-errors').textContent()).toContain('timeout — целое число секунд от 30 до 900')
+  await field(page, 'timeout').fill('200')
+  await saveForm(page)
+  await expect.poll(() => notice(page).textContent()).toBe('Сохранено')
+  await page.reload()
+  await pick(page, /Inpas/)
+  await expect.poll(() => field(page, 'timeout').inputValue()).toBe('200')
+  await context.close()
+})
+
+it('ClickPass confirmMode false: saved, and the next payment is sent without the confirm step', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await pick(page, /ClickPass/)
+  await select(page, 'confirmMode').selectOption('false')
+  await saveForm(page)
+  await expect.poll(() => notice(page).textContent()).toBe('Сохранено')
+  await page.reload()
+  await pick(page, /ClickPass/)
+  await expect.poll(() => select(page, 'confirmMode').inputValue()).toBe('false')
+  await page.goto(`${baseURL()}/#/sale`)
+  await page.getByTestId('amount').fill('1500')
+  await page.getByTestId('code').fill(await mint())
+  await page.getByTestId('pay').click()
+  await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
+  const routes = (await clickCalls()).map((c) => c.route)
+  expect(routes).toContain('payment')
+  expect(routes).not.toContain('confirm')
+  await context.close()
+})
+
+it('adds a ClickPass type and deletes another, each said, each still so after a reload; the till offers what is left', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await page.getByRole('button', { name: '+ Добавить тип оплаты: ClickPass (Click, UZ)' }).click()
+  await page.getByRole('textbox', { name: 'Название', exact: true }).fill('Click касса 2')
+  await field(page, 'url').fill('/sandbox/clickpass')
+  await field(page, 'serviceId').fill('85335')
+  await field(page, 'merchantUserId').fill('123')
+  await field(page, 'secretKey').fill('secret')
+  await saveForm(page)
+  await expect.poll(() => notice(page).textContent()).toBe('Тип оплаты «Click касса 2» добавлен')
+  await pick(page, /PaymeGO/)
+  page.once('dialog', (d) => void d.accept())
+  await page.getByRole('button', { name: 'Удалить', exact: true }).click()
+  await expect.poll(() => notice(page).textContent()).toBe('Тип оплаты «PaymeGO» удалён')
+  await page.reload()
+  await page.getByRole('button', { name: /Click касса 2/ }).waitFor()
+  expect(await page.getByRole('button', { name: /^№ \d+ · PaymeGO/ }).count()).toBe(0)
+  // The secret is never shown again, only that it is set.
+  await pick(page, /Click касса 2/)
+  expect(await field(page, 'secretKey').inputValue()).toBe('')
+  expect(await field(page, 'secretKey').getAttribute('placeholder')).toBe('задан — введите новый, чтобы заменить')
+  await page.goto(`${baseURL()}/#/sale`)
+  await expect.poll(() => page.getByRole('button', { name: /Click касса 2/ }).count()).toBe(1)
+  expect(await page.getByTestId('type-payme-1').count()).toBe(0)
+  await context.close()
+})
+
+it('general settings: store name, tape width and language are saved and kept after a reload', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await page.getByRole('textbox', { name: 'Название магазина на чеке' }).fill('Магазин «Ромашка»')
+  await page.getByRole('combobox', { name: 'Ширина чековой ленты' }).selectOption('58')
+  await page.getByRole('combobox', { name: 'Язык интерфейса' }).selectOption('en')
+  await page.getByRole('button', { name: 'Сохранить общие настройки' }).click()
+  await expect.poll(() => notice(page).textContent()).toBe('General settings saved')
+  await page.reload()
+  await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor()
+  expect(await page.getByRole('textbox', { name: 'Shop name on the slip' }).inputValue()).toBe('Магазин «Ромашка»')
+  expect(await page.getByRole('combobox', { name: 'Slip paper width' }).inputValue()).toBe('58')
+  // An empty store name is refused in the admin's language, and nothing changes.
+  await page.getByRole('textbox', { name: 'Shop name on the slip' }).fill('  ')
+  await page.getByRole('button', { name: 'Save general settings' }).click()
+  await expect.poll(() => notice(page).textContent()).toBe('Enter the store name')
+  await page.reload()
+  expect(await page.getByRole('textbox', { name: 'Shop name on the slip' }).inputValue()).toBe('Магазин «Ромашка»')
+  await context.close()
+})
+
+it('admin PIN: set, change and remove, each said; five wrong tries lock it, and a reload does not lift the lock', async () => {
+  const { context, page } = await newPage(browser)
+  await openSettings(page)
+  await page.getByRole('textbox', { name: 'Новый PIN (пусто — снять PIN)' }).fill('1357')
+  await page.getByRole('button', { name: 'Сохранить PIN', exact: true }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('PIN сохранён')
+  await page.getByRole('textbox', { name: 'Текущий PIN (если задан)' }).fill('1357')
+  await page.getByRole('textbox', { name: 'Новый PIN (пусто — снять PIN)' }).fill('8642')
+  await page.getByRole('button', { name: 'Сохранить PIN', exact: true }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('PIN сохранён')
+
+  await page.reload()
+  await page.getByText('Введите PIN администратора').waitFor()
+  const pin = page.getByTestId('pin-input')
+  await pin.fill('1357')
+  await page.getByRole('button', { name: 'Войти' }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('Неверный PIN')
+  await pin.fill('8642')
+  await page.getByRole('button', { name: 'Войти' }).click()
+  await page.getByTestId('pt-form').waitFor()
+  await page.getByRole('textbox', { name: 'Текущий PIN (если задан)' }).fill('8642')
+  await page.getByRole('button', { name: 'Сохранить PIN', exact: true }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('PIN снят: настройки открыты всем')
+  await page.reload()
+  await page.getByTestId('pt-form').waitFor()
+
+  // Lockout: set a PIN again, get it wrong five times, reload, and the right PIN is still refused.
+  await page.getByRole('textbox', { name: 'Новый PIN (пусто — снять PIN)' }).fill('2468')
+  await page.getByRole('button', { name: 'Сохранить PIN', exact: true }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('PIN сохранён')
+  await page.reload()
+  for (let i = 0; i < 5; i++) {
+    await page.getByTestId('pin-input').fill('0000')
+    await page.getByRole('button', { name: 'Войти' }).click()
+    await expect.poll(() => page.getByTestId('pin-note').textContent()).toMatch(i < 4 ? /^Неверный PIN$/ : /Слишком много попыток/)
+  }
+  await page.reload()
+  await page.getByTestId('pin-input').fill('2468')
+  await page.getByRole('button', { name: 'Войти' }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toMatch(/^Слишком много попыток\. Повторите через \d+ с$/)
+  // A second tab is locked as well.
+  const tab = await context.newPage()
+  await tab.goto(`${baseURL()}/#/settings`)
+  await tab.getByTestId('pin-input').fill('2468')
+  await tab.getByRole('button', { name: 'Войти' }).click()
+  await expect.poll(() => tab.getByTestId('pin-note').textContent()).toMatch(/Слишком много попыток/)
+  await context.close()
+})
+
+it('Settings lock again after 5 minutes without a touch, and when the page is hidden', async () => {
+  const { context, page } = await newPage(browser)
+  await page.clock.install()
+  await openSettings(page)
+  await page.getByRole('textbox', { name: 'Новый PIN (пусто — снять PIN)' }).fill('1357')
+  await page.getByRole('button', { name: 'Сохранить PIN', exact: true }).click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('PIN сохранён')
+  await page.clock.fastForward('04:00')
+  expect(await page.getByTestId('pt-form').count()).toBe(1)
+  await page.clock.fastForward('01:01')
+  await page.getByText('Введите PIN администратора').waitFor()
+  await page.getByTestId('pin-input').fill('1357')
+  await page.getByRole('button', { name: 'Войти' }).click()
+  await page.getByTestId('pt-form').waitFor()
+  // The kiosk switches away: hidden locks at once.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+  })
+  await page.getByText('Введите PIN администратора').waitFor()
+  await context.close()
+})
