@@ -8,6 +8,8 @@ import { i18n } from './i18n/i18n.svelte.ts'
 
 attachHidScanner()
 registerServiceWorker()
+// Kiosk guide: ask the browser not to clear the journal under storage pressure (Settings shows the answer).
+void navigator.storage?.persist?.().catch(() => false)
 
 // The cashier's language before the first paint (Russian is built in; uz/en load on demand).
 await i18n.ready().catch(() => undefined)

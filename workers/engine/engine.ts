@@ -10,6 +10,7 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
+import { hostOrders } from './host-orders.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
@@ -59,6 +60,8 @@ export interface PaymentTypeView {
   capabilities: AnyProvider['capabilities']
   /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
   payMode: PayMode
+  /** Bound to a sandbox (a `/sandbox/` url or the sandbox transport): no real money moves (host results say `demo: true`). */
+  sandbox: boolean
 }
 
 export interface PayRequest {
@@ -97,6 +100,7 @@ export function createEngine(deps: EngineDeps) {
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   let lastScan: { hash: string; at: number } | undefined
   const pin = adminPin(db, clock)
+  const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
   let stopped = false
 
@@ -130,7 +134,8 @@ export function createEngine(deps: EngineDeps) {
     const values = withDefaults(p.schema, pt.values)
     const missing = missingRequired(p.schema, values, set, secrets)
     const payMode = missing.length === 0 && p.payModeOf ? p.payModeOf(p.toConfig(values, secrets)) : (p.capabilities.payModes[0] ?? 'customer-qr')
-    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities, payMode }
+    const sandbox = Object.values(values).some((v) => v === 'sandbox' || (typeof v === 'string' && /^(?:https?:\/\/[^/]+)?\/sandbox(?:\/|$)/.test(v)))
+    return { id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0, capabilities: p.capabilities, payMode, sandbox }
   }
 
   async function seedDemo() {
@@ -362,6 +367,8 @@ export function createEngine(deps: EngineDeps) {
     const providerCode = (cfg.config as { paymentProvider?: unknown }).paymentProvider
     const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
     if (blocked) return { ok: false, message: blocked }
+    const hostMismatch = await host.checkPay(req.order, amount)
+    if (hostMismatch) return { ok: false, message: hostMismatch }
     if (req.order) {
       const same = await db.operations.filter((o) => o.kind === 'pay' && o.order === req.order).toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
@@ -789,6 +796,12 @@ export function createEngine(deps: EngineDeps) {
     adminPinSet: pin.isSet,
     verifyAdminPin: pin.verify,
     setAdminPin: (r: { current: string; next: string }) => pin.set(r.current, r.next),
+    /** Host POS contract v1 (issue 13): allowed origins, host orders and their journal, refused requests. */
+    hostOrigins: host.origins,
+    setHostOrigins: host.setOrigins,
+    registerHostOrder: host.register,
+    orderOperations: host.operations,
+    hostRefused: async (origin: string, why: string) => host.refused(origin, why),
     exportJournal,
     exportLog,
     queueStatus,
