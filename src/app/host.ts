@@ -190,7 +190,9 @@ async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'pay
   track(r.op.id, { origin, ...(req.requestId ? { requestId: req.requestId } : {}) })
 }
 
-async function onMessage(e: MessageEvent) {
+const onMessage = (e: MessageEvent) => void handle(e)
+
+async function handle(e: MessageEvent) {
   if (e.source === window) return
   const data = e.data as { type?: unknown } | null
   // Only Paydesk requests are ours; other frames' chatter is not logged.
