@@ -29,7 +29,8 @@ const REPORTED_KEY = 'paydesk.host.reported'
 const TRACKED_KEY = 'paydesk.host.tracked'
 const MAX_KEPT = 500
 
-type Tracked = Record<string, { origin?: string; requestId?: string }>
+type Meta = { origin?: string; requestId?: string; order?: string }
+type Tracked = Record<string, Meta>
 
 const readJson = <T>(key: string, fallback: T): T => {
   try {
@@ -83,7 +84,7 @@ function post(data: unknown, origin?: string, source?: MessageEventSource | null
   }
 }
 
-function track(opId: string, meta: { origin?: string; requestId?: string }) {
+function track(opId: string, meta: Meta) {
   const t = readJson<Tracked>(TRACKED_KEY, {})
   t[opId] = meta
   const ids = Object.keys(t)
@@ -106,7 +107,9 @@ async function demoOf(op: Operation): Promise<boolean> {
   return !!types.find((t) => t.id === op.paymentTypeId)?.sandbox
 }
 
-async function report(op: Operation, meta: { origin?: string; requestId?: string }) {
+async function report(op0: Operation, meta: Meta) {
+  // A cancel or refund carries the order of the payment it reverses.
+  const op = op0.order || !meta.order ? op0 : { ...op0, order: meta.order }
   if (isFinal(op.state)) {
     const demo = await demoOf(op)
     if (!claim(op.id)) return
@@ -169,7 +172,8 @@ async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, orig
   const reg = await engine.registerHostOrder({ order: req.order, amount: req.amount, ...(origin ? { origin } : {}) })
   if (!reg.ok) {
     fail('amount-mismatch', 'amount differs from the earlier request for this order', ctx, origin, source)
-    setState({ kind: 'error', message: reg.message })
+    // The order on screen keeps its amount; a new screen shows why nothing can be paid.
+    if (state.kind !== 'pay' || state.pay.order !== req.order) setState({ kind: 'error', message: reg.message })
     return
   }
   const open = (await engine.orderOperations(req.order)).find((o) => o.kind === 'pay' && !isFinal(o.state))
@@ -177,6 +181,8 @@ async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, orig
     fail('busy', 'a payment for this order is in progress', ctx, origin, source)
     return
   }
+  // The till or self-checkout now waits for the customer: the first progress event, before any operation exists.
+  post({ type: 'paydesk.progress', protocol: 'paydesk/1', ...ctx, stage: 'waiting-scan' }, origin, source)
   setState({ kind: 'pay', pay: { order: req.order, amount: req.amount, ...(req.items !== undefined ? { items: req.items } : {}), ...(req.requestId ? { requestId: req.requestId } : {}), ...(origin ? { origin } : {}) } })
 }
 
@@ -187,7 +193,7 @@ async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'pay
   const kind = req.type === 'paydesk.cancel' ? 'cancel' : 'refund'
   const r = await engine.reverse({ opId: paid.id, kind, ...(req.type === 'paydesk.refund' && req.amount !== undefined ? { amount: req.amount } : {}) })
   if (!r.ok) return fail('refused', textOf(r.message), ctx, origin, source)
-  track(r.op.id, { origin, ...(req.requestId ? { requestId: req.requestId } : {}) })
+  track(r.op.id, { origin, order: req.order, ...(req.requestId ? { requestId: req.requestId } : {}) })
 }
 
 const onMessage = (e: MessageEvent) => void handle(e)
