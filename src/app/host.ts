@@ -126,6 +126,8 @@ async function report(op0: Operation, meta: Meta) {
 /** Follow every operation the host started until its one final result is out. */
 function watch() {
   watcher?.unsubscribe()
+  // Only a window the host opened or embeds reports (and marks reported); another tab stays out.
+  if (!targets().length) return
   const tracked = readJson<Tracked>(TRACKED_KEY, {})
   const reported = new Set(readJson<string[]>(REPORTED_KEY, []))
   const ids = Object.keys(tracked).filter((id) => !reported.has(id))

@@ -41,6 +41,12 @@ it('a customer pays alone with ClickPass at the scanner, in their language, and 
   await page.goto(`${baseURL()}/#/self?amount=150000&order=S-1`)
   await expect.poll(async () => (await page.getByTestId('self-amount').textContent())?.replace(/\s/g, ' ')).toBe('1 500 сум')
   await shot(page, 'self-choose')
+  if (SHOTS) {
+    await page.getByRole('button', { name: 'Oʻzbekcha' }).tap()
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await shot(page, 'self-choose-landscape-uz')
+    await page.setViewportSize({ width: 1080, height: 1920 })
+  }
   await page.getByRole('button', { name: 'English' }).tap()
   await expect.poll(() => page.getByRole('heading').first().textContent()).toBe('Choose how to pay')
   await page.getByRole('button', { name: 'Русский' }).tap()
