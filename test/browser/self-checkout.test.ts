@@ -53,6 +53,8 @@ it('a customer pays alone with ClickPass at the scanner, in their language, and 
   await page.getByRole('button', { name: 'ClickPass', exact: true }).tap()
   await expect.poll(() => page.getByTestId('self-instruction').textContent()).toBe('Покажите QR-код из приложения ClickPass сканеру')
   await shot(page, 'self-scan')
+  // The scanner types into the screen's focused field, whatever the customer touched before.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('self-wedge')
   await scan(page, await mint())
   await page.locator('[data-testid=self-result][data-state=approved]').waitFor({ timeout: 20_000 })
   expect(await page.getByTestId('self-result').textContent()).toContain('Возьмите чек')
