@@ -92,8 +92,11 @@ it('O!plati mode 2: a large QR with a countdown; idle does not leave the payment
   await confirm.waitFor({ timeout: 20_000 })
   await confirm.click()
   await page.locator('[data-testid=self-result][data-state=approved]').waitFor({ timeout: 20_000 })
+  // The result stays up although the last touch is older than the idle time.
+  const shownAt = Date.now()
   // Nobody touches the screen after the result: back to attract by itself.
   await expect.poll(() => screen(page), { timeout: 20_000 }).toBe('attract')
+  expect(Date.now() - shownAt).toBeGreaterThanOrEqual(4_000)
   await context.close()
 })
 
