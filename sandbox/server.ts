@@ -13,6 +13,7 @@ import { IdSource } from './core/ids.ts'
 import { isJsonObject, parseJson, type Json } from './core/json.ts'
 import type { ApiReply, ApiRequest, SandboxEnv, SandboxProvider } from './core/types.ts'
 import { phonePage, qrSvg } from './phone/page.ts'
+import { hostPage } from './host/page.ts'
 import { PROVIDERS } from './registry.ts'
 import { createPinpadBridgeServer, type PinpadBridgeServer } from './inpas/ws-bridge.ts'
 import type { Duplex } from 'node:stream'
@@ -285,6 +286,12 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     }
     if (parts[0] === CONTROL) {
       sendControl(req, res, await globalControl(req, parts.slice(1).join('/')))
+      return
+    }
+    if (parts[0] === 'host' && parts.length === 1 && req.method === 'GET') {
+      // The sample host POS page (issue 13); `?paydesk=<origin>` when served for another origin.
+      const target = url.searchParams.get('paydesk') ?? `http://${req.headers.host ?? '127.0.0.1'}`
+      send(req, res, { status: 200, body: hostPage(target), contentType: 'text/html; charset=utf-8' })
       return
     }
     if (parts[0] === 'phone') {

@@ -1,43 +1,269 @@
-// The host POS contract (DESIGN § 1): `#/pay?amount=<minor>&order=<ref>[&items=<JSON>]` opens
-// the till with the amount (and the sale's items, checked by the engine), and the final result goes back by postMessage (to the opener or parent)
-// and on the BroadcastChannel `paydesk`. An unresolved payment is reported as `unknown`.
-import type { Operation } from '../domain/operation.ts'
+// The host POS adapter (contract v1, README «Host POS contract v1»; messages in
+// src/domain/host-protocol.ts). A host — the sales software of a till or a self-checkout —
+// opens or embeds Paydesk and talks to it by postMessage. Only origins allowed in Settings are
+// heard (others are ignored and logged) and answered, always with that origin as the target,
+// never '*'. Each operation the host started gets progress events and exactly one final
+// result: the ids already reported are kept in localStorage, so neither a re-render, a reload
+// nor a second tab repeats one.
+import { liveQuery, type Subscription } from 'dexie'
+import { db, engine } from '../engine.ts'
+import { isFinal, type Operation } from '../domain/operation.ts'
+import {
+  errorMessage, parseHostRequest, parseHostUrl, progressMessage, progressStage, resultMessage, statusMessage,
+  type HostErrorCode, type HostRequest,
+} from '../domain/host-protocol.ts'
+import type { Msg } from '../domain/messages.ts'
 
-export interface HostRequest {
-  amountText: string
-  order?: string
-  /** The `items` parameter as parsed JSON (the engine checks it); `null` when it is not JSON. */
+/** A payment the host asked for: the till or the self-checkout takes it with the customer. */
+export interface HostPay {
+  order: string
+  amount: number
   items?: unknown
+  requestId?: string
+  origin?: string
 }
 
-export function hostRequest(hash = location.hash): HostRequest | undefined {
-  const m = /^#\/pay\?(.*)$/.exec(hash)
-  if (!m) return undefined
-  const q = new URLSearchParams(m[1])
-  const minor = Number(q.get('amount'))
-  if (!Number.isSafeInteger(minor) || minor <= 0) return undefined
-  const itemsText = q.get('items')
-  let items: unknown
-  if (itemsText !== null) {
-    try {
-      items = JSON.parse(itemsText)
-    } catch {
-      items = null
+export type HostState = { kind: 'none' } | { kind: 'pay'; pay: HostPay } | { kind: 'error'; message: Msg }
+
+const REPORTED_KEY = 'paydesk.host.reported'
+const TRACKED_KEY = 'paydesk.host.tracked'
+const MAX_KEPT = 500
+
+type Meta = { origin?: string; requestId?: string; order?: string }
+type Tracked = Record<string, Meta>
+
+const readJson = <T>(key: string, fallback: T): T => {
+  try {
+    return (JSON.parse(localStorage.getItem(key) ?? 'null') as T | null) ?? fallback
+  } catch {
+    return fallback
+  }
+}
+
+let allowed: string[] = []
+let state: HostState = { kind: 'none' }
+const listeners = new Set<(s: HostState) => void>()
+const lastStage = new Map<string, string>()
+let watcher: Subscription | undefined
+let started = 0
+
+function setState(s: HostState) {
+  state = s
+  for (const fn of listeners) fn(s)
+}
+
+/** The host's current request; `fn` runs now and on every change. */
+export function onHostState(fn: (s: HostState) => void): () => void {
+  listeners.add(fn)
+  fn(state)
+  return () => listeners.delete(fn)
+}
+
+export const hostState = () => state
+
+/** The windows that can be the host: the opener (Paydesk opened by the host) or the parent (embedded). */
+function targets(): Window[] {
+  const out: Window[] = []
+  if (window.opener && window.opener !== window) out.push(window.opener as Window)
+  if (window.parent !== window) out.push(window.parent)
+  return out
+}
+
+/** Post to the host: to `origin` if given (and allowed), else to each allowed origin — a window of another origin drops it. */
+function post(data: unknown, origin?: string, source?: MessageEventSource | null) {
+  const origins = origin ? (allowed.includes(origin) ? [origin] : []) : allowed
+  const wins = source && 'postMessage' in source ? [source as Window] : targets()
+  for (const w of wins) {
+    for (const o of origins) {
+      try {
+        w.postMessage(data, o)
+      } catch {
+        // A closed window: nothing to tell.
+      }
     }
   }
-  return { amountText: (minor / 100).toFixed(2), ...(q.get('order') ? { order: q.get('order')! } : {}), ...(itemsText !== null ? { items } : {}) }
 }
 
-export function hostResult(op: Operation) {
-  const outcome = op.state === 'approved' ? 'approved' : op.state === 'declined' || op.state === 'compensated' ? 'declined' : 'unknown'
-  return { type: 'paydesk.result', outcome, order: op.order, operationId: op.id, provider: op.provider, amountMinor: op.amount, currency: op.currency, paymentId: op.ref, paymentProviderCode: op.providerCode, details: op.details }
+function track(opId: string, meta: Meta) {
+  const t = readJson<Tracked>(TRACKED_KEY, {})
+  t[opId] = meta
+  const ids = Object.keys(t)
+  for (const old of ids.slice(0, Math.max(0, ids.length - MAX_KEPT))) delete t[old]
+  localStorage.setItem(TRACKED_KEY, JSON.stringify(t))
+  watch()
 }
 
-export function notifyHost(_order: string | undefined, op: Operation) {
-  const data = hostResult(op)
-  const target = window.opener ?? (window.parent !== window ? window.parent : undefined)
-  ;(target as Window | undefined)?.postMessage(data, '*')
-  const ch = new BroadcastChannel('paydesk')
-  ch.postMessage(data)
-  ch.close()
+/** Marks the result reported before posting it: at most once, across re-renders, reloads and tabs. */
+function claim(opId: string): boolean {
+  const done = readJson<string[]>(REPORTED_KEY, [])
+  if (done.includes(opId)) return false
+  done.push(opId)
+  localStorage.setItem(REPORTED_KEY, JSON.stringify(done.slice(-MAX_KEPT)))
+  return true
+}
+
+async function demoOf(op: Operation): Promise<boolean> {
+  const types = await engine.listPaymentTypes()
+  return !!types.find((t) => t.id === op.paymentTypeId)?.sandbox
+}
+
+async function report(op0: Operation, meta: Meta) {
+  // A cancel or refund carries the order of the payment it reverses.
+  const op = op0.order || !meta.order ? op0 : { ...op0, order: meta.order }
+  if (isFinal(op.state)) {
+    const demo = await demoOf(op)
+    if (!claim(op.id)) return
+    post(resultMessage(op, { ...(meta.requestId ? { requestId: meta.requestId } : {}), demo }), meta.origin)
+    return
+  }
+  const stage = progressStage(op)
+  if (stage && lastStage.get(op.id) !== stage) {
+    lastStage.set(op.id, stage)
+    post(progressMessage(op, stage, meta.requestId), meta.origin)
+  }
+}
+
+/** Follow every operation the host started until its one final result is out. */
+function watch() {
+  watcher?.unsubscribe()
+  // Only a window the host opened or embeds reports (and marks reported); another tab stays out.
+  if (!targets().length) return
+  const tracked = readJson<Tracked>(TRACKED_KEY, {})
+  const reported = new Set(readJson<string[]>(REPORTED_KEY, []))
+  const ids = Object.keys(tracked).filter((id) => !reported.has(id))
+  if (!ids.length) return
+  watcher = liveQuery(() => db.operations.where('id').anyOf(ids).toArray()).subscribe({
+    next: (ops) => {
+      for (const op of ops) void report(op, tracked[op.id] ?? {})
+    },
+    error: (e: unknown) => console.error('paydesk host watch failed', e),
+  })
+}
+
+function fail(code: HostErrorCode, message: string, ctx: { requestId?: string; order?: string }, origin?: string, source?: MessageEventSource | null) {
+  post(errorMessage(code, message, ctx), origin, source)
+}
+
+const textOf = (m: Msg) => m.server ?? m.key
+
+/** The UI started the host's payment: its progress and result go to the host. */
+export function hostPaymentStarted(opId: string) {
+  if (state.kind !== 'pay') return
+  track(opId, { ...(state.pay.origin ? { origin: state.pay.origin } : {}), ...(state.pay.requestId ? { requestId: state.pay.requestId } : {}) })
+}
+
+/** The customer pressed «Позвать сотрудника»: the host hears it too. */
+export function hostStaffCalled(order?: string) {
+  post({ type: 'paydesk.staff', protocol: 'paydesk/1', ...(order ? { order } : {}), at: Date.now() })
+}
+
+/** The approved, not reversed payment of an order, if any. */
+async function paidOf(order: string): Promise<Operation | undefined> {
+  const ops = await engine.orderOperations(order)
+  return ops.filter((o) => o.kind === 'pay' && o.state === 'approved' && !o.reversedBy).at(-1)
+}
+
+async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, origin?: string, source?: MessageEventSource | null) {
+  const ctx = { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }
+  // A repeated request for a paid order answers with that payment: nothing is charged again.
+  const paid = await paidOf(req.order)
+  if (paid) {
+    post(resultMessage(paid, { ...(req.requestId ? { requestId: req.requestId } : {}), repeated: true, demo: await demoOf(paid) }), origin, source)
+    return
+  }
+  const reg = await engine.registerHostOrder({ order: req.order, amount: req.amount, ...(origin ? { origin } : {}) })
+  if (!reg.ok) {
+    fail('amount-mismatch', 'amount differs from the earlier request for this order', ctx, origin, source)
+    // The order on screen keeps its amount; a new screen shows why nothing can be paid.
+    if (state.kind !== 'pay' || state.pay.order !== req.order) setState({ kind: 'error', message: reg.message })
+    return
+  }
+  const open = (await engine.orderOperations(req.order)).find((o) => o.kind === 'pay' && !isFinal(o.state))
+  if (open) {
+    fail('busy', 'a payment for this order is in progress', ctx, origin, source)
+    return
+  }
+  // The till or self-checkout now waits for the customer: the first progress event, before any operation exists.
+  post({ type: 'paydesk.progress', protocol: 'paydesk/1', ...ctx, stage: 'waiting-scan' }, origin, source)
+  setState({ kind: 'pay', pay: { order: req.order, amount: req.amount, ...(req.items !== undefined ? { items: req.items } : {}), ...(req.requestId ? { requestId: req.requestId } : {}), ...(origin ? { origin } : {}) } })
+}
+
+async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'paydesk.refund' }>, origin: string, source: MessageEventSource | null) {
+  const ctx = { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }
+  const paid = await paidOf(req.order)
+  if (!paid) return fail('not-found', 'no approved payment for this order', ctx, origin, source)
+  const kind = req.type === 'paydesk.cancel' ? 'cancel' : 'refund'
+  const r = await engine.reverse({ opId: paid.id, kind, ...(req.type === 'paydesk.refund' && req.amount !== undefined ? { amount: req.amount } : {}) })
+  if (!r.ok) return fail('refused', textOf(r.message), ctx, origin, source)
+  track(r.op.id, { origin, order: req.order, ...(req.requestId ? { requestId: req.requestId } : {}) })
+}
+
+const onMessage = (e: MessageEvent) => void handle(e)
+
+async function handle(e: MessageEvent) {
+  if (e.source === window) return
+  const data = e.data as { type?: unknown } | null
+  // Only Paydesk requests are ours; other frames' chatter is not logged.
+  if (!data || typeof data !== 'object' || typeof data.type !== 'string' || !data.type.startsWith('paydesk.')) return
+  if (!allowed.includes(e.origin)) {
+    await engine.hostRefused(e.origin, `origin not allowed (${data.type.slice(0, 40)})`)
+    return
+  }
+  const parsed = parseHostRequest(e.data)
+  if (!parsed.ok) {
+    void engine.hostRefused(e.origin, parsed.why)
+    return fail(parsed.code, parsed.why, { ...(parsed.requestId ? { requestId: parsed.requestId } : {}), ...(parsed.order ? { order: parsed.order } : {}) }, e.origin, e.source)
+  }
+  const req = parsed.value
+  switch (req.type) {
+    case 'paydesk.pay':
+      return startPay(req, e.origin, e.source)
+    case 'paydesk.cancel':
+    case 'paydesk.refund':
+      return reverse(req, e.origin, e.source)
+    case 'paydesk.void': {
+      const r = await engine.voidOrder({ order: req.order })
+      if (!r.ok) return fail('not-found', textOf(r.message), { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }, e.origin, e.source)
+      return post({ type: 'paydesk.voided', protocol: 'paydesk/1', ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order, results: r.results.map((x) => ({ operationId: x.opId, outcome: x.outcome })) }, e.origin, e.source)
+    }
+    case 'paydesk.status':
+      return post(statusMessage(req.order, await engine.orderOperations(req.order), req.requestId), e.origin, e.source)
+  }
+}
+
+/** The host's payment was taken or given up: the screen is free for the next one. */
+export function clearHostPay() {
+  setState({ kind: 'none' })
+}
+
+/**
+ * Start listening (the till and the self-checkout call it once). A payment in the URL
+ * (`#/pay?…`, `#/self?…`) is read here; a malformed amount is refused to the cashier and the host.
+ */
+export async function startHost(): Promise<() => void> {
+  started++
+  allowed = await engine.hostOrigins()
+  if (started === 1) {
+    window.addEventListener('message', onMessage)
+    watch()
+    const url = parseHostUrl(location.hash)
+    if (!('none' in url)) {
+      if (!url.ok) {
+        fail(url.code, url.why, { ...(url.order ? { order: url.order } : {}) })
+        setState({ kind: 'error', message: { key: 'host.badAmount', params: { why: url.why } } })
+      } else await startPay(url.value)
+    }
+    post({ type: 'paydesk.ready', protocol: 'paydesk/1' })
+  }
+  return () => {
+    if (--started > 0) return
+    window.removeEventListener('message', onMessage)
+    watcher?.unsubscribe()
+    watcher = undefined
+  }
+}
+
+/** Settings changed the list: new requests are checked against it at once. */
+export async function reloadHostOrigins() {
+  allowed = await engine.hostOrigins()
 }

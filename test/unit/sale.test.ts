@@ -1,7 +1,7 @@
 // The host's sale items: typed, adding up to the amount, or refused with the reason.
 import { describe, expect, it } from 'vitest'
 import { parseItems } from '../../src/domain/sale.ts'
-import { hostRequest } from '../../src/app/host.ts'
+import { parseHostUrl } from '../../src/domain/host-protocol.ts'
 
 const bread = { title: 'Non', price: 500_000, count: 2, code: '10202001001000001', packageCode: '1500212', vatPercent: 12 }
 
@@ -28,8 +28,8 @@ describe('sale items', () => {
 
   it('the host URL carries items as JSON; text that is not JSON becomes null for the engine to refuse', () => {
     const items = encodeURIComponent(JSON.stringify([bread]))
-    expect(hostRequest(`#/pay?amount=1000000&order=A1&items=${items}`)).toEqual({ amountText: '10000.00', order: 'A1', items: [bread] })
-    expect(hostRequest('#/pay?amount=1000000&items=%5Bnope')).toMatchObject({ items: null })
-    expect(hostRequest('#/pay?amount=1000000')).not.toHaveProperty('items')
+    expect(parseHostUrl(`#/pay?amount=1000000&order=A1&items=${items}`)).toEqual({ ok: true, value: { type: 'paydesk.pay', amount: 1000000, order: 'A1', items: [bread] } })
+    expect(parseHostUrl('#/pay?amount=1000000&order=A1&items=%5Bnope')).toMatchObject({ ok: true, value: { items: null } })
+    expect(parseHostUrl('#/pay?amount=1000000&order=A1')).not.toHaveProperty('value.items')
   })
 })

@@ -14,6 +14,7 @@ import { createShifts } from './shift.ts'
 import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
+import { hostOrders } from './host-orders.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
@@ -81,6 +82,8 @@ export interface PaymentTypeView {
   choices?: { title: Msg; options: { id: string; label: string }[] }
   /** Admin actions; those that declare `inputs` (even none) are rendered by Settings' generic block. */
   adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
+  /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
+  sandbox: boolean
 }
 
 export interface PayRequest {
@@ -123,6 +126,7 @@ export function createEngine(deps: EngineDeps) {
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   let lastScan: { hash: string; at: number } | undefined
   const pin = adminPin(db, clock)
+  const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
   let stopped = false
   // Issue 10: «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
@@ -178,9 +182,10 @@ export function createEngine(deps: EngineDeps) {
     const reason = emulatorRefused(p, values) ?? (ctx && p.unavailable ? await p.unavailable(ctx) : undefined)
     const choices = ctx && p.payChoices && !reason ? await p.payChoices(ctx) : undefined
     const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
+    const sandbox = !!p.emulated?.(values)
     return {
       id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0 && !reason,
-      capabilities: p.capabilities, payMode, closeDay: !!p.closeDay, adminActions, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
+      capabilities: p.capabilities, payMode, closeDay: !!p.closeDay, adminActions, sandbox, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
     }
   }
 
@@ -430,6 +435,8 @@ export function createEngine(deps: EngineDeps) {
     const unavailable = p.unavailable ? await p.unavailable(probeContext(cfg.pt, p, cfg.config)) : undefined
     if (unavailable) return { ok: false, message: unavailable }
     if (req.choice !== undefined && (typeof req.choice !== 'string' || req.choice.length > 64)) return { ok: false, message: msg('common.notSupported') }
+    const hostMismatch = await host.checkPay(req.order, amount)
+    if (hostMismatch) return { ok: false, message: hostMismatch }
     if (req.order) {
       const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
@@ -878,6 +885,12 @@ export function createEngine(deps: EngineDeps) {
     adminPinSet: pin.isSet,
     verifyAdminPin: pin.verify,
     setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
+    /** Host POS contract v1 (issue 13): allowed origins, host orders and their journal, refused requests. */
+    hostOrigins: host.origins,
+    setHostOrigins: host.setOrigins,
+    registerHostOrder: host.register,
+    orderOperations: host.operations,
+    hostRefused: async (origin: string, why: string) => host.refused(origin, why),
     exportJournal,
     exportLog: settings.exportWithChanges(exportLog),
     queueStatus,
