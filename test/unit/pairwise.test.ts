@@ -34,4 +34,14 @@ describe('pairwise', () => {
     const covered = pairsCoveredBy(factors, [...seed, ...one])
     for (const p of coverablePairs(factors)) expect(covered.has(p)).toBe(true)
   })
+
+  it('breaks ties by the given cost, without losing the cover', () => {
+    // Spread the cases over `a` as evenly as the cover allows.
+    const spread = (c: { a: string }, chosen: readonly { a: string }[]) => chosen.filter((x) => x.a === c.a).length
+    const cases = pairwise(factors, undefined, [], spread)
+    const covered = pairsCoveredBy(factors, cases)
+    for (const p of coverablePairs(factors)) expect(covered.has(p)).toBe(true)
+    const perA = ['a1', 'a2', 'a3'].map((a) => cases.filter((c) => c.a === a).length)
+    expect(Math.max(...perA) - Math.min(...perA)).toBeLessThanOrEqual(1)
+  })
 })

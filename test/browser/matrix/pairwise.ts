@@ -27,9 +27,16 @@ function pairsOf(combo: Record<string, string>, names: readonly string[]): strin
 
 /**
  * The pairwise cover of `factors` among the combinations `allowed` accepts. `seed` cases are
- * taken first (as if chosen), so hand-written cases count towards the cover.
+ * taken first (as if chosen), so hand-written cases count towards the cover. Among candidates
+ * that cover equally many new pairs, `tieBreak` (lower first, given the cases chosen so far)
+ * decides, e.g. to spread cases over slow and fast providers; then the product's order.
  */
-export function pairwise<F extends Factors>(factors: F, allowed: (c: Combo<F>) => boolean = () => true, seed: readonly Combo<F>[] = []): Combo<F>[] {
+export function pairwise<F extends Factors>(
+  factors: F,
+  allowed: (c: Combo<F>) => boolean = () => true,
+  seed: readonly Combo<F>[] = [],
+  tieBreak: (c: Combo<F>, chosen: readonly Combo<F>[]) => number = () => 0,
+): Combo<F>[] {
   const names = Object.keys(factors)
   const candidates = product(factors).filter(allowed)
   const uncovered = new Set(candidates.flatMap((c) => pairsOf(c, names)))
@@ -38,12 +45,16 @@ export function pairwise<F extends Factors>(factors: F, allowed: (c: Combo<F>) =
   while (uncovered.size > 0) {
     let best: Combo<F> | undefined
     let bestGain = 0
+    let bestTie = 0
     for (const c of candidates) {
       let gain = 0
       for (const p of pairsOf(c, names)) if (uncovered.has(p)) gain++
-      if (gain > bestGain) {
+      if (gain === 0 || gain < bestGain) continue
+      const tie = tieBreak(c, chosen)
+      if (gain > bestGain || tie < bestTie) {
         best = c
         bestGain = gain
+        bestTie = tie
       }
     }
     if (!best) break
