@@ -23,6 +23,8 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // The fault matrix runs its provider lanes side by side (it.concurrent, one lane per sandbox).
+          maxConcurrency: 24,
         },
       },
     ],

@@ -403,6 +403,29 @@ describe('requests a browser resends by itself', () => {
     expect(count(await h.routes(), 'statusByMti')).toBeGreaterThanOrEqual(1)
   })
 
+  it('a queued reversal resent by the browser: its copy is refused as already reversed, the status shows -3, the cancel is approved', async () => {
+    // Found by the browser fault matrix (clickpass-confirm/lostReply/cancel/afterJournal): the
+    // queue's reversal went through, its reply was lost, and the resent copy's refusal was believed.
+    await setup()
+    const { op } = await pay()
+    await h.fault({ route: 'reversal', fault: 'http', status: 502 })
+    const r = await h.engine.reverse({ opId: op!.id, kind: 'cancel' })
+    expect(r.ok && r.op).toMatchObject({ state: 'unknown', queued: true })
+    h.engine.stop()
+    const e = h.makeEngine({ http: around('reversal', async (send) => {
+      await send()
+      return send()
+    }) })
+    const entry = (await h.db.queue.toArray())[0]!
+    await h.clock.advance(entry.nextAttemptAt - h.clock.now())
+    await e.drainQueue()
+    const cancel = await h.op(r.ok ? r.op.id : '')
+    expect(cancel.state).toBe('approved')
+    expect((await h.calls()).filter((c) => c.route === 'reversal').map((c) => c.status)).toEqual([502, 200, 400])
+    expect((await h.payments())[0]?.state).toBe('REVERSED')
+    expect(await h.db.queue.count()).toBe(0)
+  })
+
   it('a reversal refused while its status cannot be read is queued, not declined', async () => {
     await setup()
     const { op } = await pay()

@@ -373,6 +373,13 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
     return { kind: 'done' }
   }
   if (r.kind === 'unknown') return { kind: 'retry', error: r.reason }
+  // A refusal may answer a resent copy of this reversal that went through (README R2): the status decides.
+  const after = await statusOf(ctx)
+  if (after !== undefined && after < 0) {
+    await approve(ctx, { note: `already reversed (status ${after})` })
+    return { kind: 'done' }
+  }
+  if (after === undefined) return { kind: 'retry', error: `reversal refused but status unavailable: ${JSON.stringify(errorOf(r))}` }
   // A definitive refusal (e.g. -5017, -9050 while PAID): a person must look (§ 4.5).
   await ctx.commit({ state: ctx.op.compensates ? 'declined' : 'needs-attention', message: declineMessage(r), error: errorOf(r) })
   return { kind: 'done' }
