@@ -106,7 +106,7 @@ it('online QR: the cashier picks WeChat in the dialog, the phone scans and confi
 it('the phone page shows a WeChat or a Sendy code, and the cashier scanning it is paid offline', async () => {
   const { context, page } = await newPage(browser)
   await activateInSettings(page)
-  await page.getByTestId('f-mode').fill('offline')
+  await page.getByTestId('f-mode').selectOption('offline')
   await page.getByTestId('pt-save').click()
   await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Сохранено')
   const phone = await context.newPage()

@@ -41,7 +41,7 @@ it('«Прекратить ожидание» pressed in the other tab stops the
   expect(await a.getByTestId('result').textContent()).toContain('Результат оплаты неизвестен')
   await a.reload()
   await a.getByRole('link', { name: 'Журнал' }).click()
-  await a.locator('tr[data-kind=pay] [data-state=compensating], tr[data-kind=pay] [data-state=compensated]').first().waitFor({ timeout: 20_000 })
+  await a.locator('.row[data-kind=pay] [data-state=compensating], .row[data-kind=pay] [data-state=compensated]').first().waitFor({ timeout: 20_000 })
   await context.close()
 })
 

@@ -62,7 +62,7 @@ describe('production engine', () => {
     const prod = make('production')
     await prod.start()
     const types = await prod.listPaymentTypes()
-    expect(types.length).toBe(4)
+    expect(types.length).toBe(5)
     for (const t of types) expect(t).toMatchObject({ enabled: false, reason: { key: 'common.emulatorOnly' } })
     const inpas = types.find((t) => t.payMode === 'pinpad')!
     const r = await prod.pay({ paymentTypeId: inpas.id, amount: 500_000, code: '', method: 'card' })
@@ -81,6 +81,8 @@ describe('demo engine', () => {
       ['ClickPass', true],
       ['PaymeGO', true],
       ['O!плати', true],
+      // Sendy takes payments once activated in Settings with a code from the sandbox's personal account.
+      ['Sendy', false],
       ['Inpas SmartSale', true],
     ])
     expect(types.find((t) => t.provider === 'payme')?.secretsSet).toEqual(['posKey'])

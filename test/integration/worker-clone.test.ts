@@ -82,6 +82,21 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   expect(await e.reverse({ opId: op!.id, kind: 'cancel' })).toBeDefined()
   expect(typeof (await e.exportJournal())).toBe('string')
   expect(await e.online()).toEqual({ ok: true })
+
+  // The shift and its reports: ShiftPanel.svelte's shapes (issue 11).
+  expect(await e.setCashier('Анна')).toMatchObject({ ok: true })
+  expect(await e.xReport({ withOps: true })).toMatchObject({ ok: true })
+  expect(await e.closeDay({ force: true })).toMatchObject({ ok: true })
+  expect(await e.shiftReport({ shift: 1, withOps: false })).toBeDefined()
+  expect(await e.shiftReport({ from: h.clock.now() - 86_400_000, to: h.clock.now(), withOps: true })).toMatchObject({ ok: true })
+
+  // The host POS contract: host.ts and HostOrigins.svelte's shapes (issue 13).
+  expect(await e.setHostOrigins('http://127.0.0.1:9000')).toMatchObject({ ok: true })
+  expect(await e.hostOrigins()).toEqual(['http://127.0.0.1:9000'])
+  expect(await e.registerHostOrder({ order: 'H-1', amount: 150000, origin: 'http://127.0.0.1:9000' })).toMatchObject({ ok: true })
+  expect(Array.isArray(await e.orderOperations('R-1'))).toBe(true)
+  await e.hostRefused('http://evil.example', 'origin not allowed (paydesk.pay)')
+
   expect(await e.deletePaymentType('click')).toEqual({ ok: true })
 
   // A method the UI starts calling must be added here.
