@@ -341,13 +341,40 @@ export function createEngine(deps: EngineDeps) {
           await job(ctx, cfg.provider)
         } catch (e) {
           log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
-          throw e
+          await afterThrow(ctx, cfg.provider)
         }
         return ctx.op
       },
       { ifAvailable },
     )
     return r === NOT_AVAILABLE ? op : r
+  }
+
+  /**
+   * Issue 9: a provider procedure that threw is an unknown outcome, never an exception for the UI.
+   * Nothing proves the request did not leave, so the operation becomes `unknown` and is resolved as
+   * after a lost reply: by the provider's own resume (status first); if that throws too, a payment is
+   * compensated and a reversal queued, where the queue's status check decides. No money moves in a loyalty call.
+   */
+  async function afterThrow(ctx: OpCtx<unknown>, provider: AnyProvider): Promise<void> {
+    const cur = (await db.operations.get(ctx.op.id))!
+    if (isFinal(cur.state) || cur.queued || cur.state === 'compensating') return
+    if (cur.kind === 'loyalty') {
+      await ctx.commit({ state: 'declined', message: msg('common.declined', { code: 'error' }), note: 'provider procedure failed' })
+      return
+    }
+    if (cur.state === 'created') await ctx.commit({ state: 'sent', sentAt: clock.now(), note: 'provider failed before journaling its request: treated as sent' })
+    if (ctx.op.state === 'sent') await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: 'provider procedure failed: outcome unknown' })
+    try {
+      await provider.resume(ctx)
+      return
+    } catch (e) {
+      log.error('engine', 'provider resume failed', { error: String(e) }, ctx.op.id)
+    }
+    const now = (await db.operations.get(ctx.op.id))!
+    if (isFinal(now.state) || now.queued || now.state === 'compensating') return
+    if (now.kind === 'pay') await ctx.compensate({ message: msg('common.unknownAttention'), note: 'provider procedure failed twice: compensation queued' })
+    else await ctx.queueSelf({ message: msg('common.cancelQueued'), note: 'provider procedure failed twice: queued' })
   }
 
   // ---- code checks (README R6) -----------------------------------------------------------
@@ -689,7 +716,8 @@ export function createEngine(deps: EngineDeps) {
       let after = op
       if (!isFinal(op.state)) {
         after = await drive(op, async (ctx, prov) => {
-          verdict = await prov.runQueued(ctx)
+          // A throwing attempt is tried again later, like a transport error (the entry stays).
+          verdict = await prov.runQueued(ctx).catch((e: unknown) => ({ kind: 'retry' as const, error: `provider procedure failed: ${String(e)}` }))
         }, true)
         if (after === op && !isFinal(op.state)) verdict = { kind: 'retry', error: 'operation busy in another context' }
       }
