@@ -4,7 +4,7 @@
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
 import { importConf, exportConf, missingRequired, parseValue, withDefaults, type ConfigValues, type FieldError } from '../../src/domain/config.ts'
 import { parseItems, type SaleItem } from '../../src/domain/sale.ts'
-import { ulid, maskCode, type OperationId } from '../../src/domain/ids.ts'
+import { ulid, type OperationId } from '../../src/domain/ids.ts'
 import { isMinor, type Minor } from '../../src/domain/money.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
@@ -14,8 +14,9 @@ import { createShifts } from './shift.ts'
 import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
+import { scanGuard } from './scan-guard.ts'
 import { hostOrders } from './host-orders.ts'
-import type { Clock } from './clock.ts'
+import { realRandom, type Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -23,8 +24,7 @@ import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, tabOf, type StopChannel } from './tabs.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
-/** README R6: the same payload twice within 2 s is a double read of the scanner. */
-export const DOUBLE_SCAN_MS = 2_000
+export { DOUBLE_SCAN_MS } from './scan-guard.ts'
 /** README R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
 /** README R5: the lock that elects the one tab that drains. */
@@ -117,14 +117,14 @@ export interface PaymentTypeInput {
 
 export function createEngine(deps: EngineDeps) {
   const { db, clock, locks } = deps
-  const random = deps.random ?? Math.random
+  const random = deps.random ?? realRandom
   const providers = new Map(deps.providers.map((p) => [p.id, p]))
   let secretValues: string[] = []
   const log = createLogger(db, () => clock.now(), () => secretValues)
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
   const running = new Set<Promise<unknown>>()
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
-  let lastScan: { hash: string; at: number } | undefined
+  const checkScan = scanGuard(db, clock)
   const pin = adminPin(db, clock)
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
@@ -375,29 +375,6 @@ export function createEngine(deps: EngineDeps) {
     if (isFinal(now.state) || now.queued || now.state === 'compensating') return
     if (now.kind === 'pay') await ctx.compensate({ message: msg('common.unknownAttention'), note: 'provider procedure failed twice: compensation queued' })
     else await ctx.queueSelf({ message: msg('common.cancelQueued'), note: 'provider procedure failed twice: queued' })
-  }
-
-  // ---- code checks (README R6) -----------------------------------------------------------
-
-  async function sha256(text: string): Promise<string> {
-    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-    return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
-  }
-
-  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
-  async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<{ ok: true; code: Operation['code'] } | { ok: false; ignored?: boolean; message: Msg }> {
-    if ((p.payModeOf?.(config) ?? 'customer-qr') !== 'customer-qr') return { ok: true, code: undefined }
-    const now = clock.now()
-    const bad = p.checkCode(code)
-    if (bad) return { ok: false, message: bad }
-    const hash = await sha256(code)
-    if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
-    lastScan = { hash, at: now }
-    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
-    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
-    const scannedAt = Math.min(scannedAtIn ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
-    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
-    return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt } }
   }
 
   /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
@@ -813,7 +790,7 @@ export function createEngine(deps: EngineDeps) {
     if (!errors.length && emulatorRefused(p, withDefaults(p.schema, values))) return { ok: false, message: msg('common.emulatorOnly') }
     if (errors.length) return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & { errors: FieldError[] }
     const types = await paymentTypes()
-    const id = input.id ?? `${p.id}-${Date.now().toString(36)}`
+    const id = input.id ?? freshTypeId(p.id, types, clock.now())
     if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
     const pt: PaymentType = { id, number: input.number, name: input.name.trim(), provider: p.id, values }
     await db.transaction('rw', db.settings, db.secrets, async () => {
@@ -935,6 +912,14 @@ export function createEngine(deps: EngineDeps) {
       stops.close()
     },
   }
+}
+
+/** A new payment type's id from the injected clock; a suffix keeps two saves in one millisecond apart. */
+function freshTypeId(provider: string, types: readonly PaymentType[], now: number): string {
+  const base = `${provider}-${now.toString(36)}`
+  let id = base
+  for (let n = 2; types.some((t) => t.id === id); n++) id = `${base}-${n}`
+  return id
 }
 
 function scrubDeep<T>(v: T, secrets: readonly string[]): T {
