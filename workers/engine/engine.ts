@@ -15,10 +15,12 @@ import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
 import { scanGuard } from './scan-guard.ts'
+import { queueRunner, queueStore } from './queue.ts'
 import { hostOrders } from './host-orders.ts'
 import { realRandom, type Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
+import { MAX_REFUSALS } from './queue.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, tabOf, type StopChannel } from './tabs.ts'
@@ -27,12 +29,9 @@ import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, PayMode, ProbeCt
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
 /** README R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
-/** README R5: the lock that elects the one tab that drains. */
-export const QUEUE_LOCK = 'paydesk-queue'
+export { QUEUE_LOCK, MAX_REFUSALS } from './queue.ts'
 const PAY_LOCK = (paymentTypeId: string) => `paydesk-pay-${paymentTypeId}`
 const OP_LOCK = (id: string) => `paydesk-op-${id}`
-/** README R5: a queued operation refused this many times goes to needs-attention. */
-export const MAX_REFUSALS = 10
 const PAYMENT_TYPES_KEY = 'paymentTypes'
 
 export interface EngineDeps {
@@ -125,6 +124,7 @@ export function createEngine(deps: EngineDeps) {
   const running = new Set<Promise<unknown>>()
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   const checkScan = scanGuard(db, clock)
+  const queue = queueStore(db)
   const pin = adminPin(db, clock)
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
@@ -283,7 +283,7 @@ export function createEngine(deps: EngineDeps) {
           }
           await db.operations.put(next)
           await db.operations.add(comp)
-          await db.queue.add({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
+          await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
           return next
         })
         log.warn('engine', 'compensation queued', { compensation: compId }, op.id)
@@ -295,7 +295,7 @@ export function createEngine(deps: EngineDeps) {
           const cur = (await db.operations.get(op.id))!
           const next = advance(cur, { ...patch, queued: true }, now)
           await db.operations.put(next)
-          await db.queue.add({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: cur.id, attempt: 0, nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs), createdAt: now })
+          await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: cur.id, attempt: 0, nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs), createdAt: now })
           return next
         })
         log.warn('engine', 'operation queued', {}, op.id)
@@ -522,7 +522,7 @@ export function createEngine(deps: EngineDeps) {
         ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
         ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
       })
-      if (blocked) await db.queue.add({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
+      if (blocked) await queue.push({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
       return 'ok'
     })
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
@@ -540,7 +540,7 @@ export function createEngine(deps: EngineDeps) {
    */
   async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
     if (!p.capabilities.blockWhileCompensating) return undefined
-    const queued = () => db.queue.where('provider').equals(p.id).count()
+    const queued = () => queue.count(p.id)
     const unreachable = p.unreachable ? await p.unreachable(probeContext(pt, p, config)) : false
     if (!unreachable && (await queued()) === 0) return undefined
     const blocked = p.blockedMessage ?? msg('common.busy')
@@ -548,7 +548,7 @@ export function createEngine(deps: EngineDeps) {
     if (!ok) return blocked
     if ((await queued()) === 0) return undefined
     // Reachable again: the waiting entries go now, not at their backoff time.
-    await db.queue.where('provider').equals(p.id).modify({ nextAttemptAt: clock.now() })
+    await queue.hurry(p.id, clock.now())
     await drainQueue()
     return (await queued()) === 0 ? undefined : blocked
   }
@@ -591,7 +591,7 @@ export function createEngine(deps: EngineDeps) {
     const p = cfg.provider
     if (!p.reconcile || !p.capabilities.reconcile) return { ok: false, message: msg('common.notSupported') }
     const journal = await db.operations.where('paymentTypeId').equals(req.paymentTypeId).toArray()
-    const queued = await db.queue.where('provider').equals(p.id).count()
+    const queued = await queue.count(p.id)
     const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, {
       queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}),
       ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}), ...(req.detail ? { detail: true } : {}),
@@ -679,59 +679,26 @@ export function createEngine(deps: EngineDeps) {
     else if (isFinal(op.state)) await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
   }
 
-  async function drainProvider(provider: string): Promise<number> {
-    let done = 0
-    for (;;) {
-      const head = await db.queue.where('provider').equals(provider).first()
-      if (!head || head.nextAttemptAt > clock.now()) return done
-      const op = await db.operations.get(head.opId)
-      if (!op) {
-        await db.queue.delete(head.id!)
-        continue
-      }
+  const runner = queueRunner({
+    store: queue, db, clock, random, locks, log,
+    floorMs: (provider) => providers.get(provider as AnyProvider['id'])?.queueFloorMs ?? 0,
+    attempt: async (op) => {
       let verdict: QueueVerdict = { kind: 'done' }
-      let after = op
-      if (!isFinal(op.state)) {
-        after = await drive(op, async (ctx, prov) => {
-          // A throwing attempt is tried again later, like a transport error (the entry stays).
-          verdict = await prov.runQueued(ctx).catch((e: unknown) => ({ kind: 'retry' as const, error: `provider procedure failed: ${String(e)}` }))
-        }, true)
-        if (after === op && !isFinal(op.state)) verdict = { kind: 'retry', error: 'operation busy in another context' }
-      }
-      if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
-        // README R5: definitive refusals end in needs-attention after 10 attempts.
-        await commit(head.opId, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `refused ${MAX_REFUSALS} times: ${verdict.error}` })
-        verdict = { kind: 'done' }
-      }
-      if (verdict.kind === 'retry') {
-        const p = providers.get(head.provider)
-        const next: QueueEntry = { ...head, attempt: head.attempt + 1, refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0), lastError: verdict.error, nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, random(), Math.max(1_000, p?.queueFloorMs ?? 0)) }
-        await db.queue.put(next)
-        log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
-        return done
-      }
-      const final = (await db.operations.get(head.opId))!
-      await db.transaction('rw', db.operations, db.queue, async () => {
-        await db.queue.delete(head.id!)
-        if (isFinal(final.state)) await db.operations.update(final.id, { queued: false })
-      })
-      await finishQueued(final)
-      done++
-    }
-  }
+      const after = await drive(op, async (ctx, prov) => {
+        // A throwing attempt is tried again later, like a transport error (the entry stays).
+        verdict = await prov.runQueued(ctx).catch((e: unknown) => ({ kind: 'retry' as const, error: `provider procedure failed: ${String(e)}` }))
+      }, true)
+      return after === op && !isFinal(op.state) ? { kind: 'retry', error: 'operation busy in another context' } : verdict
+    },
+    giveUp: async (opId, error) => {
+      await commit(opId, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `refused ${MAX_REFUSALS} times: ${error}` })
+    },
+    finished: finishQueued,
+  })
 
   /** Drain every provider's queue once, in this tab only if it holds the queue lock. */
   async function drainQueue(): Promise<Result<{ drained: number; drainer: boolean }>> {
-    const r = await locks.run(
-      QUEUE_LOCK,
-      async () => {
-        const names = [...new Set((await db.queue.toArray()).map((e) => e.provider))]
-        const counts = await Promise.all(names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))))
-        return counts.reduce((a, b) => a + b, 0)
-      },
-      { ifAvailable: true },
-    )
-    return r === NOT_AVAILABLE ? { ok: true, drained: 0, drainer: false } : { ok: true, drained: r, drainer: true }
+    return runner.drainQueue()
   }
 
   function kickQueue() {
@@ -742,7 +709,7 @@ export function createEngine(deps: EngineDeps) {
     while (!stopped) {
       wake = new AbortController()
       await drainQueue().catch(() => undefined)
-      const next = await db.queue.orderBy('nextAttemptAt').first()
+      const next = await queue.nextDue()
       const wait = Math.max(250, Math.min(QUEUE_TICK_MS, next ? next.nextAttemptAt - clock.now() : QUEUE_TICK_MS))
       await clock.sleep(wait, wake.signal).catch(() => undefined)
     }
@@ -849,7 +816,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   async function queueStatus(): Promise<{ length: number; oldestAt?: number; entries: QueueEntry[] }> {
-    const entries = await db.queue.orderBy('id').toArray()
+    const entries = await queue.all()
     const oldest = entries.reduce<number | undefined>((m, e) => (m === undefined || e.createdAt < m ? e.createdAt : m), undefined)
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
