@@ -15,6 +15,7 @@ import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
 import { scanGuard } from './scan-guard.ts'
+import { newOperation } from './new-operation.ts'
 import { queueRunner, queueStore } from './queue.ts'
 import { hostOrders } from './host-orders.ts'
 import { realRandom, type Clock } from './clock.ts'
@@ -275,12 +276,11 @@ export function createEngine(deps: EngineDeps) {
         op = await db.transaction('rw', db.operations, db.queue, async () => {
           const cur = (await db.operations.get(op.id))!
           const next = advance(cur, { ...patch, state: patch.state ?? 'compensating', reversedBy: compId, queued: true }, now)
-          const comp: Operation = {
-            id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency,
-            state: 'created', createdAt: now, updatedAt: now, compensates: cur.id, queued: true,
-            history: [{ at: now, state: 'created', note: `compensates ${cur.id}` }],
-            ...(cur.ref ? { ref: cur.ref } : {}),
-          }
+          const comp = newOperation(
+            { id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency },
+            now,
+            { compensates: cur.id, queued: true, note: `compensates ${cur.id}`, ...(cur.ref ? { ref: cur.ref } : {}) },
+          )
           await db.operations.put(next)
           await db.operations.add(comp)
           await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
@@ -393,11 +393,9 @@ export function createEngine(deps: EngineDeps) {
       PAY_LOCK(req.paymentTypeId),
       async () => {
         const now = clock.now()
-        const op: Operation = {
-          id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency,
-          state: 'created', createdAt: now, updatedAt: now, history: [{ at: now, state: 'created' }],
+        const op = newOperation({ id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency }, now, {
           ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}), ...tabOf(req.tab),
-        }
+        })
         await db.operations.add(op)
         log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
         const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))
@@ -449,13 +447,11 @@ export function createEngine(deps: EngineDeps) {
     const r = await locks.run(
       PAY_LOCK(req.paymentTypeId),
       async () => {
-        const op: Operation = {
-          id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency,
-          state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
-          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
+        const op = newOperation({ id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
+          ...(opCode ? { code: opCode } : {}), ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
           ...(typeof providerCode === 'number' ? { providerCode } : {}),
           ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } } : req.choice ? { details: { choice: req.choice } } : {}),
-        }
+        })
         await db.operations.add(op)
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
         const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code)))
@@ -515,13 +511,12 @@ export function createEngine(deps: EngineDeps) {
       // A cancel reverses the whole sale: not once part of it was refunded.
       if (req.kind === 'cancel' && used > 0) return 'reversed'
       if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
-      await db.operations.add({
-        id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency,
-        state: 'created', createdAt: now, updatedAt: now, original: orig.id, history: [{ at: now, state: 'created' }], ...(orig.ref ? { ref: orig.ref } : {}),
+      await db.operations.add(newOperation({ id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency }, now, {
+        original: orig.id, ...(orig.ref ? { ref: orig.ref } : {}),
         // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
         ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
         ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
-      })
+      }))
       if (blocked) await queue.push({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
       return 'ok'
     })
@@ -598,12 +593,10 @@ export function createEngine(deps: EngineDeps) {
     })
     if (!r.ok) return r
     const now = clock.now()
-    const op: Operation = {
-      id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency,
-      state: 'approved', createdAt: now, updatedAt: now, slip: r.slip,
+    const op = newOperation({ id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency }, now, {
+      state: 'approved', slip: r.slip, note: `reconciled: ${r.mismatches} mismatches`,
       message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
-      history: [{ at: now, state: 'approved', note: `reconciled: ${r.mismatches} mismatches` }],
-    }
+    })
     await db.operations.add(op)
     log.info('engine', 'reconcile', { mismatches: r.mismatches, net: r.net }, op.id)
     return { ok: true, op }
