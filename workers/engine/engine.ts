@@ -2,11 +2,9 @@
 // journals every operation before its first request, hands providers a durable `commit`,
 // resumes open operations on start, and drains the compensation queue under a Web Lock.
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
-import { parseItems, type SaleItem } from '../../src/domain/sale.ts'
 import { ulid, type OperationId } from '../../src/domain/ids.ts'
-import { isMinor, type Minor } from '../../src/domain/money.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
+import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
 import { createShifts } from './shift.ts'
@@ -14,6 +12,13 @@ import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
 import { scanGuard } from './scan-guard.ts'
+import { PAY_LOCK, type VerbDeps } from './verbs/deps.ts'
+import { payVerb } from './verbs/pay.ts'
+import { reverseVerb } from './verbs/reverse.ts'
+import { voidVerb } from './verbs/void.ts'
+import { reconcileVerb } from './verbs/reconcile.ts'
+import { loyaltyVerb } from './verbs/loyalty.ts'
+export type { PayRequest } from './verbs/pay.ts'
 import { paymentTypesApi } from './payment-types.ts'
 export type { PaymentTypeView, PaymentTypeInput } from './payment-types.ts'
 import { newOperation } from './new-operation.ts'
@@ -25,14 +30,13 @@ import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { MAX_REFUSALS } from './queue.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
-import { stopChannel, tabOf, type StopChannel } from './tabs.ts'
+import { stopChannel, type StopChannel } from './tabs.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
 /** README R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
 export { QUEUE_LOCK, MAX_REFUSALS } from './queue.ts'
-const PAY_LOCK = (paymentTypeId: string) => `paydesk-pay-${paymentTypeId}`
 const OP_LOCK = (id: string) => `paydesk-op-${id}`
 
 export interface EngineDeps {
@@ -61,23 +65,6 @@ export interface EngineDeps {
 
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
 
-export interface PayRequest {
-  paymentTypeId: string
-  amount: number
-  /** The scanned customer code; empty when the type shows a code or QR instead (O!plati modes 1, 2). */
-  code: string
-  /** When the code was scanned (device clock, ms); defaults to now. */
-  scannedAt?: number
-  order?: string
-  /** The sale's items from the host (checked here: typed, and adding up to `amount`). */
-  items?: unknown
-  /** One of the provider's `payMethods` (Inpas: card or «Оплата QR СБП»); kept on the operation as `details.method`. */
-  method?: string
-  /** The till tab that asks (issue 10): the operation remembers it, so each tab shows its own sale. */
-  tab?: string
-  /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
-  choice?: string
-}
 
 export function createEngine(deps: EngineDeps) {
   const { db, clock, locks } = deps
@@ -267,158 +254,6 @@ export function createEngine(deps: EngineDeps) {
     else await ctx.queueSelf({ message: msg('common.cancelQueued'), note: 'provider procedure failed twice: queued' })
   }
 
-  /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
-  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string; tab?: string }): Promise<Result<{ op: Operation }>> {
-    const cfg = await loadConfig(req.paymentTypeId)
-    if (!cfg.ok) return cfg
-    const p = cfg.provider
-    const run = p.loyalty
-    if (!run || !p.capabilities.loyalty) return { ok: false, message: msg('common.notSupported') }
-    const code = (req.code ?? '').trim()
-    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
-    if (!scan.ok) return scan
-    const blocked = await gate(p, cfg.pt, cfg.config)
-    if (blocked) return { ok: false, message: blocked }
-    const r = await locks.run(
-      PAY_LOCK(req.paymentTypeId),
-      async () => {
-        const now = clock.now()
-        const op = newOperation({ id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency }, now, {
-          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}), ...tabOf(req.tab),
-        })
-        await db.operations.add(op)
-        log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
-        const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))
-        const flag = flagFor(op)
-        await Promise.race([job, new Promise<void>((resolve) => flag.onStop.add(resolve))])
-        return (await db.operations.get(op.id))!
-      },
-      { ifAvailable: true },
-    )
-    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
-    return { ok: true, op: r }
-  }
-
-  // ---- public API ------------------------------------------------------------------------
-
-  async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
-    const amount = req.amount
-    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
-    const cfg = await loadConfig(req.paymentTypeId)
-    if (!cfg.ok) return cfg
-    const p = cfg.provider
-    const code = req.code.trim()
-    const now = clock.now()
-    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
-    if (!scan.ok) return scan
-    const opCode = scan.code
-
-    let items: SaleItem[] | undefined
-    if (req.items !== undefined) {
-      const parsed = parseItems(req.items, amount)
-      if (!parsed.ok) return { ok: false, message: msg('common.badItems', { why: parsed.why }) }
-      items = parsed.items
-      const refused = p.checkItems?.(items)
-      if (refused) return { ok: false, message: refused }
-    }
-    const providerCode = p.providerCode?.(cfg.config)
-    const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
-    if (blocked) return { ok: false, message: blocked }
-    const unavailable = p.unavailable ? await p.unavailable(probeContext(cfg.pt, p, cfg.config)) : undefined
-    if (unavailable) return { ok: false, message: unavailable }
-    if (req.choice !== undefined && (typeof req.choice !== 'string' || req.choice.length > 64)) return { ok: false, message: msg('common.notSupported') }
-    const hostMismatch = await host.checkPay(req.order, amount)
-    if (hostMismatch) return { ok: false, message: hostMismatch }
-    if (req.order) {
-      const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
-      if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
-      if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
-    }
-    const r = await locks.run(
-      PAY_LOCK(req.paymentTypeId),
-      async () => {
-        const op = newOperation({ id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
-          ...(opCode ? { code: opCode } : {}), ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
-          ...(typeof providerCode === 'number' ? { providerCode } : {}),
-          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } } : req.choice ? { details: { choice: req.choice } } : {}),
-        })
-        await db.operations.add(op)
-        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
-        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code)))
-        const flag = flagFor(op)
-        const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
-        await Promise.race([run, left])
-        return (await db.operations.get(op.id))!
-      },
-      { ifAvailable: true },
-    )
-    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
-    return { ok: true, op: r }
-  }
-
-  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number; void?: boolean }): Promise<Result<{ op: Operation }>> {
-    const orig = await db.operations.get(req.opId)
-    if (!orig || (orig.kind !== 'pay' && orig.kind !== 'refund')) return { ok: false, message: msg('common.noOperation') }
-    const p = providers.get(orig.provider)
-    if (!p) return { ok: false, message: msg('common.noPaymentType') }
-    if (orig.kind === 'refund') {
-      // A refund can only be cancelled (O!plati «отмена возврата»); paying a return is not offered.
-      if (req.kind === 'refund') return { ok: false, message: p.messages?.refundOfRefund ?? msg('common.notSupported') }
-      if (!p.capabilities.cancelRefund) return { ok: false, message: msg('common.notSupported') }
-    }
-    if (orig.state !== 'approved') return { ok: false, message: msg('common.notApproved') }
-    if (req.kind === 'cancel' && !p.capabilities.cancel) return { ok: false, message: msg('common.notSupported') }
-    if (req.kind === 'refund' && p.capabilities.refund === 'none') return { ok: false, message: msg('common.notSupported') }
-    const partial = req.kind === 'refund' && p.capabilities.refund === 'partial'
-    const amount = req.amount ?? orig.amount
-    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
-    if (req.kind === 'refund' && p.capabilities.refund === 'full' && amount !== orig.amount) return { ok: false, message: msg('common.partialRefund') }
-    const tooLarge = p.messages?.refundTooLarge ?? msg('common.refundTooLarge')
-    if (amount > orig.amount) return { ok: false, message: tooLarge }
-    const cfg = await loadConfig(orig.paymentTypeId)
-    if (!cfg.ok) return cfg
-    // O!plati rule 1.3.6: refunds and cancel-refunds wait until the queue is sent; cancels join it.
-    const blocked = await gate(p, cfg.pt, cfg.config)
-    if (blocked && !(req.kind === 'cancel' && orig.kind === 'pay')) return { ok: false, message: blocked }
-    const now = clock.now()
-    const id = newId()
-    const kind: OpKind = req.kind
-    const created = await db.transaction('rw', db.operations, async () => {
-      const cur = (await db.operations.get(orig.id))!
-      if (cur.reversedBy) {
-        const by = await db.operations.get(cur.reversedBy)
-        if (by && by.state !== 'declined') return 'reversed'
-      }
-      const refunds = orig.kind === 'pay' ? await db.operations.where('original').equals(orig.id).filter((o) => o.kind === 'refund').toArray() : []
-      let used = 0
-      for (const r of refunds) {
-        if (r.state === 'declined') continue
-        const undone = r.reversedBy ? await db.operations.get(r.reversedBy) : undefined
-        if (undone?.state === 'approved') continue
-        used += r.amount
-      }
-      if (partial && amount > orig.amount - used) return 'tooLarge'
-      // A cancel reverses the whole sale: not once part of it was refunded.
-      if (req.kind === 'cancel' && used > 0) return 'reversed'
-      if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
-      await db.operations.add(newOperation({ id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency }, now, {
-        original: orig.id, ...(orig.ref ? { ref: orig.ref } : {}),
-        // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
-        ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
-        ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
-      }))
-      if (blocked) await queue.push({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
-      return 'ok'
-    })
-    if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
-    if (created === 'tooLarge') return { ok: false, message: tooLarge }
-    log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
-    if (blocked) return { ok: true, op: (await db.operations.get(id))! }
-    const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))
-    if (op.state === 'declined' && !partial) await db.operations.update(orig.id, { reversedBy: undefined })
-    return { ok: true, op }
-  }
-
   /**
    * README R8 for providers that block while compensating (O!plati § 4.4): while it is unreachable or
    * has queued work, probe; when the probe passes, send the queue now; refuse while anything is left.
@@ -440,56 +275,6 @@ export function createEngine(deps: EngineDeps) {
 
   function probeContext(pt: PaymentType, provider: AnyProvider, config: unknown): ProbeCtx<unknown> {
     return { config, paymentType: pt, http: makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
-  }
-
-  /**
-   * Аннулирование чека (O!plati § 4.8): every payment of the host's receipt gets its own cancel —
-   * a payment still waiting is cancelled at the server (C5), an approved one reversed. Done when
-   * every cancel is done or queued; a refused one needs a person.
-   */
-  async function voidOrder(req: { order: string }): Promise<Result<{ results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] }>> {
-    const pays = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
-    if (!pays.length) return { ok: false, message: msg('common.noOperation') }
-    const results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] = []
-    for (const p of pays) {
-      if (!providers.get(p.provider)?.capabilities.void) continue
-      if (!isFinal(p.state)) {
-        await stopWaiting(p.id)
-        results.push({ opId: p.id, outcome: 'stopped' })
-        continue
-      }
-      if (p.state !== 'approved') continue
-      const r = await reverse({ opId: p.id, kind: 'cancel', void: true })
-      if (!r.ok) results.push({ opId: p.id, outcome: 'refused', message: r.message })
-      else if (r.op.state === 'approved') results.push({ opId: p.id, outcome: 'cancelled' })
-      else if (r.op.queued) results.push({ opId: p.id, outcome: 'queued', ...(r.op.message ? { message: r.op.message } : {}) })
-      else results.push({ opId: p.id, outcome: 'refused', ...(r.op.message ? { message: r.op.message } : {}) })
-    }
-    log.info('engine', 'void', { order: req.order, results: results.map((x) => x.outcome).join(',') })
-    return { ok: true, results }
-  }
-
-  /** Сверка итогов: the provider's report for the shift, journaled as a `reconcile` operation and printed by the UI. */
-  async function reconcile(req: { paymentTypeId: string; start?: string; end?: string; shift?: number; detail?: boolean }): Promise<Result<{ op: Operation }>> {
-    const cfg = await loadConfig(req.paymentTypeId)
-    if (!cfg.ok) return cfg
-    const p = cfg.provider
-    if (!p.reconcile || !p.capabilities.reconcile) return { ok: false, message: msg('common.notSupported') }
-    const journal = await db.operations.where('paymentTypeId').equals(req.paymentTypeId).toArray()
-    const queued = await queue.count(p.id)
-    const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, {
-      queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}),
-      ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}), ...(req.detail ? { detail: true } : {}),
-    })
-    if (!r.ok) return r
-    const now = clock.now()
-    const op = newOperation({ id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency }, now, {
-      state: 'approved', slip: r.slip, note: `reconciled: ${r.mismatches} mismatches`,
-      message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
-    })
-    await db.operations.add(op)
-    log.info('engine', 'reconcile', { mismatches: r.mismatches, net: r.net }, op.id)
-    return { ok: true, op }
   }
 
   /** Admin view of a payment type's durable provider state (O!plati: token stored, out of sync). */
@@ -624,6 +409,14 @@ export function createEngine(deps: EngineDeps) {
     const oldest = entries.reduce<number | undefined>((m, e) => (m === undefined || e.createdAt < m ? e.createdAt : m), undefined)
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
+
+  // One module per verb over a shared deps object (issue 9).
+  const verbs: VerbDeps = { db, clock, log, locks, providers, queue, host, loadConfig, checkScan, gate, probeContext, newId, track, drive, flagFor, stopWaiting, reverse: (r) => reverse(r) }
+  const pay = payVerb(verbs)
+  const reverse = reverseVerb(verbs)
+  const voidOrder = voidVerb(verbs)
+  const reconcile = reconcileVerb(verbs)
+  const addLoyaltyCard = loyaltyVerb(verbs)
 
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
   // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.

@@ -232,3 +232,5 @@ function freshTypeId(provider: string, types: readonly PaymentType[], now: numbe
   for (let n = 2; types.some((t) => t.id === id); n++) id = `${base}-${n}`
   return id
 }
+
+export type LoadedConfig = Awaited<ReturnType<ReturnType<typeof paymentTypesApi>['loadConfig']>>
