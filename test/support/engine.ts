@@ -7,6 +7,7 @@ import { memoryLocks, type Locks } from '../../workers/engine/locks.ts'
 import type { Clock } from '../../workers/engine/clock.ts'
 import { PROVIDERS } from '../../workers/providers/registry.ts'
 import type { Http } from '../../workers/transport/http.ts'
+import type { AnyProvider } from '../../workers/providers/types.ts'
 import type { Logger } from '../../workers/engine/log.ts'
 import { startTestSandbox } from './sandbox.ts'
 
@@ -54,6 +55,8 @@ export interface HarnessOptions {
   http?: (source: string, log: Logger) => Http
   sandboxConfig?: Record<string, unknown>
   random?: () => number
+  /** Replace the provider registry (a test wraps a provider, e.g. one whose pay throws). */
+  providers?: readonly AnyProvider[]
 }
 
 export async function harness(opts: HarnessOptions = {}) {
@@ -71,7 +74,7 @@ export async function harness(opts: HarnessOptions = {}) {
       fetch: globalThis.fetch,
       clock,
       locks: over.locks ?? opts.locks ?? memoryLocks(),
-      providers: PROVIDERS,
+      providers: opts.providers ?? PROVIDERS,
       timers: false,
       ...(opts.random ? { random: opts.random } : {}),
       ...(over.http ?? opts.http ? { http: over.http ?? opts.http } : {}),

@@ -23,3 +23,6 @@ export const realClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true })
     }),
 }
+
+/** Randomness as an adapter too (backoff jitter): the engine takes it injected, this is the web default. */
+export const realRandom = (): number => Math.random()

@@ -2,38 +2,42 @@
 // journals every operation before its first request, hands providers a durable `commit`,
 // resumes open operations on start, and drains the compensation queue under a Web Lock.
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
-import { importConf, exportConf, missingRequired, parseValue, withDefaults, type ConfigValues, type FieldError } from '../../src/domain/config.ts'
-import { parseItems, type SaleItem } from '../../src/domain/sale.ts'
-import { ulid, maskCode, type OperationId } from '../../src/domain/ids.ts'
-import { isMinor, type Minor } from '../../src/domain/money.ts'
+import { ulid, type OperationId } from '../../src/domain/ids.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch, type OpKind } from '../../src/domain/operation.ts'
+import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
 import { createShifts } from './shift.ts'
 import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
+import { scanGuard } from './scan-guard.ts'
+import { PAY_LOCK, type VerbDeps } from './verbs/deps.ts'
+import { payVerb } from './verbs/pay.ts'
+import { reverseVerb } from './verbs/reverse.ts'
+import { voidVerb } from './verbs/void.ts'
+import { reconcileVerb } from './verbs/reconcile.ts'
+import { loyaltyVerb } from './verbs/loyalty.ts'
+export type { PayRequest } from './verbs/pay.ts'
+import { paymentTypesApi } from './payment-types.ts'
+export type { PaymentTypeView, PaymentTypeInput } from './payment-types.ts'
+import { newOperation } from './new-operation.ts'
+import { queueRunner, queueStore } from './queue.ts'
 import { hostOrders } from './host-orders.ts'
-import type { Clock } from './clock.ts'
+import { realRandom, type Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
+import { MAX_REFUSALS } from './queue.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
-import { stopChannel, tabOf, type StopChannel } from './tabs.ts'
-import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, PayMode, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
+import { stopChannel, type StopChannel } from './tabs.ts'
+import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
-/** README R6: the same payload twice within 2 s is a double read of the scanner. */
-export const DOUBLE_SCAN_MS = 2_000
+export { DOUBLE_SCAN_MS } from './scan-guard.ts'
 /** README R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
-/** README R5: the lock that elects the one tab that drains. */
-export const QUEUE_LOCK = 'paydesk-queue'
-const PAY_LOCK = (paymentTypeId: string) => `paydesk-pay-${paymentTypeId}`
+export { QUEUE_LOCK, MAX_REFUSALS } from './queue.ts'
 const OP_LOCK = (id: string) => `paydesk-op-${id}`
-/** README R5: a queued operation refused this many times goes to needs-attention. */
-export const MAX_REFUSALS = 10
-const PAYMENT_TYPES_KEY = 'paymentTypes'
 
 export interface EngineDeps {
   db: PaydeskDb
@@ -61,70 +65,20 @@ export interface EngineDeps {
 
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
 
-export interface PaymentTypeView {
-  id: string
-  number: number
-  name: string
-  provider: string
-  currency: string
-  values: ConfigValues
-  secretsSet: string[]
-  missing: string[]
-  enabled: boolean
-  capabilities: AnyProvider['capabilities']
-  /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
-  payMode: PayMode
-  /** The provider has its own end of day (contract 1: the till's day close runs it). */
-  closeDay: boolean
-  /** Why a complete payment type is still disabled (bound to an emulator in a production build; Sendy: not activated); shown instead of missing fields. */
-  reason?: Msg
-  /** What the cashier picks before paying (Sendy online: the payment system); asked only with more than one option. */
-  choices?: { title: Msg; options: { id: string; label: string }[] }
-  /** Admin actions; those that declare `inputs` (even none) are rendered by Settings' generic block. */
-  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
-  /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
-  sandbox: boolean
-}
-
-export interface PayRequest {
-  paymentTypeId: string
-  amount: number
-  /** The scanned customer code; empty when the type shows a code or QR instead (O!plati modes 1, 2). */
-  code: string
-  /** When the code was scanned (device clock, ms); defaults to now. */
-  scannedAt?: number
-  order?: string
-  /** The sale's items from the host (checked here: typed, and adding up to `amount`). */
-  items?: unknown
-  /** One of the provider's `payMethods` (Inpas: card or «Оплата QR СБП»); kept on the operation as `details.method`. */
-  method?: string
-  /** The till tab that asks (issue 10): the operation remembers it, so each tab shows its own sale. */
-  tab?: string
-  /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
-  choice?: string
-}
-
-export interface PaymentTypeInput {
-  id?: string
-  number: number
-  name: string
-  provider: string
-  /** Form values as typed (strings); an empty string means "not set". */
-  values: Record<string, string>
-  /** Only the secrets the admin typed now; absent or empty keeps the stored one. */
-  secrets?: Record<string, string>
-}
 
 export function createEngine(deps: EngineDeps) {
   const { db, clock, locks } = deps
-  const random = deps.random ?? Math.random
+  const random = deps.random ?? realRandom
   const providers = new Map(deps.providers.map((p) => [p.id, p]))
-  let secretValues: string[] = []
-  const log = createLogger(db, () => clock.now(), () => secretValues)
+  const log: Logger = createLogger(db, () => clock.now(), () => types.secretValues())
+  // Payment types (settings): the stored types, their secrets, their views and the settings calls.
+  const types = paymentTypesApi(deps, { providers, log, probeContext: (pt, p, config) => probeContext(pt, p, config) })
+  const { paymentTypes, loadConfig, refreshSecretValues, seedDemo, listPaymentTypes, savePaymentType, deletePaymentType, importConfFile, exportConfFile } = types
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
   const running = new Set<Promise<unknown>>()
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
-  let lastScan: { hash: string; at: number } | undefined
+  const checkScan = scanGuard(db, clock)
+  const queue = queueStore(db)
   const pin = adminPin(db, clock)
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
@@ -146,82 +100,6 @@ export function createEngine(deps: EngineDeps) {
     running.add(p)
     void p.finally(() => running.delete(p)).catch(() => undefined)
     return p
-  }
-
-  // ---- settings --------------------------------------------------------------------------
-
-  async function paymentTypes(): Promise<PaymentType[]> {
-    return ((await db.settings.get(PAYMENT_TYPES_KEY))?.value as PaymentType[] | undefined) ?? []
-  }
-
-  async function secretsOf(ptId: string): Promise<Record<string, string>> {
-    const rows = await db.secrets.where('key').startsWith(`${ptId}:`).toArray()
-    return Object.fromEntries(rows.map((r) => [r.key.slice(ptId.length + 1), r.value]))
-  }
-
-  async function refreshSecretValues() {
-    // Provider store rows are `${provider}:${paymentType}:${key}`; the provider says which keys are secrets.
-    const isSecret = (row: string) => {
-      const [pid, , ...rest] = row.split(':')
-      return !!providers.get(pid as AnyProvider['id'])?.secretStoreKey?.(rest.join(':'))
-    }
-    const tokens = (await db.settings.toArray()).filter((r) => typeof r.value === 'string' && isSecret(r.key)).map((r) => r.value as string)
-    secretValues = [...(await db.secrets.toArray()).map((r) => r.value), ...tokens].filter((v) => v.length >= 3)
-  }
-
-  async function view(pt: PaymentType): Promise<PaymentTypeView | undefined> {
-    const p = providers.get(pt.provider)
-    if (!p) return undefined
-    const secrets = await secretsOf(pt.id)
-    const set = new Set(Object.keys(secrets))
-    const values = withDefaults(p.schema, pt.values)
-    const missing = missingRequired(p.schema, values, set, secrets)
-    const config = missing.length === 0 ? p.toConfig(values, secrets) : undefined
-    const payMode = config !== undefined && p.payModeOf ? p.payModeOf(config) : (p.capabilities.payModes[0] ?? 'customer-qr')
-    const ctx = config !== undefined ? probeContext(pt, p, config) : undefined
-    const reason = emulatorRefused(p, values) ?? (ctx && p.unavailable ? await p.unavailable(ctx) : undefined)
-    const choices = ctx && p.payChoices && !reason ? await p.payChoices(ctx) : undefined
-    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
-    const sandbox = !!p.emulated?.(values)
-    return {
-      id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0 && !reason,
-      capabilities: p.capabilities, payMode, closeDay: !!p.closeDay, adminActions, sandbox, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
-    }
-  }
-
-  /** A production engine refuses a payment type bound to an emulator (issue 9): no payment is approved with no money. */
-  function emulatorRefused(p: AnyProvider, values: ConfigValues): Msg | undefined {
-    return deps.emulators === 'refuse' && p.emulated?.(values) ? msg('common.emulatorOnly') : undefined
-  }
-
-  async function seedDemo() {
-    if (!deps.demo || (await db.settings.get(PAYMENT_TYPES_KEY))) return
-    const types: PaymentType[] = []
-    let n = 1
-    await db.transaction('rw', db.settings, db.secrets, async () => {
-      for (const d of deps.demo?.paymentTypes ?? []) {
-        if (!providers.has(d.provider)) continue
-        const id = `${d.provider}-1`
-        types.push({ id, number: n++, name: d.name, provider: d.provider, values: d.values })
-        for (const [k, v] of Object.entries(d.secrets)) await db.secrets.put({ key: `${id}:${k}`, value: v })
-      }
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types })
-    })
-  }
-
-  async function loadConfig(ptId: string) {
-    const pt = (await paymentTypes()).find((t) => t.id === ptId)
-    if (!pt) return { ok: false as const, message: msg('common.noPaymentType') }
-    const p = providers.get(pt.provider)
-    if (!p) return { ok: false as const, message: msg('common.noPaymentType') }
-    const secrets = await secretsOf(pt.id)
-    const values = withDefaults(p.schema, pt.values)
-    const missing = missingRequired(p.schema, values, new Set(Object.keys(secrets)), secrets)
-    if (missing.length) return { ok: false as const, message: msg('common.typeDisabled', { fields: missing.join(', ') }) }
-    const refused = emulatorRefused(p, values)
-    if (refused) return { ok: false as const, message: refused }
-    if (typeof values.url === 'string' && values.url.startsWith('/') && deps.baseUrl) values.url = new URL(values.url, deps.baseUrl).href.replace(/\/$/, '')
-    return { ok: true as const, pt, provider: p, config: p.toConfig(values, secrets) as unknown }
   }
 
   // ---- journal ---------------------------------------------------------------------------
@@ -275,15 +153,14 @@ export function createEngine(deps: EngineDeps) {
         op = await db.transaction('rw', db.operations, db.queue, async () => {
           const cur = (await db.operations.get(op.id))!
           const next = advance(cur, { ...patch, state: patch.state ?? 'compensating', reversedBy: compId, queued: true }, now)
-          const comp: Operation = {
-            id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency,
-            state: 'created', createdAt: now, updatedAt: now, compensates: cur.id, queued: true,
-            history: [{ at: now, state: 'created', note: `compensates ${cur.id}` }],
-            ...(cur.ref ? { ref: cur.ref } : {}),
-          }
+          const comp = newOperation(
+            { id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency },
+            now,
+            { compensates: cur.id, queued: true, note: `compensates ${cur.id}`, ...(cur.ref ? { ref: cur.ref } : {}) },
+          )
           await db.operations.put(next)
           await db.operations.add(comp)
-          await db.queue.add({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
+          await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
           return next
         })
         log.warn('engine', 'compensation queued', { compensation: compId }, op.id)
@@ -295,7 +172,7 @@ export function createEngine(deps: EngineDeps) {
           const cur = (await db.operations.get(op.id))!
           const next = advance(cur, { ...patch, queued: true }, now)
           await db.operations.put(next)
-          await db.queue.add({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: cur.id, attempt: 0, nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs), createdAt: now })
+          await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: cur.id, attempt: 0, nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs), createdAt: now })
           return next
         })
         log.warn('engine', 'operation queued', {}, op.id)
@@ -341,7 +218,7 @@ export function createEngine(deps: EngineDeps) {
           await job(ctx, cfg.provider)
         } catch (e) {
           log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
-          throw e
+          await afterThrow(ctx, cfg.provider)
         }
         return ctx.op
       },
@@ -350,184 +227,31 @@ export function createEngine(deps: EngineDeps) {
     return r === NOT_AVAILABLE ? op : r
   }
 
-  // ---- code checks (README R6) -----------------------------------------------------------
-
-  async function sha256(text: string): Promise<string> {
-    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-    return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
-  }
-
-  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
-  async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<{ ok: true; code: Operation['code'] } | { ok: false; ignored?: boolean; message: Msg }> {
-    if ((p.payModeOf?.(config) ?? 'customer-qr') !== 'customer-qr') return { ok: true, code: undefined }
-    const now = clock.now()
-    const bad = p.checkCode(code)
-    if (bad) return { ok: false, message: bad }
-    const hash = await sha256(code)
-    if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
-    lastScan = { hash, at: now }
-    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
-    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
-    const scannedAt = Math.min(scannedAtIn ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
-    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
-    return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt } }
-  }
-
-  /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
-  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string; tab?: string }): Promise<Result<{ op: Operation }>> {
-    const cfg = await loadConfig(req.paymentTypeId)
-    if (!cfg.ok) return cfg
-    const p = cfg.provider
-    const run = p.loyalty
-    if (!run || !p.capabilities.loyalty) return { ok: false, message: msg('common.notSupported') }
-    const code = (req.code ?? '').trim()
-    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
-    if (!scan.ok) return scan
-    const blocked = await gate(p, cfg.pt, cfg.config)
-    if (blocked) return { ok: false, message: blocked }
-    const r = await locks.run(
-      PAY_LOCK(req.paymentTypeId),
-      async () => {
-        const now = clock.now()
-        const op: Operation = {
-          id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency,
-          state: 'created', createdAt: now, updatedAt: now, history: [{ at: now, state: 'created' }],
-          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}), ...tabOf(req.tab),
-        }
-        await db.operations.add(op)
-        log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
-        const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))
-        const flag = flagFor(op)
-        await Promise.race([job, new Promise<void>((resolve) => flag.onStop.add(resolve))])
-        return (await db.operations.get(op.id))!
-      },
-      { ifAvailable: true },
-    )
-    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
-    return { ok: true, op: r }
-  }
-
-  // ---- public API ------------------------------------------------------------------------
-
-  async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
-    const amount = req.amount
-    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
-    const cfg = await loadConfig(req.paymentTypeId)
-    if (!cfg.ok) return cfg
-    const p = cfg.provider
-    const code = req.code.trim()
-    const now = clock.now()
-    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
-    if (!scan.ok) return scan
-    const opCode = scan.code
-
-    let items: SaleItem[] | undefined
-    if (req.items !== undefined) {
-      const parsed = parseItems(req.items, amount)
-      if (!parsed.ok) return { ok: false, message: msg('common.badItems', { why: parsed.why }) }
-      items = parsed.items
-      const refused = p.checkItems?.(items)
-      if (refused) return { ok: false, message: refused }
+  /**
+   * Issue 9: a provider procedure that threw is an unknown outcome, never an exception for the UI.
+   * Nothing proves the request did not leave, so the operation becomes `unknown` and is resolved as
+   * after a lost reply: by the provider's own resume (status first); if that throws too, a payment is
+   * compensated and a reversal queued, where the queue's status check decides. No money moves in a loyalty call.
+   */
+  async function afterThrow(ctx: OpCtx<unknown>, provider: AnyProvider): Promise<void> {
+    const cur = (await db.operations.get(ctx.op.id))!
+    if (isFinal(cur.state) || cur.queued || cur.state === 'compensating') return
+    if (cur.kind === 'loyalty') {
+      await ctx.commit({ state: 'declined', message: msg('common.declined', { code: 'error' }), note: 'provider procedure failed' })
+      return
     }
-    const providerCode = p.providerCode?.(cfg.config)
-    const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
-    if (blocked) return { ok: false, message: blocked }
-    const unavailable = p.unavailable ? await p.unavailable(probeContext(cfg.pt, p, cfg.config)) : undefined
-    if (unavailable) return { ok: false, message: unavailable }
-    if (req.choice !== undefined && (typeof req.choice !== 'string' || req.choice.length > 64)) return { ok: false, message: msg('common.notSupported') }
-    const hostMismatch = await host.checkPay(req.order, amount)
-    if (hostMismatch) return { ok: false, message: hostMismatch }
-    if (req.order) {
-      const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
-      if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
-      if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
+    if (cur.state === 'created') await ctx.commit({ state: 'sent', sentAt: clock.now(), note: 'provider failed before journaling its request: treated as sent' })
+    if (ctx.op.state === 'sent') await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: 'provider procedure failed: outcome unknown' })
+    try {
+      await provider.resume(ctx)
+      return
+    } catch (e) {
+      log.error('engine', 'provider resume failed', { error: String(e) }, ctx.op.id)
     }
-    const r = await locks.run(
-      PAY_LOCK(req.paymentTypeId),
-      async () => {
-        const op: Operation = {
-          id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency,
-          state: 'created', createdAt: now, updatedAt: now, ...(opCode ? { code: opCode } : {}),
-          history: [{ at: now, state: 'created' }], ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
-          ...(typeof providerCode === 'number' ? { providerCode } : {}),
-          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } } : req.choice ? { details: { choice: req.choice } } : {}),
-        }
-        await db.operations.add(op)
-        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
-        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code)))
-        const flag = flagFor(op)
-        const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
-        await Promise.race([run, left])
-        return (await db.operations.get(op.id))!
-      },
-      { ifAvailable: true },
-    )
-    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
-    return { ok: true, op: r }
-  }
-
-  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number; void?: boolean }): Promise<Result<{ op: Operation }>> {
-    const orig = await db.operations.get(req.opId)
-    if (!orig || (orig.kind !== 'pay' && orig.kind !== 'refund')) return { ok: false, message: msg('common.noOperation') }
-    const p = providers.get(orig.provider)
-    if (!p) return { ok: false, message: msg('common.noPaymentType') }
-    if (orig.kind === 'refund') {
-      // A refund can only be cancelled (O!plati «отмена возврата»); paying a return is not offered.
-      if (req.kind === 'refund') return { ok: false, message: p.messages?.refundOfRefund ?? msg('common.notSupported') }
-      if (!p.capabilities.cancelRefund) return { ok: false, message: msg('common.notSupported') }
-    }
-    if (orig.state !== 'approved') return { ok: false, message: msg('common.notApproved') }
-    if (req.kind === 'cancel' && !p.capabilities.cancel) return { ok: false, message: msg('common.notSupported') }
-    if (req.kind === 'refund' && p.capabilities.refund === 'none') return { ok: false, message: msg('common.notSupported') }
-    const partial = req.kind === 'refund' && p.capabilities.refund === 'partial'
-    const amount = req.amount ?? orig.amount
-    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
-    if (req.kind === 'refund' && p.capabilities.refund === 'full' && amount !== orig.amount) return { ok: false, message: msg('common.partialRefund') }
-    const tooLarge = p.messages?.refundTooLarge ?? msg('common.refundTooLarge')
-    if (amount > orig.amount) return { ok: false, message: tooLarge }
-    const cfg = await loadConfig(orig.paymentTypeId)
-    if (!cfg.ok) return cfg
-    // O!plati rule 1.3.6: refunds and cancel-refunds wait until the queue is sent; cancels join it.
-    const blocked = await gate(p, cfg.pt, cfg.config)
-    if (blocked && !(req.kind === 'cancel' && orig.kind === 'pay')) return { ok: false, message: blocked }
-    const now = clock.now()
-    const id = newId()
-    const kind: OpKind = req.kind
-    const created = await db.transaction('rw', db.operations, async () => {
-      const cur = (await db.operations.get(orig.id))!
-      if (cur.reversedBy) {
-        const by = await db.operations.get(cur.reversedBy)
-        if (by && by.state !== 'declined') return 'reversed'
-      }
-      const refunds = orig.kind === 'pay' ? await db.operations.where('original').equals(orig.id).filter((o) => o.kind === 'refund').toArray() : []
-      let used = 0
-      for (const r of refunds) {
-        if (r.state === 'declined') continue
-        const undone = r.reversedBy ? await db.operations.get(r.reversedBy) : undefined
-        if (undone?.state === 'approved') continue
-        used += r.amount
-      }
-      if (partial && amount > orig.amount - used) return 'tooLarge'
-      // A cancel reverses the whole sale: not once part of it was refunded.
-      if (req.kind === 'cancel' && used > 0) return 'reversed'
-      if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
-      await db.operations.add({
-        id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency,
-        state: 'created', createdAt: now, updatedAt: now, original: orig.id, history: [{ at: now, state: 'created' }], ...(orig.ref ? { ref: orig.ref } : {}),
-        // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
-        ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
-        ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
-      })
-      if (blocked) await db.queue.add({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
-      return 'ok'
-    })
-    if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
-    if (created === 'tooLarge') return { ok: false, message: tooLarge }
-    log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
-    if (blocked) return { ok: true, op: (await db.operations.get(id))! }
-    const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))
-    if (op.state === 'declined' && !partial) await db.operations.update(orig.id, { reversedBy: undefined })
-    return { ok: true, op }
+    const now = (await db.operations.get(ctx.op.id))!
+    if (isFinal(now.state) || now.queued || now.state === 'compensating') return
+    if (now.kind === 'pay') await ctx.compensate({ message: msg('common.unknownAttention'), note: 'provider procedure failed twice: compensation queued' })
+    else await ctx.queueSelf({ message: msg('common.cancelQueued'), note: 'provider procedure failed twice: queued' })
   }
 
   /**
@@ -536,7 +260,7 @@ export function createEngine(deps: EngineDeps) {
    */
   async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
     if (!p.capabilities.blockWhileCompensating) return undefined
-    const queued = () => db.queue.where('provider').equals(p.id).count()
+    const queued = () => queue.count(p.id)
     const unreachable = p.unreachable ? await p.unreachable(probeContext(pt, p, config)) : false
     if (!unreachable && (await queued()) === 0) return undefined
     const blocked = p.blockedMessage ?? msg('common.busy')
@@ -544,65 +268,13 @@ export function createEngine(deps: EngineDeps) {
     if (!ok) return blocked
     if ((await queued()) === 0) return undefined
     // Reachable again: the waiting entries go now, not at their backoff time.
-    await db.queue.where('provider').equals(p.id).modify({ nextAttemptAt: clock.now() })
+    await queue.hurry(p.id, clock.now())
     await drainQueue()
     return (await queued()) === 0 ? undefined : blocked
   }
 
   function probeContext(pt: PaymentType, provider: AnyProvider, config: unknown): ProbeCtx<unknown> {
     return { config, paymentType: pt, http: makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
-  }
-
-  /**
-   * Аннулирование чека (O!plati § 4.8): every payment of the host's receipt gets its own cancel —
-   * a payment still waiting is cancelled at the server (C5), an approved one reversed. Done when
-   * every cancel is done or queued; a refused one needs a person.
-   */
-  async function voidOrder(req: { order: string }): Promise<Result<{ results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] }>> {
-    const pays = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
-    if (!pays.length) return { ok: false, message: msg('common.noOperation') }
-    const results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] = []
-    for (const p of pays) {
-      if (!providers.get(p.provider)?.capabilities.void) continue
-      if (!isFinal(p.state)) {
-        await stopWaiting(p.id)
-        results.push({ opId: p.id, outcome: 'stopped' })
-        continue
-      }
-      if (p.state !== 'approved') continue
-      const r = await reverse({ opId: p.id, kind: 'cancel', void: true })
-      if (!r.ok) results.push({ opId: p.id, outcome: 'refused', message: r.message })
-      else if (r.op.state === 'approved') results.push({ opId: p.id, outcome: 'cancelled' })
-      else if (r.op.queued) results.push({ opId: p.id, outcome: 'queued', ...(r.op.message ? { message: r.op.message } : {}) })
-      else results.push({ opId: p.id, outcome: 'refused', ...(r.op.message ? { message: r.op.message } : {}) })
-    }
-    log.info('engine', 'void', { order: req.order, results: results.map((x) => x.outcome).join(',') })
-    return { ok: true, results }
-  }
-
-  /** Сверка итогов: the provider's report for the shift, journaled as a `reconcile` operation and printed by the UI. */
-  async function reconcile(req: { paymentTypeId: string; start?: string; end?: string; shift?: number; detail?: boolean }): Promise<Result<{ op: Operation }>> {
-    const cfg = await loadConfig(req.paymentTypeId)
-    if (!cfg.ok) return cfg
-    const p = cfg.provider
-    if (!p.reconcile || !p.capabilities.reconcile) return { ok: false, message: msg('common.notSupported') }
-    const journal = await db.operations.where('paymentTypeId').equals(req.paymentTypeId).toArray()
-    const queued = await db.queue.where('provider').equals(p.id).count()
-    const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, {
-      queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}),
-      ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}), ...(req.detail ? { detail: true } : {}),
-    })
-    if (!r.ok) return r
-    const now = clock.now()
-    const op: Operation = {
-      id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency,
-      state: 'approved', createdAt: now, updatedAt: now, slip: r.slip,
-      message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
-      history: [{ at: now, state: 'approved', note: `reconciled: ${r.mismatches} mismatches` }],
-    }
-    await db.operations.add(op)
-    log.info('engine', 'reconcile', { mismatches: r.mismatches, net: r.net }, op.id)
-    return { ok: true, op }
   }
 
   /** Admin view of a payment type's durable provider state (O!plati: token stored, out of sync). */
@@ -675,58 +347,26 @@ export function createEngine(deps: EngineDeps) {
     else if (isFinal(op.state)) await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
   }
 
-  async function drainProvider(provider: string): Promise<number> {
-    let done = 0
-    for (;;) {
-      const head = await db.queue.where('provider').equals(provider).first()
-      if (!head || head.nextAttemptAt > clock.now()) return done
-      const op = await db.operations.get(head.opId)
-      if (!op) {
-        await db.queue.delete(head.id!)
-        continue
-      }
+  const runner = queueRunner({
+    store: queue, db, clock, random, locks, log,
+    floorMs: (provider) => providers.get(provider as AnyProvider['id'])?.queueFloorMs ?? 0,
+    attempt: async (op) => {
       let verdict: QueueVerdict = { kind: 'done' }
-      let after = op
-      if (!isFinal(op.state)) {
-        after = await drive(op, async (ctx, prov) => {
-          verdict = await prov.runQueued(ctx)
-        }, true)
-        if (after === op && !isFinal(op.state)) verdict = { kind: 'retry', error: 'operation busy in another context' }
-      }
-      if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
-        // README R5: definitive refusals end in needs-attention after 10 attempts.
-        await commit(head.opId, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `refused ${MAX_REFUSALS} times: ${verdict.error}` })
-        verdict = { kind: 'done' }
-      }
-      if (verdict.kind === 'retry') {
-        const p = providers.get(head.provider)
-        const next: QueueEntry = { ...head, attempt: head.attempt + 1, refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0), lastError: verdict.error, nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, random(), Math.max(1_000, p?.queueFloorMs ?? 0)) }
-        await db.queue.put(next)
-        log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
-        return done
-      }
-      const final = (await db.operations.get(head.opId))!
-      await db.transaction('rw', db.operations, db.queue, async () => {
-        await db.queue.delete(head.id!)
-        if (isFinal(final.state)) await db.operations.update(final.id, { queued: false })
-      })
-      await finishQueued(final)
-      done++
-    }
-  }
+      const after = await drive(op, async (ctx, prov) => {
+        // A throwing attempt is tried again later, like a transport error (the entry stays).
+        verdict = await prov.runQueued(ctx).catch((e: unknown) => ({ kind: 'retry' as const, error: `provider procedure failed: ${String(e)}` }))
+      }, true)
+      return after === op && !isFinal(op.state) ? { kind: 'retry', error: 'operation busy in another context' } : verdict
+    },
+    giveUp: async (opId, error) => {
+      await commit(opId, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `refused ${MAX_REFUSALS} times: ${error}` })
+    },
+    finished: finishQueued,
+  })
 
   /** Drain every provider's queue once, in this tab only if it holds the queue lock. */
   async function drainQueue(): Promise<Result<{ drained: number; drainer: boolean }>> {
-    const r = await locks.run(
-      QUEUE_LOCK,
-      async () => {
-        const names = [...new Set((await db.queue.toArray()).map((e) => e.provider))]
-        const counts = await Promise.all(names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))))
-        return counts.reduce((a, b) => a + b, 0)
-      },
-      { ifAvailable: true },
-    )
-    return r === NOT_AVAILABLE ? { ok: true, drained: 0, drainer: false } : { ok: true, drained: r, drainer: true }
+    return runner.drainQueue()
   }
 
   function kickQueue() {
@@ -737,7 +377,7 @@ export function createEngine(deps: EngineDeps) {
     while (!stopped) {
       wake = new AbortController()
       await drainQueue().catch(() => undefined)
-      const next = await db.queue.orderBy('nextAttemptAt').first()
+      const next = await queue.nextDue()
       const wait = Math.max(250, Math.min(QUEUE_TICK_MS, next ? next.nextAttemptAt - clock.now() : QUEUE_TICK_MS))
       await clock.sleep(wait, wake.signal).catch(() => undefined)
     }
@@ -752,102 +392,31 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true }
   }
 
-  // ---- settings API ----------------------------------------------------------------------
-
-  async function listPaymentTypes(): Promise<PaymentTypeView[]> {
-    const out: PaymentTypeView[] = []
-    for (const pt of await paymentTypes()) {
-      const v = await view(pt)
-      if (v) out.push(v)
-    }
-    return out
-  }
-
-  async function savePaymentType(input: PaymentTypeInput): Promise<Result<{ id: string; errors?: FieldError[] }>> {
-    const p = providers.get(input.provider as AnyProvider['id'])
-    if (!p) return { ok: false, message: msg('common.noPaymentType') }
-    if (!Number.isInteger(input.number) || input.number < 1) return { ok: false, message: msg('config.badNumber') }
-    if (!input.name.trim()) return { ok: false, message: msg('config.badName') }
-    const values: ConfigValues = {}
-    const errors: FieldError[] = []
-    for (const f of p.schema.fields) {
-      if (f.secret) continue
-      const r = parseValue(f, input.values[f.name] ?? '')
-      if (r.ok) values[f.name] = r.value
-      else errors.push({ field: f.name, message: r.message })
-    }
-    for (const [k, v] of Object.entries(input.secrets ?? {})) {
-      const f = p.schema.fields.find((x) => x.name === k && x.secret)
-      if (!f) errors.push({ field: k, message: msg('config.unknownField', { field: k }) })
-      else if (v.trim() !== v) errors.push({ field: k, message: msg('config.badFormat', { field: k, value: '…' }) })
-    }
-    if (!errors.length && p.schema.validate) errors.push(...p.schema.validate(withDefaults(p.schema, values)))
-    if (!errors.length && emulatorRefused(p, withDefaults(p.schema, values))) return { ok: false, message: msg('common.emulatorOnly') }
-    if (errors.length) return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & { errors: FieldError[] }
-    const types = await paymentTypes()
-    const id = input.id ?? `${p.id}-${Date.now().toString(36)}`
-    if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
-    const pt: PaymentType = { id, number: input.number, name: input.name.trim(), provider: p.id, values }
-    await db.transaction('rw', db.settings, db.secrets, async () => {
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: [...types.filter((t) => t.id !== id), pt].sort((a, b) => a.number - b.number) })
-      for (const [k, v] of Object.entries(input.secrets ?? {})) if (v !== '') await db.secrets.put({ key: `${id}:${k}`, value: v })
-    })
-    await refreshSecretValues()
-    log.info('engine', 'payment type saved', { id, provider: p.id, values })
-    return { ok: true, id }
-  }
-
-  async function deletePaymentType(id: string): Promise<Result> {
-    const types = await paymentTypes()
-    await db.transaction('rw', db.settings, db.secrets, async () => {
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.filter((t) => t.id !== id) })
-      await db.secrets.where('key').startsWith(`${id}:`).delete()
-    })
-    await refreshSecretValues()
-    return { ok: true }
-  }
-
-  async function importConfFile(paymentTypeId: string, text: string): Promise<Result<{ foreign: Record<string, string>; errors: FieldError[]; warnings: FieldError[] }> & { errors?: FieldError[] }> {
-    const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
-    const p = pt && providers.get(pt.provider)
-    if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
-    const r = importConf(p.schema, text)
-    if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
-    const types = await paymentTypes()
-    await db.transaction('rw', db.settings, db.secrets, async () => {
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: { ...t.values, ...r.values }, foreign: { ...t.foreign, ...r.foreign } } : t)) })
-      for (const [k, v] of Object.entries(r.secrets)) await db.secrets.put({ key: `${pt.id}:${k}`, value: v })
-    })
-    await refreshSecretValues()
-    if (Object.keys(r.foreign).length) log.warn('engine', 'conf import: unknown keys kept', { keys: Object.keys(r.foreign) })
-    log.info('engine', 'conf imported', { paymentType: pt.id, values: r.values })
-    return { ok: true, foreign: r.foreign, errors: [], warnings: r.warnings }
-  }
-
-  async function exportConfFile(paymentTypeId: string): Promise<Result<{ fileName: string; text: string }>> {
-    const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
-    const p = pt && providers.get(pt.provider)
-    if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
-    return { ok: true, fileName: p.schema.fileName, text: exportConf(p.schema, pt.values, pt.foreign) }
-  }
-
   async function exportJournal(): Promise<string> {
     const ops = await db.operations.orderBy('createdAt').toArray()
     const clean = ops.map((o) => ({ ...o, code: o.code ? { masked: o.code.masked, hash: o.code.hash } : undefined }))
-    return JSON.stringify({ exportedAt: new Date(clock.now()).toISOString(), operations: scrubDeep(clean, secretValues) }, null, 2)
+    return JSON.stringify({ exportedAt: new Date(clock.now()).toISOString(), operations: scrubDeep(clean, types.secretValues()) }, null, 2)
   }
 
   async function exportLog(): Promise<string> {
     await log.flush()
     const rows = await db.log.orderBy('id').toArray()
-    return rows.map((r) => JSON.stringify(scrubDeep(r, secretValues))).join('\n')
+    return rows.map((r) => JSON.stringify(scrubDeep(r, types.secretValues()))).join('\n')
   }
 
   async function queueStatus(): Promise<{ length: number; oldestAt?: number; entries: QueueEntry[] }> {
-    const entries = await db.queue.orderBy('id').toArray()
+    const entries = await queue.all()
     const oldest = entries.reduce<number | undefined>((m, e) => (m === undefined || e.createdAt < m ? e.createdAt : m), undefined)
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
+
+  // One module per verb over a shared deps object (issue 9).
+  const verbs: VerbDeps = { db, clock, log, locks, providers, queue, host, loadConfig, checkScan, gate, probeContext, newId, track, drive, flagFor, stopWaiting, reverse: (r) => reverse(r) }
+  const pay = payVerb(verbs)
+  const reverse = reverseVerb(verbs)
+  const voidOrder = voidVerb(verbs)
+  const reconcile = reconcileVerb(verbs)
+  const addLoyaltyCard = loyaltyVerb(verbs)
 
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
   // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.

@@ -2,6 +2,7 @@
 // the X-report (totals without closing), the day close (Z) that runs each provider's own end of
 // day, and reports after the fact by shift number or by a date-time range. The totals are the
 // pure `totals` of src/domain/journal.ts over the rows read here.
+import { newOperation } from './new-operation.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import { totals, rowKind, type Totals, type RowKind } from '../../src/domain/journal.ts'
 import type { Minor } from '../../src/domain/money.ts'
@@ -136,12 +137,10 @@ export function createShifts(d: ShiftDeps) {
           continue
         }
         const now = clock.now()
-        const op: Operation = {
-          id: d.newId(), kind: 'reconcile', provider: p.id, paymentTypeId: pt.id, amount: r.net as Minor, currency: p.currency,
-          state: 'approved', createdAt: now, updatedAt: now, slip: r.slip,
+        const op = newOperation({ id: d.newId(), kind: 'reconcile', provider: p.id, paymentTypeId: pt.id, amount: r.net as Minor, currency: p.currency }, now, {
+          state: 'approved', slip: r.slip, note: `day close: ${r.mismatches} mismatches`,
           message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
-          history: [{ at: now, state: 'approved', note: `day close: ${r.mismatches} mismatches` }],
-        }
+        })
         await db.operations.add(op)
         providers.push({ paymentTypeId: pt.id, name: pt.name, ok: true, slip: r.slip, net: r.net, mismatches: r.mismatches, opId: op.id })
       } catch (e) {

@@ -1,0 +1,112 @@
+// The durable compensation queue (README R5), in two parts as in Workbox's QueueStore/Queue:
+// the store says how entries are kept (push, head, reschedule, ack); the runner holds the replay
+// policy — per provider, take the head, try it, on failure put it back later and stop.
+import { isFinal, type Operation } from '../../src/domain/operation.ts'
+import { backoffDelay } from '../../src/domain/backoff.ts'
+import type { QueueVerdict } from '../providers/types.ts'
+import type { Clock } from './clock.ts'
+import type { PaydeskDb, QueueEntry } from './db.ts'
+import { NOT_AVAILABLE, type Locks } from './locks.ts'
+import type { Logger } from './log.ts'
+
+/** README R5: the lock that elects the one tab that drains. */
+export const QUEUE_LOCK = 'paydesk-queue'
+/** README R5: a queued operation refused this many times goes to needs-attention. */
+export const MAX_REFUSALS = 10
+
+export function queueStore(db: PaydeskDb) {
+  return {
+    /** Add an entry; called inside the caller's transaction with the operation it drives. */
+    push: (e: Omit<QueueEntry, 'id'>) => db.queue.add(e as QueueEntry),
+    /** The provider's oldest entry: the only one its runner may try. */
+    head: (provider: string) => db.queue.where('provider').equals(provider).first(),
+    /** Put a failed head back with its next attempt time. */
+    reschedule: (e: QueueEntry) => db.queue.put(e),
+    /** The head is done: remove it, and a final operation is no longer queued. */
+    ack: (e: QueueEntry, op: Operation) =>
+      db.transaction('rw', db.operations, db.queue, async () => {
+        await db.queue.delete(e.id!)
+        if (isFinal(op.state)) await db.operations.update(op.id, { queued: false })
+      }),
+    /** An entry whose operation is gone. */
+    drop: (e: QueueEntry) => db.queue.delete(e.id!),
+    count: (provider: string) => db.queue.where('provider').equals(provider).count(),
+    /** Reachable again (README R8): every waiting entry of the provider is due now. */
+    hurry: (provider: string, now: number) => db.queue.where('provider').equals(provider).modify({ nextAttemptAt: now }),
+    providers: async () => [...new Set((await db.queue.toArray()).map((e) => e.provider))],
+    nextDue: () => db.queue.orderBy('nextAttemptAt').first(),
+    all: () => db.queue.orderBy('id').toArray(),
+  }
+}
+
+export type QueueStore = ReturnType<typeof queueStore>
+
+export interface QueueRunnerDeps {
+  store: QueueStore
+  db: PaydeskDb
+  clock: Clock
+  random: () => number
+  locks: Locks
+  log: Logger
+  /** The provider's floor for a retry's delay. */
+  floorMs: (provider: string) => number
+  /** One attempt at a queued, open operation (the provider's runQueued under the operation's lock). */
+  attempt: (op: Operation) => Promise<QueueVerdict>
+  /** Definitive refusals ran out: the operation goes to needs-attention. */
+  giveUp: (opId: string, error: string) => Promise<void>
+  /** An entry left the queue: settle what it compensated. */
+  finished: (op: Operation) => Promise<void>
+}
+
+export function queueRunner(deps: QueueRunnerDeps) {
+  const { store, db, clock, log } = deps
+
+  /** Replay one provider's queue in order; stop at the first entry that must wait. */
+  async function drainProvider(provider: string): Promise<number> {
+    let done = 0
+    for (;;) {
+      const head = await store.head(provider)
+      if (!head || head.nextAttemptAt > clock.now()) return done
+      const op = await db.operations.get(head.opId)
+      if (!op) {
+        await store.drop(head)
+        continue
+      }
+      let verdict: QueueVerdict = isFinal(op.state) ? { kind: 'done' } : await deps.attempt(op)
+      if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
+        // README R5: definitive refusals end in needs-attention after 10 attempts.
+        await deps.giveUp(head.opId, verdict.error)
+        verdict = { kind: 'done' }
+      }
+      if (verdict.kind === 'retry') {
+        const next: QueueEntry = {
+          ...head, attempt: head.attempt + 1, refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0), lastError: verdict.error,
+          nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, deps.random(), Math.max(1_000, deps.floorMs(head.provider))),
+        }
+        await store.reschedule(next)
+        log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
+        return done
+      }
+      const final = (await db.operations.get(head.opId))!
+      await store.ack(head, final)
+      await deps.finished(final)
+      done++
+    }
+  }
+
+  /** Drain every provider's queue once, in this tab only if it holds the queue lock. */
+  async function drainQueue(): Promise<{ ok: true; drained: number; drainer: boolean }> {
+    const r = await deps.locks.run(
+      QUEUE_LOCK,
+      async () => {
+        const names = await store.providers()
+        const counts = await Promise.all(names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))))
+        return counts.reduce((a, b) => a + b, 0)
+      },
+      { ifAvailable: true },
+    )
+    return r === NOT_AVAILABLE ? { ok: true, drained: 0, drainer: false } : { ok: true, drained: r, drainer: true }
+  }
+
+  return { drainQueue }
+}

@@ -1,0 +1,37 @@
+// README R6, the scan guard: a scanned customer code is checked for format, a double read of the
+// scanner, reuse and lifetime before any operation is journaled. It keeps the last scan in memory.
+import { maskCode } from '../../src/domain/ids.ts'
+import { msg, type Msg } from '../../src/domain/messages.ts'
+import type { Operation } from '../../src/domain/operation.ts'
+import type { AnyProvider } from '../providers/types.ts'
+import type { Clock } from './clock.ts'
+import type { PaydeskDb } from './db.ts'
+
+/** README R6: the same payload twice within 2 s is a double read of the scanner. */
+export const DOUBLE_SCAN_MS = 2_000
+
+export type ScanResult = { ok: true; code: Operation['code'] } | { ok: false; ignored?: boolean; message: Msg }
+
+async function sha256(text: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export function scanGuard(db: PaydeskDb, clock: Clock) {
+  let lastScan: { hash: string; at: number } | undefined
+  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
+  return async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<ScanResult> {
+    if ((p.payModeOf?.(config) ?? 'customer-qr') !== 'customer-qr') return { ok: true, code: undefined }
+    const now = clock.now()
+    const bad = p.checkCode(code)
+    if (bad) return { ok: false, message: bad }
+    const hash = await sha256(code)
+    if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
+    lastScan = { hash, at: now }
+    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
+    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
+    const scannedAt = Math.min(scannedAtIn ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
+    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
+    return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt } }
+  }
+}

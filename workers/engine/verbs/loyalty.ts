@@ -1,0 +1,45 @@
+// Add the customer's loyalty card to the sale (O!plati C6): a verb over the engine's shared deps.
+import { msg } from '../../../src/domain/messages.ts'
+import type { Minor } from '../../../src/domain/money.ts'
+import type { Operation } from '../../../src/domain/operation.ts'
+import { NOT_AVAILABLE } from '../locks.ts'
+import { newOperation } from '../new-operation.ts'
+import { tabOf } from '../tabs.ts'
+import { PAY_LOCK, type Result } from './deps.ts'
+import type { VerbDeps } from './deps.ts'
+
+export function loyaltyVerb(d: VerbDeps) {
+  const { db, clock, log, locks, loadConfig, checkScan, gate, newId, track, drive, flagFor } = d
+  /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
+  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string; tab?: string }): Promise<Result<{ op: Operation }>> {
+    const cfg = await loadConfig(req.paymentTypeId)
+    if (!cfg.ok) return cfg
+    const p = cfg.provider
+    const run = p.loyalty
+    if (!run || !p.capabilities.loyalty) return { ok: false, message: msg('common.notSupported') }
+    const code = (req.code ?? '').trim()
+    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
+    if (!scan.ok) return scan
+    const blocked = await gate(p, cfg.pt, cfg.config)
+    if (blocked) return { ok: false, message: blocked }
+    const r = await locks.run(
+      PAY_LOCK(req.paymentTypeId),
+      async () => {
+        const now = clock.now()
+        const op = newOperation({ id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency }, now, {
+          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}), ...tabOf(req.tab),
+        })
+        await db.operations.add(op)
+        log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
+        const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))
+        const flag = flagFor(op)
+        await Promise.race([job, new Promise<void>((resolve) => flag.onStop.add(resolve))])
+        return (await db.operations.get(op.id))!
+      },
+      { ifAvailable: true },
+    )
+    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
+    return { ok: true, op: r }
+  }
+  return addLoyaltyCard
+}

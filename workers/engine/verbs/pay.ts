@@ -1,0 +1,88 @@
+// Pay (DESIGN § 4): check, journal before the first request, then drive the provider's pay.
+import { parseItems, type SaleItem } from '../../../src/domain/sale.ts'
+import { isMinor, type Minor } from '../../../src/domain/money.ts'
+import { msg } from '../../../src/domain/messages.ts'
+import { isFinal, type Operation } from '../../../src/domain/operation.ts'
+import { NOT_AVAILABLE } from '../locks.ts'
+import { newOperation } from '../new-operation.ts'
+import { tabOf } from '../tabs.ts'
+import { PAY_LOCK, type Result } from './deps.ts'
+
+export interface PayRequest {
+  paymentTypeId: string
+  amount: number
+  /** The scanned customer code; empty when the type shows a code or QR instead (O!plati modes 1, 2). */
+  code: string
+  /** When the code was scanned (device clock, ms); defaults to now. */
+  scannedAt?: number
+  order?: string
+  /** The sale's items from the host (checked here: typed, and adding up to `amount`). */
+  items?: unknown
+  /** One of the provider's `payMethods` (Inpas: card or «Оплата QR СБП»); kept on the operation as `details.method`. */
+  method?: string
+  /** The till tab that asks (issue 10): the operation remembers it, so each tab shows its own sale. */
+  tab?: string
+  /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
+  choice?: string
+}
+
+import type { VerbDeps } from './deps.ts'
+
+export function payVerb(d: VerbDeps) {
+  const { db, clock, log, locks, loadConfig, checkScan, gate, newId, track, drive, flagFor, host, probeContext } = d
+  async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
+    const amount = req.amount
+    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
+    const cfg = await loadConfig(req.paymentTypeId)
+    if (!cfg.ok) return cfg
+    const p = cfg.provider
+    const code = req.code.trim()
+    const now = clock.now()
+    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
+    if (!scan.ok) return scan
+    const opCode = scan.code
+
+    let items: SaleItem[] | undefined
+    if (req.items !== undefined) {
+      const parsed = parseItems(req.items, amount)
+      if (!parsed.ok) return { ok: false, message: msg('common.badItems', { why: parsed.why }) }
+      items = parsed.items
+      const refused = p.checkItems?.(items)
+      if (refused) return { ok: false, message: refused }
+    }
+    const providerCode = p.providerCode?.(cfg.config)
+    const blocked = await gate(cfg.provider, cfg.pt, cfg.config)
+    if (blocked) return { ok: false, message: blocked }
+    const unavailable = p.unavailable ? await p.unavailable(probeContext(cfg.pt, p, cfg.config)) : undefined
+    if (unavailable) return { ok: false, message: unavailable }
+    if (req.choice !== undefined && (typeof req.choice !== 'string' || req.choice.length > 64)) return { ok: false, message: msg('common.notSupported') }
+    const hostMismatch = await host.checkPay(req.order, amount)
+    if (hostMismatch) return { ok: false, message: hostMismatch }
+    if (req.order) {
+      const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
+      if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
+      if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
+    }
+    const r = await locks.run(
+      PAY_LOCK(req.paymentTypeId),
+      async () => {
+        const op = newOperation({ id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
+          ...(opCode ? { code: opCode } : {}), ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
+          ...(typeof providerCode === 'number' ? { providerCode } : {}),
+          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } } : req.choice ? { details: { choice: req.choice } } : {}),
+        })
+        await db.operations.add(op)
+        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
+        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code)))
+        const flag = flagFor(op)
+        const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
+        await Promise.race([run, left])
+        return (await db.operations.get(op.id))!
+      },
+      { ifAvailable: true },
+    )
+    if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
+    return { ok: true, op: r }
+  }
+  return pay
+}

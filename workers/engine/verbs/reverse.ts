@@ -1,0 +1,74 @@
+// Cancel and refund: one reversal of an approved payment (or of a refund, where the provider can).
+import { isMinor, type Minor } from '../../../src/domain/money.ts'
+import { msg } from '../../../src/domain/messages.ts'
+import type { Operation, OpKind } from '../../../src/domain/operation.ts'
+import { newOperation } from '../new-operation.ts'
+import type { Result } from './deps.ts'
+import type { VerbDeps } from './deps.ts'
+
+export function reverseVerb(d: VerbDeps) {
+  const { db, clock, log, providers, loadConfig, gate, newId, track, drive, queue } = d
+  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number; void?: boolean }): Promise<Result<{ op: Operation }>> {
+    const orig = await db.operations.get(req.opId)
+    if (!orig || (orig.kind !== 'pay' && orig.kind !== 'refund')) return { ok: false, message: msg('common.noOperation') }
+    const p = providers.get(orig.provider)
+    if (!p) return { ok: false, message: msg('common.noPaymentType') }
+    if (orig.kind === 'refund') {
+      // A refund can only be cancelled (O!plati «отмена возврата»); paying a return is not offered.
+      if (req.kind === 'refund') return { ok: false, message: p.messages?.refundOfRefund ?? msg('common.notSupported') }
+      if (!p.capabilities.cancelRefund) return { ok: false, message: msg('common.notSupported') }
+    }
+    if (orig.state !== 'approved') return { ok: false, message: msg('common.notApproved') }
+    if (req.kind === 'cancel' && !p.capabilities.cancel) return { ok: false, message: msg('common.notSupported') }
+    if (req.kind === 'refund' && p.capabilities.refund === 'none') return { ok: false, message: msg('common.notSupported') }
+    const partial = req.kind === 'refund' && p.capabilities.refund === 'partial'
+    const amount = req.amount ?? orig.amount
+    if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
+    if (req.kind === 'refund' && p.capabilities.refund === 'full' && amount !== orig.amount) return { ok: false, message: msg('common.partialRefund') }
+    const tooLarge = p.messages?.refundTooLarge ?? msg('common.refundTooLarge')
+    if (amount > orig.amount) return { ok: false, message: tooLarge }
+    const cfg = await loadConfig(orig.paymentTypeId)
+    if (!cfg.ok) return cfg
+    // O!plati rule 1.3.6: refunds and cancel-refunds wait until the queue is sent; cancels join it.
+    const blocked = await gate(p, cfg.pt, cfg.config)
+    if (blocked && !(req.kind === 'cancel' && orig.kind === 'pay')) return { ok: false, message: blocked }
+    const now = clock.now()
+    const id = newId()
+    const kind: OpKind = req.kind
+    const created = await db.transaction('rw', db.operations, async () => {
+      const cur = (await db.operations.get(orig.id))!
+      if (cur.reversedBy) {
+        const by = await db.operations.get(cur.reversedBy)
+        if (by && by.state !== 'declined') return 'reversed'
+      }
+      const refunds = orig.kind === 'pay' ? await db.operations.where('original').equals(orig.id).filter((o) => o.kind === 'refund').toArray() : []
+      let used = 0
+      for (const r of refunds) {
+        if (r.state === 'declined') continue
+        const undone = r.reversedBy ? await db.operations.get(r.reversedBy) : undefined
+        if (undone?.state === 'approved') continue
+        used += r.amount
+      }
+      if (partial && amount > orig.amount - used) return 'tooLarge'
+      // A cancel reverses the whole sale: not once part of it was refunded.
+      if (req.kind === 'cancel' && used > 0) return 'reversed'
+      if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
+      await db.operations.add(newOperation({ id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency }, now, {
+        original: orig.id, ...(orig.ref ? { ref: orig.ref } : {}),
+        // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
+        ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
+        ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
+      }))
+      if (blocked) await queue.push({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
+      return 'ok'
+    })
+    if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
+    if (created === 'tooLarge') return { ok: false, message: tooLarge }
+    log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
+    if (blocked) return { ok: true, op: (await db.operations.get(id))! }
+    const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))
+    if (op.state === 'declined' && !partial) await db.operations.update(orig.id, { reversedBy: undefined })
+    return { ok: true, op }
+  }
+  return reverse
+}
