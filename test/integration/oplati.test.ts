@@ -327,6 +327,20 @@ describe('connectivity and blocking', () => {
     expect(list.lastIndexOf('reversals')).toBeLessThan(list.lastIndexOf('payments'))
     expect((await h.op(c.ok ? c.op.id : '')).state).toBe('approved')
   })
+  it('a second cancel while the first waits in the queue joins the queue too (the journal and the queue written together)', async () => {
+    await setup()
+    const first = await paid(1700)
+    const second = await paid(1705)
+    await h.fault({ route: '*', fault: 'offline', times: 0 })
+    const a = await h.engine.reverse({ opId: first.id, kind: 'cancel' })
+    expect(a.ok && a.op.message?.key).toBe('oplati.cancelQueued')
+    const b = await h.engine.reverse({ opId: second.id, kind: 'cancel' })
+    expect(b.ok && b.op).toMatchObject({ queued: true, message: { key: 'oplati.cancelQueued' } })
+    expect((await h.engine.queueStatus()).length).toBe(2)
+    await h.clearFaults()
+    await paid()
+    expect((await h.op(b.ok ? b.op.id : '')).state).toBe('approved')
+  })
 })
 
 describe('blocking across a reload', () => {

@@ -35,7 +35,7 @@ export function reverseVerb(d: VerbDeps) {
     const now = clock.now()
     const id = newId()
     const kind: OpKind = req.kind
-    const created = await db.transaction('rw', db.operations, async () => {
+    const created = await db.transaction('rw', db.operations, db.queue, async () => {
       const cur = (await db.operations.get(orig.id))!
       if (cur.reversedBy) {
         const by = await db.operations.get(cur.reversedBy)
