@@ -649,14 +649,12 @@ export async function closeDay(ports: PortFactory, ctx: ProbeCtx<InpasConfig>, j
         currency: 'RUB',
         copies: 1,
         lines: [
-          { label: 'slip.time', value: ctx.clock.now(), format: 'datetime' },
           { label: 'slip.terminalId', value: r.fields.terminalId ?? ctx.config.id },
           { label: 'report.sales', value: String(pad.debit.count) },
           { label: 'report.salesSum', value: pad.debit.sum, format: 'money' },
           { label: 'report.refunds', value: String(pad.credit.count) },
           { label: 'report.refundsSum', value: pad.credit.sum, format: 'money' },
           { label: 'report.net', value: net, format: 'money', strong: true },
-          { label: 'slip.result', value: mismatches ? 'report.mismatches' : 'report.noMismatch', format: 'key', strong: true },
         ],
         ...(printed ? { text: printed } : {}),
       }
