@@ -214,6 +214,8 @@ describe('the shift', () => {
     expect(printed).toContain('1 / 500 сум')
     expect(printed).toContain('1 500,50')
     expect(printed).toContain('Требуют проверки')
+    // The Inpas pin-pad's settlement (the demo's emulator): no Inpas operations, so nothing differs.
+    expect((await page.getByTestId('report').locator('details.provider', { hasText: 'Inpas SmartSale' }).textContent())!.replace(/\s/g, ' ')).toContain('Итоги Inpas SmartSale: расхождений: 0')
 
     await page.reload()
     await expect.poll(() => page.getByTestId('shift-bar').textContent()).toBe('Смена закрыта')
@@ -224,8 +226,8 @@ describe('the shift', () => {
     await page.getByRole('button', { name: 'Показать' }).click()
     await expect.poll(() => report.getByRole('heading', { level: 2 }).textContent()).toMatch(/^Отчёт по смене\s*· № 1$/)
     expect((await report.locator('[data-type=clickpass-1]').getByTestId('net').textContent())!.replace(/\s/g, ' ')).toContain('1 500,50')
-    // The four operations and the O!plati reconciliation the day close journaled.
-    expect(await report.getByTestId('report-ops').locator('li').count()).toBe(5)
+    // The four operations, and the O!plati reconciliation and the Inpas pin-pad's settlement the day close journaled.
+    expect(await report.getByTestId('report-ops').locator('li').count()).toBe(6)
     await page.getByLabel('Отчёт по смене №').fill('9')
     await page.getByRole('button', { name: 'Показать' }).click()
     await expect.poll(() => page.getByTestId('shift-message').textContent()).toBe('Смены № 9 нет')

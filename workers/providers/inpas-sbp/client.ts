@@ -23,9 +23,9 @@ import type { OpCtx, ProbeCtx, Provider, QueueVerdict, StatusAnswer } from '../t
 import { OP, STATUS, tlvText, type SaMessage } from './codec/index.ts'
 import { createLinkState, linkStep, type LinkTimer } from './link.ts'
 import { clientStep, createClient, type ClientEffect, type ClientEvent, type ClientTimer } from './machine.ts'
-import { INPAS_MSG, INPAS_STATUS_MSG } from './messages.ts'
+import { INPAS_MSG, INPAS_SETTLE_MSG, INPAS_STATUS_MSG } from './messages.ts'
 import { PinpadPortError, type PinpadPort } from '../../transport/serial.ts'
-import { checkLinkFields, createSession, type InpasRequest, type Method, type OriginalPayment, type SessionOutcome } from './session.ts'
+import { checkLinkFields, createSession, slipOf as sessionSlipOf, type InpasRequest, type Method, type OriginalPayment, type SessionOutcome } from './session.ts'
 import { toSessionConfig, type InpasConfig } from './config.ts'
 import { buildMessage, type TlvValue } from './codec/index.ts'
 
@@ -509,7 +509,14 @@ const CHECK_LINK_BUDGET_MS = 30_000
 
 /** § 2.8/§ 6.6: send check-link through the link layer alone and return the terminal's reply. */
 export async function checkLink(port: PinpadPort, ctx: ProbeCtx<InpasConfig>): Promise<SaMessage | undefined> {
-  const fields = checkLinkFields(toSessionConfig(ctx.config))
+  return exchange(port, ctx, checkLinkFields(toSessionConfig(ctx.config)), OP.checkLink, CHECK_LINK_BUDGET_MS)
+}
+
+/**
+ * One request, one reply, through the link layer alone (no money moves: check-link, settlement). `undefined` when
+ * the terminal did not answer with `op` within `budgetMs`, the link failed or the port went away.
+ */
+async function exchange(port: PinpadPort, ctx: ProbeCtx<InpasConfig>, fields: ReadonlyArray<readonly [number, string]>, op: number, budgetMs: number): Promise<SaMessage | undefined> {
   const built = buildMessage({}, { extra: fields as ReadonlyArray<readonly [number, TlvValue]> })
   if (!built.ok) return undefined
   let link = createLinkState()
@@ -529,11 +536,11 @@ export async function checkLink(port: PinpadPort, ctx: ProbeCtx<InpasConfig>): P
       if (f.type === 'write') await port.write(f.bytes).catch(() => undefined)
       else if (f.type === 'setTimer') timers.set(f.name, ctx.clock.now() + f.ms)
       else if (f.type === 'cancelTimer') timers.delete(f.name)
-      else if (f.type === 'deliver' && f.message.ok && f.message.value.op === OP.checkLink) reply = f.message.value
+      else if (f.type === 'deliver' && f.message.ok && f.message.value.op === op) reply = f.message.value
       else if (f.type === 'linkError') failed = true
     }
   }
-  const end = ctx.clock.now() + CHECK_LINK_BUDGET_MS
+  const end = ctx.clock.now() + budgetMs
   try {
     await step({ type: 'send', data: built.value, kind: 'query' })
     while (!reply && !failed && ctx.clock.now() < end && port.isOpen) {
@@ -558,7 +565,7 @@ export async function checkLink(port: PinpadPort, ctx: ProbeCtx<InpasConfig>): P
   } finally {
     off()
   }
-  if (reply) ctx.log.info('inpas-sbp', 'check-link', { status: reply.fields.status ?? null, tid: reply.fields.terminalId ?? null, hex: hexOf(built.value) })
+  if (reply) ctx.log.info('inpas-sbp', `op ${op} reply`, { status: reply.fields.status ?? null, tid: reply.fields.terminalId ?? null, hex: hexOf(built.value) })
   return reply
 }
 
@@ -582,4 +589,84 @@ export async function checkLinkAction(ports: PortFactory, ctx: ProbeCtx<InpasCon
     },
     async (m) => m,
   )
+}
+
+// ---- day close: settlement (op 59, E20) -------------------------------------------------------------------
+
+/** PDK: the settlement reaches the bank before it answers; past this the till's day close goes on without it. */
+const SETTLEMENT_BUDGET_MS = 120_000
+
+type CloseDayResult = { ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }
+
+interface Totals {
+  debit: { count: number; sum: number }
+  credit: { count: number; sum: number }
+}
+
+/** The journal's approved payments (debit) and refunds (credit) of the day, as the pin-pad counts them. */
+export function journalTotals(journal: readonly Operation[]): Totals {
+  const t: Totals = { debit: { count: 0, sum: 0 }, credit: { count: 0, sum: 0 } }
+  for (const o of journal) {
+    if (o.state !== 'approved' || o.provider !== 'inpas-sbp') continue
+    const b = o.kind === 'pay' ? t.debit : o.kind === 'refund' ? t.credit : undefined
+    if (!b) continue
+    b.count++
+    b.sum += o.amount
+  }
+  return t
+}
+
+/**
+ * The till's day close for Inpas: the pin-pad's settlement (сверка итогов, op 59). No money moves and nothing is
+ * queued: the pin-pad's debit/credit totals (fields 29–32) are compared with the journal's; a count or a sum that
+ * differs is one mismatch. No answer → `{ ok: false }` with a message, and the till's day close goes on.
+ */
+export async function closeDay(ports: PortFactory, ctx: ProbeCtx<InpasConfig>, journal: readonly Operation[]): Promise<CloseDayResult> {
+  return withPort<CloseDayResult>(
+    ports,
+    ctx,
+    async (port) => {
+      const fields: Array<readonly [number, string]> = [
+        [25, String(OP.settlement)],
+        [27, ctx.config.id],
+      ]
+      const r = await exchange(port, ctx, fields, OP.settlement, SETTLEMENT_BUDGET_MS)
+      if (!r) return { ok: false, message: msg(INPAS_SETTLE_MSG.noAnswer) }
+      if (r.fields.status !== STATUS.approved) return { ok: false, message: msg(INPAS_SETTLE_MSG.refused, { text: r.fields.textResponse ?? String(r.fields.status ?? '—') }) }
+      const pad: Totals = {
+        debit: { count: r.fields.debitCount ?? 0, sum: r.fields.debitAmount ?? 0 },
+        credit: { count: r.fields.creditCount ?? 0, sum: r.fields.creditAmount ?? 0 },
+      }
+      const mine = journalTotals(journal)
+      const mismatches =
+        Number(pad.debit.count !== mine.debit.count) + Number(pad.debit.sum !== mine.debit.sum) + Number(pad.credit.count !== mine.credit.count) + Number(pad.credit.sum !== mine.credit.sum)
+      const net = pad.debit.sum - pad.credit.sum
+      ctx.log.info('inpas-sbp', 'settlement', { debitCount: pad.debit.count, debitSum: pad.debit.sum, creditCount: pad.credit.count, creditSum: pad.credit.sum, mismatches })
+      const printed = printedRows(r.fields.receiptData)
+      const slip: Slip = {
+        title: 'slip.closeDay',
+        provider: 'Inpas SmartSale',
+        currency: 'RUB',
+        copies: 1,
+        lines: [
+          { label: 'slip.terminalId', value: r.fields.terminalId ?? ctx.config.id },
+          { label: 'report.sales', value: String(pad.debit.count) },
+          { label: 'report.salesSum', value: pad.debit.sum, format: 'money' },
+          { label: 'report.refunds', value: String(pad.credit.count) },
+          { label: 'report.refundsSum', value: pad.credit.sum, format: 'money' },
+          { label: 'report.net', value: net, format: 'money', strong: true },
+        ],
+        ...(printed ? { text: printed } : {}),
+      }
+      return { ok: true, slip, net, mismatches }
+    },
+    async (m) => ({ ok: false, message: m }),
+  )
+}
+
+/** Field 90 of the settlement: the pin-pad's totals slip as printed rows (the cashier copy, else the first). */
+function printedRows(text: string | undefined): string[] | undefined {
+  const s = sessionSlipOf(text)
+  const body = s?.cashier ?? s?.customer ?? s?.raw
+  return body ? body.split(/\r?\n/).filter((l, i, a) => l !== '' || (i > 0 && i < a.length - 1)) : undefined
 }

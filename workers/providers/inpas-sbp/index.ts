@@ -94,6 +94,8 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
       const m = await (await import('./client.ts')).checkLinkAction(ports, ctx)
       return { verdict: m.key === INPAS_MSG.adminLinkOk ? 'ok' : m.key === INPAS_MSG.tidMismatch ? 'refused' : 'unreachable', detail: m }
     },
+    // The till's day close runs the pin-pad's settlement (op 59): no money moves, never queued.
+    closeDay: async (ctx, journal) => (await import('./client.ts')).closeDay(ports, ctx, journal),
     ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
   }
 }

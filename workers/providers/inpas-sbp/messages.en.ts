@@ -47,4 +47,6 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.status.notFound': 'The pin-pad has no operation No. {ecrNo}: it never ran',
   'inpas.status.unknown': 'The pin-pad did not report the status of operation No. {ecrNo}. Check the pin-pad’s last slip',
   'inpas.status.noEcrNo': 'The operation never reached the pin-pad: nothing to ask',
+  'inpas.settle.noAnswer': 'The pin-pad did not answer the settlement. The till’s shift is closed; run the settlement on the pin-pad',
+  'inpas.settle.refused': 'The pin-pad refused the settlement: {text}',
 }

@@ -51,3 +51,9 @@ export const INPAS_STATUS_MSG = {
   unknown: 'inpas.status.unknown',
   noEcrNo: 'inpas.status.noEcrNo',
 } as const satisfies Record<string, InpasMessageKey>
+
+/** Day close: the pin-pad's settlement (op 59). */
+export const INPAS_SETTLE_MSG = {
+  noAnswer: 'inpas.settle.noAnswer',
+  refused: 'inpas.settle.refused',
+} as const satisfies Record<string, InpasMessageKey>

@@ -47,4 +47,6 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.status.notFound': 'Pin-padda № {ecrNo} operatsiya yo‘q: u o‘tkazilmagan',
   'inpas.status.unknown': 'Pin-pad № {ecrNo} operatsiya holatini bildirmadi. Pin-paddagi oxirgi chekni tekshiring',
   'inpas.status.noEcrNo': 'Operatsiya pin-padga yetib bormagan: so‘raladigan narsa yo‘q',
+  'inpas.settle.noAnswer': 'Pin-pad jami summalarni solishtirishga javob bermadi. Kassadagi smena yopildi; solishtirishni pin-padda bajaring',
+  'inpas.settle.refused': 'Pin-pad jami summalarni solishtirishni rad etdi: {text}',
 }
