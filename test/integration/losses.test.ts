@@ -151,6 +151,24 @@ describe('the four losses (issue 10)', () => {
   })
 })
 
+describe('a crash between the queue and the journal (found by the fault matrix)', () => {
+  it('a compensation that ended while its original still says compensating, with no queue entry left, finishes the original on start', async () => {
+    await setup({})
+    const now = h.clock.now()
+    const base = { provider: 'clickpass' as const, paymentTypeId: 'click', amount: 150050, currency: 'UZS', createdAt: now, updatedAt: now }
+    // The journal a tab left when it died after the queue's ack and before the original's final state.
+    await h.db.operations.bulkAdd([
+      { ...base, id: 'PAY', kind: 'pay', state: 'compensating', reversedBy: 'COMP', history: [{ at: now, state: 'compensating' }] },
+      { ...base, id: 'COMP', kind: 'cancel', state: 'approved', compensates: 'PAY', history: [{ at: now, state: 'approved' }] },
+    ] as unknown as Operation[])
+    const restarted = h.makeEngine()
+    await restarted.start()
+    await restarted.settled()
+    expect((await h.op('PAY')).state).toBe('compensated')
+    restarted.stop()
+  })
+})
+
 describe('refusals of our own resent requests are checked before they are believed', () => {
   it('PaymeGO: a resent receipts.pay meets "wrong state" (-31008); the receipt is paid, so the payment is approved and nothing is cancelled', async () => {
     await setup({ provider: 'payme' })

@@ -324,6 +324,12 @@ export function createEngine(deps: EngineDeps) {
   async function recover() {
     const open = await db.operations.where('state').anyOf([...OPEN_STATES]).toArray()
     for (const op of open) {
+      if (op.state === 'compensating' && op.reversedBy) {
+        // A journal written before the queue's ack and the original's final state were one transaction:
+        // the compensation ended, its queue entry is gone, and the original still says compensating.
+        const comp = await db.operations.get(op.reversedBy)
+        if (comp && isFinal(comp.state) && (await db.queue.where('opId').equals(comp.id).count()) === 0) await finishQueued(comp)
+      }
       if (op.queued || op.state === 'compensating') continue
       log.warn('engine', 'resuming after restart', { state: op.state }, op.id)
       void track(

@@ -87,9 +87,13 @@ export function queueRunner(deps: QueueRunnerDeps) {
         log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
         return done
       }
-      const final = (await db.operations.get(head.opId))!
-      await store.ack(head, final)
-      await deps.finished(final)
+      // The entry leaves and the operation it compensates takes its final state together: a crash
+      // between the two would leave the original compensating with nothing left to finish it.
+      await db.transaction('rw', db.operations, db.queue, async () => {
+        const final = (await db.operations.get(head.opId))!
+        await store.ack(head, final)
+        await deps.finished(final)
+      })
       done++
     }
   }
