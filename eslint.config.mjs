@@ -74,8 +74,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: String.raw`workers/providers/(?!messages/(ru|uz|en)\.ts$|schemas\.ts$|types\.ts$)`,
-              message: 'src/** never imports provider internals: use workers/providers/schemas.ts or messages/<lang>.ts, or ask the engine.',
+              regex: String.raw`workers/providers/(?!messages/(ru|uz|en)\.ts$|catalog\.ts$|types\.ts$)`,
+              message: 'src/** never imports provider internals: use workers/providers/catalog.ts or messages/<lang>.ts, or ask the engine.',
             },
           ],
         },

@@ -1,7 +1,7 @@
 // The Inpas payment type a demo build starts with: the in-page pin-pad emulator (transport `sandbox`).
 import type { DemoPaymentType } from '../../workers/providers/types.ts'
 
-export const INPAS_DEMO: DemoPaymentType = {
+export const DEMO: DemoPaymentType = {
   provider: 'inpas-sbp',
   name: 'Inpas SmartSale',
   // § 1.1: the sandbox preset — QR on, custom profile (PDK-SBP/1, which the emulator speaks), the link mirrored on

@@ -1,7 +1,7 @@
 // The PaymeGO payment type a demo build starts with, bound to this sandbox.
 import type { DemoPaymentType } from '../../workers/providers/types.ts'
 
-export const PAYME_DEMO: DemoPaymentType = {
+export const DEMO: DemoPaymentType = {
   provider: 'payme',
   name: 'PaymeGO',
   // Shorter polling than the seed's 300 s / 10 s, so a demo of a slow payment takes seconds.

@@ -6,7 +6,8 @@ import type { OperationId } from './ids.ts'
 import type { Msg } from './messages.ts'
 import type { Slip } from './slip.ts'
 
-export type ProviderId = 'clickpass' | 'payme' | 'oplati' | 'sendy' | 'inpas-sbp'
+/** A provider's folder name under workers/providers/ (its registry entry names it; the domain keeps no list). */
+export type ProviderId = string
 export type OpKind = 'pay' | 'cancel' | 'refund' | 'reconcile' | 'loyalty'
 
 export type OpState =

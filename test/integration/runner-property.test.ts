@@ -140,7 +140,7 @@ function modelProvider(model: ModelProcessor): AnyProvider {
   }
   return {
     id: 'sendy', title: 'Model', currency: 'UZS',
-    schema: { fileName: 'model.conf', section: 'Main', title: 'Model', fields: [] },
+    schema: { fileName: 'model.conf', section: 'Main', title: 'Model', fields: [] }, scanHint: 'sale.scanTitle',
     capabilities: { payModes: ['merchant-dynamic'], cancel: true, refund: 'none', cancelRefund: false, void: false, reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false },
     codeLifetimeMs: 60_000, queueFloorMs: 0,
     toConfig: () => ({}),

@@ -22,8 +22,12 @@ export interface PaymentTypeView {
   capabilities: AnyProvider['capabilities']
   /** How this type takes a payment: the cashier scans (`customer-qr`), or the screen shows a code or QR. */
   payMode: PayMode
+  /** Message key the till shows under "scan" (the provider's `about.ts`). */
+  scanHint: string
   /** The provider has its own end of day (contract 1: the till's day close runs it). */
   closeDay: boolean
+  /** The provider answers a status query for a settled operation (the journal's «Проверить статус»). */
+  statusCheck: boolean
   /** Why a complete payment type is still disabled (bound to an emulator in a production build; Sendy: not activated); shown instead of missing fields. */
   reason?: Msg
   /** What the cashier picks before paying (Sendy online: the payment system); asked only with more than one option. */
@@ -93,7 +97,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     const sandbox = !!p.emulated?.(values)
     return {
       id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0 && !reason,
-      capabilities: p.capabilities, payMode, closeDay: !!p.closeDay, adminActions, sandbox, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
+      capabilities: p.capabilities, payMode, scanHint: p.scanHint, closeDay: !!p.closeDay, statusCheck: !!p.status, adminActions, sandbox, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
     }
   }
 
@@ -107,8 +111,10 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     const types: PaymentType[] = []
     let n = 1
     await db.transaction('rw', db.settings, db.secrets, async () => {
-      for (const d of deps.demo?.paymentTypes ?? []) {
-        if (!providers.has(d.provider)) continue
+      // In the provider registry's order, whatever order the demo build found them in.
+      const order = [...providers.keys()]
+      const demos = (deps.demo?.paymentTypes ?? []).filter((d) => providers.has(d.provider)).sort((a, b) => order.indexOf(a.provider) - order.indexOf(b.provider))
+      for (const d of demos) {
         const id = `${d.provider}-1`
         types.push({ id, number: n++, name: d.name, provider: d.provider, values: d.values })
         for (const [k, v] of Object.entries(d.secrets)) await db.secrets.put({ key: `${id}:${k}`, value: v })

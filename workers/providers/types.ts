@@ -105,11 +105,23 @@ export type PayMode = Capabilities['payModes'][number]
 /** `definitive`: the server refused (counts toward needs-attention); otherwise a transport failure or a wait. */
 export type QueueVerdict = { kind: 'done' } | { kind: 'retry'; error: string; definitive?: boolean }
 
+/** What the page may know of a provider without its code (`<id>/about.ts`, found by workers/providers/catalog.ts). */
+export interface ProviderAbout {
+  id: ProviderId
+  /** The settings form's heading and «Добавить» button. */
+  title: string
+  schema: ConfigSchema
+  /** Message key the till shows under "scan" for this provider. */
+  scanHint: string
+}
+
 export interface Provider<C> {
   id: ProviderId
   title: string
   currency: string
   schema: ConfigSchema
+  /** Message key the till shows under "scan" (from `about.ts`). */
+  scanHint: string
   capabilities: Capabilities
   /** Customer-code lifetime for the local freshness check (README R6). */
   codeLifetimeMs: number

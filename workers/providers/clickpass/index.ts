@@ -4,6 +4,7 @@ import { isSandboxUrl, type Provider } from '../types.ts'
 import { CLICKPASS_SCHEMA, type ClickPassConfig } from './config.ts'
 import { isClickCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
+import { ABOUT } from './about.ts'
 
 /** § 2.9: the lifetime is not documented; the sandbox's 60 s is the local freshness bound [C]. */
 const CODE_LIFETIME_MS = 60_000
@@ -13,6 +14,7 @@ export const clickpass: Provider<ClickPassConfig> = {
   title: 'ClickPass',
   currency: 'UZS',
   schema: CLICKPASS_SCHEMA,
+  scanHint: ABOUT.scanHint,
   capabilities: {
     payModes: ['customer-qr'], cancel: true, refund: 'full', cancelRefund: false, void: false,
     reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,

@@ -5,6 +5,7 @@ import type { Provider, ProviderEnv } from '../types.ts'
 import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
 import type { PortFactory } from './client.ts'
 import { lazy } from '../lazy.ts'
+import { ABOUT } from './about.ts'
 import { webSerialPort, type SerialLike } from '../../transport/serial.ts'
 import { INPAS_MSG } from './messages.ts'
 
@@ -61,6 +62,7 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
     title: 'Inpas SmartSale',
     currency: 'RUB',
     schema: INPAS_SCHEMA,
+    scanHint: ABOUT.scanHint,
     capabilities: {
       payModes: ['pinpad'], cancel: false, refund: 'partial', cancelRefund: false, void: false,
       reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,

@@ -50,3 +50,5 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.settle.noAnswer': 'The pin-pad did not answer the settlement. The till’s shift is closed; run the settlement on the pin-pad',
   'inpas.settle.refused': 'The pin-pad refused the settlement: {text}',
 }
+
+export default INPAS_EN

@@ -57,3 +57,5 @@ export const INPAS_RU = {
   'inpas.settle.noAnswer': 'Пин-пад не ответил на сверку итогов. Смена в кассе закрыта; выполните сверку итогов на пин-паде',
   'inpas.settle.refused': 'Пин-пад отказал в сверке итогов: {text}',
 } as const
+
+export default INPAS_RU

@@ -50,3 +50,5 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.settle.noAnswer': 'Pin-pad jami summalarni solishtirishga javob bermadi. Kassadagi smena yopildi; solishtirishni pin-padda bajaring',
   'inpas.settle.refused': 'Pin-pad jami summalarni solishtirishni rad etdi: {text}',
 }
+
+export default INPAS_UZ

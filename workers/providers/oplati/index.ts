@@ -4,6 +4,7 @@ import { isSandboxUrl, type PayMode, type Provider } from '../types.ts'
 import { OPLATI_SCHEMA, type OplatiConfig, type OplatiMode } from './config.ts'
 import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, UNREACHABLE_KEY } from './codec.ts'
 import { lazy } from '../lazy.ts'
+import { ABOUT } from './about.ts'
 
 const PAY_MODES: Record<OplatiMode, PayMode> = { 0: 'customer-qr', 1: 'merchant-static', 2: 'merchant-dynamic' }
 
@@ -12,6 +13,7 @@ export const oplati: Provider<OplatiConfig> = {
   title: 'O!плати',
   currency: 'BYN',
   schema: OPLATI_SCHEMA,
+  scanHint: ABOUT.scanHint,
   capabilities: {
     payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'], cancel: true, refund: 'partial', cancelRefund: true, void: true,
     reconcile: true, loyalty: true, shifts: false, blockWhileCompensating: true,

@@ -4,12 +4,14 @@ import { isSandboxUrl, type Provider } from '../types.ts'
 import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
 import { CODE_LIFETIME_MS, checkDetailItems, isPaymeCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
+import { ABOUT } from './about.ts'
 
 export const payme: Provider<PaymeConfig> = {
   id: 'payme',
   title: 'PaymeGO',
   currency: 'UZS',
   schema: PAYME_SCHEMA,
+  scanHint: ABOUT.scanHint,
   capabilities: {
     payModes: ['customer-qr'], cancel: true, refund: 'full', cancelRefund: false, void: false,
     reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,

@@ -4,6 +4,7 @@ import { isSandboxUrl, type Provider } from '../types.ts'
 import { SENDY_SCHEMA, type SendyConfig, type SendyLanguage, type SendyMode } from './config.ts'
 import { checkCode, WIRE_DEFAULTS } from './codec.ts'
 import { lazy } from '../lazy.ts'
+import { ABOUT } from './about.ts'
 import { ACTIVATION, type Activation, KEY, REVOKED, systemsFor } from './store.ts'
 
 export const sendy: Provider<SendyConfig> = {
@@ -11,6 +12,7 @@ export const sendy: Provider<SendyConfig> = {
   title: 'Sendy',
   currency: 'RUB',
   schema: SENDY_SCHEMA,
+  scanHint: ABOUT.scanHint,
   capabilities: {
     payModes: ['customer-qr', 'merchant-dynamic'], cancel: true, refund: 'full', cancelRefund: false, void: true,
     reconcile: true, loyalty: false, shifts: true, blockWhileCompensating: false,
