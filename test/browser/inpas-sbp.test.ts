@@ -34,3 +34,19 @@ it('pays by «Оплата QR СБП» on the sandbox pin-pad: the QR is on the 
   await expect.poll(() => page.evaluate(() => (window as unknown as { __printed: number }).__printed)).toBe(1)
   await context.close()
 })
+
+it('«Проверить статус» in the journal asks the pin-pad about an approved SBP payment and says it matches', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(baseURL())
+  await page.getByTestId('type-inpas-sbp-1').click()
+  await page.getByTestId('amount').fill('77')
+  await page.getByTestId('pay-sbp').click()
+  await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
+
+  await page.goto(`${baseURL()}/#/journal`)
+  const row = page.locator('[role=row][data-kind=pay]').first()
+  await row.getByRole('button', { name: 'Проверить статус' }).click()
+  await expect.poll(() => page.getByTestId('status-verdict').textContent(), { timeout: 20_000 }).toBe('Совпадает с журналом')
+  expect(await page.getByTestId('journal-message').textContent()).toMatch(/^Пин-пад: операция № \d+ одобрена, RRN \d+/)
+  await context.close()
+})

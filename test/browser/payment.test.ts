@@ -31,6 +31,19 @@ describe('the cashier screen', () => {
     await context.close()
   })
 
+  it('says under the scan field what the chosen payment system’s customer shows, in the cashier’s language', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto(baseURL())
+    await page.getByTestId('type-clickpass-1').click()
+    await expect.poll(() => page.locator('.step .hint').first().textContent()).toBe('Отсканируйте QR-код из приложения Click')
+    await page.getByTestId('type-payme-1').click()
+    await expect.poll(() => page.locator('.step .hint').first().textContent()).toBe('Отсканируйте QR-код из приложения Payme')
+    await page.getByLabel('Язык').selectOption('en')
+    await expect.poll(() => page.locator('.step .hint').first().textContent()).toMatch(/Payme/)
+    expect(await page.locator('.step .hint').first().textContent()).not.toBe('Отсканируйте QR-код из приложения Payme')
+    await context.close()
+  })
+
   it('shows a clear message and sends nothing for a bad amount or a malformed code', async () => {
     const { context, page } = await newPage(browser)
     await page.goto(baseURL())
