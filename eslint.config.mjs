@@ -9,8 +9,9 @@ const IO_GLOBALS = ['fetch', 'setTimeout', 'setInterval', 'clearTimeout', 'clear
   (name) => ({ name, message: 'The pure core does no I/O: take it through an adapter.' }),
 )
 
-// The layers, by folder (issue 9). Pure: the domain and the providers' pure modules (codecs, link, session, machine).
-const PURE = ['src/domain/**/*.ts', 'workers/providers/*/codec*.ts', 'workers/providers/*/codec/**/*.ts', 'workers/providers/*/link.ts', 'workers/providers/*/session.ts', 'workers/providers/*/machine.ts']
+// The layers, by folder (issue 9). Pure: the domain and the providers' pure modules (codecs, link, session, machine,
+// and the shared reply classification and poll loop).
+const PURE = ['src/domain/**/*.ts', 'workers/providers/*/codec*.ts', 'workers/providers/*/codec/**/*.ts', 'workers/providers/*/link.ts', 'workers/providers/*/session.ts', 'workers/providers/*/machine.ts', 'workers/providers/shared/*.ts']
 const NO_SANDBOX = { group: ['**/sandbox/**', 'virtual:paydesk-demo'], message: 'workers/** never imports sandbox/**: a demo build hands the worker its demo pieces (workers/demo.ts).' }
 const NO_DB = { group: ['dexie', '**/engine/db', '**/engine/db.ts'], message: 'A provider keeps state through ctx.store, never the engine database.' }
 

@@ -159,6 +159,7 @@ export const en: Record<MessageKey, string> = {
   'common.checking': 'Checking the payment result…',
   'common.declined': 'Declined (code {code})',
   'common.httpStatus': 'The server refused the request: HTTP {status}',
+  'common.authHttp': 'The server refused the request: HTTP {status}. Check the credentials in the settings',
   'common.unknownAttention': 'Payment result unknown. Check with the customer and tell the administrator',
   'common.orderPending': 'A payment for this order is still in progress. Wait for its result',
   'common.orderPaid': 'This order is already paid',

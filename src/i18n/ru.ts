@@ -157,6 +157,7 @@ export const ru = {
   'common.checking': 'Проверяем результат оплаты…',
   'common.declined': 'Отказ (код {code})',
   'common.httpStatus': 'Сервер отклонил запрос: HTTP {status}',
+  'common.authHttp': 'Сервер отклонил запрос: HTTP {status}. Проверьте учётные данные в настройках',
   'common.unknownAttention': 'Результат оплаты неизвестен. Проверьте оплату у покупателя и сообщите администратору',
   'common.orderPending': 'По этому заказу уже идёт оплата. Дождитесь её результата',
   'common.orderPaid': 'Этот заказ уже оплачен',

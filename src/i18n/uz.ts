@@ -159,6 +159,7 @@ export const uz: Record<MessageKey, string> = {
   'common.checking': 'To‘lov natijasi tekshirilmoqda…',
   'common.declined': 'Rad etildi (kod {code})',
   'common.httpStatus': 'Server so‘rovni rad etdi: HTTP {status}',
+  'common.authHttp': 'Server so‘rovni rad etdi: HTTP {status}. Sozlamalardagi hisob ma’lumotlarini tekshiring',
   'common.unknownAttention': 'To‘lov natijasi noma’lum. To‘lovni xaridor bilan tekshiring va administratorga xabar bering',
   'common.orderPending': 'Bu buyurtma bo‘yicha to‘lov davom etmoqda. Natijasini kuting',
   'common.orderPaid': 'Bu buyurtma allaqachon to‘langan',

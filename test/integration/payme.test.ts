@@ -420,6 +420,18 @@ describe('cancel and refund', () => {
 })
 
 describe('robustness', () => {
+  it('a 4xx without a JSON-RPC body is a refusal that names the status; 401/403 also point at the credentials (README R3)', async () => {
+    await setup()
+    await h.fault({ route: 'create', fault: 'http', status: 404 })
+    const { op } = await pay()
+    expect(op).toMatchObject({ state: 'declined', message: { key: 'common.httpStatus', params: { status: 404 } } })
+    await h.fault({ route: 'create', fault: 'http', status: 403 })
+    expect((await pay()).op).toMatchObject({ state: 'declined', message: { key: 'common.authHttp', params: { status: 403 } } })
+    // Refused before receipts.pay: nothing was paid, nothing is queued.
+    expect(await h.routes()).toEqual(['create', 'create'])
+    expect(await h.db.queue.count()).toBe(0)
+  })
+
   it('an amount of 2^53 − 1 is sent exactly and refused by the server as too large', async () => {
     await setup()
     const r = await h.engine.pay({ paymentTypeId: 'payme', amount: 2 ** 53 - 1, code: await h.token() })

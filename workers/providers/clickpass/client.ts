@@ -1,7 +1,7 @@
 // The ClickPass client (protocols/clickpass.md § 4): confirm-mode switch once, pay, confirm
 // at once, resolve unknown outcomes by status queries, reverse, and queue attempts. Every
 // state change goes through ctx.commit before the next request.
-import { msg } from '../../../src/domain/messages.ts'
+import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Operation, OpPatch } from '../../../src/domain/operation.ts'
 import type { Slip } from '../../../src/domain/slip.ts'
 import type { OpCtx, QueueVerdict } from '../types.ts'
@@ -10,6 +10,8 @@ import { authHeader } from './auth.ts'
 import { CLICK_PATHS, confirmBody, datesToQuery, decodeReply, maskAuth, maskPhone, paymentBody, type ClickReply } from './codec.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
+import { classify, type Parsed } from '../shared/reply.ts'
+import { poll } from '../shared/poll.ts'
 
 /** README R7 [C]: status is polled every 2 s. */
 export const POLL_MS = 2_000
@@ -24,8 +26,17 @@ type Ctx = OpCtx<ClickPassConfig>
 
 type Call =
   | { kind: 'reply'; status: number; reply: ClickReply }
-  | { kind: 'refused'; status: number }
+  | { kind: 'refused'; status: number; message: Msg }
   | { kind: 'unknown'; reason: string }
+
+/** A Click body for the shared R3 classification: `error_code` 0 is a result (PROCESSING 0/1 in progress), else an error. */
+function parseClick(text: string): Parsed<ClickReply> {
+  const d = decodeReply(text)
+  if (d.kind === 'malformed') return d
+  if (d.reply.errorCode !== 0) return { kind: 'error', value: d.reply }
+  const s = d.reply.paymentStatus
+  return { kind: s === 0 || s === 1 ? 'pending' : 'final', value: d.reply }
+}
 
 type Route = keyof typeof CLICK_PATHS
 
@@ -37,17 +48,15 @@ async function call(ctx: Ctx, route: Route, method: 'GET' | 'POST' | 'PUT' | 'DE
     route, method, url: c.url.replace(/\/+$/, '') + path, headers, timeoutMs: c.timeout * 1000, opId: ctx.op.id,
     logHeaders: { Auth: maskAuth(auth) }, ...(body !== undefined ? { body } : {}), ...(logBody !== undefined ? { logBody } : {}),
   })
-  if (res.kind === 'failed') return { kind: 'unknown', reason: `${route}: ${res.reason}` }
-  if (res.status >= 500) return { kind: 'unknown', reason: `${route}: HTTP ${res.status}` }
-  const d = decodeReply(res.text)
-  if (d.kind === 'reply') return { kind: 'reply', status: res.status, reply: d.reply }
-  // README R3: a 4xx whose body does not parse was refused before processing; a 2xx that does not parse is unknown.
-  if (res.status >= 400) return { kind: 'refused', status: res.status }
-  return { kind: 'unknown', reason: `${route}: malformed reply (${d.why})` }
+  const r = classify(res, parseClick, { route, authMessage: (status) => msg('clickpass.authHttp', { status }) })
+  if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason }
+  // A refusal without a Click body: a 4xx that does not parse (the message names the status).
+  if (r.kind === 'refusal' && r.value === undefined) return { kind: 'refused', status: r.status, message: r.message }
+  return { kind: 'reply', status: r.status, reply: r.value! }
 }
 
 function declineMessage(r: Call) {
-  if (r.kind === 'refused') return r.status === 401 || r.status === 403 ? msg('clickpass.authHttp', { status: r.status }) : msg('common.httpStatus', { status: r.status })
+  if (r.kind === 'refused') return r.message
   if (r.kind === 'reply') {
     if (r.status === 401 || r.reply.errorCode === -9001) return msg('clickpass.auth')
     return msg('common.declined', { code: r.reply.errorCode }, r.reply.errorNote)
@@ -186,23 +195,26 @@ async function confirmPhase(ctx: Ctx, statusFirst: boolean): Promise<void> {
   if (ctx.op.state !== 'resolving')
     await ctx.commit({ state: 'resolving', deadline: (ctx.op.sentAt ?? ctx.clock.now()) + CONFIRM_DECIDE_MS, message: msg('common.checking') })
   let last: number | undefined
-  for (;;) {
-    const s = await statusOf(ctx)
-    if (s !== undefined) last = s
-    if (s === 2) return paid(ctx)
-    if (s !== undefined && s < 0) return declineNotConfirmed(ctx, s)
-    if ((s === 0 || s === 1) && elapsed(ctx) < CONFIRM_RESEND_MS && ctx.waiting()) {
-      const r = await call(ctx, 'confirm', 'POST', CLICK_PATHS.confirm(), confirmBody(ctx.config.serviceId, ctx.op.ref!))
-      if (r.kind === 'reply' && r.reply.errorCode === 0) return approve(ctx)
-    }
-    if (elapsed(ctx) >= CONFIRM_DECIDE_MS) {
-      // The server cancels an unconfirmed payment at 30 s: a status read now that is not PAID is no payment.
-      // Without a status nothing proves that: the outcome is unknown and goes to compensation (issue 10).
-      if (s === undefined) return unknownToCompensate(ctx, last === undefined ? 'no status after the confirm window' : `last status ${last}, then none`)
-      return declineNotConfirmed(ctx, s)
-    }
-    await ctx.pause(POLL_MS)
-  }
+  let s = undefined as number | undefined
+  // Polls on after the cashier left: the final status decides between the payment and its reversal (R4.4).
+  const end = await poll(ctx, {
+    every: POLL_MS, until: (ctx.op.sentAt ?? ctx.op.createdAt) + CONFIRM_DECIDE_MS, first: 'step',
+    step: async (): Promise<number | 'confirmed' | undefined> => {
+      s = await statusOf(ctx)
+      if (s !== undefined) last = s
+      if (s === 2 || (s !== undefined && s < 0)) return s
+      if ((s === 0 || s === 1) && elapsed(ctx) < CONFIRM_RESEND_MS && ctx.waiting()) {
+        const r = await call(ctx, 'confirm', 'POST', CLICK_PATHS.confirm(), confirmBody(ctx.config.serviceId, ctx.op.ref!))
+        if (r.kind === 'reply' && r.reply.errorCode === 0) return 'confirmed'
+      }
+      return undefined
+    },
+  })
+  if (end.kind === 'final') return end.value === 'confirmed' ? approve(ctx) : end.value === 2 ? paid(ctx) : declineNotConfirmed(ctx, end.value)
+  // The server cancels an unconfirmed payment at 30 s: a status read now that is not PAID is no payment.
+  // Without a status nothing proves that: the outcome is unknown and goes to compensation (issue 10).
+  if (s === undefined) return unknownToCompensate(ctx, last === undefined ? 'no status after the confirm window' : `last status ${last}, then none`)
+  return declineNotConfirmed(ctx, s)
 }
 
 /** No status could prove where the money is: reverse it through the queue (its status check decides). */
@@ -220,17 +232,17 @@ async function declineNotConfirmed(ctx: Ctx, status: number | undefined) {
 
 /** § 4.3.4: a payment processing without confirm mode: poll up to 60 s, then reverse it. */
 async function pollPending(ctx: Ctx): Promise<void> {
-  const deadline = ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + PENDING_WINDOW_MS
-  for (;;) {
-    const s = await statusOf(ctx)
-    if (s === 2) return paid(ctx)
-    if (s !== undefined && s < 0) {
-      await ctx.commit({ state: 'declined', message: msg('common.declined', { code: s }), error: { code: `status ${s}` } })
-      return
-    }
-    if (ctx.clock.now() >= deadline) return ctx.compensate({ message: msg('clickpass.unknownConfirm'), note: 'still processing when the window ended' })
-    await ctx.pause(POLL_MS)
-  }
+  const end = await poll(ctx, {
+    every: POLL_MS, until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + PENDING_WINDOW_MS, first: 'step',
+    step: async () => {
+      const s = await statusOf(ctx)
+      return s === 2 || (s !== undefined && s < 0) ? s : undefined
+    },
+  })
+  if (end.kind !== 'final') return ctx.compensate({ message: msg('clickpass.unknownConfirm'), note: 'still processing when the window ended' })
+  const s = end.value
+  if (s === 2) return paid(ctx)
+  await ctx.commit({ state: 'declined', message: msg('common.declined', { code: s }), error: { code: `status ${s}` } })
 }
 
 /** § 4.4: the payment reply was lost: find the payment by our transaction id. */
@@ -268,22 +280,22 @@ async function findByMti(ctx: Ctx): Promise<void> {
   const confirm = expectsConfirm(ctx.op)
   const window = confirm ? CONFIRM_DECIDE_MS : PENDING_WINDOW_MS
   if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving', deadline: (ctx.op.sentAt ?? ctx.clock.now()) + window, message: msg('common.checking') })
-  const deadline = ctx.op.deadline!
-  for (;;) {
-    const found = await lookupByMti(ctx)
-    if (found.kind === 'found') return settleFound(ctx, found.value.status)
-    if (ctx.clock.now() >= deadline) {
-      // Only a look-up that answered "absent" proves absence; a failed one leaves it unknown (issue 10).
-      if (found.kind === 'unavailable') return unknownToCompensate(ctx, `not found, look-up unavailable: ${found.reason}`)
-      if (confirm) {
-        // Click cancels any unconfirmed payment after 30 s: no money can have stayed (§ 4.4).
-        await ctx.commit({ state: 'declined', message: ctx.waiting() ? msg('clickpass.notFound') : msg('clickpass.unknownConfirm'), error: { code: 'not found' } })
-      } else {
-        await ctx.commit({ state: 'needs-attention', message: msg('common.unknownAttention'), error: { code: 'not found' }, note: 'not found by transaction id: money may have moved' })
-      }
-      return
-    }
-    await ctx.pause(POLL_MS)
+  let found = { kind: 'absent' } as OwnLookup<Found>
+  const end = await poll(ctx, {
+    every: POLL_MS, until: ctx.op.deadline!, first: 'step',
+    step: async () => {
+      found = await lookupByMti(ctx)
+      return found.kind === 'found' ? found.value : undefined
+    },
+  })
+  if (end.kind === 'final') return settleFound(ctx, end.value.status)
+  // Only a look-up that answered "absent" proves absence; a failed one leaves it unknown (issue 10).
+  if (found.kind === 'unavailable') return unknownToCompensate(ctx, `not found, look-up unavailable: ${found.reason}`)
+  if (confirm) {
+    // Click cancels any unconfirmed payment after 30 s: no money can have stayed (§ 4.4).
+    await ctx.commit({ state: 'declined', message: ctx.waiting() ? msg('clickpass.notFound') : msg('clickpass.unknownConfirm'), error: { code: 'not found' } })
+  } else {
+    await ctx.commit({ state: 'needs-attention', message: msg('common.unknownAttention'), error: { code: 'not found' }, note: 'not found by transaction id: money may have moved' })
   }
 }
 

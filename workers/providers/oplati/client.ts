@@ -8,9 +8,11 @@ import type { HttpRequest } from '../../transport/http.ts'
 import type { ConnectionCheck, OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
 import { reconcile, reportSlip } from './reconcile.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
+import { classify } from '../shared/reply.ts'
+import { poll } from '../shared/poll.ts'
 import type { OplatiConfig } from './config.ts'
 import {
-  CONSUMER_POLL_MS, decodeEnvelope, decodeJson, decodePaymentInfo, decodeReports, type Envelope, MAX_WAIT_MS, paymentBody,
+  CONSUMER_POLL_MS, decodeEnvelope, decodeJson, decodePaymentInfo, decodeReports, type Decoded, type Envelope, MAX_WAIT_MS, paymentBody,
   type PaymentInfo, PAYMENT_TYPE, POLL_FLOOR_MS, SESSION_WAIT_MS, shiftOf, STATUS, UNREACHABLE_KEY, WIRE,
 } from './codec.ts'
 
@@ -25,11 +27,14 @@ const tokenKey = (c: OplatiConfig) => `token:${c.regNum}`
 const tokenStateKey = (c: OplatiConfig) => `tokenState:${c.regNum}`
 const LAST_POLL_KEY = 'lastStatusPoll'
 
-type Reply =
-  | { kind: 'ok'; text: string }
+type Failure =
   | { kind: 'refused'; status: number; env: Envelope | undefined; message: Msg }
   | { kind: 'auth'; message: Msg }
   | { kind: 'unknown'; reason: string }
+type Reply<T = string> = { kind: 'ok'; value: T } | Failure
+
+/** The body as it came: for replies whose fields the caller reads itself (E5, E6, C6). */
+const asText = (text: string): Decoded<string> => ({ ok: true, value: text })
 
 /** The seed's messages A and B (§ 1.4), as the server words them when it does. */
 const TOKEN_EXISTS_RU = 'Токен уже существует или касса работает в режиме пароля'
@@ -45,7 +50,7 @@ async function setUnreachable(ctx: AnyCtx, value: boolean) {
 }
 
 /** Auth headers for one call: password mode, or the stored token (issued here on first access, C1). */
-async function authHeaders(ctx: AnyCtx): Promise<{ ok: true; headers: Record<string, string>; log: Record<string, string> } | { ok: false; reply: Reply }> {
+async function authHeaders(ctx: AnyCtx): Promise<{ ok: true; headers: Record<string, string>; log: Record<string, string> } | { ok: false; reply: Failure }> {
   const c = ctx.config
   if (c.password) return { ok: true, headers: { regNum: c.regNum, password: c.password }, log: { regNum: c.regNum, password: '****' } }
   let token = await ctx.store.get<string>(tokenKey(c))
@@ -81,7 +86,12 @@ async function authHeaders(ctx: AnyCtx): Promise<{ ok: true; headers: Record<str
   return { ok: true, headers: { regNum: c.regNum, [WIRE.tokenHeader]: token }, log: { regNum: c.regNum, [WIRE.tokenHeader]: '****' } }
 }
 
-async function call(ctx: AnyCtx, route: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
+/**
+ * One request, its reply classified by the shared R3 rules: a 2xx body read by `decode` (one that does not read is
+ * unknown), an error envelope on any other status a refusal — except 429 (too frequent: a wait) and a token the
+ * server no longer knows (the admin resets it).
+ */
+async function call<T>(ctx: AnyCtx, route: string, method: 'GET' | 'POST', path: string, body: unknown, decode: (text: string) => Decoded<T>): Promise<Reply<T>> {
   const c = ctx.config
   const auth = await authHeaders(ctx)
   if (!auth.ok) return auth.reply
@@ -91,32 +101,32 @@ async function call(ctx: AnyCtx, route: string, method: 'GET' | 'POST', path: st
     logHeaders: auth.log, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }
   const res = await ctx.http.send(req)
-  if (res.kind === 'failed') {
-    await setUnreachable(ctx, true)
-    return { kind: 'unknown', reason: `${route}: ${res.reason}` }
-  }
-  if (res.status >= 500) {
-    await setUnreachable(ctx, true)
-    return { kind: 'unknown', reason: `${route}: HTTP ${res.status}` }
-  }
-  await setUnreachable(ctx, false)
-  if (res.status >= 200 && res.status < 300) return { kind: 'ok', text: res.text }
-  const env = decodeEnvelope(res.text, res.status)
+  // No answer or a 5xx: the server counts as unreachable (§ 4.4) until it answers again.
+  await setUnreachable(ctx, res.kind === 'failed' || res.status >= 500)
+  const r = classify<{ value?: T; env?: Envelope }>(res, (text, status) => {
+    if (status >= 200 && status < 300) {
+      const d = decode(text)
+      return d.ok ? { kind: 'final', value: { value: d.value } } : { kind: 'malformed', why: d.why }
+    }
+    const env = decodeEnvelope(text, status)
+    return env ? { kind: 'error', value: { env } } : { kind: 'malformed', why: 'no error envelope' }
+  }, { route })
+  if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason }
+  if (r.kind !== 'refusal') return { kind: 'ok', value: r.value.value as T }
+  const env = r.value?.env
   // § 3.5: too frequent is a wait, not a refusal.
-  if (res.status === 429) return { kind: 'unknown', reason: `${route}: too frequent` }
-  if (res.status === 401 && (env?.internalCode === 'TOKEN_INVALID' || env?.ru === TOKEN_RESET_RU)) {
+  if (r.status === 429) return { kind: 'unknown', reason: `${route}: too frequent` }
+  if (r.status === 401 && (env?.internalCode === 'TOKEN_INVALID' || env?.ru === TOKEN_RESET_RU)) {
     // Rule 1.3.4: the token is kept (B can also mean "not registered"); the admin resets it.
     await ctx.store.put(tokenStateKey(c), 'invalid')
     return { kind: 'auth', message: serverMsg('oplati.tokenReset', env) }
   }
-  return { kind: 'refused', status: res.status, env, message: serverMsg('oplati.error', env, { code: env?.code ?? res.status }) }
+  return { kind: 'refused', status: r.status, env, message: serverMsg('oplati.error', env, { code: env?.code ?? r.status }) }
 }
 
-async function info(ctx: AnyCtx, route: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ kind: 'info'; info: PaymentInfo } | Exclude<Reply, { kind: 'ok' }>> {
-  const r = await call(ctx, route, method, path, body)
-  if (r.kind !== 'ok') return r
-  const d = decodePaymentInfo(r.text)
-  return d.ok ? { kind: 'info', info: d.value } : { kind: 'unknown', reason: `${route}: malformed reply (${d.why})` }
+async function info(ctx: AnyCtx, route: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ kind: 'info'; info: PaymentInfo } | Failure> {
+  const r = await call(ctx, route, method, path, body, decodePaymentInfo)
+  return r.kind === 'ok' ? { kind: 'info', info: r.value } : r
 }
 
 /**
@@ -134,12 +144,10 @@ async function paymentStatus(ctx: Ctx, id: string) {
 }
 
 /** E8: every payment of a shift (sales and reversals). */
-async function reports(ctx: AnyCtx, shift: string, range?: { start: string; end: string }): Promise<{ ok: true; list: PaymentInfo[] } | { ok: false; reply: Exclude<Reply, { kind: 'ok' }> }> {
+async function reports(ctx: AnyCtx, shift: string, range?: { start: string; end: string }): Promise<{ ok: true; list: PaymentInfo[] } | { ok: false; reply: Failure }> {
   const q = new URLSearchParams({ shift, ...(range ? { shiftStart: range.start, shiftEnd: range.end } : {}) })
-  const r = await call(ctx, 'reports', 'GET', `${WIRE.reportsPath}?${q.toString()}`)
-  if (r.kind !== 'ok') return { ok: false, reply: r }
-  const d = decodeReports(r.text)
-  return d.ok ? { ok: true, list: d.value } : { ok: false, reply: { kind: 'unknown', reason: `reports: ${d.why}` } }
+  const r = await call(ctx, 'reports', 'GET', `${WIRE.reportsPath}?${q.toString()}`, undefined, decodeReports)
+  return r.kind === 'ok' ? { ok: true, list: r.value } : { ok: false, reply: r }
 }
 
 /** § 2.4: the public display text of a final status. */
@@ -222,8 +230,8 @@ async function start(ctx: Ctx, code: string): Promise<Record<string, unknown> | 
 
 /** Mode 2 (§ 4.3): E5, show the QR with text F, poll E6 every 3 s; the session id, or undefined when it ended. */
 async function openSession(ctx: Ctx): Promise<string | undefined> {
-  const r = await call(ctx, 'demandPayment', 'POST', WIRE.demandPaymentPath, { paymentMode: WIRE.demandPaymentMode })
-  const d = r.kind === 'ok' ? decodeJson(r.text) : undefined
+  const r = await call(ctx, 'demandPayment', 'POST', WIRE.demandPaymentPath, { paymentMode: WIRE.demandPaymentMode }, asText)
+  const d = r.kind === 'ok' ? decodeJson(r.value) : undefined
   const sessionId = d?.ok && typeof d.value.sessionId === 'string' ? d.value.sessionId : undefined
   const qr = d?.ok && typeof d.value.dynamicQR === 'string' ? d.value.dynamicQR : undefined
   if (!sessionId || !qr) {
@@ -234,16 +242,14 @@ async function openSession(ctx: Ctx): Promise<string | undefined> {
   }
   const until = ctx.clock.now() + SESSION_WAIT_MS
   await ctx.commit({ display: { kind: 'qr', payload: qr, until }, deadline: until, message: msg('oplati.scanToPay'), details: { ...ctx.op.details, sessionId } })
-  while (ctx.waiting() && ctx.clock.now() < until) {
-    await ctx.pause(Math.min(CONSUMER_POLL_MS, Math.max(0, until - ctx.clock.now())))
-    if (!ctx.waiting()) break
-    const s = await call(ctx, 'consumerStatus', 'GET', `${WIRE.consumerStatusPath}?${new URLSearchParams({ sessionId }).toString()}`)
-    const ready = s.kind === 'ok' && (() => {
-      const j = decodeJson(s.text)
-      return j.ok && j.value.isConsumerReady === true
-    })()
-    if (ready) return sessionId
-  }
+  const end = await poll(ctx, {
+    every: CONSUMER_POLL_MS, until, stopped: () => !ctx.waiting(),
+    step: async () => {
+      const s = await call(ctx, 'consumerStatus', 'GET', `${WIRE.consumerStatusPath}?${new URLSearchParams({ sessionId }).toString()}`, undefined, decodeJson)
+      return s.kind === 'ok' && s.value.isConsumerReady === true ? sessionId : undefined
+    },
+  })
+  if (end.kind === 'final') return end.value
   await ctx.commit({ state: 'declined', display: undefined, message: ctx.waiting() ? msg('oplati.notScanned') : msg('oplati.cancelled'), note: 'no E4 was sent' })
   return undefined
 }
@@ -262,13 +268,14 @@ async function settlePay(ctx: Ctx, i: PaymentInfo): Promise<boolean> {
 /** E3 every ≥ 5 s from the previous poll's start, until final, the cap, or the cashier cancels (§ 4.3). */
 async function pollPay(ctx: Ctx): Promise<void> {
   const id = ctx.op.ref!
-  const deadline = ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + MAX_WAIT_MS
-  while (ctx.waiting() && ctx.clock.now() < deadline) {
-    await ctx.pause(POLL_FLOOR_MS)
-    if (!ctx.waiting()) break
-    const r = await paymentStatus(ctx, id)
-    if (r.kind === 'info' && (await settlePay(ctx, r.info))) return
-  }
+  const end = await poll(ctx, {
+    every: POLL_FLOOR_MS, until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + MAX_WAIT_MS, stopped: () => !ctx.waiting(),
+    step: async () => {
+      const r = await paymentStatus(ctx, id)
+      return r.kind === 'info' && (await settlePay(ctx, r.info)) ? true : undefined
+    },
+  })
+  if (end.kind === 'final') return
   return cancelInProgress(ctx)
 }
 
@@ -330,21 +337,26 @@ async function loyalty(ctx: Ctx, code: string): Promise<void> {
   if (!mode) return
   const sent = ctx.clock.now()
   await ctx.commit({ display: undefined, deadline: sent + MAX_WAIT_MS, message: msg('oplati.waiting'), ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}) })
-  const r = await call(ctx, 'loyalty', 'POST', WIRE.loyaltyPath, { orderNumber: ctx.op.order ?? ctx.op.id, ...mode })
-  let info = r.kind === 'ok' ? loyaltyInfo(r.text) : undefined
+  const r = await call(ctx, 'loyalty', 'POST', WIRE.loyaltyPath, { orderNumber: ctx.op.order ?? ctx.op.id, ...mode }, asText)
+  let info = r.kind === 'ok' ? loyaltyInfo(r.value) : undefined
   if (!info) {
     const message = r.kind === 'unknown' ? msg('oplati.serverError') : r.kind === 'ok' ? msg('common.badReply') : r.message
     await ctx.commit({ state: 'declined', message, note: r.kind === 'unknown' ? r.reason : 'loyalty refused' })
     return
   }
   if (info.confirmationCode) await ctx.commit({ display: { kind: 'code', code: info.confirmationCode }, message: msg('oplati.code', { code: info.confirmationCode }) })
-  const deadline = ctx.op.deadline ?? sent + MAX_WAIT_MS
-  while (info.status === STATUS.inProgress && ctx.waiting() && ctx.clock.now() < deadline) {
-    await ctx.pause(POLL_FLOOR_MS)
-    if (!ctx.waiting()) break
-    const s = await call(ctx, 'loyaltyStatus', 'GET', WIRE.loyaltyStatusPath(info.requestId))
-    const next = s.kind === 'ok' ? loyaltyInfo(s.text) : undefined
-    if (next) info = next
+  if (info.status === STATUS.inProgress) {
+    const requestId = info.requestId
+    const end = await poll(ctx, {
+      every: POLL_FLOOR_MS, until: ctx.op.deadline ?? sent + MAX_WAIT_MS, stopped: () => !ctx.waiting(),
+      step: async () => {
+        const s = await call(ctx, 'loyaltyStatus', 'GET', WIRE.loyaltyStatusPath(requestId), undefined, asText)
+        const next = s.kind === 'ok' ? loyaltyInfo(s.value) : undefined
+        if (next) info = next
+        return next && next.status !== STATUS.inProgress ? next : undefined
+      },
+    })
+    if (end.kind === 'final') info = end.value
   }
   if (info.status === STATUS.ok && info.cardNumber) {
     await ctx.commit({ state: 'approved', display: undefined, ref: info.requestId, message: msg('oplati.cardAdded', { card: info.cardNumber }), details: { ...ctx.op.details, cardNumber: info.cardNumber } })
@@ -397,7 +409,7 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
   return resolveRefund(ctx)
 }
 
-const retry = (r: Exclude<Reply, { kind: 'ok' }>): QueueVerdict => ({ kind: 'retry', error: r.kind === 'unknown' ? r.reason : r.kind === 'auth' ? 'token not valid: waiting for the admin' : `refused ${r.status}` })
+const retry = (r: Failure): QueueVerdict => ({ kind: 'retry', error: r.kind === 'unknown' ? r.reason : r.kind === 'auth' ? 'token not valid: waiting for the admin' : `refused ${r.status}` })
 
 /** Find an operation by its `orderNumber` in the shift's E8 list; counts the misses on the op. */
 async function findByOrder(ctx: Ctx, orderNumber: string, shift: string): Promise<{ found: PaymentInfo | undefined; gone: boolean } | { retry: QueueVerdict }> {
@@ -519,7 +531,7 @@ async function resolveRefund(ctx: Ctx): Promise<QueueVerdict> {
 }
 
 /** A definitive refusal from the queue ends the entry (§ 4.5: the original needs a person); 401 and transport wait. */
-async function refusedOrRetry(ctx: Ctx, r: Exclude<Reply, { kind: 'ok' }>): Promise<QueueVerdict> {
+async function refusedOrRetry(ctx: Ctx, r: Failure): Promise<QueueVerdict> {
   if (r.kind !== 'refused') return retry(r)
   await ctx.commit({ state: ctx.op.compensates ? 'declined' : 'needs-attention', message: r.message, error: { code: r.env?.internalCode ?? String(r.status) }, note: 'refused from the queue' })
   return { kind: 'done' }

@@ -8,7 +8,9 @@ import { maskCode } from '../../../src/domain/ids.ts'
 import type { OpCtx, QueueVerdict } from '../types.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
 import type { PaymeConfig } from './config.ts'
-import { CODE_LIFETIME_MS, createParams, decodeRpc, maskPayerPhone, maskXAuth, renderAccount, rpcBody, xAuth, type Receipt } from './codec.ts'
+import { CODE_LIFETIME_MS, createParams, decodeRpc, maskPayerPhone, maskXAuth, renderAccount, rpcBody, xAuth, type Receipt, type RpcReply } from './codec.ts'
+import { classify, type Parsed } from '../shared/reply.ts'
+import { poll } from '../shared/poll.ts'
 
 /** Seed rule 1.3.5: the bank slip is printed twice. */
 export const SLIP_COPIES = 2
@@ -28,6 +30,16 @@ type Call =
 
 let rpcId = 0
 
+type Rpc = Exclude<RpcReply, { kind: 'malformed' }>
+
+/** A JSON-RPC body for the shared R3 classification: an `error` refuses; a receipt paid (4) or cancelled (50) is final. */
+function parseRpc(text: string): Parsed<Rpc> {
+  const d = decodeRpc(text)
+  if (d.kind === 'malformed') return d
+  if (d.kind === 'error') return { kind: 'error', value: d }
+  return { kind: d.state === PAID || d.state === CANCELLED ? 'final' : 'pending', value: d }
+}
+
 async function rpc(ctx: Ctx, method: Method, params: Record<string, unknown>, logParams?: Record<string, unknown>): Promise<Call> {
   const c = ctx.config
   const id = ++rpcId
@@ -37,19 +49,18 @@ async function rpc(ctx: Ctx, method: Method, params: Record<string, unknown>, lo
     body: rpcBody(id, method, params), logHeaders: { 'X-Auth': maskXAuth(c.posId) },
     ...(logParams ? { logBody: rpcBody(id, method, logParams) } : {}),
   })
-  if (res.kind === 'failed') return { kind: 'unknown', reason: `${method}: ${res.reason}` }
-  if (res.status >= 500) return { kind: 'unknown', reason: `${method}: HTTP ${res.status}` }
-  const d = decodeRpc(res.text)
+  const r = classify(res, parseRpc, { route: method })
+  if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason }
+  // A refusal without a JSON-RPC body (a 4xx that does not parse): the message names the HTTP status.
+  if (r.kind === 'refusal' && !r.value) return { kind: 'error', code: -r.status, message: r.message }
+  const d = r.value!
   if (d.kind === 'error') {
     const message = d.messageByLang && Object.keys(d.messageByLang).length
       ? { ...msg('payme.error', { code: d.code }), serverByLang: d.messageByLang }
       : msg('payme.error', { code: d.code }, d.message)
     return { kind: 'error', code: d.code, message }
   }
-  if (d.kind === 'result') return d
-  // README R3: a 4xx that does not parse was refused before processing.
-  if (res.status >= 400) return { kind: 'error', code: -res.status, message: msg('common.httpStatus', { status: res.status }) }
-  return { kind: 'unknown', reason: `${method}: malformed reply (${d.why})` }
+  return d
 }
 
 const ignored = (ctx: Ctx, code: number) => ctx.config.ignoredErrors.includes(code)
@@ -140,28 +151,28 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
       },
       unknown: async (reason) => {
         await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: `pay refused (${r.code}), receipt state unavailable: ${reason}` })
-        return poll(ctx)
+        return pollPaid(ctx)
       },
     })
   }
   if (r.kind === 'unknown') await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: r.reason })
-  return poll(ctx)
+  return pollPaid(ctx)
 }
 
 /** § 4.3: check every `frequency` until `payDuration` after the pay was sent (stored deadline). */
-async function poll(ctx: Ctx): Promise<void> {
+async function pollPaid(ctx: Ctx): Promise<void> {
   if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving', message: msg('common.checking') })
-  const deadline = ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + ctx.config.payDuration
-  while (ctx.waiting() && ctx.clock.now() < deadline) {
-    await ctx.pause(Math.min(ctx.config.frequency, Math.max(0, deadline - ctx.clock.now())))
-    if (!ctx.waiting()) break
-    const r = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
-    if (r.kind !== 'result') continue
-    if (r.state === PAID) return approve(ctx, await fetchReceipt(ctx))
-    if (r.state === CANCELLED) {
-      await ctx.commit({ state: 'declined', message: msg('payme.cancelled') })
-      return
-    }
+  const end = await poll(ctx, {
+    every: ctx.config.frequency, until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + ctx.config.payDuration, stopped: () => !ctx.waiting(),
+    step: async () => {
+      const r = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
+      return r.kind === 'result' && (r.state === PAID || r.state === CANCELLED) ? r.state : undefined
+    },
+  })
+  if (end.kind === 'final') {
+    if (end.value === PAID) return approve(ctx, await fetchReceipt(ctx))
+    await ctx.commit({ state: 'declined', message: msg('payme.cancelled') })
+    return
   }
   // The window ended or the cashier stopped: the seed's message, and a durable cancel (rule 1.3.9).
   await ctx.compensate({ message: msg('payme.timeout'), note: ctx.waiting() ? 'payDuration ended without state 4' : 'cashier stopped waiting' })
@@ -192,7 +203,7 @@ async function resume(ctx: Ctx): Promise<void> {
     await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'resumed: receipts.pay was never sent' })
     return
   }
-  return poll(ctx)
+  return pollPaid(ctx)
 }
 
 // ---- cancel and refund (§ 4.4) -------------------------------------------------------------
@@ -216,12 +227,14 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
   // 21 (cancellation queue) or no answer: wait for 50 within payDuration.
   await ctx.commit({ state: r.kind === 'unknown' ? 'unknown' : 'resolving', message: msg('common.checking'), ...(r.kind === 'unknown' ? { note: r.reason } : {}) })
   if (ctx.op.state === 'unknown') await ctx.commit({ state: 'resolving' })
-  const deadline = ctx.op.deadline!
-  while (ctx.clock.now() < deadline) {
-    await ctx.pause(Math.min(ctx.config.frequency, Math.max(0, deadline - ctx.clock.now())))
-    const s = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
-    if (s.kind === 'result' && s.state === CANCELLED) return approve(ctx, await fetchReceipt(ctx))
-  }
+  const end = await poll(ctx, {
+    every: ctx.config.frequency, until: ctx.op.deadline!,
+    step: async () => {
+      const s = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
+      return s.kind === 'result' && s.state === CANCELLED ? s.state : undefined
+    },
+  })
+  if (end.kind === 'final') return approve(ctx, await fetchReceipt(ctx))
   // Rule 1.3.10: not done within payDuration: queued, and no slip is printed.
   return ctx.queueSelf({ message: msg('payme.refundQueued'), note: 'cancel not finished within payDuration' })
 }
