@@ -77,6 +77,11 @@ function clickRow(confirm: boolean): ProviderRow {
     routes: { pay: ['payment'], ...(confirm ? { confirm: ['confirm'] } : {}), status: ['status', 'statusByMti'], cancel: ['reversal'], refund: ['reversal'] },
     reversalRoutes: ['reversal'],
     errorCode: -9999,
+    // Without confirm mode, a payment whose request never took effect (no reply, 5xx, offline) and is then not found by
+    // `status_by_mti` ends `needs-attention` by the protocol (clickpass.md § 4: the transaction_id link is unverified, so
+    // absence proves nothing) — a person, not the engine, settles it. The confirm-mode row takes those cases: there, not
+    // found at 35 s is a decline (Click cancels any unconfirmed payment after 30 s).
+    ...(confirm ? {} : { cannot: (c: { fault: string; route: AbstractRoute; kill: string }) => c.kill !== 'afterJournal' && ((c.route === 'pay' && (c.fault === 'noReply' || c.fault === 'http5xx')) || (c.fault === 'offline' && (c.route === 'pay' || c.route === 'status'))) }),
     routeOf(method, url) {
       const p = path(url)
       if (/\/click_pass\/payment$/.test(p) && method === 'POST') return 'payment'
