@@ -21,7 +21,7 @@
 // needed anyway): 12 of them are Sendy's, 8 are refunds, and the older lanes get shorter (ClickPass
 // 22 → 17, PaymeGO 18 → 14, O!plati 13 → 10), so the run grows only by the two named Sendy
 // cases; the Sendy lane runs beside the others (about 3 min of its own). The whole matrix,
-// 60 cases, took 408 s on the loaded 2-core machine. A row's `cannot` keeps a case off a mode
+// 60 cases, took 346–408 s on the loaded 2-core machine. A row's `cannot` keeps a case off a mode
 // where the protocol hands the outcome to a person (ClickPass without confirm mode, a payment
 // never applied and not found: `needs-attention` by design); the provider's other mode takes it.
 
