@@ -2,17 +2,60 @@
 // on real IndexedDB with strict durability, against the bare sandbox request timed in the
 // same run, plus the page→worker Comlink hop. Built and served like the app (vite build +
 // preview with the sandbox on the same origin), driven by playwright-core.
+//
+// Measured fairly on a shared machine: each timed payment is paired with a bare request sent
+// just before it (a load spike hits both sides of one sample); warm-up payments are not timed;
+// strict and relaxed durability take turns over several rounds; the figure against the budget
+// is the median engine payment minus the median bare request (a few payments stalled by
+// another process move a mean, not a median), printed beside the load average it was measured
+// under. The mean of the per-payment differences (the old figure) and the same difference at
+// the 10th percentile (the machine at its quietest in the run) are printed too, and how many
+// IndexedDB transactions one payment opens.
 import { build, preview } from 'vite'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { existsSync } from 'node:fs'
+import os from 'node:os'
 import { paydeskSandbox } from '../sandbox/vite-plugin.ts'
 import type { Figure } from './engine.bench.ts'
 
-const RUNS = 100
+/** Timed payments per round and durability, untimed warm-up payments before them, rounds. */
+const RUNS = 60
+const WARMUP = 10
+const ROUNDS = 3
 const root = fileURLToPath(new URL('./chromium/', import.meta.url))
 const outDir = fileURLToPath(new URL('../dist-bench/', import.meta.url))
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
+
+type Durability = 'strict' | 'relaxed'
+interface Run {
+  bareMs: number[]
+  engineMs: number[]
+  hopMs: number
+  transactions: Record<string, number>
+  /** Time the journal's transactions were open (open to commit; they may overlap), per payment. */
+  txMsPerPayment: number
+  durability: string
+}
+
+export function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  if (!s.length) return NaN
+  const at = (s.length - 1) * q
+  const lo = Math.floor(at)
+  return s[lo]! + (s[Math.ceil(at)]! - s[lo]!) * (at - lo)
+}
+
+/** The overhead at quantile `q`: engine payments' minus bare requests', plus the page→worker hop. */
+function overhead(runs: readonly Run[], q: number): number {
+  return quantile(runs.flatMap((r) => r.engineMs), q) - quantile(runs.flatMap((r) => r.bareMs), q) + quantile(runs.map((r) => r.hopMs), 0.5)
+}
+
+/** The old figure: the mean of the per-payment differences, stalls included. */
+function meanOverhead(runs: readonly Run[]): number {
+  const d = runs.flatMap((r) => r.engineMs.map((e, i) => e - r.bareMs[i]! + r.hopMs))
+  return d.reduce((a, b) => a + b, 0) / d.length
+}
 
 export async function benchChromium(): Promise<Figure[]> {
   if (!CHROMIUM) return [{ name: 'engine overhead in Chromium', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
@@ -26,21 +69,34 @@ export async function benchChromium(): Promise<Figure[]> {
     const page = await browser.newPage()
     await page.goto(`http://127.0.0.1:${address.port}/`)
     await page.waitForFunction(() => document.title === 'ready')
-    type Run = { bareMs: number; engineMs: number; hopMs: number; durability: string }
-    const bench = (durability: 'strict' | 'relaxed') =>
-      page.evaluate(([runs, d]) => (window as unknown as { runBench(n: number, d: string): Promise<Run> }).runBench(runs, d), [RUNS, durability] as const)
-    // Relaxed first, for what strict durability costs; then strict, as the app runs.
-    const relaxed = await bench('relaxed')
-    const r = await bench('strict')
-    const overhead = r.engineMs - r.bareMs + r.hopMs
-    const relaxedOverhead = relaxed.engineMs - relaxed.bareMs + relaxed.hopMs
+    const bench = (durability: Durability) =>
+      page.evaluate(([runs, warmup, d]) => (window as unknown as { runBench(n: number, w: number, d: string): Promise<Run> }).runBench(runs, warmup, d), [RUNS, WARMUP, durability] as const)
+    const load = os.loadavg()[0]!
+    const runs: Record<Durability, Run[]> = { strict: [], relaxed: [] }
+    // Relaxed and strict take turns, so a stretch of load falls on both.
+    for (let i = 0; i < ROUNDS; i++) for (const d of ['relaxed', 'strict'] as const) runs[d].push(await bench(d))
+    const load2 = os.loadavg()[0]!
+    const bare = runs.strict.flatMap((r) => r.bareMs)
+    const engine = runs.strict.flatMap((r) => r.engineMs)
+    const tx = runs.strict.at(-1)!.transactions
+    const writes = Object.entries(tx).filter(([k]) => k.startsWith('readwrite')).reduce((n, [, v]) => n + v, 0)
+    const reads = Object.entries(tx).filter(([k]) => !k.startsWith('readwrite')).reduce((n, [, v]) => n + v, 0)
+    const cores = os.availableParallelism()
+    const median = overhead(runs.strict, 0.5)
     return [
-      { name: 'Chromium: bare sandbox pay request', value: round(r.bareMs), unit: 'ms', budget: '(reference)' },
-      { name: `Chromium: engine pay (IndexedDB, ${r.durability})`, value: round(r.engineMs), unit: 'ms', budget: '(reference)' },
-      { name: 'Chromium: page→worker round trip', value: round(r.hopMs), unit: 'ms', budget: '(part of overhead)' },
-      { name: 'Chromium: engine overhead per payment', value: round(overhead), unit: 'ms', budget: '≤ 10 ms' },
-      { name: 'Chromium: engine / bare request time', value: round((r.engineMs + r.hopMs) / r.bareMs), unit: '×', budget: '(ratio, informative)' },
-      { name: 'Chromium: the same overhead with relaxed durability', value: round(relaxedOverhead), unit: 'ms', budget: '(what strict costs)' },
+      { name: 'Chromium: bare sandbox pay request (median)', value: round(quantile(bare, 0.5)), unit: 'ms', budget: '(reference)' },
+      { name: `Chromium: engine pay (IndexedDB, ${runs.strict[0]!.durability}, median)`, value: round(quantile(engine, 0.5)), unit: 'ms', budget: '(reference)' },
+      { name: 'Chromium: page→worker round trip', value: round(runs.strict[0]!.hopMs), unit: 'ms', budget: '(part of overhead)' },
+      {
+        name: 'Chromium: engine overhead per payment (median)', value: round(median), unit: 'ms',
+        budget: `≤ 10 ms ${median <= 10 ? 'ok' : 'OVER'} (${ROUNDS}×${RUNS} payments; load ${load.toFixed(1)}–${load2.toFixed(1)} on ${cores} cores)`,
+      },
+      { name: 'Chromium: engine overhead per payment (p10)', value: round(overhead(runs.strict, 0.1)), unit: 'ms', budget: '(the quietest tenth of the run)' },
+      { name: 'Chromium: engine overhead per payment (mean)', value: round(meanOverhead(runs.strict)), unit: 'ms', budget: '(stalls included)' },
+      { name: 'Chromium: engine / bare request time (median)', value: round((quantile(engine, 0.5) + runs.strict[0]!.hopMs) / quantile(bare, 0.5)), unit: '×', budget: '(ratio, informative)' },
+      { name: 'Chromium: the same overhead with relaxed durability', value: round(overhead(runs.relaxed, 0.5)), unit: 'ms', budget: '(median; what strict costs)' },
+      { name: 'Chromium: IndexedDB transactions per payment', value: round(writes + reads), unit: '', budget: `(${round(writes)} readwrite, ${round(reads)} readonly)` },
+      { name: 'Chromium: journal transactions open per payment', value: round(quantile(runs.strict.map((r) => r.txMsPerPayment), 0.5)), unit: 'ms', budget: '(open to commit, summed)' },
     ]
   } finally {
     await browser.close()

@@ -5,8 +5,8 @@ import type { BenchWorker } from './worker.ts'
 
 const worker = Comlink.wrap<BenchWorker>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }))
 
-async function runBench(runs: number, durability: 'strict' | 'relaxed') {
-  const inWorker = await worker.bench(runs, location.origin, durability)
+async function runBench(runs: number, warmup: number, durability: 'strict' | 'relaxed') {
+  const inWorker = await worker.bench(runs, warmup, location.origin, durability)
   await worker.ping()
   const t = performance.now()
   for (let i = 0; i < runs; i++) await worker.ping()

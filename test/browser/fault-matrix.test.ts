@@ -1,20 +1,21 @@
-// The project's own fault matrix (issue 10): for each case, pay (or cancel from the journal)
+// The project's own fault matrix (issue 10): for each case, pay (or cancel or refund from the journal)
 // through the real UI in Debian Chromium on a persistent profile, with a sandbox fault on one
 // route; kill the browser process at the case's point (found by waiting for a condition: a
 // request held at the browser's edge, a sandbox call logged, a journal row seen through the
 // page's IndexedDB); reopen the same profile, let the engine resume and the queue drain; then
 // compare the journal with the sandbox's own state and call log.
 //
-// Which cases (matrix/cases.ts): the pairwise cover of provider (ClickPass, PaymeGO, O!plati) ×
+// Which cases (matrix/cases.ts): the pairwise cover of provider (ClickPass, PaymeGO, O!plati, Sendy) ×
 // fault (decline, error code, noReply, lostReply after the money moved, HTTP 5xx, malformed
-// cut-off body, slow, pending, offline) × route (pay, confirm, status, cancel) × kill point (after
+// cut-off body, slow, pending, offline) × route (pay, confirm, status, cancel, refund) × kill point (after
 // the journal write before the request, request in flight, while checking the result, during
-// polling, with a compensation queued, a cancel from the journal in flight), without the
+// polling, with a compensation queued, a cancel or refund from the journal in flight), without the
 // impossible combinations — every pair of two factors' values at least once, because the full
 // product takes hours. Each provider's modes (ClickPass with and without confirmMode, O!plati
-// modes 0, 1, 2) take turns within its cases. Plus named cases: the four known losses of issue
-// 10 and two tabs paying and draining at once. Cases run in one lane per sandbox, side by side.
-// Inpas and Sendy join as rows (matrix/rows.ts, PROVIDER_ROWS).
+// modes 0, 1, 2, Sendy offline and online) take turns within its cases. Plus named cases: the
+// four known losses of issue 10, Sendy's lost replies resent by the browser, and two tabs paying
+// and draining at once. Cases run in one lane per sandbox, side by side. A provider joins as
+// rows (matrix/rows.ts, PROVIDER_ROWS).
 //
 // A case is judged per payment: lost when the journal and the sandbox disagree on whether the
 // merchant holds the money, doubled when the sandbox holds more than one sale for one operation,
@@ -26,7 +27,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseURL, CHROMIUM, control, FLAGS } from './support.ts'
-import { MATRIX_CASES, PENDING_FIXES, type Fault, type MatrixCase } from './matrix/cases.ts'
+import { fromJournal, MATRIX_CASES, PENDING_FIXES, type Fault, type MatrixCase } from './matrix/cases.ts'
 import { rowById, type AbstractRoute, type LedgerSale, type ProviderRow } from './matrix/rows.ts'
 
 const FINAL = ['approved', 'declined', 'compensated', 'needs-attention']
@@ -301,6 +302,13 @@ async function startCancel(page: Page): Promise<void> {
   await page.getByTestId('cancel').click()
 }
 
+/** A full refund from the journal, as a cashier does it: «Возврат», the amount as offered (all of it), «Выполнить возврат». */
+async function startRefund(page: Page): Promise<void> {
+  await page.click('[data-nav=journal]')
+  await page.getByRole('button', { name: 'Возврат', exact: true }).click()
+  await page.getByRole('button', { name: 'Выполнить возврат' }).click()
+}
+
 /** «Прекратить ожидание» (or «Отменить оплату» for a shown QR), when the till offers it. */
 async function pressStop(page: Page): Promise<void> {
   const stop = page.getByTestId('stop')
@@ -318,9 +326,9 @@ async function installEdge(context: BrowserContext, row: ProviderRow, c: MatrixC
   const edge: Edge = { held: 0, statusSeen: 0 }
   const faulted = new Set(sandboxRoutes(row, c.route === 'status' ? 'status' : c.route))
   const status = new Set(row.routes.status)
-  const reversal = new Set(row.reversalRoutes)
-  // A cancel from the journal: its first request takes the fault; the queued retry is held.
-  let skipReversals = c.route === 'cancel' ? 1 : 0
+  const reversal = new Set([...row.reversalRoutes, ...(c.route === 'refund' ? sandboxRoutes(row, 'refund') : [])])
+  // A cancel or refund from the journal: its first request takes the fault; the queued retry is held.
+  let skipReversals = fromJournal(c.route) ? 1 : 0
   await context.route(`**/sandbox/${row.sandbox}/**`, async (route) => {
     const req = route.request()
     const name = row.routeOf(req.method(), req.url(), req.postData())
@@ -373,6 +381,7 @@ async function prepare(page: Page, row: ProviderRow): Promise<void> {
   await until(() => setTypeValues(page, row.paymentTypeId, row.values), 10_000)
   await control(`${row.sandbox}/_control/config`, row.sandboxConfig, 'PUT')
   for (const c of row.newTill) await control(`${row.sandbox}/_control/${c.path}`, c.body)
+  await row.newTillInPage?.(page)
 }
 
 async function runCase(c: MatrixCase): Promise<Verdict> {
@@ -391,7 +400,7 @@ async function runCase(c: MatrixCase): Promise<Verdict> {
     const page = till.pages[0]!
     const row = rows[0]!
 
-    if (c.route === 'cancel') {
+    if (fromJournal(c.route)) {
       await startPay(page, row)
       await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
     }
@@ -405,8 +414,9 @@ async function runCase(c: MatrixCase): Promise<Verdict> {
       for (const e of c.extra ?? []) await addFault(r, e.fault, e.route, e.times)
     }
     const started = Date.now()
-    const kind = c.route === 'cancel' ? 'cancel' : 'pay'
-    if (c.route === 'cancel') await startCancel(page)
+    const kind = fromJournal(c.route) ? c.route : 'pay'
+    if (c.route === 'refund') await startRefund(page)
+    else if (c.route === 'cancel') await startCancel(page)
     else await Promise.all(rows.map((r, i) => startPay(till.pages[i]!, r)))
 
     const primaries = async () => (await readJournal(page)).ops.filter((o) => o.kind === kind && !o.compensates)
@@ -432,7 +442,7 @@ async function runCase(c: MatrixCase): Promise<Verdict> {
         case 'polling':
           return (edges.every((e) => e.statusSeen >= 2) && !settled) || settled
         case 'compensationQueued':
-          if (c.route !== 'cancel') for (const p of till.pages) await pressStop(p)
+          if (!fromJournal(c.route)) for (const p of till.pages) await pressStop(p)
           return (edge && j.queue.length >= rows.length) || (settled && j.queue.length === 0)
         case 'afterOutcome':
           return ps.every((p) => FINAL.includes(p.state) || p.queued || p.state === 'compensating')

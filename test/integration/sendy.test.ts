@@ -6,6 +6,8 @@ import { harness, type Harness, type HarnessOptions } from '../support/engine.ts
 import { exportConf, importConf } from '../../src/domain/config.ts'
 import { SENDY_SCHEMA } from '../../workers/providers/sendy/config.ts'
 import { isFinal, type Operation } from '../../src/domain/operation.ts'
+import { createHttp, type Http } from '../../workers/transport/http.ts'
+import type { Logger } from '../../workers/engine/log.ts'
 
 let h: Harness
 afterEach(async () => h?.close())
@@ -546,5 +548,91 @@ describe('settings', () => {
     const { op } = await pay(1000)
     expect(op).toMatchObject({ state: 'declined', message: { key: 'sendy.noServer' } })
     expect((await calls()).at(-1)!.path).toBe('/sandbox/sendy/pos/nope')
+  })
+})
+
+// Issue 10 faults the browser fault matrix meets with Sendy: a reply lost after the money moved
+// with the browser resending the same request (Chromium does so on a reused connection that
+// closed before any reply), and a till killed with a refund journaled but not yet numbered.
+describe('faults (issue 10)', () => {
+  /** The request reaches the server, its reply is lost, and the browser sends the same request again. */
+  const resent = (route: string) => (source: string, log: Logger): Http => {
+    const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
+    return { send: async (req) => (req.route === route ? (await real.send(req), real.send(req)) : real.send(req)) }
+  }
+  /** The request never gets an answer: the tab died with it in flight. */
+  const hangs = (route: string) => (source: string, log: Logger): Http => {
+    const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
+    return { send: (req) => (req.route === route ? new Promise<never>(() => undefined) : real.send(req)) }
+  }
+  const withRefund = () =>
+    h.engine.savePaymentType({ id: 'sendy', number: 4, name: 'Sendy', provider: 'sendy', values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', allowRefund: 'true' } })
+
+  it('offline: the reply is lost and the resent copy meets TXN_NUMBER_MISMATCH; our own order is looked up and the payment approved, never declined', async () => {
+    await setup()
+    const e = h.makeEngine({ http: resent('offline') })
+    const r = await e.pay({ paymentTypeId: 'sendy', amount: 1000, code: await code() })
+    await e.settled()
+    const op = await h.op((r as { op: Operation }).op.id)
+    const offline = (await calls()).filter((c) => c.route === 'offline')
+    expect(offline).toHaveLength(2)
+    const server = (await sbState()).payments
+    expect(server.map((p) => p.tradeState)).toEqual(['SUCCESS'])
+    expect(op).toMatchObject({ state: 'approved', ref: String(server[0]!.transactionNumber) })
+    e.stop()
+  })
+
+  it('online: the resent copy is refused too; our order is found (its QR never shown), closed, and the sale declined with nothing held', async () => {
+    await setup({ values: { mode: 'online', 'systems.wechat': 'false' } })
+    const e = h.makeEngine({ http: resent('online') })
+    const r = await e.pay({ paymentTypeId: 'sendy', amount: 1000, code: '' })
+    await e.settled()
+    const op = await h.op((r as { op: Operation }).op.id)
+    expect(op.state).not.toBe('needs-attention')
+    expect(op.error?.code).not.toBe('TXN_NUMBER_MISMATCH')
+    await drain()
+    expect(['declined', 'compensated']).toContain((await h.op(op.id)).state)
+    expect((await sbState()).payments.map((p) => p.tradeState)).not.toContain('SUCCESS')
+    e.stop()
+  })
+
+  it('refund: the reply is lost and the resent copy is refused; our refund is found and approved, the money returned once', async () => {
+    await setup()
+    await withRefund()
+    const { op } = await pay(1000)
+    const e = h.makeEngine({ http: resent('refund') })
+    const r = await e.reverse({ opId: op!.id, kind: 'refund' })
+    await e.settled()
+    expect(r.ok && (await h.op(r.op.id))).toMatchObject({ state: 'approved' })
+    const server = (await sbState()).payments
+    expect(server.filter((p) => p.kind === 'refund')).toHaveLength(1)
+    expect(server.find((p) => p.kind !== 'refund')?.tradeState).toBe('REFUND')
+    e.stop()
+  })
+
+  it('a refund journaled, the till killed before it took its number: reopened, it is declined as never sent (nothing moved), not left for a person', async () => {
+    await setup()
+    await withRefund()
+    const { op } = await pay(1000)
+    h.engine.stop()
+    const killed = h.makeEngine({ http: hangs('counters') })
+    void killed.reverse({ opId: op!.id, kind: 'refund' })
+    let refundId = ''
+    for (let i = 0; i < 500 && !refundId; i++) {
+      refundId = (await h.ops()).find((o) => o.kind === 'refund')?.id ?? ''
+      await new Promise((res) => setTimeout(res, 10))
+    }
+    expect((await h.op(refundId)).state).toBe('created')
+    killed.stop()
+    const e = h.makeEngine()
+    await e.start()
+    await e.settled()
+    await h.clock.advance(20_000)
+    await e.drainQueue()
+    await e.settled()
+    expect(await h.op(refundId)).toMatchObject({ state: 'declined', message: { key: 'common.interrupted' } })
+    expect(await h.op(op!.id)).toMatchObject({ state: 'approved' })
+    expect((await sbState()).payments.map((p) => p.tradeState)).toEqual(['SUCCESS'])
+    e.stop()
   })
 })

@@ -202,8 +202,9 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
-  async function drive(op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable = false): Promise<Operation> {
-    const cfg = await loadConfig(op.paymentTypeId)
+  async function drive(op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable = false, loaded?: Awaited<ReturnType<typeof loadConfig>>): Promise<Operation> {
+    // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
+    const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
     if (!cfg.ok) {
       log.error('engine', 'cannot drive operation: payment type unusable', { message: cfg.message.key }, op.id)
       return op

@@ -11,6 +11,19 @@
 // with and without confirmMode, O!plati modes 0, 1, 2) take turns within its cases, so each mode
 // meets a spread of faults and kill points (not every mode × fault pair: that would double the
 // O!plati lane, the slowest, for its 5 s poll floor).
+//
+// Sendy and the refund from the journal (issue 10): Sendy joins as a fourth provider (its rows
+// `sendy-offline` and `sendy-online`, its own lane), and `refund` as a fifth route (a full
+// refund from the journal, on every provider: ClickPass and PaymeGO full, O!plati and Sendy),
+// whose in-flight kill point is `cancelInFlight` ("a cancel or refund from the journal in
+// flight"). The cover stays at 53 pairwise cases (it was 53 before: the largest pair of
+// factors, fault × kill point, still sets the size; the new values fit into cases that were
+// needed anyway): 12 of them are Sendy's, 8 are refunds, and the older lanes get shorter (ClickPass
+// 22 → 17, PaymeGO 18 → 14, O!plati 13 → 10), so the run grows only by the two named Sendy
+// cases; the Sendy lane runs beside the others (about 3 min of its own). The whole matrix,
+// 60 cases, took 346–408 s on the loaded 2-core machine. A row's `cannot` keeps a case off a mode
+// where the protocol hands the outcome to a person (ClickPass without confirm mode, a payment
+// never applied and not found: `needs-attention` by design); the provider's other mode takes it.
 
 import { pairwise, type Combo } from './pairwise.ts'
 import { PROVIDER_ROWS, type AbstractRoute, type ProviderRow } from './rows.ts'
@@ -19,7 +32,7 @@ import { PROVIDER_ROWS, type AbstractRoute, type ProviderRow } from './rows.ts'
 export const FAULTS = ['decline', 'error', 'noReply', 'lostReply', 'http5xx', 'malformed', 'slow', 'pending', 'offline'] as const
 export type Fault = (typeof FAULTS)[number]
 
-export const ROUTES = ['pay', 'confirm', 'status', 'cancel'] as const satisfies readonly AbstractRoute[]
+export const ROUTES = ['pay', 'confirm', 'status', 'cancel', 'refund'] as const satisfies readonly AbstractRoute[]
 
 /**
  * Where the browser is killed:
@@ -29,7 +42,7 @@ export const ROUTES = ['pay', 'confirm', 'status', 'cancel'] as const satisfies 
  * - `polling`: two status queries have gone out and the result is still open;
  * - `compensationQueued`: the cashier pressed «Прекратить ожидание», a compensation is in the queue, its request held at the edge
  *   (for a cancel from the journal: the cancel itself queued after its reply went wrong, its retry held);
- * - `cancelInFlight`: a cancel from the journal reached the sandbox, its reply not yet delivered;
+ * - `cancelInFlight`: a cancel or a refund from the journal reached the sandbox, its reply not yet delivered;
  * - `afterOutcome` (named cases only): once the operation settled or queued, to check what the till decided.
  */
 export const KILLS = ['afterJournal', 'inFlight', 'checking', 'polling', 'compensationQueued', 'cancelInFlight'] as const
@@ -56,22 +69,25 @@ const factors = {
 }
 
 /** The provider's rows that can take this case. */
-function rowsFor(provider: string, route: AbstractRoute): ProviderRow[] {
-  return PROVIDER_ROWS.filter((r) => r.provider === provider && (route !== 'confirm' || r.routes.confirm))
+function rowsFor(provider: string, route: AbstractRoute, c?: { fault: string; kill: string }): ProviderRow[] {
+  return PROVIDER_ROWS.filter((r) => r.provider === provider && (route !== 'confirm' || r.routes.confirm) && (route !== 'refund' || r.routes.refund) && !(c && r.cannot?.({ ...c, route })))
 }
+
+/** A cancel or a refund the cashier starts from the journal (of a payment approved first). */
+export const fromJournal = (route: AbstractRoute) => route === 'cancel' || route === 'refund'
 
 /** Combinations that can happen. */
 export function possible(c: Combo<typeof factors>): boolean {
-  if (rowsFor(c.provider, c.route).length === 0) return false
-  // A cancel from the journal is its own kill point when in flight; a payment's is `inFlight`.
-  if (c.kill === 'cancelInFlight' && c.route !== 'cancel') return false
-  if (c.kill === 'inFlight' && c.route === 'cancel') return false
-  // A cancel is not polled.
-  if (c.kill === 'polling' && c.route === 'cancel') return false
+  if (rowsFor(c.provider, c.route, c).length === 0) return false
+  // A cancel or refund from the journal is its own kill point when in flight; a payment's is `inFlight`.
+  if (c.kill === 'cancelInFlight' && !fromJournal(c.route)) return false
+  if (c.kill === 'inFlight' && fromJournal(c.route)) return false
+  // A cancel or refund is not polled.
+  if (c.kill === 'polling' && fromJournal(c.route)) return false
   // `pending` is a state of the payment itself (the sandbox keeps it processing).
   if (c.fault === 'pending' && c.route !== 'pay') return false
   // Held before it left, the operation's faulted request never goes out: the fault must be on its first route.
-  if (c.kill === 'afterJournal' && c.route !== 'pay' && c.route !== 'cancel') return false
+  if (c.kill === 'afterJournal' && c.route !== 'pay' && !fromJournal(c.route)) return false
   return true
 }
 
@@ -92,15 +108,25 @@ export const NAMED_CASES: readonly MatrixCase[] = [
   },
 ]
 
+/**
+ * Sendy's named cases: a reply lost after the money moved, with Chromium resending the same
+ * request — the copy meets TXN_NUMBER_MISMATCH (our first copy took the number), a refusal that
+ * must be checked against our own order before it is believed.
+ */
+export const SENDY_NAMED_CASES: readonly MatrixCase[] = [
+  { id: 'sendy offline pay reply lost', row: 'sendy-offline', fault: 'lostReply', route: 'pay', kill: 'afterOutcome', why: 'the resent offline copy is refused; the payment went through' },
+  { id: 'sendy refund reply lost', row: 'sendy-online', fault: 'lostReply', route: 'refund', kill: 'afterOutcome', why: 'the resent refund copy is refused; the money went back' },
+]
+
 /** The pairwise cover, each case given the next of its provider's modes in turn. */
 export const PAIRWISE_CASES: readonly MatrixCase[] = (() => {
   const turn = new Map<string, number>()
   // Lanes run side by side (one per sandbox): spread the cases by each provider's usual case time.
-  const cost: Record<string, number> = { clickpass: 1, payme: 1.2, oplati: 1.6 }
+  const cost: Record<string, number> = { clickpass: 1, payme: 1.2, oplati: 1.6, sendy: 1.4 }
   const load = (c: Combo<typeof factors>, chosen: readonly Combo<typeof factors>[]) =>
     (chosen.filter((x) => x.provider === c.provider).length + 1) * (cost[c.provider] ?? 1)
   return pairwise(factors, possible, [], load).map(({ provider, ...c }) => {
-    const rows = rowsFor(provider, c.route)
+    const rows = rowsFor(provider, c.route, c)
     const n = turn.get(provider) ?? 0
     turn.set(provider, n + 1)
     const row = rows[n % rows.length]!.id
@@ -108,7 +134,7 @@ export const PAIRWISE_CASES: readonly MatrixCase[] = (() => {
   })
 })()
 
-export const MATRIX_CASES: readonly MatrixCase[] = [...NAMED_CASES, ...PAIRWISE_CASES]
+export const MATRIX_CASES: readonly MatrixCase[] = [...NAMED_CASES, ...SENDY_NAMED_CASES, ...PAIRWISE_CASES]
 
 /**
  * Cases known to fail until a fix lands: the runner reports them apart and does not count them as failures.

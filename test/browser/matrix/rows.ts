@@ -4,8 +4,13 @@
 // by adding a row here (PROVIDER_ROWS) — that is the hook for Inpas (once the pin-pad runs
 // outside the page, bridged over a WebSocket, so it outlives a killed tab) and for Sendy.
 
-/** Abstract routes the matrix aims faults at (protocols README S3: pay, confirm, status, cancel). */
-export type AbstractRoute = 'pay' | 'confirm' | 'status' | 'cancel'
+import type { Page } from 'playwright-core'
+
+/**
+ * Abstract routes the matrix aims faults at (protocols README S3: pay, confirm, status, cancel),
+ * and `refund`: a full refund from the journal, for the rows whose provider offers one.
+ */
+export type AbstractRoute = 'pay' | 'confirm' | 'status' | 'cancel' | 'refund'
 
 /** One sale at the sandbox, keyed by the operation id Paydesk sent as its merchant reference. */
 export interface LedgerSale {
@@ -34,6 +39,8 @@ export interface ProviderRow {
   sandboxConfig: Record<string, unknown>
   /** Control calls (below `<sandbox>/_control/`) that make the sandbox meet a new till: each case is a fresh profile. */
   newTill: readonly { path: string; body: unknown }[]
+  /** What a person does on a new till before the first sale (e.g. activate the terminal in Settings); the page ends on the sale screen. */
+  newTillInPage?: (page: Page) => Promise<void>
   /** What the cashier types as the amount. */
   amount: string
   /** The cashier scans a customer code (minted at `<sandbox>/_control/wallet/token`); else the till shows one. */
@@ -43,7 +50,9 @@ export interface ProviderRow {
   /** Money-returning routes a compensation may use (held at the edge for "a compensation queued"). */
   reversalRoutes: readonly string[]
   /** A provider error code for the `error` fault. */
-  errorCode: number
+  errorCode: number | string
+  /** Combinations this row cannot take (beyond the matrix's own `possible`), each with why in the row. */
+  cannot?: (c: { fault: string; route: AbstractRoute; kill: string }) => boolean
   /** The sandbox route name of a request the browser is about to send. */
   routeOf(method: string, url: string, body: string | null): string | undefined
   /** The sandbox's own view of every sale, from `<sandbox>/_control/state`. */
@@ -65,9 +74,14 @@ function clickRow(confirm: boolean): ProviderRow {
     newTill: [],
     amount: '2000',
     scans: true,
-    routes: { pay: ['payment'], ...(confirm ? { confirm: ['confirm'] } : {}), status: ['status', 'statusByMti'], cancel: ['reversal'] },
+    routes: { pay: ['payment'], ...(confirm ? { confirm: ['confirm'] } : {}), status: ['status', 'statusByMti'], cancel: ['reversal'], refund: ['reversal'] },
     reversalRoutes: ['reversal'],
     errorCode: -9999,
+    // Without confirm mode, a payment whose request never took effect (no reply, 5xx, offline) and is then not found by
+    // `status_by_mti` ends `needs-attention` by the protocol (clickpass.md § 4: the transaction_id link is unverified, so
+    // absence proves nothing) — a person, not the engine, settles it. The confirm-mode row takes those cases: there, not
+    // found at 35 s is a decline (Click cancels any unconfirmed payment after 30 s).
+    ...(confirm ? {} : { cannot: (c: { fault: string; route: AbstractRoute; kill: string }) => c.kill !== 'afterJournal' && ((c.route === 'pay' && (c.fault === 'noReply' || c.fault === 'http5xx')) || (c.fault === 'offline' && (c.route === 'pay' || c.route === 'status'))) }),
     routeOf(method, url) {
       const p = path(url)
       if (/\/click_pass\/payment$/.test(p) && method === 'POST') return 'payment'
@@ -104,7 +118,7 @@ const paymeRow: ProviderRow = {
   newTill: [],
   amount: '2000',
   scans: true,
-  routes: { pay: ['pay'], status: ['check', 'get'], cancel: ['cancel'] },
+  routes: { pay: ['pay'], status: ['check', 'get'], cancel: ['cancel'], refund: ['cancel'] },
   reversalRoutes: ['cancel'],
   errorCode: -32400,
   routeOf(_method, _url, body) {
@@ -141,7 +155,7 @@ function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
     newTill: [{ path: 'cabinet/reset-token', body: { regNum: 'OPL000011111' } }],
     amount: '20',
     scans: mode === 0,
-    routes: { pay: ['payments'], status: ['paymentStatus', 'reports'], cancel: ['reversals'] },
+    routes: { pay: ['payments'], status: ['paymentStatus', 'reports'], cancel: ['reversals'], refund: ['reversals'] },
     reversalRoutes: ['cancel', 'reversals'],
     errorCode: 400,
     routeOf(method, url) {
@@ -169,12 +183,84 @@ function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
   }
 }
 
+interface SendyPayment { orderId: string; kind: string; state: string; refundedAmount: number }
+const SENDY_PATHS: Record<string, string> = {
+  '/pos/activate': 'activate', '/pos/info': 'info', '/pos/counters': 'counters', '/pos/payment/offline': 'offline', '/pos/payment/online': 'online',
+  '/pos/payment/query': 'query', '/pos/payment/reverse': 'reverse', '/pos/payment/refund': 'refund', '/pos/shift/close': 'closeShift', '/pos/reports': 'reports',
+}
 /**
- * Every provider row of the matrix. INPAS_ROW / SENDY_ROW: add them here when the pin-pad
- * emulator runs outside the page (a killed tab must find the same device and transaction) and
- * when Sendy lands; nothing else in the runner needs to change.
+ * Sendy (protocols sendy.md), in its two modes: `offline` (the cashier scans the customer's
+ * WeChat code) and `online` (the till shows a QR; the sandbox's customer pays it by itself,
+ * `autoCustomer`, after a few seconds, so the till is still polling at the `polling` point).
+ * A new till must be activated (Settings → «Активация» with the demo sandbox's standing code
+ * `00000000`; the terminal id and serial are the demo's); through numbering and the shift need
+ * nothing: the client asks `counters` before each transaction, and the first one opens the
+ * shift. Refunds are on (`allowRefund`; full only). What the rows and `cannot` encode:
+ * - `SYSTEMERROR` is "result unknown" (§ 3.5): the `error` fault uses it, so the client must
+ *   query, not decline;
+ * - `DUPLICATE_ORDER` and `TXN_NUMBER_MISMATCH` may answer the browser's own resent copy of a
+ *   request whose reply was lost: the client must look its own order up before it believes them;
+ * - an offline payment left USERPAYING is revoked by the server after `userPayingTimeoutMs`
+ *   (45 s; the matrix shortens it to 15 s with the client's `OFFLINE_WINDOW_MS`, so a case never
+ *   waits for the real window), and a reverse is refused for the first `reverseMinAgeMs` (15 s,
+ *   shortened to 2 s, the client waits what the server says);
+ * - `pending` is the customer confirming an offline payment (USERPAYING): an online QR has no
+ *   such state of its own (it simply waits for the customer), so `pending` is offline only;
+ * - a refund whose reply went wrong is checked by query while the cashier waits (§ 4.7, up to
+ *   30 s) before it is queued: "a compensation queued" for a Sendy refund is its `checking`.
  */
-export const PROVIDER_ROWS: readonly ProviderRow[] = [clickRow(false), clickRow(true), paymeRow, oplatiRow(0), oplatiRow(1), oplatiRow(2)]
+function sendyRow(mode: 'offline' | 'online'): ProviderRow {
+  const timing = { OFFLINE_WINDOW_MS: 15_000 }
+  return {
+    id: `sendy-${mode}`,
+    provider: 'sendy',
+    sandbox: 'sendy',
+    paymentTypeId: 'sendy-1',
+    values: { mode, timeout: 3, allowRefund: true, 'systems.wechat': mode === 'offline', wire: JSON.stringify({ timing }) },
+    reopenAfterSettings: true,
+    sandboxConfig: { autoCustomer: true, autoCustomerDelayMs: mode === 'online' ? 7_000 : 300, pinDelayMs: 3_000, userPayingTimeoutMs: timing.OFFLINE_WINDOW_MS, reverseMinAgeMs: 2_000 },
+    newTill: [],
+    async newTillInPage(page) {
+      const base = new URL(page.url()).origin
+      await page.goto(`${base}/#/settings`)
+      await page.getByTestId('pt-sendy-1').click()
+      const activate = page.getByTestId('action-activate')
+      await activate.getByLabel('Код активации').fill('00000000')
+      await activate.getByRole('button', { name: 'Активация' }).click()
+      await page.getByText('Терминал активирован').waitFor({ timeout: 20_000 })
+      await page.goto(`${base}/#/sale`)
+      await page.getByTestId('amount').waitFor()
+    },
+    amount: '20',
+    scans: mode === 'offline',
+    routes: { pay: [mode], status: ['query'], cancel: ['reverse'], refund: ['refund'] },
+    reversalRoutes: ['reverse'],
+    errorCode: 'SYSTEMERROR',
+    cannot: (c) => (c.fault === 'pending' && mode === 'online') || (c.route === 'refund' && c.kill === 'compensationQueued'),
+    routeOf(_method, url) {
+      return SENDY_PATHS[path(url).replace(/^.*\/sandbox\/sendy/, '')]
+    },
+    ledger(state) {
+      return ((state as { payments: SendyPayment[] }).payments ?? [])
+        .filter((p) => p.kind !== 'refund')
+        .map((p) => ({
+          opId: p.orderId,
+          held: p.state === 'SUCCESS',
+          open: p.state === 'NOTPAY' || p.state === 'USERPAYING',
+          state: `${p.state}${p.refundedAmount ? ` refunded ${p.refundedAmount}` : ''}`,
+        }))
+    },
+  }
+}
+
+const SENDY_ROWS = [sendyRow('offline'), sendyRow('online')]
+
+/**
+ * Every provider row of the matrix. INPAS_ROW: add it here when the pin-pad emulator runs
+ * outside the page (a killed tab must find the same device and transaction); nothing else in
+ * the runner needs to change.
+ */
+export const PROVIDER_ROWS: readonly ProviderRow[] = [clickRow(false), clickRow(true), paymeRow, oplatiRow(0), oplatiRow(1), oplatiRow(2), ...SENDY_ROWS]
 
 export function rowById(id: string): ProviderRow {
   const row = PROVIDER_ROWS.find((r) => r.id === id)

@@ -32,7 +32,7 @@ export interface VerbDeps {
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
   newId: () => OperationId
   track: <T>(p: Promise<T>) => Promise<T>
-  drive: (op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable?: boolean) => Promise<Operation>
+  drive: (op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable?: boolean, loaded?: LoadedConfig) => Promise<Operation>
   flagFor: (op: Operation) => { onStop: Set<() => void> }
   /** Used by void: stop waiting for a payment still open. */
   stopWaiting: (opId: string) => Promise<Result>

@@ -190,11 +190,46 @@ async function approve(ctx: Ctx, d: Record<string, unknown>, note?: string): Pro
 
 type Trade = { kind: 'state'; state: string; data: Record<string, unknown> } | { kind: 'missing' } | { kind: 'unknown'; reason: string }
 
+/**
+ * The order id this operation's transaction was sent with: a payment's or a refund's own id;
+ * a cancel or a compensation reverses the payment, sent with the payment's id.
+ */
+function orderOf(op: Operation | undefined): string | undefined {
+  if (!op) return undefined
+  return op.kind === 'pay' || op.kind === 'refund' ? op.id : (op.compensates ?? op.original)
+}
+
+/**
+ * `query` by our transaction number. A transaction under that number that carries another
+ * order id is not ours (our request never took the number): for us it is missing.
+ */
 async function query(ctx: AnyCtx, txn: number): Promise<Trade> {
-  const r = await call(ctx, 'query', 'GET', undefined, { transactionNumber: String(txn) })
+  const t = await queryBy(ctx, { transactionNumber: String(txn) })
+  const mine = orderOf(ctx.op)
+  if (t.kind === 'state' && mine && typeof t.data.orderId === 'string' && t.data.orderId !== mine) return { kind: 'missing' }
+  return t
+}
+
+async function queryBy(ctx: AnyCtx, q: Record<string, string>): Promise<Trade> {
+  const r = await call(ctx, 'query', 'GET', undefined, q)
   if (r.kind === 'ok') return typeof r.data.tradeState === 'string' ? { kind: 'state', state: r.data.tradeState, data: r.data } : { kind: 'unknown', reason: 'query: no tradeState' }
   if (r.kind === 'fail' && r.errCode === wire(ctx).codes.notExist) return { kind: 'missing' }
   return { kind: 'unknown', reason: r.kind === 'unknown' ? r.reason : `query: ${r.kind === 'fail' ? r.errCode : r.kind}` }
+}
+
+/**
+ * Issue 10: a refusal that may answer the browser's own resent copy of a request whose reply
+ * was lost — the number already taken (by our first copy), the order already there, the
+ * customer's code already spent, the refund already made — is not believed before our own
+ * order is looked up: `missing` → the refusal stands; found or unreadable → not a refusal.
+ */
+function mayAnswerOurCopy(ctx: AnyCtx, r: Reply): r is Extract<Reply, { kind: 'fail' }> {
+  const c = wire(ctx).codes
+  return r.kind === 'fail' && [c.txnMismatch, c.duplicateOrder, c.codeUsed, c.orderRefunded].includes(r.errCode)
+}
+
+async function ourOrder(ctx: Ctx): Promise<Trade> {
+  return queryBy(ctx, { orderId: ctx.op.id })
 }
 
 // ---- pay (§ 4.4, § 4.5) ---------------------------------------------------------------------------
@@ -218,6 +253,13 @@ async function payOffline(ctx: Ctx, code: string): Promise<void> {
   }
   if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(w, r.errCode))) {
     await ctx.commit({ state: 'resolving', message: msg('common.checking'), note: r.kind === 'unknown' ? r.reason : r.errCode })
+    return pollOffline(ctx)
+  }
+  if (mayAnswerOurCopy(ctx, r)) {
+    const mine = await ourOrder(ctx)
+    if (mine.kind === 'missing') return declineFail(ctx, r)
+    await ctx.commit({ state: 'resolving', message: msg('common.checking'), note: `${r.errCode} may answer our own resent copy: our order ${mine.kind === 'state' ? `is ${mine.state}` : 'could not be read'}` })
+    if (mine.kind === 'state' && mine.state === 'SUCCESS') return approve(ctx, mine.data, 'found paid by our order')
     return pollOffline(ctx)
   }
   return declineFail(ctx, r)
@@ -269,6 +311,8 @@ async function payOnline(ctx: Ctx): Promise<void> {
     return pollOnline(ctx)
   }
   if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(wire(ctx), r.errCode))) return lostOnline(ctx, r.kind === 'unknown' ? r.reason : r.errCode)
+  // Our own resent copy refused: the first copy made a QR nobody saw; it is found and closed as a lost answer.
+  if (mayAnswerOurCopy(ctx, r) && (await ourOrder(ctx)).kind !== 'missing') return lostOnline(ctx, `${r.errCode} may answer our own resent copy`)
   return declineFail(ctx, r)
 }
 
@@ -418,7 +462,9 @@ async function refund(ctx: Ctx, original: Operation): Promise<void> {
   if (!n) return
   const r = await call(ctx, 'refund', 'POST', { transactionNumber: n.txn, shiftNumber: n.shift, orderId: ctx.op.id, originalTransactionNumber: Number(original.ref), amount: ctx.op.amount })
   if (r.kind === 'ok') return approveReverse(ctx, r.data)
-  if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(wire(ctx), r.errCode))) {
+  const copy = mayAnswerOurCopy(ctx, r) ? await ourOrder(ctx) : undefined
+  if (copy?.kind === 'state' && copy.state === 'SUCCESS') return approveReverse(ctx, copy.data, `${r.kind === 'fail' ? r.errCode : ''} answered our own resent copy: our refund is made`)
+  if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(wire(ctx), r.errCode)) || (copy && copy.kind !== 'missing')) {
     // § 4.7: query while the cashier waits, up to 30 s.
     let misses = 0
     const until = ctx.clock.now() + 30_000

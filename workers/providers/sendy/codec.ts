@@ -20,6 +20,7 @@ export const WIRE_DEFAULTS = {
     userPaying: 'USERPAYING', systemError: 'SYSTEMERROR', bankError: 'BANKERROR', tooEarly: 'REVERSE_TOO_EARLY', notExist: 'ORDERNOTEXIST',
     txnMismatch: 'TXN_NUMBER_MISMATCH', shiftMismatch: 'SHIFT_MISMATCH', reverseNotAllowed: 'REVERSE_NOT_ALLOWED', shiftClosed: 'SHIFT_CLOSED',
     codeInvalid: 'ACTIVATION_CODE_INVALID', codeExpired: 'ACTIVATION_CODE_EXPIRED', terminalNotFound: 'TERMINAL_NOT_FOUND',
+    duplicateOrder: 'DUPLICATE_ORDER', codeUsed: 'AUTH_CODE_USED', orderRefunded: 'ORDER_REFUNDED',
   },
   timing: {
     OFFLINE_POLL_MS: 5_000, OFFLINE_WINDOW_MS: 45_000, ONLINE_POLL_MS: 3_000, ONLINE_WINDOW_MS: 120_000, REVERSE_MIN_AGE_MS: 15_000, CUSTOMER_CODE_TTL_MS: 30_000,
