@@ -504,7 +504,9 @@ function judge(ops: JournalOp[], sales: LedgerSale[], notes: string[]): Verdict 
 // as the request of that route reaches the device), its call log the bridge's, and its ledger the device's own
 // journal (a sale known by the ecrNo the till journaled before sending). Each case meets a new device.
 
-const DEVICE_FINAL_OR_WAITING = ['unknown', 'resolving']
+const RESOLVING = ['unknown', 'resolving']
+/** The pin-pad waits for the customer (emulator phases): a stop now would only abort the payment. */
+const CUSTOMER_PHASES = ['card', 'qr', 'refund-card']
 
 async function deviceCalls(row: ProviderRow): Promise<{ route: string; fault: string | null; held: boolean }[]> {
   return (await control(`${row.sandbox}/_control/calls`)) as { route: string; fault: string | null; held: boolean }[]
@@ -576,10 +578,13 @@ async function runDeviceCase(c: MatrixCase): Promise<Verdict> {
           return calls.some((x) => x.held && x.route === 'status') || settled
         case 'polling':
           return calls.filter((x) => x.route === 'status').length >= 2 || settled
-        case 'compensationQueued':
-          // «Прекратить ожидание»: the till sends EOT and resolves by status (no cancel on a pin-pad), or queues it.
-          await pressStop(page)
-          return DEVICE_FINAL_OR_WAITING.includes(op.state) || !!op.queued || j.queue.length > 0 || settled
+        case 'compensationQueued': {
+          // «Прекратить ожидание» once the customer has acted on the pin-pad (the money may have moved): the till
+          // sends EOT, which no longer aborts, and resolves by status (a pin-pad has no cancel), or queues it.
+          const pad = (await control(`${row.sandbox}/_control/state`)) as { op: { phase: string } | null }
+          if (!pad.op || !CUSTOMER_PHASES.includes(pad.op.phase)) await pressStop(page)
+          return RESOLVING.includes(op.state) || !!op.queued || j.queue.length > 0 || settled
+        }
         case 'afterOutcome':
           return settled || !!op.queued
       }
