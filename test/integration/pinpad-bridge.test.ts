@@ -65,7 +65,7 @@ async function control(path: string, body?: unknown, method?: string): Promise<{
 
 interface BridgeState {
   connections: number
-  journal: { kind: string; ecrNo?: number; status: number }[]
+  journal: { kind: string; ecrNo?: number; status: number; amount: number }[]
   op: { ecrNo?: number; phase: string } | null
 }
 
@@ -115,4 +115,33 @@ it('the control API: a hold rule keeps the till\'s bytes from the device; bad ru
   const row = r.ok ? await engine.journalRow(r.op.id) : undefined
   expect(row?.op.state, JSON.stringify(row?.op.history)).toBe('declined')
   expect(((await control('state')).value as BridgeState).journal).toEqual([])
+}, 60_000)
+
+it('a new till (fresh profile, its ecrNo counter from 1) on a pin-pad that already used ecrNo 1: a status reply about that older payment is not taken for ours', async () => {
+  const url = `${sb.url.replace(/^http/, 'ws')}${PINPAD_BRIDGE_PATH}`
+  await control('reset', { config: { customer: { choice: 'card', afterMs: 100, outcome: 'pay' } } })
+  const values = { transport: 'bridge', id: '99000001', timeout: '30', messageTimeoutS: '5', sbpProfile: 'custom' }
+  await bridgedSerial(url)
+  await expect.poll(async () => ((await control('state')).value as BridgeState).connections, { timeout: 5_000 }).toBeGreaterThan(0)
+  const before = page(url)
+  await before.start()
+  await before.savePaymentType({ id: 'inpas', number: 1, name: 'Inpas', provider: 'inpas-sbp', values })
+  const first = await before.pay({ paymentTypeId: 'inpas', amount: 10_000, code: '', method: 'card' })
+  await before.settled()
+  expect(first.ok ? first.op.state : first).toBe('approved')
+  before.stop()
+  // The site's data is cleared (or another profile opens the till): the journal and the ecrNo counter start afresh.
+  const after = page(url)
+  await after.start()
+  await after.savePaymentType({ id: 'inpas', number: 1, name: 'Inpas', provider: 'inpas-sbp', values })
+  // Its payment never reaches the pin-pad (lost on the wire): no ACK, EOT, unknown, then status by ecrNo 1.
+  await control('faults', { route: 'pay', controls: [{ action: 'lose', args: [1] }] })
+  const second = await after.pay({ paymentTypeId: 'inpas', amount: 15_000, code: '', method: 'card' })
+  await after.settled()
+  const row = second.ok ? await after.journalRow(second.op.id) : undefined
+  const journal = ((await control('state')).value as BridgeState).journal
+  expect(journal.map((e) => e.amount)).toEqual([10_000])
+  // No money moved for 150,00: it must not be journaled approved (the status answered the 100,00 payment).
+  expect(row?.op.state, JSON.stringify(row?.op.history)).toBe('needs-attention')
+  after.stop()
 }, 60_000)
