@@ -17,7 +17,8 @@
 // Inpas pairs (its 9 faults, 3 routes — no confirm — and 6 kill points) fit into cases that were needed anyway, so
 // 11 of the 53 cases went to Inpas (ClickPass, PaymeGO and O!plati keep 42, each still meeting every fault, route and
 // kill point), and the Inpas lane runs beside the others (about 2.5 min). A pin-pad cannot have a bank decline, a host
-// error or a pending customer on a status query (`takes`). Two named cases (DEVICE_NAMED_CASES, about 25 s)
+// error or a pending customer on a status query (`takes`; ClickPass without confirm mode likewise leaves a payment
+// Click never took to its confirm-mode row, as its contract sends "not found" to a person). Two named cases (DEVICE_NAMED_CASES, about 25 s)
 // add what the cover did not pick: Inpas killed in flight on a payment the pin-pad then approves.
 
 import { pairwise, type Combo } from './pairwise.ts'
