@@ -99,6 +99,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     endHeld()
     calls.clear()
     clock.reset()
+    bridge.reset()
     for (const m of mounted.values()) {
       m.env.faults.clear()
       m.ids.reseed(seed ?? opts.seed)
@@ -310,6 +311,12 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
         return
       }
       send(req, res, notFound())
+      return
+    }
+    if (parts[0] === 'inpas' && parts[1] === CONTROL) {
+      // The bridged pin-pad's controls (inpas/ws-bridge.ts): it is a device, not an HTTP provider.
+      const body = parseBody(await readBody(req))
+      sendControl(req, res, body.ok ? bridge.control(req.method ?? 'GET', parts.slice(2).join('/'), body.value) : badRequest('the body is not JSON'))
       return
     }
     const m = mounted.get(parts[0] ?? '')

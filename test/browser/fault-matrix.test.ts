@@ -13,9 +13,12 @@
 // impossible combinations — every pair of two factors' values at least once, because the full
 // product takes hours. Each provider's modes (ClickPass with and without confirmMode, O!plati
 // modes 0, 1, 2, Sendy offline and online) take turns within its cases. Plus named cases: the
-// four known losses of issue 10, Sendy's lost replies resent by the browser, and two tabs paying
-// and draining at once. Cases run in one lane per sandbox, side by side. A provider joins as
-// rows (matrix/rows.ts, PROVIDER_ROWS).
+// four known losses of issue 10, Sendy's lost replies resent by the browser, Inpas killed in flight
+// on a payment the pin-pad then approves, and two tabs paying and draining at once. Cases run in one
+// lane per sandbox, side by side. A provider joins as rows (matrix/rows.ts, PROVIDER_ROWS). Inpas
+// joins as pin-pad rows (card, SBP QR) with a device: its pin-pad is the sandbox's Node emulator
+// behind the WebSocket bridge, so the kill leaves the device and its transaction alive and the
+// reopened till asks the same device (runDeviceCase).
 //
 // A case is judged per payment: lost when the journal and the sandbox disagree on whether the
 // merchant holds the money, doubled when the sandbox holds more than one sale for one operation,
@@ -46,6 +49,7 @@ interface JournalOp {
   queued?: boolean
   message?: { key: string }
   history: { state: string; note?: string }[]
+  details?: Record<string, unknown>
 }
 interface QueueRow {
   id: number
@@ -504,6 +508,119 @@ function judge(ops: JournalOp[], sales: LedgerSale[], notes: string[]): Verdict 
   return v
 }
 
+// ---- a device row: the pin-pad behind the bridge ------------------------------------------------
+//
+// A row with `device` (rows.ts) pays on a serial pin-pad: the Node emulator behind the WebSocket bridge, which
+// outlives the killed browser. Its edge is the bridge (it holds the till's requests or applies the case's fault
+// as the request of that route reaches the device), its call log the bridge's, and its ledger the device's own
+// journal (a sale known by the ecrNo the till journaled before sending). Each case meets a new device.
+
+const RESOLVING = ['unknown', 'resolving']
+/** The pin-pad waits for the customer (emulator phases): a stop now would only abort the payment. */
+const CUSTOMER_PHASES = ['card', 'qr', 'refund-card']
+
+async function deviceCalls(row: ProviderRow): Promise<{ route: string; fault: string | null; held: boolean }[]> {
+  return (await control(`${row.sandbox}/_control/calls`)) as { route: string; fault: string | null; held: boolean }[]
+}
+
+async function deviceRules(row: ProviderRow, rules: unknown[]): Promise<void> {
+  if (rules.length) await control(`${row.sandbox}/_control/faults`, rules)
+}
+
+async function runDeviceCase(c: MatrixCase): Promise<Verdict> {
+  const row = rowById(c.row)
+  const device = row.device!
+  const dir = mkdtempSync(join(tmpdir(), 'paydesk-matrix-'))
+  const notes: string[] = []
+  try {
+    // A new till meets a new pin-pad (its journal and ecrNo start afresh, as the profile's counter does).
+    await control(`${row.sandbox}/_control/reset`, { config: device.config })
+    let till = await openTill(dir, 1)
+    const page = till.pages[0]!
+    await until(() => setTypeValues(page, row.paymentTypeId, row.values), 10_000)
+    await page.reload()
+    await page.getByTestId('amount').waitFor()
+    const pay = async () => {
+      await page.getByTestId(`type-${row.paymentTypeId}`).click()
+      await page.getByTestId('amount').fill(row.amount)
+      await page.getByTestId(device.payButton).click()
+    }
+    if (fromJournal(c.route)) {
+      await pay()
+      await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 30_000 })
+      await control(`${row.sandbox}/_control/calls`, undefined, 'DELETE')
+    }
+    const route = device.route(c.route)
+    // The kill point's hold comes first: a held request never meets the fault.
+    if (c.kill === 'afterJournal') await deviceRules(row, [{ route: '*', hold: true, times: 0 }])
+    if (c.kill === 'checking') await deviceRules(row, [{ route: 'status', hold: true, times: 0 }])
+    await deviceRules(row, device.rules(c.fault, c.route) ?? [])
+    // A status fault needs a payment whose result is unknown after the money moved: its result is lost.
+    if (c.route === 'status') await deviceRules(row, [{ route: 'pay', controls: [{ action: 'loseResult' }] }])
+    for (const e of c.extra ?? []) await deviceRules(row, device.rules(e.fault, e.route) ?? [])
+
+    const kind = fromJournal(c.route) ? 'refund' : 'pay'
+    const started = Date.now()
+    if (fromJournal(c.route)) await startRefund(page)
+    else await pay()
+    const mine = async () => (await readJournal(page)).ops.find((o) => o.kind === kind)
+    const reached = await until(async () => {
+      const j = await readJournal(page)
+      const op = j.ops.find((o) => o.kind === kind)
+      if (!op) return false
+      const settled = FINAL.includes(op.state)
+      const calls = await deviceCalls(row)
+      switch (c.kill) {
+        case 'afterJournal':
+          return ((op.state === 'created' || op.state === 'sent') && calls.some((x) => x.held)) || settled
+        case 'inFlight':
+        case 'cancelInFlight':
+          // The request reached the pin-pad (its fault applied); the till has no result yet.
+          return calls.some((x) => x.route === route && !x.held && (c.route !== 'status' || x.fault !== null)) || settled
+        case 'checking':
+          return calls.some((x) => x.held && x.route === 'status') || settled
+        case 'polling':
+          return calls.filter((x) => x.route === 'status').length >= 2 || settled
+        case 'compensationQueued': {
+          // «Прекратить ожидание» once the customer has acted on the pin-pad (the money may have moved): the till
+          // sends EOT, which no longer aborts, and resolves by status (a pin-pad has no cancel), or queues it.
+          const pad = (await control(`${row.sandbox}/_control/state`)) as { op: { phase: string } | null }
+          if (!pad.op || !CUSTOMER_PHASES.includes(pad.op.phase)) await pressStop(page)
+          return RESOLVING.includes(op.state) || !!op.queued || j.queue.length > 0 || settled
+        }
+        case 'afterOutcome':
+          return settled || !!op.queued
+      }
+    }, c.kill === 'afterOutcome' ? DRAIN_MS : POINT_MS)
+    notes.push(`${reached ? 'killed at' : 'kill point not reached, killed at'} ${(await mine())?.state ?? 'nothing'} after ${Date.now() - started} ms`)
+    await kill(till.context, dir)
+
+    // The device is still there with whatever it was doing; the faults end (an unplugged one is plugged back in).
+    await control(`${row.sandbox}/_control/faults`, undefined, 'DELETE')
+    till = await openTill(dir, 1)
+    const reopened = till.pages[0]!
+    const settledAll = await until(async () => {
+      const j = await readJournal(reopened)
+      const open = j.ops.filter((o) => !FINAL.includes(o.state))
+      const moving = (await ledger(row)).filter((s) => s.open)
+      if (!open.length && !j.queue.length && !moving.length) return true
+      if (j.queue.length && j.queue.every((e) => e.nextAttemptAt > Date.now() + 6_000)) await dueAt(reopened, Date.now() + 5_000)
+      return false
+    }, DRAIN_MS)
+    if (!settledAll) notes.push('did not settle within the drain window')
+    const { ops } = await readJournal(reopened)
+    // The device knows a sale by ecrNo: name it by the journal's operation that sent that ecrNo.
+    const byKey = new Map(ops.filter((o) => o.kind === 'pay').flatMap((o) => { const k = device.keyOf(o.details); return k ? [[k, o.id] as const] : [] }))
+    const sales = (await ledger(row)).map((s) => ({ ...s, opId: byKey.get(s.opId) ?? s.opId }))
+    const verdict = judge(ops, sales, notes)
+    notes.push(`device calls: ${(await deviceCalls(row)).map((x) => `${x.route}${x.held ? ' held' : ''}${x.fault ? ` [${x.fault}]` : ''}`).join(', ')}`)
+    await till.context.close()
+    return verdict
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 // ---- the run -------------------------------------------------------------------------------
 
 const results = new Map<string, Verdict>()
@@ -523,7 +640,7 @@ describe('fault matrix', () => {
       const sandboxes = (c.twoTabs ?? [c.row]).map((id) => rowById(id).sandbox)
       const { v, ms } = await inLanes(sandboxes, async () => {
         const t0 = Date.now()
-        return { v: await runCase(c), ms: Date.now() - t0 }
+        return { v: await (rowById(c.row).device ? runDeviceCase(c) : runCase(c)), ms: Date.now() - t0 }
       })
       results.set(c.id, v)
       const bad = v.lost.length + v.doubled.length + v.unresolved.length > 0

@@ -33,6 +33,7 @@ import {
   type SessionEvent,
   type SessionOutcome,
   type SessionState,
+  otherOperation,
 } from '../../workers/providers/inpas-sbp/session.ts'
 
 const TID = '99000001'
@@ -773,5 +774,20 @@ describe('§ 6.7 messages', () => {
     expect(INPAS_RU['inpas.choose.qr']).toBe('Оплата QR СБП')
     expect(Object.keys(INPAS_UZ).sort()).toEqual(Object.keys(INPAS_RU).sort())
     expect(Object.keys(INPAS_EN).sort()).toEqual(Object.keys(INPAS_RU).sort())
+  })
+})
+
+describe('a status reply about another operation with our ecrNo (a till whose counter started afresh)', () => {
+  const t = { amount: 15_000, sentAt: '20260301120000', knownRrns: ['111111111111'] }
+  it('is ours when the amount, the time and the RRN fit', () => {
+    expect(otherOperation({ amount: 15_000, terminalDateTime: '20260301120005', referenceNumber: '222222222222' }, t)).toBeUndefined()
+    // The pin-pad's clock may be a little behind the till's.
+    expect(otherOperation({ amount: 15_000, terminalDateTime: '20260301115930' }, t)).toBeUndefined()
+  })
+  it('is another when the amount differs, it was made more than a minute before our request, or its RRN is journaled', () => {
+    expect(otherOperation({ amount: 10_000, terminalDateTime: '20260301120005' }, t)).toBe('amount')
+    expect(otherOperation({ amount: 15_000, terminalDateTime: '20260301115800' }, t)).toBe('time')
+    expect(otherOperation({ amount: 15_000, terminalDateTime: '20260228120005' }, t)).toBe('time')
+    expect(otherOperation({ amount: 15_000, referenceNumber: '111111111111' }, t)).toBe('rrn already journaled')
   })
 })

@@ -1,8 +1,10 @@
 // The fault matrix's provider rows: what the runner needs to know about one payment type to
 // pay with it, aim a fault at its routes, read a request at the browser's edge, and read the
 // sandbox's ledger. The runner never branches on a provider id: a provider joins the matrix
-// by adding a row here (PROVIDER_ROWS) — that is the hook for Inpas (once the pin-pad runs
-// outside the page, bridged over a WebSocket, so it outlives a killed tab) and for Sendy.
+// by adding a row here (PROVIDER_ROWS) — that is the hook for Sendy. A row whose payment runs on a
+// serial device has `device` (DeviceRow: Inpas, the pin-pad bridged over a WebSocket to the sandbox's
+// Node emulator, so it outlives a killed tab): the runner drives it with its own small case runner,
+// the bridge being its edge and the device's journal its ledger.
 
 import type { Page } from 'playwright-core'
 
@@ -57,6 +59,36 @@ export interface ProviderRow {
   routeOf(method: string, url: string, body: string | null): string | undefined
   /** The sandbox's own view of every sale, from `<sandbox>/_control/state`. */
   ledger(state: unknown): LedgerSale[]
+  /** A device behind the pin-pad bridge instead of HTTP routes: the runner drives it with `runDeviceCase`. */
+  device?: DeviceRow
+  /** Whether this row (mode) can take a fault on a route (default: yes); the provider's other modes take the rest. */
+  takes?(fault: string, route: AbstractRoute): boolean
+}
+
+/** A bridge rule (sandbox/inpas/ws-bridge.ts): § 5.3 controls applied when a till request of `route` reaches the device. */
+export interface BridgeRule {
+  route: string
+  controls?: { action: string; args?: unknown }[]
+  hold?: boolean
+  times?: number
+}
+
+/**
+ * How a row whose payment runs on a serial device (the Inpas pin-pad, bridged over a WebSocket to the sandbox's
+ * Node emulator so it outlives a killed browser) takes the matrix: its "edge" is the bridge, which holds or
+ * faults the till's requests by route; its ledger is the device's own journal, which knows a sale by ecrNo.
+ */
+export interface DeviceRow {
+  /** The cashier's pay button (a pin-pad type offers card or SBP QR instead of a scan field). */
+  payButton: string
+  /** Emulator settings of the new device each case starts with (`<sandbox>/_control/reset`). */
+  config: Record<string, unknown>
+  /** The bridge rules that play a matrix fault on an abstract route; `undefined`: it cannot happen there. */
+  rules(fault: string, route: AbstractRoute): BridgeRule[] | undefined
+  /** The device's route name for an abstract route (`cancel` from the journal is a refund on the pin-pad). */
+  route(route: AbstractRoute): string
+  /** A journal operation's ledger key (the device knows the sale by the ecrNo the till sent). */
+  keyOf(details: Record<string, unknown> | undefined): string | undefined
 }
 
 const path = (url: string) => new URL(url).pathname
@@ -255,12 +287,93 @@ function sendyRow(mode: 'offline' | 'online'): ProviderRow {
 
 const SENDY_ROWS = [sendyRow('offline'), sendyRow('online')]
 
+interface PinpadEntry { kind: 'sale' | 'refund'; ecrNo?: number; status: number; amount: number; refunded: number }
+interface PinpadState { op: { kind: string; ecrNo?: number; phase: string } | null; journal: PinpadEntry[] }
+
 /**
- * Every provider row of the matrix. INPAS_ROW: add it here when the pin-pad emulator runs
- * outside the page (a killed tab must find the same device and transaction); nothing else in
- * the runner needs to change.
+ * SBP via the Inpas pin-pad (`card` or `sbp` QR on the pin-pad), bridged: the till's fake serial port is a WebSocket
+ * to the sandbox's Node emulator (transport `bridge`), so the device and its transaction outlive a killed browser,
+ * and the reopened till asks the same device (check-link, then status by ecrNo). The matrix's abstract faults as a
+ * pin-pad plays them (protocols/inpas-sbp.md § 5.3), applied when the till's request of that route reaches it:
+ * decline → the bank declines (`declineNext`); error → host down (39 = 34); noReply → the request lost on the wire
+ * (`lose`: no ACK, so the till sends EOT and asks later); lostReply → approved, its result never sent (`loseResult`;
+ * a status reply's ACK lost: `dropAck`); http5xx → EOT instead of ACK (busy, refused); malformed → EOT at the result
+ * stage after the money moved (a status reply: a corrupted frame, resent after NAK); slow → op 21 waits for 4 s
+ * (status: a pause inside the frame); pending → the customer pays only after 6 s; offline → the device is unplugged
+ * as the request reaches it (plugged back in when the faults are cleared, after the reopen). A status query cannot
+ * be declined by a bank, and a cancel from the journal is a refund (Inpas has no cancel).
  */
-export const PROVIDER_ROWS: readonly ProviderRow[] = [clickRow(false), clickRow(true), paymeRow, oplatiRow(0), oplatiRow(1), oplatiRow(2), ...SENDY_ROWS]
+function inpasRow(method: 'card' | 'sbp'): ProviderRow {
+  const device = inpasDevice(method)
+  return {
+    id: `inpas-${method}`,
+    provider: 'inpas',
+    sandbox: 'inpas',
+    paymentTypeId: 'inpas-sbp-1',
+    // Short link timers: the per-message timer (waits come every second) and the whole operation at its minimum.
+    values: { transport: 'bridge', qrSBP: true, sbpProfile: 'custom', timeout: 30, messageTimeoutS: 6 },
+    reopenAfterSettings: false,
+    sandboxConfig: {},
+    newTill: [],
+    amount: '150',
+    scans: false,
+    // A pin-pad has no cancel (capabilities): the journal's reversal of a payment is a full refund.
+    routes: { pay: ['pay'], status: ['status'], cancel: [], refund: ['refund'] },
+    reversalRoutes: ['refund'],
+    errorCode: 34,
+    routeOf: () => undefined,
+    takes: (fault, route) => device.rules(fault, route) !== undefined,
+    ledger(state) {
+      const s = state as PinpadState
+      const key = (n: number | undefined) => `ecr:${n ?? '?'}`
+      const sales: LedgerSale[] = s.journal
+        .filter((e) => e.kind === 'sale')
+        .map((e) => ({ opId: key(e.ecrNo), held: e.status === 1 && e.refunded < e.amount, open: false, state: `${e.status}${e.refunded ? ` refunded ${e.refunded}` : ''}` }))
+      if (s.op?.kind === 'sale') sales.push({ opId: key(s.op.ecrNo), held: false, open: true, state: `in flight (${s.op.phase})` })
+      return sales
+    },
+    device,
+  }
+}
+
+function inpasDevice(method: 'card' | 'sbp'): DeviceRow {
+  const deviceRoute = (route: AbstractRoute) => (route === 'cancel' ? 'refund' : route)
+  return {
+    payButton: method === 'card' ? 'pay-card' : 'pay-sbp',
+    config: { customer: { choice: method === 'card' ? 'card' : 'qr', afterMs: 1_500, outcome: 'pay' }, waitIntervalMs: 1_000, cardWaitS: 20, qrLifetimeS: 20 },
+    route: deviceRoute,
+    rules(fault, route) {
+      const money = route === 'pay' || route === 'cancel' || route === 'refund'
+      const on = (...controls: { action: string; args?: unknown }[]) => [{ route: deviceRoute(route), controls }]
+      switch (fault) {
+        case 'decline':
+          return money ? on({ action: 'bank', args: { declineNext: true } }) : undefined
+        case 'error':
+          return money ? on({ action: 'bank', args: { hostDown: true } }) : undefined
+        case 'noReply':
+          return on({ action: 'lose', args: [1] })
+        case 'lostReply':
+          return money ? on({ action: 'loseResult' }) : on({ action: 'dropAck', args: [1] })
+        case 'http5xx':
+          return on({ action: 'eotAt', args: ['request'] })
+        case 'malformed':
+          return money ? on({ action: 'eotAt', args: ['result'] }) : on({ action: 'corruptNext' })
+        case 'slow':
+          return money ? on({ action: 'waitStorm', args: { forMs: 4_000, everyMs: 1_000 } }) : on({ action: 'gapMs', args: [400] })
+        case 'pending':
+          return route === 'pay' ? on({ action: 'customer', args: { afterMs: 6_000 } }) : undefined
+        case 'offline':
+          return on({ action: 'unplug' })
+        default:
+          return undefined
+      }
+    },
+    keyOf: (details) => (typeof details?.ecrNo === 'number' ? `ecr:${details.ecrNo}` : undefined),
+  }
+}
+
+/** Every provider row of the matrix; a provider joins by adding its rows here, nothing else in the runner changes. */
+export const PROVIDER_ROWS: readonly ProviderRow[] = [clickRow(false), clickRow(true), paymeRow, oplatiRow(0), oplatiRow(1), oplatiRow(2), ...SENDY_ROWS, inpasRow('card'), inpasRow('sbp')]
 
 export function rowById(id: string): ProviderRow {
   const row = PROVIDER_ROWS.find((r) => r.id === id)

@@ -865,9 +865,30 @@ function onCheckLink(s: SessionState, m: SaMessage, fx: SessionEffect[]): Sessio
   return ask(s, statusPath ? 'asking' : 'copying', fx)
 }
 
+/**
+ * A status reply that answers another operation with our ecrNo (issue 10, found by the fault matrix): a till whose
+ * journal and ecrNo counter start afresh (site data cleared, another profile) on a pin-pad that already used that
+ * number, and whose own request never reached it, is answered with the older payment. It is not ours when its amount
+ * differs, when the pin-pad made it more than a minute before our request, or when its RRN is one we journaled.
+ */
+export function otherOperation(f: SaMessage['fields'], t: Pick<Target, 'amount' | 'sentAt' | 'knownRrns'>): string | undefined {
+  if (f.amount !== undefined && f.amount !== t.amount) return 'amount'
+  const at = f.terminalDateTime === undefined ? undefined : localMs(f.terminalDateTime)
+  const sent = localMs(t.sentAt)
+  if (at !== undefined && sent !== undefined && at < sent - SLIP_SLACK_MS) return 'time'
+  if (f.referenceNumber !== undefined && t.knownRrns.includes(f.referenceNumber)) return 'rrn already journaled'
+  return undefined
+}
+
 function onStatus(s: SessionState, m: SaMessage, fx: SessionEffect[]): SessionState {
   const f = m.fields
   const verdict = statusOutcome(f.status)
+  const other = verdict === 'unknown' ? undefined : otherOperation(f, s.target)
+  if (other) {
+    // Ours never made an entry there (else the pin-pad would answer with it), but nothing here proves it: a person checks.
+    fx.push({ type: 'log', level: 'warn', text: `status answered another operation with ecrNo ${s.target.ecrNo} (${other})` })
+    return finish(s, { kind: 'needs-attention', reason: 'status-other-operation', message: msg(INPAS_MSG.resultNeedsAttention) }, fx)
+  }
   if (verdict !== 'unknown') return finish(s, judge(s, m, 'status', fx)!, fx)
   if (f.status === STATUS.undefined && f.terminalTrxId === s.target.ecrNo) {
     // "No such operation": it never started (§ 6.4 step 2).
