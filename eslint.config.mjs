@@ -5,14 +5,40 @@ import tseslint from 'typescript-eslint'
 import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
 
-const IO_GLOBALS = ['fetch', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'crypto', 'indexedDB', 'navigator', 'document', 'window', 'localStorage', 'sessionStorage', 'XMLHttpRequest', 'WebSocket', 'BroadcastChannel'].map(
-  (name) => ({ name, message: 'The pure core does no I/O: take it through an adapter.' }),
-)
+const IO_GLOBALS = [
+  'fetch',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  'queueMicrotask',
+  'crypto',
+  'indexedDB',
+  'navigator',
+  'document',
+  'window',
+  'localStorage',
+  'sessionStorage',
+  'XMLHttpRequest',
+  'WebSocket',
+  'BroadcastChannel',
+].map((name) => ({ name, message: 'The pure core does no I/O: take it through an adapter.' }))
 
 // The layers, by folder (issue 9). Pure: the domain and the providers' pure modules (codecs, link, session, machine,
 // and the shared reply classification and poll loop).
-const PURE = ['src/domain/**/*.ts', 'workers/providers/*/codec*.ts', 'workers/providers/*/codec/**/*.ts', 'workers/providers/*/link.ts', 'workers/providers/*/session.ts', 'workers/providers/*/machine.ts', 'workers/providers/shared/*.ts']
-const NO_SANDBOX = { group: ['**/sandbox/**', 'virtual:paydesk-demo'], message: 'workers/** never imports sandbox/**: a demo build hands the worker its demo pieces (workers/demo.ts).' }
+const PURE = [
+  'src/domain/**/*.ts',
+  'workers/providers/*/codec*.ts',
+  'workers/providers/*/codec/**/*.ts',
+  'workers/providers/*/link.ts',
+  'workers/providers/*/session.ts',
+  'workers/providers/*/machine.ts',
+  'workers/providers/shared/*.ts',
+]
+const NO_SANDBOX = {
+  group: ['**/sandbox/**', 'virtual:paydesk-demo'],
+  message: 'workers/** never imports sandbox/**: a demo build hands the worker its demo pieces (workers/demo.ts).',
+}
 const NO_DB = { group: ['dexie', '**/engine/db', '**/engine/db.ts'], message: 'A provider keeps state through ctx.store, never the engine database.' }
 
 export default tseslint.config(
@@ -46,8 +72,14 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'Take randomness as an argument.' },
         { object: 'globalThis', property: 'crypto', message: 'The pure core does no I/O.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock: take the time as an argument.' }],
-      'no-restricted-imports': ['error', { paths: ['dexie', 'comlink', 'svelte'].map((name) => ({ name, message: 'The pure core imports no I/O library.' })), patterns: [NO_SANDBOX, NO_DB] }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock: take the time as an argument.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: ['dexie', 'comlink', 'svelte'].map((name) => ({ name, message: 'The pure core imports no I/O library.' })), patterns: [NO_SANDBOX, NO_DB] },
+      ],
     },
   },
   {

@@ -48,7 +48,20 @@ export function quantile(xs: readonly number[], q: number): number {
 
 /** The overhead at quantile `q`: engine payments' minus bare requests', plus the page→worker hop. */
 function overhead(runs: readonly Run[], q: number): number {
-  return quantile(runs.flatMap((r) => r.engineMs), q) - quantile(runs.flatMap((r) => r.bareMs), q) + quantile(runs.map((r) => r.hopMs), 0.5)
+  return (
+    quantile(
+      runs.flatMap((r) => r.engineMs),
+      q,
+    ) -
+    quantile(
+      runs.flatMap((r) => r.bareMs),
+      q,
+    ) +
+    quantile(
+      runs.map((r) => r.hopMs),
+      0.5,
+    )
+  )
 }
 
 /** The old figure: the mean of the per-payment differences, stalls included. */
@@ -60,17 +73,38 @@ function meanOverhead(runs: readonly Run[]): number {
 export async function benchChromium(): Promise<Figure[]> {
   if (!CHROMIUM) return [{ name: 'engine overhead in Chromium', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
   process.env.NODE_ENV = 'production'
-  await build({ configFile: false, root, logLevel: 'silent', mode: 'production', worker: { format: 'es' }, build: { outDir, emptyOutDir: true, target: 'es2022' } })
-  const server = await preview({ configFile: false, root, logLevel: 'silent', plugins: [paydeskSandbox()], build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } })
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    mode: 'production',
+    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022' },
+  })
+  const server = await preview({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    plugins: [paydeskSandbox()],
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  })
   const address = server.httpServer.address()
   if (!address || typeof address === 'string') throw new Error('bench preview has no port')
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
   try {
     const page = await browser.newPage()
     await page.goto(`http://127.0.0.1:${address.port}/`)
     await page.waitForFunction(() => document.title === 'ready')
     const bench = (durability: Durability) =>
-      page.evaluate(([runs, warmup, d]) => (window as unknown as { runBench(n: number, w: number, d: string): Promise<Run> }).runBench(runs, warmup, d), [RUNS, WARMUP, durability] as const)
+      page.evaluate(([runs, warmup, d]) => (window as unknown as { runBench(n: number, w: number, d: string): Promise<Run> }).runBench(runs, warmup, d), [
+        RUNS,
+        WARMUP,
+        durability,
+      ] as const)
     const load = os.loadavg()[0]!
     const runs: Record<Durability, Run[]> = { strict: [], relaxed: [] }
     // Relaxed and strict take turns, so a stretch of load falls on both.
@@ -79,24 +113,60 @@ export async function benchChromium(): Promise<Figure[]> {
     const bare = runs.strict.flatMap((r) => r.bareMs)
     const engine = runs.strict.flatMap((r) => r.engineMs)
     const tx = runs.strict.at(-1)!.transactions
-    const writes = Object.entries(tx).filter(([k]) => k.startsWith('readwrite')).reduce((n, [, v]) => n + v, 0)
-    const reads = Object.entries(tx).filter(([k]) => !k.startsWith('readwrite')).reduce((n, [, v]) => n + v, 0)
+    const writes = Object.entries(tx)
+      .filter(([k]) => k.startsWith('readwrite'))
+      .reduce((n, [, v]) => n + v, 0)
+    const reads = Object.entries(tx)
+      .filter(([k]) => !k.startsWith('readwrite'))
+      .reduce((n, [, v]) => n + v, 0)
     const cores = os.availableParallelism()
     const median = overhead(runs.strict, 0.5)
     return [
       { name: 'Chromium: bare sandbox pay request (median)', value: round(quantile(bare, 0.5)), unit: 'ms', budget: '(reference)' },
-      { name: `Chromium: engine pay (IndexedDB, ${runs.strict[0]!.durability}, median)`, value: round(quantile(engine, 0.5)), unit: 'ms', budget: '(reference)' },
+      {
+        name: `Chromium: engine pay (IndexedDB, ${runs.strict[0]!.durability}, median)`,
+        value: round(quantile(engine, 0.5)),
+        unit: 'ms',
+        budget: '(reference)',
+      },
       { name: 'Chromium: page→worker round trip', value: round(runs.strict[0]!.hopMs), unit: 'ms', budget: '(part of overhead)' },
       {
-        name: 'Chromium: engine overhead per payment (median)', value: round(median), unit: 'ms',
+        name: 'Chromium: engine overhead per payment (median)',
+        value: round(median),
+        unit: 'ms',
         budget: `≤ 10 ms ${median <= 10 ? 'ok' : 'OVER'} (${ROUNDS}×${RUNS} payments; load ${load.toFixed(1)}–${load2.toFixed(1)} on ${cores} cores)`,
       },
       { name: 'Chromium: engine overhead per payment (p10)', value: round(overhead(runs.strict, 0.1)), unit: 'ms', budget: '(the quietest tenth of the run)' },
       { name: 'Chromium: engine overhead per payment (mean)', value: round(meanOverhead(runs.strict)), unit: 'ms', budget: '(stalls included)' },
-      { name: 'Chromium: engine / bare request time (median)', value: round((quantile(engine, 0.5) + runs.strict[0]!.hopMs) / quantile(bare, 0.5)), unit: '×', budget: '(ratio, informative)' },
-      { name: 'Chromium: the same overhead with relaxed durability', value: round(overhead(runs.relaxed, 0.5)), unit: 'ms', budget: '(median; what strict costs)' },
-      { name: 'Chromium: IndexedDB transactions per payment', value: round(writes + reads), unit: '', budget: `(${round(writes)} readwrite, ${round(reads)} readonly)` },
-      { name: 'Chromium: journal transactions open per payment', value: round(quantile(runs.strict.map((r) => r.txMsPerPayment), 0.5)), unit: 'ms', budget: '(open to commit, summed)' },
+      {
+        name: 'Chromium: engine / bare request time (median)',
+        value: round((quantile(engine, 0.5) + runs.strict[0]!.hopMs) / quantile(bare, 0.5)),
+        unit: '×',
+        budget: '(ratio, informative)',
+      },
+      {
+        name: 'Chromium: the same overhead with relaxed durability',
+        value: round(overhead(runs.relaxed, 0.5)),
+        unit: 'ms',
+        budget: '(median; what strict costs)',
+      },
+      {
+        name: 'Chromium: IndexedDB transactions per payment',
+        value: round(writes + reads),
+        unit: '',
+        budget: `(${round(writes)} readwrite, ${round(reads)} readonly)`,
+      },
+      {
+        name: 'Chromium: journal transactions open per payment',
+        value: round(
+          quantile(
+            runs.strict.map((r) => r.txMsPerPayment),
+            0.5,
+          ),
+        ),
+        unit: 'ms',
+        budget: '(open to commit, summed)',
+      },
     ]
   } finally {
     await browser.close()

@@ -29,16 +29,28 @@ const SECRET = 'bench-secret'
 export async function benchEngine(): Promise<Figure[]> {
   const sb = await startSandboxServer({ port: 0, demo: false })
   const ctl = (path: string, body: unknown, method = 'POST') =>
-    fetch(`${sb.url}/sandbox/clickpass/_control/${path}`, { method, headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ token: string }>)
+    fetch(`${sb.url}/sandbox/clickpass/_control/${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<{ token: string }>)
   await ctl('config', { secretKey: SECRET, maxAmount: 1e13 }, 'PUT')
   const engine = createEngine({
     db: new PaydeskDb('bench', { indexedDB: new IDBFactory(), IDBKeyRange }),
-    fetch: globalThis.fetch, clock: realClock, locks: memoryLocks(), providers: PROVIDERS, timers: false,
+    fetch: globalThis.fetch,
+    clock: realClock,
+    locks: memoryLocks(),
+    providers: PROVIDERS,
+    timers: false,
   })
   await engine.start()
   await engine.savePaymentType({
-    id: 'clickpass-1', number: 1, name: 'ClickPass', provider: 'clickpass',
-    values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: 'false', timeout: '10' }, secrets: { secretKey: SECRET },
+    id: 'clickpass-1',
+    number: 1,
+    name: 'ClickPass',
+    provider: 'clickpass',
+    values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: 'false', timeout: '10' },
+    secrets: { secretKey: SECRET },
   })
   const tokens = await Promise.all(Array.from({ length: RUNS * 2 + 1 }, () => ctl('wallet/token', {}).then((t) => t.token)))
   await engine.pay({ paymentTypeId: 'clickpass-1', amount: 150000, code: tokens.pop()! }) // warm-up, applies the confirm mode
@@ -46,7 +58,11 @@ export async function benchEngine(): Promise<Figure[]> {
   const bare = async (code: string, i: number) => {
     const auth = await authHeader(123, SECRET, Math.floor(Date.now() / 1000))
     const body = JSON.stringify({ service_id: 85335, otp_data: code, amount: 1500, transaction_id: `BARE-${i}` })
-    const res = await fetch(`${sb.url}/sandbox/clickpass/v2/merchant/click_pass/payment`, { method: 'POST', headers: { Auth: auth, Accept: 'application/json', 'Content-Type': 'application/json' }, body })
+    const res = await fetch(`${sb.url}/sandbox/clickpass/v2/merchant/click_pass/payment`, {
+      method: 'POST',
+      headers: { Auth: auth, Accept: 'application/json', 'Content-Type': 'application/json' },
+      body,
+    })
     await res.text()
   }
   let bareMs = 0

@@ -10,7 +10,15 @@ import type { Figure } from './engine.bench.ts'
 import type { Result, run } from './journal/page.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? 'chromium'
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 export async function benchJournal(): Promise<Figure[]> {
   const root = fileURLToPath(new URL('..', import.meta.url))
@@ -25,10 +33,23 @@ export async function benchJournal(): Promise<Figure[]> {
     await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 })
     page.setDefaultTimeout(0)
     const out = await page.evaluate(() => (window as unknown as { runBench: typeof run }).runBench((s) => console.log(s)))
-    const figures: Figure[] = [{ name: `journal: seed ${out.total} operations over 2 years (bulkAdd)`, value: Math.round(out.seedMs / 100) / 10, unit: 's', budget: '(set-up)' }]
+    const figures: Figure[] = [
+      { name: `journal: seed ${out.total} operations over 2 years (bulkAdd)`, value: Math.round(out.seedMs / 100) / 10, unit: 's', budget: '(set-up)' },
+    ]
     for (const r of out.results as Result[]) {
-      figures.push({ name: `journal: ${r.name}${r.rows !== undefined ? ` [${r.rows} rows]` : ''}`, value: round(r.ms), unit: 'ms', budget: `≤ ${r.budgetMs} ms${r.ms > (r.budgetMs ?? Infinity) ? ' OVER' : ''}` })
-      if (r.bareMs !== undefined) figures.push({ name: `journal:   ÷ bare IndexedDB cursor, same rows (${round(r.bareMs)} ms)`, value: round(r.ms / Math.max(r.bareMs, 0.01)), unit: '×', budget: '(ratio, informative)' })
+      figures.push({
+        name: `journal: ${r.name}${r.rows !== undefined ? ` [${r.rows} rows]` : ''}`,
+        value: round(r.ms),
+        unit: 'ms',
+        budget: `≤ ${r.budgetMs} ms${r.ms > (r.budgetMs ?? Infinity) ? ' OVER' : ''}`,
+      })
+      if (r.bareMs !== undefined)
+        figures.push({
+          name: `journal:   ÷ bare IndexedDB cursor, same rows (${round(r.bareMs)} ms)`,
+          value: round(r.ms / Math.max(r.bareMs, 0.01)),
+          unit: '×',
+          budget: '(ratio, informative)',
+        })
     }
     return figures
   } finally {

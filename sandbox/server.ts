@@ -297,7 +297,12 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     }
     if (parts[0] === 'phone') {
       if (parts.length === 1 && req.method === 'GET') {
-        const list = [...mounted.values()].map((m) => ({ id: m.provider.id, title: m.title, outcomes: m.provider.phoneOutcomes(), ...(m.provider.phoneCodeKinds ? { codeKinds: m.provider.phoneCodeKinds() } : {}) }))
+        const list = [...mounted.values()].map((m) => ({
+          id: m.provider.id,
+          title: m.title,
+          outcomes: m.provider.phoneOutcomes(),
+          ...(m.provider.phoneCodeKinds ? { codeKinds: m.provider.phoneCodeKinds() } : {}),
+        }))
         send(req, res, { status: 200, body: phonePage(list), contentType: 'text/html; charset=utf-8' })
         return
       }

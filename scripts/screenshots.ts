@@ -5,7 +5,11 @@ import { CHROMIUM, FLAGS } from '../test/browser/support.ts'
 
 const BASE = process.env.PAYDESK_URL ?? 'http://127.0.0.1:4173'
 const ctl = async (path: string, body?: unknown, method?: string) => {
-  const r = await fetch(`${BASE}/sandbox/${path}`, { method: method ?? (body === undefined ? 'GET' : 'POST'), headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const r = await fetch(`${BASE}/sandbox/${path}`, {
+    method: method ?? (body === undefined ? 'GET' : 'POST'),
+    headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
   const t = await r.text()
   return t ? (JSON.parse(t) as Record<string, unknown>) : {}
 }

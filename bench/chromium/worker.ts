@@ -38,14 +38,28 @@ const api = {
    */
   async bench(runs: number, warmup: number, origin: string, durability: 'strict' | 'relaxed') {
     const ctl = (path: string, body: unknown, method = 'POST') =>
-      fetch(`${origin}/sandbox/clickpass/_control/${path}`, { method, headers: CONTROL, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ token: string }>)
+      fetch(`${origin}/sandbox/clickpass/_control/${path}`, { method, headers: CONTROL, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<{ token: string }>,
+      )
     await ctl('config', { secretKey: SECRET, maxAmount: 1e13, magic: false }, 'PUT')
     const db = new PaydeskDb(`paydesk-bench-${durability}-${Date.now()}`, { chromeTransactionDurability: durability })
-    const engine = createEngine({ db, fetch: (i, init) => fetch(i, init), clock: realClock, locks: webLocks(navigator.locks), providers: PROVIDERS, timers: false, baseUrl: origin })
+    const engine = createEngine({
+      db,
+      fetch: (i, init) => fetch(i, init),
+      clock: realClock,
+      locks: webLocks(navigator.locks),
+      providers: PROVIDERS,
+      timers: false,
+      baseUrl: origin,
+    })
     await engine.start()
     await engine.savePaymentType({
-      id: 'bench', number: 99, name: 'ClickPass', provider: 'clickpass',
-      values: { url: `${origin}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: 'false', timeout: '10' }, secrets: { secretKey: SECRET },
+      id: 'bench',
+      number: 99,
+      name: 'ClickPass',
+      provider: 'clickpass',
+      values: { url: `${origin}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: 'false', timeout: '10' },
+      secrets: { secretKey: SECRET },
     })
     const tokens: string[] = []
     for (let i = 0; i < (runs + warmup) * 2; i++) tokens.push((await ctl('wallet/token', {})).token)
@@ -53,7 +67,11 @@ const api = {
     const bare = async (code: string, i: number) => {
       const auth = await authHeader(123, SECRET, Math.floor(Date.now() / 1000))
       const body = JSON.stringify({ service_id: 85335, otp_data: code, amount: 1500, transaction_id: `BARE-${run}-${i}` })
-      const res = await fetch(`${origin}/sandbox/clickpass/v2/merchant/click_pass/payment`, { method: 'POST', headers: { Auth: auth, Accept: 'application/json', 'Content-Type': 'application/json' }, body })
+      const res = await fetch(`${origin}/sandbox/clickpass/v2/merchant/click_pass/payment`, {
+        method: 'POST',
+        headers: { Auth: auth, Accept: 'application/json', 'Content-Type': 'application/json' },
+        body,
+      })
       await res.text()
     }
     const pay = async (i: number) => {
@@ -81,7 +99,13 @@ const api = {
     engine.stop()
     db.close()
     const transactions = Object.fromEntries([...txCount].map(([k, n]) => [k, Math.round((n / runs) * 100) / 100]))
-    return { bareMs, engineMs, transactions, txMsPerPayment: txMs / runs, durability: (db as unknown as { _options: { chromeTransactionDurability?: string } })._options.chromeTransactionDurability ?? 'default' }
+    return {
+      bareMs,
+      engineMs,
+      transactions,
+      txMsPerPayment: txMs / runs,
+      durability: (db as unknown as { _options: { chromeTransactionDurability?: string } })._options.chromeTransactionDurability ?? 'default',
+    }
   },
 }
 

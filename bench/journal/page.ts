@@ -33,7 +33,7 @@ const TYPES = [
 /** A deterministic stream of random numbers (the same journal every run). */
 function rng(seed: number) {
   let s = seed >>> 0
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -85,16 +85,37 @@ export async function run(log: (s: string) => void): Promise<{ results: Result[]
     const type = TYPES[Math.floor(rand() * TYPES.length)]!
     const id = `OP${String(i).padStart(9, '0')}` as OperationId
     const roll = rand()
-    const base = { id, provider: type.provider, paymentTypeId: type.id, currency: type.provider === 'oplati' ? 'BYN' : 'UZS', createdAt: at, updatedAt: at, history: [] }
+    const base = {
+      id,
+      provider: type.provider,
+      paymentTypeId: type.id,
+      currency: type.provider === 'oplati' ? 'BYN' : 'UZS',
+      createdAt: at,
+      updatedAt: at,
+      history: [],
+    }
     if (roll < 0.09 && pays.length) {
       const orig = pays[Math.floor(rand() * pays.length)]!
       const kind = roll < 0.05 ? 'cancel' : 'refund'
-      return { ...base, provider: orig.type.provider, paymentTypeId: orig.type.id, kind, amount: orig.amount as Minor, state: 'approved', original: orig.id as OperationId, ref: `R${i}` }
+      return {
+        ...base,
+        provider: orig.type.provider,
+        paymentTypeId: orig.type.id,
+        kind,
+        amount: orig.amount as Minor,
+        state: 'approved',
+        original: orig.id as OperationId,
+        ref: `R${i}`,
+      }
     }
     const amount = 1_000 + Math.floor(rand() * 5_000_000)
     const state = roll < 0.095 ? 'needs-attention' : roll < 0.12 ? 'declined' : 'approved'
     const op: Operation = {
-      ...base, kind: 'pay', amount: amount as Minor, state, ref: `R${i}`,
+      ...base,
+      kind: 'pay',
+      amount: amount as Minor,
+      state,
+      ref: `R${i}`,
       details: { cardNumber: `860006******${String(Math.floor(rand() * 10_000)).padStart(4, '0')}` },
       ...(rand() < 0.1 ? { order: `ORD-${i}` } : {}),
     }
@@ -107,14 +128,23 @@ export async function run(log: (s: string) => void): Promise<{ results: Result[]
   while (n < TOTAL) {
     const chunk: Operation[] = []
     for (let k = 0; k < CHUNK && n < TOTAL; k++, n++) {
-      const at = n < ordinary ? start + Math.floor((n / ordinary) * (busyFrom - start - 1000)) : busyFrom + Math.floor(((n - ordinary) / BUSY_DAY) * (DAY - 60_000))
+      const at =
+        n < ordinary ? start + Math.floor((n / ordinary) * (busyFrom - start - 1000)) : busyFrom + Math.floor(((n - ordinary) / BUSY_DAY) * (DAY - 60_000))
       chunk.push(make(n, at))
     }
     await db.operations.bulkAdd(chunk)
     if (n % 100_000 === 0) log(`seeded ${n}`)
   }
   // A few operations waiting in the queue, and the shift before the busy day closed.
-  for (let i = 0; i < 5; i++) await db.queue.add({ provider: 'clickpass', paymentTypeId: 'clickpass-1', opId: `OP${String(TOTAL - 1 - i * 7).padStart(9, '0')}`, attempt: 1, nextAttemptAt: now + 3_600_000, createdAt: now })
+  for (let i = 0; i < 5; i++)
+    await db.queue.add({
+      provider: 'clickpass',
+      paymentTypeId: 'clickpass-1',
+      opId: `OP${String(TOTAL - 1 - i * 7).padStart(9, '0')}`,
+      attempt: 1,
+      nextAttemptAt: now + 3_600_000,
+      createdAt: now,
+    })
   await db.shifts.add({ number: 730, openedAt: busyFrom - DAY, closedAt: busyFrom - 1 })
   const seedMs = performance.now() - t0
   log(`seeded ${TOTAL} in ${Math.round(seedMs)} ms`)
@@ -129,12 +159,36 @@ export async function run(log: (s: string) => void): Promise<{ results: Result[]
     ['search: card last 4', { q: '4242' }, () => bareCursor(idb, 'keys', IDBKeyRange.bound('4242', '4242\uffff'), 'next')],
     ['search: provider reference', { q: 'r123456' }, () => bareCursor(idb, 'keys', IDBKeyRange.bound('r123456', 'r123456\uffff'), 'next')],
     ['search: host order', { q: 'ord-4990' }, () => bareCursor(idb, 'keys', IDBKeyRange.bound('ord-4990', 'ord-4990\uffff'), 'next')],
-    ['filter: date range (a month, a year ago)', { from: now - 395 * DAY, to: now - 365 * DAY }, () => bareCursor(idb, 'createdAt', IDBKeyRange.bound(now - 395 * DAY, now - 365 * DAY), 'prev', 51)],
-    ['filter: amount', { amountMin: 1_234_500, amountMax: 1_234_599 }, () => bareCursor(idb, '[amount+createdAt]', IDBKeyRange.bound([1_234_500, -Infinity], [1_234_599, Infinity]), 'next')],
-    ['filter: payment type', { paymentTypeId: 'oplati-1' }, () => bareCursor(idb, '[paymentTypeId+createdAt]', IDBKeyRange.bound(['oplati-1', -Infinity], ['oplati-1', Infinity]), 'prev', 51)],
-    ['filter: kind (refund)', { kind: 'refund' }, () => bareCursor(idb, '[kind+createdAt]', IDBKeyRange.bound(['refund', -Infinity], ['refund', Infinity]), 'prev', 51)],
-    ['filter: kind (cancel of a payment)', { kind: 'cancel' }, () => bareCursor(idb, '[kind+createdAt]', IDBKeyRange.bound(['cancel', -Infinity], ['cancel', Infinity]), 'prev', 51)],
-    ['filter: state (needs attention)', { state: 'needs-attention' }, () => bareCursor(idb, '[state+createdAt]', IDBKeyRange.bound(['needs-attention', -Infinity], ['needs-attention', Infinity]), 'prev', 51)],
+    [
+      'filter: date range (a month, a year ago)',
+      { from: now - 395 * DAY, to: now - 365 * DAY },
+      () => bareCursor(idb, 'createdAt', IDBKeyRange.bound(now - 395 * DAY, now - 365 * DAY), 'prev', 51),
+    ],
+    [
+      'filter: amount',
+      { amountMin: 1_234_500, amountMax: 1_234_599 },
+      () => bareCursor(idb, '[amount+createdAt]', IDBKeyRange.bound([1_234_500, -Infinity], [1_234_599, Infinity]), 'next'),
+    ],
+    [
+      'filter: payment type',
+      { paymentTypeId: 'oplati-1' },
+      () => bareCursor(idb, '[paymentTypeId+createdAt]', IDBKeyRange.bound(['oplati-1', -Infinity], ['oplati-1', Infinity]), 'prev', 51),
+    ],
+    [
+      'filter: kind (refund)',
+      { kind: 'refund' },
+      () => bareCursor(idb, '[kind+createdAt]', IDBKeyRange.bound(['refund', -Infinity], ['refund', Infinity]), 'prev', 51),
+    ],
+    [
+      'filter: kind (cancel of a payment)',
+      { kind: 'cancel' },
+      () => bareCursor(idb, '[kind+createdAt]', IDBKeyRange.bound(['cancel', -Infinity], ['cancel', Infinity]), 'prev', 51),
+    ],
+    [
+      'filter: state (needs attention)',
+      { state: 'needs-attention' },
+      () => bareCursor(idb, '[state+createdAt]', IDBKeyRange.bound(['needs-attention', -Infinity], ['needs-attention', Infinity]), 'prev', 51),
+    ],
     ['filter: in queue', { queued: true }, () => bareCursor(idb, null, IDBKeyRange.bound('OP000499960', 'OP000499999'), 'next')],
   ]
   for (const [name, f, bare] of filters) {
@@ -144,8 +198,13 @@ export async function run(log: (s: string) => void): Promise<{ results: Result[]
   }
 
   const shifts = createShifts({
-    db, clock: { now: () => Date.now(), sleep: async () => undefined }, log: { info: () => undefined, warn: () => undefined, error: () => undefined } as never,
-    paymentTypes: async () => TYPES, loadConfig: async () => ({ ok: false, message: msg('common.noPaymentType') }), probeContext: () => ({}) as never, newId: () => `Z${Date.now()}` as OperationId,
+    db,
+    clock: { now: () => Date.now(), sleep: async () => undefined },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined } as never,
+    paymentTypes: async () => TYPES,
+    loadConfig: async () => ({ ok: false, message: msg('common.noPaymentType') }),
+    probeContext: () => ({}) as never,
+    newId: () => `Z${Date.now()}` as OperationId,
   })
   const bareDay = await time(() => bareCursor(idb, 'createdAt', IDBKeyRange.lowerBound(busyFrom - 1, true), 'next'))
   const x = await time(() => shifts.xReport())

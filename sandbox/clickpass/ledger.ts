@@ -50,7 +50,6 @@ export interface Payment {
   card: { card_type: string; processing_type: string; card_number: string; phone_number: string }
 }
 
-
 export function tashkentDate(ms: number): string {
   return new Date(ms + TASHKENT_OFFSET_MS).toISOString().slice(0, 10)
 }
@@ -127,4 +126,3 @@ export function paymentView(p: Payment): Record<string, Json> {
       : {}),
   }
 }
-

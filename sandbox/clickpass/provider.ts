@@ -258,7 +258,9 @@ export class ClickPassSandbox implements SandboxProvider {
     if (!m) return false
     const [, user = '', digest = '', ts = ''] = m
     if (Number(user) !== this.#settings.merchantUserId) return false
-    const expected = createHash('sha1').update(ts + this.#settings.secretKey).digest('hex')
+    const expected = createHash('sha1')
+      .update(ts + this.#settings.secretKey)
+      .digest('hex')
     if (!timingSafeEqual(Buffer.from(expected), Buffer.from(digest))) return false
     return Math.abs(Number(ts) - Math.floor(now / 1000)) <= this.#settings.authSkewSec
   }
@@ -485,7 +487,11 @@ export class ClickPassSandbox implements SandboxProvider {
       })
     }
     if (sub === 'wallet/token' && req.method === 'POST') {
-      return mintCode(this.#tokens, body(), { now, defaultTtlMs: this.#settings.tokenTtlMs, make: () => TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length) })
+      return mintCode(this.#tokens, body(), {
+        now,
+        defaultTtlMs: this.#settings.tokenTtlMs,
+        make: () => TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length),
+      })
     }
     const paymentMatch = /^payment\/(\d+)$/.exec(sub)
     if (paymentMatch && req.method === 'PUT') {
@@ -494,7 +500,8 @@ export class ClickPassSandbox implements SandboxProvider {
       const args = body()
       if (!isJsonObject(args)) return jsonReply(400, { error: 'the body is { createdAt?, state? }' })
       const createdAt = typeof args.createdAt === 'string' ? Date.parse(args.createdAt) : args.createdAt
-      if (createdAt !== undefined && (typeof createdAt !== 'number' || !Number.isFinite(createdAt))) return jsonReply(400, { error: 'createdAt: epoch ms or ISO' })
+      if (createdAt !== undefined && (typeof createdAt !== 'number' || !Number.isFinite(createdAt)))
+        return jsonReply(400, { error: 'createdAt: epoch ms or ISO' })
       const state = args.state
       if (state !== undefined && (typeof state !== 'string' || !Object.hasOwn(PAYMENT_STATUS, state))) return jsonReply(400, { error: 'unknown state' })
       if (createdAt !== undefined) p.createdAt = createdAt

@@ -7,18 +7,7 @@ import type { Json } from './json.ts'
 import { isJsonObject, stringifyJson } from './json.ts'
 import type { ApiReply } from './types.ts'
 
-export const SHARED_FAULTS = [
-  'decline',
-  'error',
-  'noReply',
-  'lostReply',
-  'http',
-  'malformed',
-  'slow',
-  'reset',
-  'pending',
-  'offline',
-] as const
+export const SHARED_FAULTS = ['decline', 'error', 'noReply', 'lostReply', 'http', 'malformed', 'slow', 'reset', 'pending', 'offline'] as const
 
 /** README S3: `noReply` holds the socket this long by default. */
 export const NO_REPLY_HOLD_MS = 600_000
@@ -283,7 +272,12 @@ export function applyFault(rule: FaultRule | undefined, hooks: FaultHooks): ApiR
     case 'error':
       return tag(hooks.error(Number(p.code), typeof p.note === 'string' ? p.note : undefined, typeof p.status === 'number' ? p.status : undefined))
     case 'noReply':
-      return tag({ status: 0, body: '', contentType: 'text/plain', wire: { kind: 'noReply', holdMs: typeof p.holdMs === 'number' ? p.holdMs : NO_REPLY_HOLD_MS } })
+      return tag({
+        status: 0,
+        body: '',
+        contentType: 'text/plain',
+        wire: { kind: 'noReply', holdMs: typeof p.holdMs === 'number' ? p.holdMs : NO_REPLY_HOLD_MS },
+      })
     case 'lostReply':
       return tag({ ...applied(), wire: { kind: 'lostReply' } })
     case 'http': {

@@ -87,7 +87,8 @@ export const CONTROL_HEADERS: Readonly<Record<string, string>> = { 'Content-Type
 export function controlRefusal(req: IncomingMessage): string | undefined {
   if (req.headers[CONTROL_HEADER.toLowerCase()] !== '1') return `control requests carry ${CONTROL_HEADER}: 1`
   const method = req.method ?? 'GET'
-  if (method !== 'GET' && method !== 'HEAD' && !/^application\/json(;|$)/i.test(req.headers['content-type'] ?? '')) return 'control requests send Content-Type: application/json'
+  if (method !== 'GET' && method !== 'HEAD' && !/^application\/json(;|$)/i.test(req.headers['content-type'] ?? ''))
+    return 'control requests send Content-Type: application/json'
   return undefined
 }
 

@@ -70,7 +70,11 @@ export function parseJson(text: string): Json {
       }
     }
     if (c === '"') return JSON.parse(token(STRING) ?? fail()) as string
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length
         return v

@@ -4,7 +4,10 @@
 import type { Json } from './json.ts'
 import type { PhoneOutcome } from './types.ts'
 
-export function wireOutcomes(route: string, lostReply: { ru: string; en: string } = { ru: 'Деньги списаны, ответ потерян', en: 'Money moved, reply lost' }): PhoneOutcome[] {
+export function wireOutcomes(
+  route: string,
+  lostReply: { ru: string; en: string } = { ru: 'Деньги списаны, ответ потерян', en: 'Money moved, reply lost' },
+): PhoneOutcome[] {
   const once = (fault: string, extra: Record<string, Json> = {}): PhoneOutcome['rule'] => ({ route, fault, times: 1, ...extra })
   return [
     { id: 'noReply', ru: 'Сервер не отвечает', en: 'No reply', rule: once('noReply') },

@@ -31,11 +31,7 @@ export interface ApiRequest {
  * - `slow`: answer normally after `delayMs` (real time: it races the client's own timeout).
  */
 export type WireEffect =
-  | { kind: 'noReply'; holdMs: number }
-  | { kind: 'lostReply' }
-  | { kind: 'reset' }
-  | { kind: 'malformed' }
-  | { kind: 'slow'; delayMs: number }
+  { kind: 'noReply'; holdMs: number } | { kind: 'lostReply' } | { kind: 'reset' } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number }
 
 export interface ApiReply {
   status: number

@@ -108,7 +108,9 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     socket.destroy()
     return undefined
   }
-  const accept = createHash('sha1').update(key + GUID).digest('base64')
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64')
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
   return wrap(socket, false, head)
 }
@@ -121,7 +123,9 @@ export function connectWebSocket(url: string): Promise<WsConn> {
     const key = randomBytes(16).toString('base64')
     socket.once('error', reject)
     socket.once('connect', () => {
-      socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+      socket.write(
+        `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      )
     })
     let head = Buffer.alloc(0)
     const onData = (d: Buffer) => {

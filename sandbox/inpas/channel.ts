@@ -7,13 +7,10 @@ import type { PinpadScreen } from './screen.ts'
 export const PINPAD_CHANNEL = 'paydesk-pinpad'
 
 /** Page → workers. `target` names one emulator (a worker per tab); absent = every emulator. */
-export type PinpadPageMessage =
-  | { type: 'hello' }
-  | { type: 'control'; target?: string; action: ControlAction }
+export type PinpadPageMessage = { type: 'hello' } | { type: 'control'; target?: string; action: ControlAction }
 
 /** Worker → pages: the screen whenever it changes (and on `hello`), and the answer to each control. */
 export type PinpadWorkerMessage =
-  | { type: 'screen'; from: string; screen: PinpadScreen }
-  | { type: 'reply'; from: string; action: string; ok: boolean; error?: string }
+  { type: 'screen'; from: string; screen: PinpadScreen } | { type: 'reply'; from: string; action: string; ok: boolean; error?: string }
 
 export type { PinpadScreen, ControlAction }

@@ -15,13 +15,15 @@ let pinpad: Promise<InPagePinpad> | undefined
 let pageChannel: BroadcastChannel | undefined
 
 function inPagePinpad(): Promise<InPagePinpad> {
-  pinpad ??= Promise.all([import('./index.ts'), import('./bridge.ts'), import('./fake-serial.ts')]).then(([{ createPinpad, systemClock }, { attachPinpadBridge }, { sandboxSerial }]) => {
-    const now = Date.now()
-    const pad = createPinpad({ seed: now >>> 0, clock: systemClock, calendarStart: now - new Date(now).getTimezoneOffset() * 60_000 })
-    const id = `${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`
-    const bridge = attachPinpadBridge(pad, (m) => pageChannel?.postMessage(m), id)
-    return { serial: sandboxSerial(pad), bridge }
-  })
+  pinpad ??= Promise.all([import('./index.ts'), import('./bridge.ts'), import('./fake-serial.ts')]).then(
+    ([{ createPinpad, systemClock }, { attachPinpadBridge }, { sandboxSerial }]) => {
+      const now = Date.now()
+      const pad = createPinpad({ seed: now >>> 0, clock: systemClock, calendarStart: now - new Date(now).getTimezoneOffset() * 60_000 })
+      const id = `${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`
+      const bridge = attachPinpadBridge(pad, (m) => pageChannel?.postMessage(m), id)
+      return { serial: sandboxSerial(pad), bridge }
+    },
+  )
   return pinpad
 }
 

@@ -35,14 +35,7 @@ import { concatBytes, log, sameBytes, traceBytes, type Ctx } from './context.ts'
 import { applyControl } from './controls.ts'
 import { emitControl, emptyLink, linkWake, onControlByte, receive, runLinkTimers } from './link.ts'
 import { handleRequest, isRelayReply, onEcrEot, opWake, runOpTimers } from './operations.ts'
-import {
-  defaultConfig,
-  type PinpadConfig,
-  type PinpadConfigInput,
-  type PinpadEvent,
-  type PinpadState,
-  type StepResult,
-} from './types.ts'
+import { defaultConfig, type PinpadConfig, type PinpadConfigInput, type PinpadEvent, type PinpadState, type StepResult } from './types.ts'
 
 export interface CreateStateOptions extends PinpadConfigInput {
   /** RNG seed (uint32); the same seed and events give the same bytes. */

@@ -3,29 +3,9 @@
 // settlement, reports, op-41 display, unknown ops), the money operation in flight (card prompt, key-1 switch,
 // QR and its notify, later-day card tap, authorisation, host relay, wait storm), the scripted customer, and
 // writing results into the journal. Pure: works on the step's copy of the state.
-import {
-  EOT,
-  OP,
-  SERVICE,
-  STATUS,
-  encodeTlv,
-  formatReceipt,
-  formatSbpLink,
-  tlvText,
-  type SaMessage,
-} from '../../workers/providers/inpas-sbp/codec/index.ts'
+import { EOT, OP, SERVICE, STATUS, encodeTlv, formatReceipt, formatSbpLink, tlvText, type SaMessage } from '../../workers/providers/inpas-sbp/codec/index.ts'
 import { log, type Ctx } from './context.ts'
-import {
-  addEntry,
-  entryByEcrNo,
-  entryBySeq,
-  isSameDay,
-  replaceEntry,
-  saleByRrn,
-  settleAll,
-  terminalDateTime,
-  unsettledTotals,
-} from './journal.ts'
+import { addEntry, entryByEcrNo, entryBySeq, isSameDay, replaceEntry, saleByRrn, settleAll, terminalDateTime, unsettledTotals } from './journal.ts'
 import { emitControl, enqueue, waitPending } from './link.ts'
 import { drawAuthCode, drawPanTail, drawQrcId, drawRrn } from './rng.ts'
 import { moneySlip, totalsSlip } from './slips.ts'
@@ -504,7 +484,9 @@ function receiptCopy(ctx: Ctx, msg: SaMessage): void {
   const last = f.commandMode !== 0
   const e = last
     ? entryBySeq(s, s.lastSeq)
-    : s.journal.find((x) => (f.referenceNumber !== undefined && x.rrn === f.referenceNumber) || (f.authorizationCode !== undefined && x.authCode === f.authorizationCode))
+    : s.journal.find(
+        (x) => (f.referenceNumber !== undefined && x.rrn === f.referenceNumber) || (f.authorizationCode !== undefined && x.authCode === f.authorizationCode),
+      )
   const head: Fields = [
     [25, String(OP.service)],
     [65, String(SERVICE.receiptCopy)],

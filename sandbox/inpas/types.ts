@@ -324,9 +324,7 @@ export type ControlAction =
   | { action: 'trace' }
 
 export type PinpadEvent =
-  | { type: 'bytes'; now: number; data: Uint8Array }
-  | { type: 'tick'; now: number }
-  | { type: 'control'; now: number; action: ControlAction }
+  { type: 'bytes'; now: number; data: Uint8Array } | { type: 'tick'; now: number } | { type: 'control'; now: number; action: ControlAction }
 
 export interface TraceEntry {
   at: number

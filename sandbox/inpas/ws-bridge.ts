@@ -129,7 +129,8 @@ export function createPinpadBridgeServer(make: (config?: PinpadConfigInput) => P
     const r = v as { route?: unknown; controls?: unknown; hold?: unknown; times?: unknown }
     if (typeof r.route !== 'string' || !/^[*A-Za-z0-9]{1,20}$/.test(r.route)) return 'route: a route name or *'
     const controls = r.controls === undefined ? [] : r.controls
-    if (!Array.isArray(controls) || controls.some((c) => typeof c !== 'object' || c === null || typeof (c as { action?: unknown }).action !== 'string')) return 'controls: [{action, args?}]'
+    if (!Array.isArray(controls) || controls.some((c) => typeof c !== 'object' || c === null || typeof (c as { action?: unknown }).action !== 'string'))
+      return 'controls: [{action, args?}]'
     const times = r.times === undefined ? 1 : r.times
     if (typeof times !== 'number' || !Number.isInteger(times) || times < 0) return 'times: a whole number ≥ 0'
     return { id: nextRule++, route: r.route, controls: controls as BridgeRule['controls'], hold: r.hold === true, times }

@@ -323,7 +323,12 @@ export class OplatiSandbox implements SandboxProvider {
     if (rule?.fault === 'tokenExists') return { ...oplatiError('TOKEN_EXISTS', 'sandbox fault: tokenExists'), fault: rule.fault, ...tag }
     let magic: number | undefined
     if (!rule && action.magicSum !== undefined) {
-      const code = route === 'payments' ? (action.behaviour ?? (this.#settings.magic ? action.magicSum % 100 : undefined)) : this.#settings.magic ? action.magicSum % 100 : undefined
+      const code =
+        route === 'payments'
+          ? (action.behaviour ?? (this.#settings.magic ? action.magicSum % 100 : undefined))
+          : this.#settings.magic
+            ? action.magicSum % 100
+            : undefined
       const wire = code !== undefined && code >= 94 && code <= 98
       if (code !== undefined && code >= 91 && (route === 'payments' || wire)) {
         magic = code
@@ -368,14 +373,16 @@ export class OplatiSandbox implements SandboxProvider {
       return cashbox && password === cashbox.password ? { cashbox } : { reply: oplatiError('AUTH_FAILED', 'regNum or password') }
     }
     const token = header(req, 'token')
-    if (!cashbox) return { reply: token === undefined ? oplatiError('AUTH_FAILED', 'regNum or password') : oplatiError('TOKEN_INVALID', 'regNum: not registered') }
+    if (!cashbox)
+      return { reply: token === undefined ? oplatiError('AUTH_FAILED', 'regNum or password') : oplatiError('TOKEN_INVALID', 'regNum: not registered') }
     if (cashbox.authMode === 'password') return { reply: oplatiError('AUTH_FAILED', 'password: required in password mode') }
     const rec = this.#tokenRecord(cashbox.regNum)
     if (rec.token === undefined && this.#settings.adoptTokens && !rec.cabinetReset && token !== undefined && TOKEN_FORMAT.test(token)) {
       rec.token = token
       rec.issuedAt = now
     }
-    if (rec.token === undefined || token !== rec.token) return { reply: oplatiError('TOKEN_INVALID', rec.token === undefined ? 'token: none issued' : 'token: does not match') }
+    if (rec.token === undefined || token !== rec.token)
+      return { reply: oplatiError('TOKEN_INVALID', rec.token === undefined ? 'token: none issued' : 'token: does not match') }
     return { cashbox }
   }
 
@@ -483,7 +490,8 @@ export class OplatiSandbox implements SandboxProvider {
     if (!session) return oplatiError('SESSION_NOT_FOUND', 'sessionId')
     const early = tooEarly(session.lastPollAt, ctx.now, this.#settings.consumerPollFloorMs)
     session.lastPollAt = ctx.now
-    if (early && this.#settings.enforcePollFloor) return { ...oplatiError('TOO_FREQUENT', `consumerStatus: at most every ${this.#settings.consumerPollFloorMs} ms`), tooEarly: true }
+    if (early && this.#settings.enforcePollFloor)
+      return { ...oplatiError('TOO_FREQUENT', `consumerStatus: at most every ${this.#settings.consumerPollFloorMs} ms`), tooEarly: true }
     return {
       tooEarly: early,
       decline: () => this.#declineState(),
@@ -625,7 +633,14 @@ export class OplatiSandbox implements SandboxProvider {
       tooEarly: early,
       decline: () => this.#declineState(),
       prepare: () => ({
-        reply: jsonReply(200, paymentInfo({ ...payment, status: statusAfterPoll(payment), paidAt: payment.paidAt ?? (statusAfterPoll(payment) === STATUS.OK ? ctx.now : undefined) })),
+        reply: jsonReply(
+          200,
+          paymentInfo({
+            ...payment,
+            status: statusAfterPoll(payment),
+            paidAt: payment.paidAt ?? (statusAfterPoll(payment) === STATUS.OK ? ctx.now : undefined),
+          }),
+        ),
         commit: () => countPoll(payment, ctx.now),
       }),
     }
@@ -913,7 +928,12 @@ export class OplatiSandbox implements SandboxProvider {
 
   #act(args: { [key: string]: Json }, env: SandboxEnv, now: number): ApiReply {
     const { action } = args
-    if (action === 'showQr') return this.#mintReply({ ...(args.ttlMs === undefined ? {} : { ttlMs: args.ttlMs }), ...(args.behaviour === undefined ? {} : { behaviour: args.behaviour }) }, env, now)
+    if (action === 'showQr')
+      return this.#mintReply(
+        { ...(args.ttlMs === undefined ? {} : { ttlMs: args.ttlMs }), ...(args.behaviour === undefined ? {} : { behaviour: args.behaviour }) },
+        env,
+        now,
+      )
     if (action === 'scan') {
       const byQr = typeof args.dynamicQR === 'string' ? [...this.#sessions.values()].find((s) => s.dynamicQR === args.dynamicQR) : undefined
       const s = byQr ?? (typeof args.sessionId === 'string' ? this.#sessions.get(args.sessionId) : undefined)
@@ -963,7 +983,13 @@ export class OplatiSandbox implements SandboxProvider {
     const act = (ru: string, en: string, body: Record<string, Json>): Json => ({ ru, en, body })
     for (const s of this.#sessions.values()) {
       if (s.ready || s.usedBy !== undefined || now >= s.expiresAt) continue
-      items.push({ id: s.id, ru: 'QR-код на экране кассы', en: 'QR code on the till', detail: s.dynamicQR, actions: [act('Сканировать', 'Scan', { sessionId: s.id, action: 'scan' })] })
+      items.push({
+        id: s.id,
+        ru: 'QR-код на экране кассы',
+        en: 'QR code on the till',
+        detail: s.dynamicQR,
+        actions: [act('Сканировать', 'Scan', { sessionId: s.id, action: 'scan' })],
+      })
     }
     for (const p of this.#payments.values()) {
       if (p.status !== STATUS.IN_PROGRESS || p.source === 'staticQr') continue
@@ -1007,7 +1033,10 @@ export class OplatiSandbox implements SandboxProvider {
         regNum: c.regNum,
         authMode: c.authMode,
         tokenState: this.#tokenState(c),
-        tokenIssuedAt: c.authMode === 'token' && this.#tokens.get(c.regNum)?.issuedAt !== undefined ? new Date(this.#tokens.get(c.regNum)?.issuedAt ?? 0).toISOString() : null,
+        tokenIssuedAt:
+          c.authMode === 'token' && this.#tokens.get(c.regNum)?.issuedAt !== undefined
+            ? new Date(this.#tokens.get(c.regNum)?.issuedAt ?? 0).toISOString()
+            : null,
         currentShift: this.#shifts.get(c.regNum) ?? null,
       })),
       payments: payments.map((p) => paymentView(p, refundedOf(p.id, payments))),

@@ -118,9 +118,7 @@ export function mergeSettings(current: OplatiSettings, patch: Json | undefined):
       next[key] = parsed
       continue
     }
-    const ok =
-      (kind === 'nonneg' && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ||
-      (kind === 'bool' && typeof value === 'boolean')
+    const ok = (kind === 'nonneg' && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || (kind === 'bool' && typeof value === 'boolean')
     if (!ok) return { ok: false, error: `bad value for ${key}` }
     next[key] = value
   }

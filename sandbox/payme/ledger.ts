@@ -44,7 +44,6 @@ export interface Receipt {
   fiscal: Json
 }
 
-
 /** The card and phone of an approved receipt (§ 3.2, the test card of § 2.7). */
 export const SANDBOX_CARD: Card = { number: '860006******6311', expire: '03/99' }
 export const SANDBOX_PAYER = { phone: '99890*****27' }
@@ -68,7 +67,12 @@ function finishPending(r: Receipt, pending: Pending, at: number, declineError: J
 }
 
 /** A successful `receipts.pay`: paid at once, or state 2 until the pending ends. */
-export function startPay(r: Receipt, token: string, now: number, pending: { forMs: number; pollsLeft: number | undefined; then: 'approve' | 'decline' } | undefined): void {
+export function startPay(
+  r: Receipt,
+  token: string,
+  now: number,
+  pending: { forMs: number; pollsLeft: number | undefined; then: 'approve' | 'decline' } | undefined,
+): void {
   r.token = token
   if (!pending) return approve(r, now)
   r.state = STATE.debiting
@@ -157,11 +161,12 @@ export function receiptView(r: Receipt, merchant: MerchantInfo, posId: string): 
     token: r.token ?? null,
     irreversible: r.irreversible,
     fiscal: r.fiscal,
-    ...(r.state === STATE.debiting && r.pending ? { pending: { until: iso(r.pending.until), pollsLeft: r.pending.pollsLeft ?? null, then: r.pending.then } } : {}),
+    ...(r.state === STATE.debiting && r.pending
+      ? { pending: { until: iso(r.pending.until), pollsLeft: r.pending.pollsLeft ?? null, then: r.pending.then } }
+      : {}),
     ...(r.state === STATE.cancelQueue ? { cancelAt: iso(r.cancelAt) } : {}),
   }
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Error messages (§ 2.4): `{ru,uz,en}` or a plain string. Sandbox wording [C].
@@ -170,17 +175,33 @@ type Text = { ru: string; uz: string; en: string }
 const MESSAGES: Record<number, Text> = {
   [-32300]: { ru: 'Метод запроса не POST', uz: 'So‘rov usuli POST emas', en: 'Request method is not POST' },
   [-32700]: { ru: 'Ошибка разбора JSON', uz: 'JSON tahlil xatosi', en: 'JSON parse error' },
-  [-32600]: { ru: 'Отсутствуют обязательные поля или неверный тип', uz: 'Majburiy maydonlar yo‘q yoki turi noto‘g‘ri', en: 'Required fields missing or of the wrong type' },
+  [-32600]: {
+    ru: 'Отсутствуют обязательные поля или неверный тип',
+    uz: 'Majburiy maydonlar yo‘q yoki turi noto‘g‘ri',
+    en: 'Required fields missing or of the wrong type',
+  },
   [-32601]: { ru: 'Метод не найден', uz: 'Usul topilmadi', en: 'Method not found' },
   [-32504]: { ru: 'Недостаточно привилегий для выполнения метода', uz: 'Usulni bajarish uchun huquq yetarli emas', en: 'Insufficient privileges' },
   [-32400]: { ru: 'Системная ошибка', uz: 'Tizim xatosi', en: 'System error' },
   [-31303]: { ru: 'Недостаточно средств на карте', uz: 'Kartada mablag‘ yetarli emas', en: 'Insufficient funds' },
-  [-31400]: { ru: 'QR-код недействителен, использован или устарел', uz: 'QR-kod yaroqsiz, ishlatilgan yoki eskirgan', en: 'The QR code is invalid, used or expired' },
+  [-31400]: {
+    ru: 'QR-код недействителен, использован или устарел',
+    uz: 'QR-kod yaroqsiz, ishlatilgan yoki eskirgan',
+    en: 'The QR code is invalid, used or expired',
+  },
   [-31602]: { ru: 'Чек не найден', uz: 'Chek topilmadi', en: 'Receipt not found' },
   [-31611]: { ru: 'Сумма меньше допустимой', uz: 'Summa ruxsat etilganidan kam', en: 'Amount below the allowed minimum' },
   [-31612]: { ru: 'Сумма больше допустимой', uz: 'Summa ruxsat etilganidan ko‘p', en: 'Amount above the allowed maximum' },
-  [-31630]: { ru: 'Недостаточно средств, неверная или заблокированная карта', uz: 'Mablag‘ yetarli emas, karta noto‘g‘ri yoki bloklangan', en: 'Insufficient funds, wrong or blocked card' },
-  [-31008]: { ru: 'Невозможно выполнить операцию в текущем состоянии чека', uz: 'Chekning joriy holatida amalni bajarib bo‘lmaydi', en: 'Not possible in the receipt’s current state' },
+  [-31630]: {
+    ru: 'Недостаточно средств, неверная или заблокированная карта',
+    uz: 'Mablag‘ yetarli emas, karta noto‘g‘ri yoki bloklangan',
+    en: 'Insufficient funds, wrong or blocked card',
+  },
+  [-31008]: {
+    ru: 'Невозможно выполнить операцию в текущем состоянии чека',
+    uz: 'Chekning joriy holatida amalni bajarib bo‘lmaydi',
+    en: 'Not possible in the receipt’s current state',
+  },
 }
 const FALLBACK: Text = { ru: 'Ошибка', uz: 'Xato', en: 'Error' }
 

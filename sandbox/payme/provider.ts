@@ -32,18 +32,7 @@ import { jsonReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
 import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
-import {
-  cancelOutcome,
-  countPoll,
-  declinePay,
-  errorMessage,
-  type Receipt,
-  receiptJson,
-  receiptView,
-  settle,
-  startPay,
-  STATE,
-} from './ledger.ts'
+import { cancelOutcome, countPoll, declinePay, errorMessage, type Receipt, receiptJson, receiptView, settle, startPay, STATE } from './ledger.ts'
 import { type CodeName, defaultSettings, mergeSettings, type PaymeSettings } from './settings.ts'
 
 export const PAYME_ROUTES = ['create', 'pay', 'check', 'get', 'cancel', 'setFiscal'] as const
@@ -114,7 +103,8 @@ export function detailProblem(detail: Json | undefined, amount: bigint): string 
     if (price === undefined) return `${at}.price: the unit price in tiyin`
     if (typeof item.count !== 'number' || !Number.isSafeInteger(item.count) || item.count <= 0) return `${at}.count: a positive integer`
     if (typeof item.code !== 'string' || !/^\d{1,32}$/.test(item.code)) return `${at}.code: the IKPU code is required`
-    if (typeof item.vat_percent !== 'number' || !Number.isInteger(item.vat_percent) || item.vat_percent < 0 || item.vat_percent > 100) return `${at}.vat_percent: required, 0…100`
+    if (typeof item.vat_percent !== 'number' || !Number.isInteger(item.vat_percent) || item.vat_percent < 0 || item.vat_percent > 100)
+      return `${at}.vat_percent: required, 0…100`
     if (item.package_code !== undefined && (typeof item.package_code !== 'string' || !/^\d{1,32}$/.test(item.package_code))) return `${at}.package_code: digits`
     total += price * BigInt(item.count)
   }
@@ -282,7 +272,8 @@ export class PaymeSandbox implements SandboxProvider {
             declinePay(r, token.code, now, { code, message: errorMessage(code, s.messageForm) })
             return err(code)
           },
-          error: (c, note, status) => this.#error(id, c, route, { ...(note === undefined ? {} : { message: note }), ...(status === undefined ? {} : { status }) }),
+          error: (c, note, status) =>
+            this.#error(id, c, route, { ...(note === undefined ? {} : { message: note }), ...(status === undefined ? {} : { status }) }),
         })
         return magic === undefined ? reply : { ...reply, magic }
       }
@@ -305,7 +296,9 @@ export class PaymeSandbox implements SandboxProvider {
           if (outcome === 'badState') return { reply: err(this.#code('badState')), commit: () => undefined }
           if (outcome === 'unchanged') return { reply: rpcResult(id, { receipt: view() }), commit: () => undefined }
           const next: Partial<Receipt> =
-            outcome === 'now' ? { state: STATE.cancelled, cancelTime: now, cancelAt: undefined } : { state: STATE.cancelQueue, cancelAt: now + hold, pending: undefined }
+            outcome === 'now'
+              ? { state: STATE.cancelled, cancelTime: now, cancelAt: undefined }
+              : { state: STATE.cancelQueue, cancelAt: now + hold, pending: undefined }
           return {
             reply: rpcResult(id, { receipt: { ...view(), state: next.state ?? r.state, cancel_time: next.cancelTime ?? r.cancelTime } }),
             commit: () => {
@@ -329,7 +322,8 @@ export class PaymeSandbox implements SandboxProvider {
     return applyFault(rule, {
       prepare,
       decline: (c) => this.#error(id, c ?? this.#code('decline'), undefined),
-      error: (c, note, status) => this.#error(id, c, undefined, { ...(note === undefined ? {} : { message: note }), ...(status === undefined ? {} : { status }) }),
+      error: (c, note, status) =>
+        this.#error(id, c, undefined, { ...(note === undefined ? {} : { message: note }), ...(status === undefined ? {} : { status }) }),
     })
   }
 
@@ -415,7 +409,8 @@ export class PaymeSandbox implements SandboxProvider {
       const states: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 20, 21, 30, 50]
       if (args.state !== undefined && (typeof args.state !== 'number' || !states.includes(args.state))) return jsonReply(400, { error: 'unknown state' })
       const createTime = typeof args.createTime === 'string' ? Date.parse(args.createTime) : args.createTime
-      if (createTime !== undefined && (typeof createTime !== 'number' || !Number.isFinite(createTime))) return jsonReply(400, { error: 'createTime: epoch ms or ISO' })
+      if (createTime !== undefined && (typeof createTime !== 'number' || !Number.isFinite(createTime)))
+        return jsonReply(400, { error: 'createTime: epoch ms or ISO' })
       if (typeof args.state === 'number') {
         r.state = args.state
         r.pending = undefined

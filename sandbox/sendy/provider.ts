@@ -157,7 +157,8 @@ function header(req: ApiRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
-const int = (v: Json | undefined): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : undefined)
+const int = (v: Json | undefined): number | undefined =>
+  typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : undefined
 
 export class SendySandbox implements SandboxProvider {
   readonly id = 'sendy'
@@ -202,9 +203,16 @@ export class SendySandbox implements SandboxProvider {
   routeOf(method: string, path: string): Route | undefined {
     const p = path.replace(/\/+$/, '')
     const table: Record<string, [string, Route]> = {
-      '/pos/activate': ['POST', 'activate'], '/pos/info': ['GET', 'info'], '/pos/counters': ['GET', 'counters'],
-      '/pos/payment/offline': ['POST', 'offline'], '/pos/payment/online': ['POST', 'online'], '/pos/payment/query': ['GET', 'query'],
-      '/pos/payment/reverse': ['POST', 'reverse'], '/pos/payment/refund': ['POST', 'refund'], '/pos/shift/close': ['POST', 'closeShift'], '/pos/reports': ['GET', 'reports'],
+      '/pos/activate': ['POST', 'activate'],
+      '/pos/info': ['GET', 'info'],
+      '/pos/counters': ['GET', 'counters'],
+      '/pos/payment/offline': ['POST', 'offline'],
+      '/pos/payment/online': ['POST', 'online'],
+      '/pos/payment/query': ['GET', 'query'],
+      '/pos/payment/reverse': ['POST', 'reverse'],
+      '/pos/payment/refund': ['POST', 'refund'],
+      '/pos/shift/close': ['POST', 'closeShift'],
+      '/pos/reports': ['GET', 'reports'],
     }
     const hit = table[p]
     return hit && hit[0] === method ? hit[1] : undefined
@@ -351,8 +359,12 @@ export class SendySandbox implements SandboxProvider {
     const t = this.#settings.terminals.find((x) => x.terminalId === ctx.terminalId)
     const st = this.#term(ctx.terminalId)
     return {
-      terminalId: ctx.terminalId, serial: st.serial ?? t?.serial ?? '', merchantName: t?.merchantName ?? 'Sendy Demo Shop',
-      allowedSystems: this.#settings.allowedSystems, modes: ['offline', 'online'], serverTime: iso(ctx.now),
+      terminalId: ctx.terminalId,
+      serial: st.serial ?? t?.serial ?? '',
+      merchantName: t?.merchantName ?? 'Sendy Demo Shop',
+      allowedSystems: this.#settings.allowedSystems,
+      modes: ['offline', 'online'],
+      serverTime: iso(ctx.now),
     }
   }
 
@@ -382,7 +394,9 @@ export class SendySandbox implements SandboxProvider {
         const key = `sk_${ctx.env.ids.digits(8)}${ctx.env.ids.digits(8)}${ctx.env.ids.digits(8)}`
         return {
           reply: envelope({
-            terminalKey: key, merchantName: t.merchantName ?? 'Sendy Demo Shop', allowedSystems: this.#settings.allowedSystems,
+            terminalKey: key,
+            merchantName: t.merchantName ?? 'Sendy Demo Shop',
+            allowedSystems: this.#settings.allowedSystems,
             registration: { terminalId, serial, activatedAt: iso(ctx.now) },
           }),
           commit: () => {
@@ -420,9 +434,26 @@ export class SendySandbox implements SandboxProvider {
     const refuse = (code: string, data: Record<string, unknown> = {}): Prepared => ({ reply: fail(code, data), commit: consume })
     if (this.#payments.some((p) => p.orderId === orderId)) return { prepare: () => refuse('DUPLICATE_ORDER'), decline: () => fail('DUPLICATE_ORDER') }
     const base = (system: SendySystem, kind: Payment['kind']): Payment => ({
-      transactionNumber: txn, shiftNumber: shift, orderId, paymentId: String(this.#nextPaymentId), system, kind, amount, refundedAmount: 0,
-      tradeState: 'NOTPAY', createdAt: ctx.now, paidAt: undefined, payAt: undefined, failAt: undefined, endAt: Infinity, pollsLeft: undefined,
-      then: 'approve', qrCode: undefined, originalTransactionNumber: undefined, irreversible: false, magic: undefined,
+      transactionNumber: txn,
+      shiftNumber: shift,
+      orderId,
+      paymentId: String(this.#nextPaymentId),
+      system,
+      kind,
+      amount,
+      refundedAmount: 0,
+      tradeState: 'NOTPAY',
+      createdAt: ctx.now,
+      paidAt: undefined,
+      payAt: undefined,
+      failAt: undefined,
+      endAt: Infinity,
+      pollsLeft: undefined,
+      then: 'approve',
+      qrCode: undefined,
+      originalTransactionNumber: undefined,
+      irreversible: false,
+      magic: undefined,
     })
     const store = (p: Payment) => () => {
       consume()
@@ -464,7 +495,8 @@ export class SendySandbox implements SandboxProvider {
           if (amount < s.minAmount || amount > s.maxAmount) return refuse('AMOUNT_INVALID')
           const p = base(system as SendySystem, 'online')
           const token = ctx.env.ids.digits(20)
-          p.qrCode = system === 'sendy' ? `sendy://pay?t=${token}` : system === 'wechat' ? `weixin://wxpay/bizpayurl?pr=${token}` : `https://qr.alipay.com/bax${token}`
+          p.qrCode =
+            system === 'sendy' ? `sendy://pay?t=${token}` : system === 'wechat' ? `weixin://wxpay/bizpayurl?pr=${token}` : `https://qr.alipay.com/bax${token}`
           p.endAt = ctx.now + s.onlineQrTtlMs
           const magic = this.#plan.magic
           p.magic = magic
@@ -472,7 +504,10 @@ export class SendySandbox implements SandboxProvider {
           if (magic === 91) p.failAt = ctx.now + s.autoCustomerDelayMs
           else if (magic === 92) p.payAt = ctx.now + MAGIC_PENDING_MS
           else if (magic !== 93 && s.autoCustomer) p.payAt = ctx.now + s.autoCustomerDelayMs
-          return { reply: envelope({ paymentId: p.paymentId, transactionNumber: txn, tradeState: 'NOTPAY', qrCode: p.qrCode, expiresAt: iso(p.endAt) }), commit: store(p) }
+          return {
+            reply: envelope({ paymentId: p.paymentId, transactionNumber: txn, tradeState: 'NOTPAY', qrCode: p.qrCode, expiresAt: iso(p.endAt) }),
+            commit: store(p),
+          }
         },
       }
     }
@@ -500,7 +535,8 @@ export class SendySandbox implements SandboxProvider {
         }
         if (rec.usedAt !== undefined) return refuse('AUTH_CODE_USED')
         const spend = rec
-        if (rec.expiresAt !== undefined && ctx.now >= rec.expiresAt) return { reply: fail('AUTH_CODE_EXPIRED'), commit: () => (consume(), void (spend.usedAt = ctx.now)) }
+        if (rec.expiresAt !== undefined && ctx.now >= rec.expiresAt)
+          return { reply: fail('AUTH_CODE_EXPIRED'), commit: () => (consume(), void (spend.usedAt = ctx.now)) }
         if (amount < s.minAmount || amount > s.maxAmount) return { reply: fail('AMOUNT_INVALID'), commit: () => (consume(), void (spend.usedAt = ctx.now)) }
         const p = base(system, 'offline')
         const { rule, magic } = this.#plan
@@ -547,8 +583,17 @@ export class SendySandbox implements SandboxProvider {
 
   #view(p: Payment): Record<string, unknown> {
     return {
-      transactionNumber: p.transactionNumber, shiftNumber: p.shiftNumber, orderId: p.orderId, paymentId: p.paymentId, system: p.system, kind: p.kind,
-      amount: p.amount, refundedAmount: p.refundedAmount, tradeState: p.tradeState, createdAt: iso(p.createdAt), paidAt: iso(p.paidAt),
+      transactionNumber: p.transactionNumber,
+      shiftNumber: p.shiftNumber,
+      orderId: p.orderId,
+      paymentId: p.paymentId,
+      system: p.system,
+      kind: p.kind,
+      amount: p.amount,
+      refundedAmount: p.refundedAmount,
+      tradeState: p.tradeState,
+      createdAt: iso(p.createdAt),
+      paidAt: iso(p.paidAt),
       ...(p.originalTransactionNumber !== undefined ? { originalTransactionNumber: p.originalTransactionNumber } : {}),
     }
   }
@@ -581,7 +626,8 @@ export class SendySandbox implements SandboxProvider {
         const p = this.#find({ transactionNumber: ctx.body.transactionNumber ?? null })
         if (!p || p.kind === 'refund') return refused(fail('ORDERNOTEXIST', { recall: 'N' }))
         if (p.tradeState === 'CLOSED' || p.tradeState === 'REVOKED') return refused(envelope({ recall: 'N', tradeState: p.tradeState }))
-        if (ctx.now - p.createdAt < this.#settings.reverseMinAgeMs) return refused(fail('REVERSE_TOO_EARLY', { recall: 'Y', retryAfterMs: this.#settings.reverseMinAgeMs - (ctx.now - p.createdAt) }))
+        if (ctx.now - p.createdAt < this.#settings.reverseMinAgeMs)
+          return refused(fail('REVERSE_TOO_EARLY', { recall: 'Y', retryAfterMs: this.#settings.reverseMinAgeMs - (ctx.now - p.createdAt) }))
         if (p.irreversible) return refused(fail('REVERSE_NOT_ALLOWED', { recall: 'N' }))
         const shiftClosed = this.#shifts.find((s) => s.number === p.shiftNumber)?.closedAt !== undefined
         if (shiftClosed || p.tradeState === 'REFUND' || p.tradeState === 'PAYERROR') return refused(fail('REVERSE_NOT_ALLOWED', { recall: 'N' }))
@@ -595,12 +641,27 @@ export class SendySandbox implements SandboxProvider {
     const paid = list.filter((p) => p.kind !== 'refund' && (p.tradeState === 'SUCCESS' || p.tradeState === 'REFUND'))
     const refunds = list.filter((p) => p.kind === 'refund' && p.tradeState === 'SUCCESS')
     const sum = (xs: Payment[]) => xs.reduce((a, p) => a + p.amount, 0)
-    const bySystem = SYSTEMS.map((system) => ({ system, count: paid.filter((p) => p.system === system).length, amount: sum(paid.filter((p) => p.system === system)) })).filter((x) => x.count > 0)
+    const bySystem = SYSTEMS.map((system) => ({
+      system,
+      count: paid.filter((p) => p.system === system).length,
+      amount: sum(paid.filter((p) => p.system === system)),
+    })).filter((x) => x.count > 0)
     return {
       ...(shift ? { shiftNumber: shift.number, openedAt: iso(shift.openedAt), closedAt: iso(shift.closedAt) } : {}),
-      paid: { count: paid.length, amount: sum(paid) }, refunds: { count: refunds.length, amount: sum(refunds) }, bySystem,
+      paid: { count: paid.length, amount: sum(paid) },
+      refunds: { count: refunds.length, amount: sum(refunds) },
+      bySystem,
       ...(detail
-        ? { transactions: paid.map((p) => ({ transactionNumber: p.transactionNumber, kind: p.kind, system: p.system, amount: p.amount, tradeState: p.tradeState, at: iso(p.paidAt ?? p.createdAt) })) }
+        ? {
+            transactions: paid.map((p) => ({
+              transactionNumber: p.transactionNumber,
+              kind: p.kind,
+              system: p.system,
+              amount: p.amount,
+              tradeState: p.tradeState,
+              at: iso(p.paidAt ?? p.createdAt),
+            })),
+          }
         : {}),
     }
   }
@@ -617,7 +678,13 @@ export class SendySandbox implements SandboxProvider {
         const shift = this.#shifts.find((s) => s.number === n)!
         const closed = { ...shift, closedAt: ctx.now }
         return {
-          reply: envelope(this.#report(this.#payments.filter((p) => p.shiftNumber === n), detail, closed)),
+          reply: envelope(
+            this.#report(
+              this.#payments.filter((p) => p.shiftNumber === n),
+              detail,
+              closed,
+            ),
+          ),
           commit: () => {
             shift.closedAt = ctx.now
             this.#open = false
@@ -639,13 +706,29 @@ export class SendySandbox implements SandboxProvider {
       if (n === undefined) return paramError('shift')
       return this.#readOnly(() => {
         const shift = this.#shifts.find((s) => s.number === n)
-        return envelope(this.#report(this.#payments.filter((p) => p.shiftNumber === n), detail, shift ?? { number: n, openedAt: ctx.now, closedAt: undefined }))
+        return envelope(
+          this.#report(
+            this.#payments.filter((p) => p.shiftNumber === n),
+            detail,
+            shift ?? { number: n, openedAt: ctx.now, closedAt: undefined },
+          ),
+        )
       })
     }
     const a = from ? Date.parse(from) : NaN
     const z = to ? Date.parse(to) : NaN
     if (Number.isNaN(a) || Number.isNaN(z) || z < a) return paramError('shift, or from and to (ISO)')
-    return this.#readOnly(() => envelope({ from: iso(a), to: iso(z), ...this.#report(this.#payments.filter((p) => (p.paidAt ?? p.createdAt) >= a && (p.paidAt ?? p.createdAt) <= z), detail, undefined) }))
+    return this.#readOnly(() =>
+      envelope({
+        from: iso(a),
+        to: iso(z),
+        ...this.#report(
+          this.#payments.filter((p) => (p.paidAt ?? p.createdAt) >= a && (p.paidAt ?? p.createdAt) <= z),
+          detail,
+          undefined,
+        ),
+      }),
+    )
   }
 
   // ------------------------------------------------------------------------------- control
@@ -676,7 +759,8 @@ export class SendySandbox implements SandboxProvider {
     if (sub === 'counters' && req.method === 'POST') {
       const last = args.lastTransactionNumber === undefined ? this.#last : int(args.lastTransactionNumber)
       const shift = args.shiftNumber === undefined ? this.#shift : int(args.shiftNumber)
-      if (last === undefined || shift === undefined || (args.shiftOpen !== undefined && typeof args.shiftOpen !== 'boolean')) return bad('{ lastTransactionNumber?, shiftNumber?, shiftOpen? }')
+      if (last === undefined || shift === undefined || (args.shiftOpen !== undefined && typeof args.shiftOpen !== 'boolean'))
+        return bad('{ lastTransactionNumber?, shiftNumber?, shiftOpen? }')
       this.#last = last
       if (shift !== this.#shift) this.#shift = shift
       if (typeof args.shiftOpen === 'boolean') {
@@ -773,11 +857,24 @@ export class SendySandbox implements SandboxProvider {
     return {
       terminals: this.#settings.terminals.map((t) => {
         const st = this.#terminals.get(t.terminalId)
-        return { terminalId: t.terminalId, activated: st?.key !== undefined, serial: st?.serial ?? null, activatedAt: iso(st?.activatedAt), codeFailures: st?.code?.failures ?? 0, codeDead: st?.code?.dead ?? null }
+        return {
+          terminalId: t.terminalId,
+          activated: st?.key !== undefined,
+          serial: st?.serial ?? null,
+          activatedAt: iso(st?.activatedAt),
+          codeFailures: st?.code?.failures ?? 0,
+          codeDead: st?.code?.dead ?? null,
+        }
       }),
       counters: { lastTransactionNumber: this.#last, shiftNumber: this.#shift, shiftOpen: this.#open },
       shifts: this.#shifts.map((s) => ({ number: s.number, openedAt: iso(s.openedAt), closedAt: iso(s.closedAt) })),
-      payments: this.#payments.map((p) => ({ ...this.#view(p), state: p.tradeState, irreversible: p.irreversible, magic: p.magic ?? null, qrCode: p.qrCode ?? null })),
+      payments: this.#payments.map((p) => ({
+        ...this.#view(p),
+        state: p.tradeState,
+        irreversible: p.irreversible,
+        magic: p.magic ?? null,
+        qrCode: p.qrCode ?? null,
+      })),
       codes: [...this.#codes.values()].map((c) => ({ token: c.code, system: c.system, expiresAt: iso(c.expiresAt), usedAt: iso(c.usedAt) })),
     }
   }

@@ -61,16 +61,30 @@ export function defaultSettings(demo: boolean): SendySettings {
 
 type Kind = 'nonneg' | 'bool' | 'string' | 'terminals' | 'systems'
 const KINDS: Record<keyof SendySettings, Kind> = {
-  terminals: 'terminals', allowedSystems: 'systems', currency: 'string', minAmount: 'nonneg', maxAmount: 'nonneg', authCodeTtlMs: 'nonneg',
-  pinThreshold: 'nonneg', pinDelayMs: 'nonneg', userPayingTimeoutMs: 'nonneg', onlineQrTtlMs: 'nonneg', reverseMinAgeMs: 'nonneg',
-  activationAttempts: 'nonneg', acceptAnyToken: 'bool', autoCustomer: 'bool', autoCustomerDelayMs: 'nonneg', magic: 'bool',
+  terminals: 'terminals',
+  allowedSystems: 'systems',
+  currency: 'string',
+  minAmount: 'nonneg',
+  maxAmount: 'nonneg',
+  authCodeTtlMs: 'nonneg',
+  pinThreshold: 'nonneg',
+  pinDelayMs: 'nonneg',
+  userPayingTimeoutMs: 'nonneg',
+  onlineQrTtlMs: 'nonneg',
+  reverseMinAgeMs: 'nonneg',
+  activationAttempts: 'nonneg',
+  acceptAnyToken: 'bool',
+  autoCustomer: 'bool',
+  autoCustomerDelayMs: 'nonneg',
+  magic: 'bool',
 }
 
 function parseTerminals(v: Json): Terminal[] | string {
   if (!Array.isArray(v)) return 'terminals: an array'
   const out: Terminal[] = []
   for (const t of v) {
-    if (!isJsonObject(t) || typeof t.terminalId !== 'string' || t.terminalId === '' || typeof t.serial !== 'string') return 'terminals: [{ terminalId, serial, merchantName? }]'
+    if (!isJsonObject(t) || typeof t.terminalId !== 'string' || t.terminalId === '' || typeof t.serial !== 'string')
+      return 'terminals: [{ terminalId, serial, merchantName? }]'
     out.push({ terminalId: t.terminalId, serial: t.serial, ...(typeof t.merchantName === 'string' ? { merchantName: t.merchantName } : {}) })
   }
   return out
@@ -89,7 +103,8 @@ export function mergeSettings(current: SendySettings, patch: Json | undefined): 
       continue
     }
     if (kind === 'systems') {
-      if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && (SYSTEMS as readonly string[]).includes(s))) return { ok: false, error: `allowedSystems: a list of ${SYSTEMS.join(', ')}` }
+      if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && (SYSTEMS as readonly string[]).includes(s)))
+        return { ok: false, error: `allowedSystems: a list of ${SYSTEMS.join(', ')}` }
       next[key] = value
       continue
     }

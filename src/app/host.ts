@@ -9,8 +9,15 @@ import { liveQuery, type Subscription } from 'dexie'
 import { db, engine } from '../engine.ts'
 import { isFinal, type Operation } from '../domain/operation.ts'
 import {
-  errorMessage, parseHostRequest, parseHostUrl, progressMessage, progressStage, resultMessage, statusMessage,
-  type HostErrorCode, type HostRequest,
+  errorMessage,
+  parseHostRequest,
+  parseHostUrl,
+  progressMessage,
+  progressStage,
+  resultMessage,
+  statusMessage,
+  type HostErrorCode,
+  type HostRequest,
 } from '../domain/host-protocol.ts'
 import type { Msg } from '../domain/messages.ts'
 
@@ -185,7 +192,16 @@ async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, orig
   }
   // The till or self-checkout now waits for the customer: the first progress event, before any operation exists.
   post({ type: 'paydesk.progress', protocol: 'paydesk/1', ...ctx, stage: 'waiting-scan' }, origin, source)
-  setState({ kind: 'pay', pay: { order: req.order, amount: req.amount, ...(req.items !== undefined ? { items: req.items } : {}), ...(req.requestId ? { requestId: req.requestId } : {}), ...(origin ? { origin } : {}) } })
+  setState({
+    kind: 'pay',
+    pay: {
+      order: req.order,
+      amount: req.amount,
+      ...(req.items !== undefined ? { items: req.items } : {}),
+      ...(req.requestId ? { requestId: req.requestId } : {}),
+      ...(origin ? { origin } : {}),
+    },
+  })
 }
 
 async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'paydesk.refund' }>, origin: string, source: MessageEventSource | null) {
@@ -212,7 +228,13 @@ async function handle(e: MessageEvent) {
   const parsed = parseHostRequest(e.data)
   if (!parsed.ok) {
     void engine.hostRefused(e.origin, parsed.why)
-    return fail(parsed.code, parsed.why, { ...(parsed.requestId ? { requestId: parsed.requestId } : {}), ...(parsed.order ? { order: parsed.order } : {}) }, e.origin, e.source)
+    return fail(
+      parsed.code,
+      parsed.why,
+      { ...(parsed.requestId ? { requestId: parsed.requestId } : {}), ...(parsed.order ? { order: parsed.order } : {}) },
+      e.origin,
+      e.source,
+    )
   }
   const req = parsed.value
   switch (req.type) {
@@ -224,7 +246,17 @@ async function handle(e: MessageEvent) {
     case 'paydesk.void': {
       const r = await engine.voidOrder({ order: req.order })
       if (!r.ok) return fail('not-found', textOf(r.message), { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }, e.origin, e.source)
-      return post({ type: 'paydesk.voided', protocol: 'paydesk/1', ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order, results: r.results.map((x) => ({ operationId: x.opId, outcome: x.outcome })) }, e.origin, e.source)
+      return post(
+        {
+          type: 'paydesk.voided',
+          protocol: 'paydesk/1',
+          ...(req.requestId ? { requestId: req.requestId } : {}),
+          order: req.order,
+          results: r.results.map((x) => ({ operationId: x.opId, outcome: x.outcome })),
+        },
+        e.origin,
+        e.source,
+      )
     }
     case 'paydesk.status':
       return post(statusMessage(req.order, await engine.orderOperations(req.order), req.requestId), e.origin, e.source)

@@ -47,14 +47,30 @@ export function reportSlip(r: Report): Slip {
   for (const a of r.totals.attention) text(`${a.name}: ${i18n.t(`rowKind.${a.kind}`)}`, `${i18n.money(a.amount, a.currency)} · ${i18n.dateTime(a.createdAt)}`)
   text('shift.queued', r.totals.queued.length ? String(r.totals.queued.length) : i18n.t('shift.none'))
   for (const q of r.totals.queued) text(`${q.name}: ${i18n.t(`rowKind.${q.kind}`)}`, `${i18n.money(q.amount, q.currency)} · ${i18n.dateTime(q.createdAt)}`)
-  for (const o of r.operations ?? []) text(`${i18n.dateTime(o.op.createdAt)} ${i18n.t(`rowKind.${o.kind}`)}`, `${i18n.money(o.op.amount, o.op.currency)} ${i18n.t(`state.${o.op.state}`)}`)
-  return { title: TITLES[r.title], provider: r.shift !== undefined ? `${i18n.t('shift.title')} № ${r.shift}` : '', currency: r.totals.total[0]?.currency ?? 'UZS', lines, copies: 1 }
+  for (const o of r.operations ?? [])
+    text(`${i18n.dateTime(o.op.createdAt)} ${i18n.t(`rowKind.${o.kind}`)}`, `${i18n.money(o.op.amount, o.op.currency)} ${i18n.t(`state.${o.op.state}`)}`)
+  return {
+    title: TITLES[r.title],
+    provider: r.shift !== undefined ? `${i18n.t('shift.title')} № ${r.shift}` : '',
+    currency: r.totals.total[0]?.currency ?? 'UZS',
+    lines,
+    copies: 1,
+  }
 
   function providerLines(pc: NonNullable<Report['providers']>[number]) {
-    text(i18n.t('shift.provider', { name: pc.name }), pc.ok ? i18n.t('shift.providerOk', { count: pc.mismatches ?? 0 }) : i18n.m(pc.message ?? { key: 'shift.providerFailed' }), true)
+    text(
+      i18n.t('shift.provider', { name: pc.name }),
+      pc.ok ? i18n.t('shift.providerOk', { count: pc.mismatches ?? 0 }) : i18n.m(pc.message ?? { key: 'shift.providerFailed' }),
+      true,
+    )
     // The provider's own report lines: its totals and every mismatch, next to the till's.
     for (const l of pc.slip?.lines ?? []) {
-      const value = l.format === 'money' ? i18n.money(Number(l.value), pc.slip!.currency) : typeof l.value === 'string' && /^slip\./.test(l.value) ? i18n.t(l.value) : String(l.value)
+      const value =
+        l.format === 'money'
+          ? i18n.money(Number(l.value), pc.slip!.currency)
+          : typeof l.value === 'string' && /^slip\./.test(l.value)
+            ? i18n.t(l.value)
+            : String(l.value)
       text(l.label, value)
     }
   }
@@ -63,5 +79,11 @@ export function reportSlip(r: Report): Slip {
 export function reportCsv(r: Report): string {
   const head = { title: `${reportTitle(r)}${r.shift !== undefined ? ` ${r.shift}` : ''}`, period: reportPeriod(r) }
   const totals = totalsCsv(r.totals, head, i18n.t)
-  return r.operations ? `${totals}\r\n${operationsCsv(r.operations.map((o) => ({ o: o.op, kind: o.kind, typeName: o.typeName })), i18n.t, i18n.dateTime)}` : totals
+  return r.operations
+    ? `${totals}\r\n${operationsCsv(
+        r.operations.map((o) => ({ o: o.op, kind: o.kind, typeName: o.typeName })),
+        i18n.t,
+        i18n.dateTime,
+      )}`
+    : totals
 }

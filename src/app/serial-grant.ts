@@ -16,13 +16,20 @@ async function serialApi(): Promise<SerialApi | undefined> {
   return undefined
 }
 
-export async function grantPort(vid: string | undefined, pid: string | undefined): Promise<{ ok: true; vid: string; pid: string } | { ok: false; message: Msg }> {
+export async function grantPort(
+  vid: string | undefined,
+  pid: string | undefined,
+): Promise<{ ok: true; vid: string; pid: string } | { ok: false; message: Msg }> {
   const serial = await serialApi()
   if (!serial) return { ok: false, message: { key: 'inpas.browser.unsupported' } }
   try {
     const port = await serial.requestPort(vid ? { filters: [{ usbVendorId: Number(vid), ...(pid ? { usbProductId: Number(pid) } : {}) }] } : {})
     const info = port.getInfo()
-    return { ok: true, vid: info.usbVendorId === undefined ? '' : String(info.usbVendorId), pid: info.usbProductId === undefined ? '' : String(info.usbProductId) }
+    return {
+      ok: true,
+      vid: info.usbVendorId === undefined ? '' : String(info.usbVendorId),
+      pid: info.usbProductId === undefined ? '' : String(info.usbProductId),
+    }
   } catch {
     // NotFoundError: the admin closed the chooser; the stored port stays as it was (§ 7.9).
     return { ok: false, message: { key: 'inpas.admin.portNotChosen' } }

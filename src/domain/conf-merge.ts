@@ -23,7 +23,15 @@ export interface ConfChange {
 }
 
 export type ConfPreview =
-  | { ok: true; values: ConfigValues; secrets: Record<string, string>; foreign: Record<string, string>; changes: ConfChange[]; newForeign: string[]; warnings: FieldError[] }
+  | {
+      ok: true
+      values: ConfigValues
+      secrets: Record<string, string>
+      foreign: Record<string, string>
+      changes: ConfChange[]
+      newForeign: string[]
+      warnings: FieldError[]
+    }
   | { ok: false; message: Msg; errors: FieldError[] }
 
 export const valueText = (v: ConfigValue): string => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v))

@@ -92,10 +92,19 @@ export function withDefaults(schema: ConfigSchema, values: ConfigValues): Config
 }
 
 /** Required fields that are missing: the payment type is shown disabled with these (R8). */
-export function missingRequired(schema: ConfigSchema, values: ConfigValues, secretsSet: ReadonlySet<string>, secretValues: Record<string, string> = {}): string[] {
+export function missingRequired(
+  schema: ConfigSchema,
+  values: ConfigValues,
+  secretsSet: ReadonlySet<string>,
+  secretValues: Record<string, string> = {},
+): string[] {
   return schema.fields
     .filter((f) => f.required)
-    .filter((f) => (f.secret ? !secretsSet.has(f.name) || secretValues[f.name] === f.placeholder : values[f.name] === undefined || values[f.name] === '' || values[f.name] === f.placeholder))
+    .filter((f) =>
+      f.secret
+        ? !secretsSet.has(f.name) || secretValues[f.name] === f.placeholder
+        : values[f.name] === undefined || values[f.name] === '' || values[f.name] === f.placeholder,
+    )
     .map((f) => f.name)
 }
 

@@ -57,7 +57,8 @@ export function parseHostRequest(data: unknown): Parsed<HostRequest> {
     case 'paydesk.pay': {
       const a = parseHostAmount(d.amount)
       if (!a.ok) return { ok: false, code: 'bad-amount', why: a.why, ...withOrder }
-      if (d.items !== undefined && JSON.stringify(d.items).length > MAX_ITEMS_TEXT) return { ok: false, code: 'bad-request', why: 'items too large', ...withOrder }
+      if (d.items !== undefined && JSON.stringify(d.items).length > MAX_ITEMS_TEXT)
+        return { ok: false, code: 'bad-request', why: 'items too large', ...withOrder }
       return { ok: true, value: { type, ...withOrder, amount: a.value, ...(d.items !== undefined ? { items: d.items } : {}) } }
     }
     case 'paydesk.refund': {
@@ -87,7 +88,12 @@ export function parseHostUrl(hash: string): { none: true } | Parsed<Extract<Host
       items = null
     }
   }
-  const r = parseHostRequest({ type: 'paydesk.pay', order: q.get('order') ?? undefined, amount: q.get('amount') ?? '', ...(itemsText !== null ? { items } : {}) })
+  const r = parseHostRequest({
+    type: 'paydesk.pay',
+    order: q.get('order') ?? undefined,
+    amount: q.get('amount') ?? '',
+    ...(itemsText !== null ? { items } : {}),
+  })
   return r as Parsed<Extract<HostRequest, { type: 'paydesk.pay' }>>
 }
 
@@ -121,12 +127,21 @@ export const outcomeOf = (op: Pick<Operation, 'state'>): Outcome =>
 
 export function resultMessage(op: Operation, opts: { requestId?: string; repeated?: boolean; demo?: boolean } = {}): ResultMessage {
   return {
-    type: 'paydesk.result', protocol: HOST_PROTOCOL, ...(opts.requestId ? { requestId: opts.requestId } : {}),
-    operationId: op.id, kind: op.kind, outcome: outcomeOf(op), ...(op.order ? { order: op.order } : {}),
-    amountMinor: op.amount, currency: op.currency, ...(op.ref ? { paymentId: op.ref } : {}),
-    ...(op.providerCode !== undefined ? { paymentProviderCode: op.providerCode } : {}), ...(op.original ? { original: op.original } : {}),
+    type: 'paydesk.result',
+    protocol: HOST_PROTOCOL,
+    ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    operationId: op.id,
+    kind: op.kind,
+    outcome: outcomeOf(op),
+    ...(op.order ? { order: op.order } : {}),
+    amountMinor: op.amount,
+    currency: op.currency,
+    ...(op.ref ? { paymentId: op.ref } : {}),
+    ...(op.providerCode !== undefined ? { paymentProviderCode: op.providerCode } : {}),
+    ...(op.original ? { original: op.original } : {}),
     ...(op.details ? { details: op.details } : {}),
-    ...(opts.repeated ? { repeated: true as const } : {}), ...(opts.demo ? { demo: true as const } : {}),
+    ...(opts.repeated ? { repeated: true as const } : {}),
+    ...(opts.demo ? { demo: true as const } : {}),
   }
 }
 
@@ -140,16 +155,38 @@ export function progressStage(op: Pick<Operation, 'state' | 'display' | 'kind'> 
 }
 
 export const progressMessage = (op: Operation, stage: ProgressStage, requestId?: string) => ({
-  type: 'paydesk.progress' as const, protocol: HOST_PROTOCOL, ...(requestId ? { requestId } : {}), operationId: op.id, kind: op.kind, ...(op.order ? { order: op.order } : {}), stage,
+  type: 'paydesk.progress' as const,
+  protocol: HOST_PROTOCOL,
+  ...(requestId ? { requestId } : {}),
+  operationId: op.id,
+  kind: op.kind,
+  ...(op.order ? { order: op.order } : {}),
+  stage,
 })
 
 export const errorMessage = (code: HostErrorCode, message: string, ctx: { requestId?: string; order?: string } = {}) => ({
-  type: 'paydesk.error' as const, protocol: HOST_PROTOCOL, ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...(ctx.order ? { order: ctx.order } : {}), code, message,
+  type: 'paydesk.error' as const,
+  protocol: HOST_PROTOCOL,
+  ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+  ...(ctx.order ? { order: ctx.order } : {}),
+  code,
+  message,
 })
 
 export const statusMessage = (order: string, ops: readonly Operation[], requestId?: string) => ({
-  type: 'paydesk.status' as const, protocol: HOST_PROTOCOL, ...(requestId ? { requestId } : {}), order,
-  operations: ops.map((o) => ({ operationId: o.id, kind: o.kind, state: o.state, outcome: outcomeOf(o), amountMinor: o.amount, currency: o.currency, ...(o.ref ? { paymentId: o.ref } : {}) })),
+  type: 'paydesk.status' as const,
+  protocol: HOST_PROTOCOL,
+  ...(requestId ? { requestId } : {}),
+  order,
+  operations: ops.map((o) => ({
+    operationId: o.id,
+    kind: o.kind,
+    state: o.state,
+    outcome: outcomeOf(o),
+    amountMinor: o.amount,
+    currency: o.currency,
+    ...(o.ref ? { paymentId: o.ref } : {}),
+  })),
 })
 
 /** An origin as the allowed list keeps it: `scheme://host[:port]`, lower case, no path. */

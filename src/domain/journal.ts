@@ -145,13 +145,32 @@ export function totals(
     const origKind = o.original ? opts.originals?.get(o.original) : undefined
     const kind = rowKind(o, origKind)
     const t = nameOf(o.paymentTypeId)
-    const item = (): ReportItem => ({ id: o.id, paymentTypeId: o.paymentTypeId, name: t?.name ?? o.paymentTypeId, kind, amount: o.amount, currency: o.currency, state: o.state, createdAt: o.createdAt })
+    const item = (): ReportItem => ({
+      id: o.id,
+      paymentTypeId: o.paymentTypeId,
+      name: t?.name ?? o.paymentTypeId,
+      kind,
+      amount: o.amount,
+      currency: o.currency,
+      state: o.state,
+      createdAt: o.createdAt,
+    })
     if (o.state === 'needs-attention') attention.push(item())
     if (opts.queuedIds?.has(o.id)) queued.push(item())
     if (o.state !== 'approved' || kind === 'reconcile' || kind === 'loyalty' || kind === 'autoCancel') continue
     let tt = byType.get(o.paymentTypeId)
     if (!tt) {
-      tt = { paymentTypeId: o.paymentTypeId, name: t?.name ?? o.paymentTypeId, ...(t?.number !== undefined ? { number: t.number } : {}), currency: o.currency, payments: zero(), cancels: zero(), refunds: zero(), cancelRefunds: zero(), net: 0 }
+      tt = {
+        paymentTypeId: o.paymentTypeId,
+        name: t?.name ?? o.paymentTypeId,
+        ...(t?.number !== undefined ? { number: t.number } : {}),
+        currency: o.currency,
+        payments: zero(),
+        cancels: zero(),
+        refunds: zero(),
+        cancelRefunds: zero(),
+        net: 0,
+      }
       byType.set(o.paymentTypeId, tt)
     }
     if (kind === 'pay') addTo(tt.payments, o.amount)
@@ -175,7 +194,11 @@ export function totals(
 }
 
 /** What is left to refund of a payment, given every refund and reversal of it (the engine's rule). */
-export function remainingOf(pay: Pick<Operation, 'amount'>, refunds: readonly Pick<Operation, 'state' | 'amount' | 'reversedBy'>[], undone: (id: string) => boolean): number {
+export function remainingOf(
+  pay: Pick<Operation, 'amount'>,
+  refunds: readonly Pick<Operation, 'state' | 'amount' | 'reversedBy'>[],
+  undone: (id: string) => boolean,
+): number {
   let used = 0
   for (const r of refunds) {
     if (r.state === 'declined') continue
@@ -199,18 +222,84 @@ const major = (minor: number) => (minor / 100).toFixed(2)
 /** The report as CSV: a row per payment type, the totals, then the operations needing attention and the queue. */
 export function totalsCsv(t: Totals, head: { title: string; period: string }, words: (key: string) => string): string {
   const rows: string[] = [csvRow([head.title, head.period])]
-  rows.push(csvRow([words('journal.type'), words('shift.number'), words('shift.payments'), words('shift.paymentsSum'), words('shift.cancels'), words('shift.cancelsSum'), words('shift.refunds'), words('shift.refundsSum'), words('shift.cancelRefunds'), words('shift.cancelRefundsSum'), words('shift.net'), words('shift.currency')]))
-  for (const x of t.types) rows.push(csvRow([x.name, x.number ?? '', x.payments.count, major(x.payments.sum), x.cancels.count, major(x.cancels.sum), x.refunds.count, major(x.refunds.sum), x.cancelRefunds.count, major(x.cancelRefunds.sum), major(x.net), x.currency]))
-  for (const c of t.total) rows.push(csvRow([words('shift.total'), '', c.payments.count, major(c.payments.sum), c.cancels.count, major(c.cancels.sum), c.refunds.count, major(c.refunds.sum), c.cancelRefunds.count, major(c.cancelRefunds.sum), major(c.net), c.currency]))
-  for (const [label, list] of [[words('shift.attention'), t.attention], [words('shift.queued'), t.queued]] as const) {
+  rows.push(
+    csvRow([
+      words('journal.type'),
+      words('shift.number'),
+      words('shift.payments'),
+      words('shift.paymentsSum'),
+      words('shift.cancels'),
+      words('shift.cancelsSum'),
+      words('shift.refunds'),
+      words('shift.refundsSum'),
+      words('shift.cancelRefunds'),
+      words('shift.cancelRefundsSum'),
+      words('shift.net'),
+      words('shift.currency'),
+    ]),
+  )
+  for (const x of t.types)
+    rows.push(
+      csvRow([
+        x.name,
+        x.number ?? '',
+        x.payments.count,
+        major(x.payments.sum),
+        x.cancels.count,
+        major(x.cancels.sum),
+        x.refunds.count,
+        major(x.refunds.sum),
+        x.cancelRefunds.count,
+        major(x.cancelRefunds.sum),
+        major(x.net),
+        x.currency,
+      ]),
+    )
+  for (const c of t.total)
+    rows.push(
+      csvRow([
+        words('shift.total'),
+        '',
+        c.payments.count,
+        major(c.payments.sum),
+        c.cancels.count,
+        major(c.cancels.sum),
+        c.refunds.count,
+        major(c.refunds.sum),
+        c.cancelRefunds.count,
+        major(c.cancelRefunds.sum),
+        major(c.net),
+        c.currency,
+      ]),
+    )
+  for (const [label, list] of [
+    [words('shift.attention'), t.attention],
+    [words('shift.queued'), t.queued],
+  ] as const) {
     for (const i of list) rows.push(csvRow([label, i.name, words(`rowKind.${i.kind}`), major(i.amount), i.currency, i.id]))
   }
   return rows.join('\r\n') + '\r\n'
 }
 
 /** Operations as CSV (a report "with each operation"). */
-export function operationsCsv(rows: readonly { o: Operation; kind: RowKind; typeName: string }[], words: (key: string) => string, time: (ms: number) => string): string {
-  const out = [csvRow([words('journal.time'), words('journal.kind'), words('journal.type'), words('journal.amount'), words('shift.currency'), words('journal.state'), words('journal.ref'), 'id'])]
-  for (const { o, kind, typeName } of rows) out.push(csvRow([time(o.createdAt), words(`rowKind.${kind}`), typeName, major(o.amount), o.currency, words(`state.${o.state}`), o.ref ?? '', o.id]))
+export function operationsCsv(
+  rows: readonly { o: Operation; kind: RowKind; typeName: string }[],
+  words: (key: string) => string,
+  time: (ms: number) => string,
+): string {
+  const out = [
+    csvRow([
+      words('journal.time'),
+      words('journal.kind'),
+      words('journal.type'),
+      words('journal.amount'),
+      words('shift.currency'),
+      words('journal.state'),
+      words('journal.ref'),
+      'id',
+    ]),
+  ]
+  for (const { o, kind, typeName } of rows)
+    out.push(csvRow([time(o.createdAt), words(`rowKind.${kind}`), typeName, major(o.amount), o.currency, words(`state.${o.state}`), o.ref ?? '', o.id]))
   return out.join('\r\n') + '\r\n'
 }

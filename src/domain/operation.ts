@@ -10,16 +10,7 @@ import type { Slip } from './slip.ts'
 export type ProviderId = string
 export type OpKind = 'pay' | 'cancel' | 'refund' | 'reconcile' | 'loyalty'
 
-export type OpState =
-  | 'created'
-  | 'sent'
-  | 'approved'
-  | 'declined'
-  | 'unknown'
-  | 'resolving'
-  | 'compensating'
-  | 'compensated'
-  | 'needs-attention'
+export type OpState = 'created' | 'sent' | 'approved' | 'declined' | 'unknown' | 'resolving' | 'compensating' | 'compensated' | 'needs-attention'
 
 export const FINAL_STATES: readonly OpState[] = ['approved', 'declined', 'compensated', 'needs-attention']
 /** States the engine resumes after a restart (DESIGN § 4). */

@@ -37,7 +37,14 @@ export function parseItems(input: unknown, amount: number): ItemsResult {
     const vat = o.vatPercent
     if (vat !== undefined && (typeof vat !== 'number' || !Number.isInteger(vat) || vat < 0 || vat > 100)) return { ok: false, why: `item ${i + 1}: vatPercent` }
     total += (o.price as number) * o.count
-    items.push({ title, price: o.price as Minor, count: o.count, ...(code ? { code } : {}), ...(packageCode ? { packageCode } : {}), ...(vat === undefined ? {} : { vatPercent: vat }) })
+    items.push({
+      title,
+      price: o.price as Minor,
+      count: o.count,
+      ...(code ? { code } : {}),
+      ...(packageCode ? { packageCode } : {}),
+      ...(vat === undefined ? {} : { vatPercent: vat }),
+    })
   }
   if (!Number.isSafeInteger(total) || total !== amount) return { ok: false, why: `items add up to ${total}, not ${amount}` }
   return { ok: true, items }

@@ -165,7 +165,6 @@ export const en: Record<MessageKey, string> = {
   'common.orderPaid': 'This order is already paid',
   'common.cancelQueued': 'The cancel operation was queued',
 
-
   'slip.organization': 'Organisation',
   'slip.address': 'Address',
   'slip.merchantId': 'Merchant ID',
@@ -292,7 +291,8 @@ export const en: Record<MessageKey, string> = {
   'config.numberTaken': 'Number {number} is already used by another payment type',
 
   // issue 9: production build, first run, PaymeGO fiscal lines
-  'common.emulatorOnly': 'This payment type is bound to an emulator (sandbox) and does not work in a production build: set a real address or pin-pad in Settings',
+  'common.emulatorOnly':
+    'This payment type is bound to an emulator (sandbox) and does not work in a production build: set a real address or pin-pad in Settings',
   'sale.firstRun.title': 'No payment types yet',
   'sale.firstRun.text': 'To take payments, the admin adds a payment type and enters the payment system’s parameters in Settings.',
   'sale.firstRun.action': 'Open Settings',
@@ -455,7 +455,8 @@ export const en: Record<MessageKey, string> = {
   'host.badAmount': 'The sales software sent a bad amount ({why}). No payment started — repeat the sale in the sales software',
   'host.amountLocked': 'Amount from the sales software; it cannot be changed',
   'host.origins.title': 'Allowed host origins',
-  'host.origins.hint': 'Addresses of the sales software allowed to open Paydesk and receive payment results, separated by spaces or new lines (for example https://pos.example). Requests from other addresses are not carried out.',
+  'host.origins.hint':
+    'Addresses of the sales software allowed to open Paydesk and receive payment results, separated by spaces or new lines (for example https://pos.example). Requests from other addresses are not carried out.',
   'host.origins.label': 'Origins',
   'host.origins.save': 'Save origins',
   'host.origins.saved': 'Origins saved: {count}',

@@ -69,8 +69,7 @@ class I18n {
 
   money = (minor: number, currency: string): string => formatMoney(minor, currency, intlTag(this.#locale), this.#locale)
 
-  dateTime = (ms: number): string =>
-    new Intl.DateTimeFormat(intlTag(this.#locale), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(ms))
+  dateTime = (ms: number): string => new Intl.DateTimeFormat(intlTag(this.#locale), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(ms))
 }
 
 export const i18n = new I18n()

@@ -165,7 +165,6 @@ export const uz: Record<MessageKey, string> = {
   'common.orderPaid': 'Bu buyurtma allaqachon to‘langan',
   'common.cancelQueued': 'Bekor qilish operatsiyasi navbatga qo‘yildi',
 
-
   'slip.organization': 'Tashkilot',
   'slip.address': 'Manzil',
   'slip.merchantId': 'Merchant ID',
@@ -455,7 +454,8 @@ export const uz: Record<MessageKey, string> = {
   'host.badAmount': 'Kassa dasturi noto‘g‘ri summa yubordi ({why}). To‘lov boshlanmadi — sotuvni kassa dasturida takrorlang',
   'host.amountLocked': 'Summa kassa dasturidan, o‘zgartirib bo‘lmaydi',
   'host.origins.title': 'Ruxsat etilgan xost manbalari',
-  'host.origins.hint': 'Paydesk’ni ochishi va to‘lov natijalarini olishi mumkin bo‘lgan kassa dasturlari manzillari, bo‘sh joy yoki yangi qator bilan (masalan https://pos.example). Boshqa manzillardan so‘rovlar bajarilmaydi.',
+  'host.origins.hint':
+    'Paydesk’ni ochishi va to‘lov natijalarini olishi mumkin bo‘lgan kassa dasturlari manzillari, bo‘sh joy yoki yangi qator bilan (masalan https://pos.example). Boshqa manzillardan so‘rovlar bajarilmaydi.',
   'host.origins.label': 'Manbalar',
   'host.origins.save': 'Manbalarni saqlash',
   'host.origins.saved': 'Saqlangan manbalar: {count}',

@@ -57,11 +57,16 @@ export async function startCamera(elementId: string, onCode: (code: string) => v
   const { Html5Qrcode } = await import('html5-qrcode')
   const scanner = new Html5Qrcode(elementId, { verbose: false })
   let done = false
-  await scanner.start({ facingMode: 'environment' }, { fps: 10, qrbox: 240 }, (text) => {
-    if (done) return
-    done = true
-    onCode(text)
-  }, () => undefined)
+  await scanner.start(
+    { facingMode: 'environment' },
+    { fps: 10, qrbox: 240 },
+    (text) => {
+      if (done) return
+      done = true
+      onCode(text)
+    },
+    () => undefined,
+  )
   return {
     stop: async () => {
       if (scanner.isScanning) await scanner.stop()

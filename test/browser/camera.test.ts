@@ -23,7 +23,8 @@ function qrY4m(text: string, size = 480): Buffer {
   for (let r = 0; r < n; r++)
     for (let c = 0; c < n; c++)
       if (qr.modules.get(r, c))
-        for (let dy = 0; dy < scale; dy++) y.fill(0, (offset + r * scale + dy) * size + offset + c * scale, (offset + r * scale + dy) * size + offset + (c + 1) * scale)
+        for (let dy = 0; dy < scale; dy++)
+          y.fill(0, (offset + r * scale + dy) * size + offset + c * scale, (offset + r * scale + dy) * size + offset + (c + 1) * scale)
   const chroma = Buffer.alloc((size / 2) * (size / 2) * 2, 128)
   return Buffer.concat([Buffer.from(`YUV4MPEG2 W${size} H${size} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma])
 }

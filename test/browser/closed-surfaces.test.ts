@@ -60,7 +60,9 @@ it('a page of another origin gets no answer from the sandbox control API and cha
       () => 'no answer',
     )
     // A form-style POST needs no preflight: it may leave, but it must change nothing.
-    await fetch(`${b}/sandbox/_control/reset`, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{}' }).catch(() => undefined)
+    await fetch(`${b}/sandbox/_control/reset`, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{}' }).catch(
+      () => undefined,
+    )
     await fetch(`${b}/sandbox/clickpass/_control/faults`, { method: 'DELETE', mode: 'no-cors' }).catch(() => undefined)
     return { read, plain }
   }, base)

@@ -156,7 +156,12 @@ async function dueAt(page: Page, at: number): Promise<void> {
 // ---- the browser: a persistent profile, opened, killed, reopened ------------------------------
 
 async function openTill(dir: string, tabs: number): Promise<{ context: BrowserContext; pages: Page[] }> {
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: FLAGS, viewport: { width: 1280, height: 800 }, locale: 'ru-RU' })
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: FLAGS,
+    viewport: { width: 1280, height: 800 },
+    locale: 'ru-RU',
+  })
   await context.addInitScript(() => {
     window.print = () => undefined
   })
@@ -424,34 +429,37 @@ async function runCase(c: MatrixCase): Promise<Verdict> {
     else await Promise.all(rows.map((r, i) => startPay(till.pages[i]!, r)))
 
     const primaries = async () => (await readJournal(page)).ops.filter((o) => o.kind === kind && !o.compensates)
-    const reached = await until(async () => {
-      const j = await readJournal(page)
-      const ps = j.ops.filter((o) => o.kind === kind && !o.compensates)
-      if (ps.length < rows.length) return false
-      const settled = ps.every((p) => FINAL.includes(p.state))
-      const edge = edges.every((e) => e.held > 0)
-      switch (c.kill) {
-        case 'afterJournal':
-          // Journaled, its first request held: `created`, or `sent` where the provider commits that before a pre-flight (O!plati's token).
-          return (edge && ps.every((p) => p.state === 'created' || p.state === 'sent')) || settled
-        case 'inFlight':
-        case 'cancelInFlight': {
-          if (settled) return true
-          if (!edge) return false
-          const faulted = sandboxRoutes(row, c.route === 'status' ? 'status' : c.route)
-          return (await sandboxCalls(row)).some((x) => faulted.includes(x.route) || x.fault === 'offline')
+    const reached = await until(
+      async () => {
+        const j = await readJournal(page)
+        const ps = j.ops.filter((o) => o.kind === kind && !o.compensates)
+        if (ps.length < rows.length) return false
+        const settled = ps.every((p) => FINAL.includes(p.state))
+        const edge = edges.every((e) => e.held > 0)
+        switch (c.kill) {
+          case 'afterJournal':
+            // Journaled, its first request held: `created`, or `sent` where the provider commits that before a pre-flight (O!plati's token).
+            return (edge && ps.every((p) => p.state === 'created' || p.state === 'sent')) || settled
+          case 'inFlight':
+          case 'cancelInFlight': {
+            if (settled) return true
+            if (!edge) return false
+            const faulted = sandboxRoutes(row, c.route === 'status' ? 'status' : c.route)
+            return (await sandboxCalls(row)).some((x) => faulted.includes(x.route) || x.fault === 'offline')
+          }
+          case 'checking':
+            return edge || settled
+          case 'polling':
+            return (edges.every((e) => e.statusSeen >= 2) && !settled) || settled
+          case 'compensationQueued':
+            if (!fromJournal(c.route)) for (const p of till.pages) await pressStop(p)
+            return (edge && j.queue.length >= rows.length) || (settled && j.queue.length === 0)
+          case 'afterOutcome':
+            return ps.every((p) => FINAL.includes(p.state) || p.queued || p.state === 'compensating')
         }
-        case 'checking':
-          return edge || settled
-        case 'polling':
-          return (edges.every((e) => e.statusSeen >= 2) && !settled) || settled
-        case 'compensationQueued':
-          if (!fromJournal(c.route)) for (const p of till.pages) await pressStop(p)
-          return (edge && j.queue.length >= rows.length) || (settled && j.queue.length === 0)
-        case 'afterOutcome':
-          return ps.every((p) => FINAL.includes(p.state) || p.queued || p.state === 'compensating')
-      }
-    }, c.kill === 'afterOutcome' ? DRAIN_MS : POINT_MS)
+      },
+      c.kill === 'afterOutcome' ? DRAIN_MS : POINT_MS,
+    )
     const at = (await primaries()).map((p) => p.state).join(',')
     notes.push(`${reached ? 'killed at' : 'kill point not reached, killed at'} ${at} after ${Date.now() - started} ms`)
     await kill(till.context, dir)
@@ -473,7 +481,11 @@ async function runCase(c: MatrixCase): Promise<Verdict> {
     }, DRAIN_MS)
     if (!settledAll) notes.push('did not settle within the drain window')
     const { ops } = await readJournal(till.pages[0]!)
-    const verdict = judge(ops, (await Promise.all(rows.map(ledger))).flat().filter((s) => !earlier.has(s.opId)), notes)
+    const verdict = judge(
+      ops,
+      (await Promise.all(rows.map(ledger))).flat().filter((s) => !earlier.has(s.opId)),
+      notes,
+    )
     await till.context.close()
     return verdict
   } finally {
@@ -564,34 +576,37 @@ async function runDeviceCase(c: MatrixCase): Promise<Verdict> {
     if (fromJournal(c.route)) await startRefund(page)
     else await pay()
     const mine = async () => (await readJournal(page)).ops.find((o) => o.kind === kind)
-    const reached = await until(async () => {
-      const j = await readJournal(page)
-      const op = j.ops.find((o) => o.kind === kind)
-      if (!op) return false
-      const settled = FINAL.includes(op.state)
-      const calls = await deviceCalls(row)
-      switch (c.kill) {
-        case 'afterJournal':
-          return ((op.state === 'created' || op.state === 'sent') && calls.some((x) => x.held)) || settled
-        case 'inFlight':
-        case 'cancelInFlight':
-          // The request reached the pin-pad (its fault applied); the till has no result yet.
-          return calls.some((x) => x.route === route && !x.held && (c.route !== 'status' || x.fault !== null)) || settled
-        case 'checking':
-          return calls.some((x) => x.held && x.route === 'status') || settled
-        case 'polling':
-          return calls.filter((x) => x.route === 'status').length >= 2 || settled
-        case 'compensationQueued': {
-          // «Прекратить ожидание» once the customer has acted on the pin-pad (the money may have moved): the till
-          // sends EOT, which no longer aborts, and resolves by status (a pin-pad has no cancel), or queues it.
-          const pad = (await control(`${row.sandbox}/_control/state`)) as { op: { phase: string } | null }
-          if (!pad.op || !CUSTOMER_PHASES.includes(pad.op.phase)) await pressStop(page)
-          return RESOLVING.includes(op.state) || !!op.queued || j.queue.length > 0 || settled
+    const reached = await until(
+      async () => {
+        const j = await readJournal(page)
+        const op = j.ops.find((o) => o.kind === kind)
+        if (!op) return false
+        const settled = FINAL.includes(op.state)
+        const calls = await deviceCalls(row)
+        switch (c.kill) {
+          case 'afterJournal':
+            return ((op.state === 'created' || op.state === 'sent') && calls.some((x) => x.held)) || settled
+          case 'inFlight':
+          case 'cancelInFlight':
+            // The request reached the pin-pad (its fault applied); the till has no result yet.
+            return calls.some((x) => x.route === route && !x.held && (c.route !== 'status' || x.fault !== null)) || settled
+          case 'checking':
+            return calls.some((x) => x.held && x.route === 'status') || settled
+          case 'polling':
+            return calls.filter((x) => x.route === 'status').length >= 2 || settled
+          case 'compensationQueued': {
+            // «Прекратить ожидание» once the customer has acted on the pin-pad (the money may have moved): the till
+            // sends EOT, which no longer aborts, and resolves by status (a pin-pad has no cancel), or queues it.
+            const pad = (await control(`${row.sandbox}/_control/state`)) as { op: { phase: string } | null }
+            if (!pad.op || !CUSTOMER_PHASES.includes(pad.op.phase)) await pressStop(page)
+            return RESOLVING.includes(op.state) || !!op.queued || j.queue.length > 0 || settled
+          }
+          case 'afterOutcome':
+            return settled || !!op.queued
         }
-        case 'afterOutcome':
-          return settled || !!op.queued
-      }
-    }, c.kill === 'afterOutcome' ? DRAIN_MS : POINT_MS)
+      },
+      c.kill === 'afterOutcome' ? DRAIN_MS : POINT_MS,
+    )
     notes.push(`${reached ? 'killed at' : 'kill point not reached, killed at'} ${(await mine())?.state ?? 'nothing'} after ${Date.now() - started} ms`)
     await kill(till.context, dir)
 
@@ -610,7 +625,14 @@ async function runDeviceCase(c: MatrixCase): Promise<Verdict> {
     if (!settledAll) notes.push('did not settle within the drain window')
     const { ops } = await readJournal(reopened)
     // The device knows a sale by ecrNo: name it by the journal's operation that sent that ecrNo.
-    const byKey = new Map(ops.filter((o) => o.kind === 'pay').flatMap((o) => { const k = device.keyOf(o.details); return k ? [[k, o.id] as const] : [] }))
+    const byKey = new Map(
+      ops
+        .filter((o) => o.kind === 'pay')
+        .flatMap((o) => {
+          const k = device.keyOf(o.details)
+          return k ? [[k, o.id] as const] : []
+        }),
+    )
     const sales = (await ledger(row)).map((s) => ({ ...s, opId: byKey.get(s.opId) ?? s.opId }))
     const verdict = judge(ops, sales, notes)
     notes.push(`device calls: ${(await deviceCalls(row)).map((x) => `${x.route}${x.held ? ' held' : ''}${x.fault ? ` [${x.fault}]` : ''}`).join(', ')}`)
@@ -636,19 +658,25 @@ beforeAll(async () => {
 
 describe('fault matrix', () => {
   for (const c of CASES) {
-    it.concurrent(c.id, async () => {
-      const sandboxes = (c.twoTabs ?? [c.row]).map((id) => rowById(id).sandbox)
-      const { v, ms } = await inLanes(sandboxes, async () => {
-        const t0 = Date.now()
-        return { v: await (rowById(c.row).device ? runDeviceCase(c) : runCase(c)), ms: Date.now() - t0 }
-      })
-      results.set(c.id, v)
-      const bad = v.lost.length + v.doubled.length + v.unresolved.length > 0
-      const pending = PENDING_FIXES.includes(c.id)
-      const tag = bad ? (pending ? 'PENDING' : 'FAIL') : pending ? 'FIXED (remove from PENDING_FIXES)' : 'ok'
-      console.log(`${tag} ${c.id} (${ms} ms)\n  ${[...v.notes, ...v.lost.map((x) => `LOST ${x}`), ...v.doubled.map((x) => `DOUBLED ${x}`), ...v.unresolved.map((x) => `UNRESOLVED ${x}`)].join('\n  ')}`)
-      if (!pending) expect({ lost: v.lost, doubled: v.doubled, unresolved: v.unresolved }).toEqual({ lost: [], doubled: [], unresolved: [] })
-    }, 900_000)
+    it.concurrent(
+      c.id,
+      async () => {
+        const sandboxes = (c.twoTabs ?? [c.row]).map((id) => rowById(id).sandbox)
+        const { v, ms } = await inLanes(sandboxes, async () => {
+          const t0 = Date.now()
+          return { v: await (rowById(c.row).device ? runDeviceCase(c) : runCase(c)), ms: Date.now() - t0 }
+        })
+        results.set(c.id, v)
+        const bad = v.lost.length + v.doubled.length + v.unresolved.length > 0
+        const pending = PENDING_FIXES.includes(c.id)
+        const tag = bad ? (pending ? 'PENDING' : 'FAIL') : pending ? 'FIXED (remove from PENDING_FIXES)' : 'ok'
+        console.log(
+          `${tag} ${c.id} (${ms} ms)\n  ${[...v.notes, ...v.lost.map((x) => `LOST ${x}`), ...v.doubled.map((x) => `DOUBLED ${x}`), ...v.unresolved.map((x) => `UNRESOLVED ${x}`)].join('\n  ')}`,
+        )
+        if (!pending) expect({ lost: v.lost, doubled: v.doubled, unresolved: v.unresolved }).toEqual({ lost: [], doubled: [], unresolved: [] })
+      },
+      900_000,
+    )
   }
 
   it('reports the matrix', () => {
@@ -658,9 +686,14 @@ describe('fault matrix', () => {
     const lost = n((v) => v.lost)
     const doubled = n((v) => v.doubled)
     const unresolved = n((v) => v.unresolved)
-    console.log(`faults: ${counted.length} cases, ${lost} lost, ${doubled} doubled, ${unresolved} unresolved (${Math.round((Date.now() - runStarted) / 1000)} s)`)
+    console.log(
+      `faults: ${counted.length} cases, ${lost} lost, ${doubled} doubled, ${unresolved} unresolved (${Math.round((Date.now() - runStarted) / 1000)} s)`,
+    )
     const pending = [...results].filter(([id]) => PENDING_FIXES.includes(id))
-    if (pending.length) console.log(`pending fixes (not counted): ${pending.map(([id, v]) => `${id}: ${v.lost.length + v.doubled.length + v.unresolved.length ? 'still failing' : 'passes now'}`).join('; ')}`)
+    if (pending.length)
+      console.log(
+        `pending fixes (not counted): ${pending.map(([id, v]) => `${id}: ${v.lost.length + v.doubled.length + v.unresolved.length ? 'still failing' : 'passes now'}`).join('; ')}`,
+      )
     expect(results.size).toBe(CASES.length)
     expect({ lost, doubled, unresolved }).toEqual({ lost: 0, doubled: 0, unresolved: 0 })
   })

@@ -38,7 +38,18 @@ beforeEach(async () => {
   await resetSandbox()
 })
 
-type HostMsg = { type: string; kind?: string; outcome?: string; operationId?: string; order?: string; code?: string; repeated?: boolean; demo?: boolean; stage?: string; operations?: unknown[] }
+type HostMsg = {
+  type: string
+  kind?: string
+  outcome?: string
+  operationId?: string
+  order?: string
+  code?: string
+  repeated?: boolean
+  demo?: boolean
+  stage?: string
+  operations?: unknown[]
+}
 const messages = async (host: Page): Promise<HostMsg[]> => (await host.locator('#log li').allTextContents()).map((t) => JSON.parse(t) as HostMsg)
 const results = async (host: Page) => (await messages(host)).filter((m) => m.type === 'paydesk.result')
 
@@ -155,7 +166,9 @@ it('another amount for the same order is refused, and a malformed amount is refu
     const t = await popup
     await expect.poll(() => t.getByTestId('host-error').textContent(), { timeout: 15_000 }).toContain('Кассовая программа передала неверную сумму')
     expect(await t.getByTestId('amount').inputValue()).toBe('')
-    await expect.poll(async () => (await messages(host)).filter((m) => m.type === 'paydesk.error' && m.code === 'bad-amount' && m.order === `B-${bad}`).length).toBe(1)
+    await expect
+      .poll(async () => (await messages(host)).filter((m) => m.type === 'paydesk.error' && m.code === 'bad-amount' && m.order === `B-${bad}`).length)
+      .toBe(1)
     await t.close()
   }
   expect((await clickCalls()).filter((c) => c.route === 'payment')).toHaveLength(0)
@@ -169,23 +182,33 @@ it('a foreign origin gets nothing and changes nothing; its request is logged', a
   await foreign.goto(foreignOrigin)
   const till = await openTill(context, foreign)
   await hostPays(foreign, 'F-1', '150000')
-  const logged = () => till.evaluate(() => new Promise<number>((resolve) => {
-    const open = indexedDB.open('paydesk')
-    open.onsuccess = () => {
-      const all = open.result.transaction('log').objectStore('log').getAll()
-      all.onsuccess = () => resolve((all.result as { source: string; event: string }[]).filter((e) => e.source === 'host' && e.event === 'request ignored').length)
-    }
-  }))
+  const logged = () =>
+    till.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('paydesk')
+          open.onsuccess = () => {
+            const all = open.result.transaction('log').objectStore('log').getAll()
+            all.onsuccess = () =>
+              resolve((all.result as { source: string; event: string }[]).filter((e) => e.source === 'host' && e.event === 'request ignored').length)
+          }
+        }),
+    )
   await expect.poll(logged, { timeout: 20_000 }).toBeGreaterThan(0)
   expect(await till.getByTestId('amount').inputValue()).toBe('')
   expect(await foreign.locator('#log li').count()).toBe(0)
   // The allowed origin gets no copy either of what the foreign one asked: the order does not exist.
-  expect(await till.evaluate(() => new Promise<number>((resolve) => {
-    const open = indexedDB.open('paydesk')
-    open.onsuccess = () => {
-      const all = open.result.transaction('operations').objectStore('operations').getAll()
-      all.onsuccess = () => resolve((all.result as unknown[]).length)
-    }
-  }))).toBe(0)
+  expect(
+    await till.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('paydesk')
+          open.onsuccess = () => {
+            const all = open.result.transaction('operations').objectStore('operations').getAll()
+            all.onsuccess = () => resolve((all.result as unknown[]).length)
+          }
+        }),
+    ),
+  ).toBe(0)
   await context.close()
 })

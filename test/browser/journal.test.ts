@@ -39,7 +39,15 @@ async function seed(page: Page, rows: Row[], queue: string[] = []) {
       await new Promise<void>((resolve, reject) => {
         const tx = db.transaction(['operations', 'queue'], 'readwrite')
         for (const o of rows) tx.objectStore('operations').put(o)
-        for (const id of queue) tx.objectStore('queue').add({ provider: 'clickpass', paymentTypeId: 'clickpass-1', opId: id, attempt: 3, nextAttemptAt: Date.now() + 3_600_000, createdAt: Date.now() })
+        for (const id of queue)
+          tx.objectStore('queue').add({
+            provider: 'clickpass',
+            paymentTypeId: 'clickpass-1',
+            opId: id,
+            attempt: 3,
+            nextAttemptAt: Date.now() + 3_600_000,
+            createdAt: Date.now(),
+          })
         tx.oncomplete = () => resolve()
         tx.onerror = () => reject(tx.error)
       })
@@ -50,8 +58,13 @@ async function seed(page: Page, rows: Row[], queue: string[] = []) {
   await page.reload()
 }
 
-const rowsText = async (page: Page) => (await page.getByTestId('journal-rows').locator('[role=row][data-op]').allTextContents()).map((t) => t.replace(/\s+/g, ' '))
-const ids = async (page: Page) => page.getByTestId('journal-rows').locator('[role=row][data-op]').evaluateAll((els) => els.map((e) => e.getAttribute('data-op')))
+const rowsText = async (page: Page) =>
+  (await page.getByTestId('journal-rows').locator('[role=row][data-op]').allTextContents()).map((t) => t.replace(/\s+/g, ' '))
+const ids = async (page: Page) =>
+  page
+    .getByTestId('journal-rows')
+    .locator('[role=row][data-op]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-op')))
 
 async function openJournal(page: Page) {
   await page.getByRole('link', { name: 'Журнал' }).click()
@@ -65,13 +78,63 @@ describe('the journal', () => {
     await seed(page, [
       row({ id: 'K01', kind: 'pay', amount: 150_000, createdAt: NOW - 10 * H, reversedBy: 'K02', message: { key: 'common.approved' } }),
       row({ id: 'K02', kind: 'cancel', amount: 150_000, createdAt: NOW - 9 * H, original: 'K01', message: { key: 'common.approved' } }),
-      row({ id: 'K03', kind: 'pay', amount: 90_000, createdAt: NOW - 8 * H, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', message: { key: 'common.approved' } }),
-      row({ id: 'K04', kind: 'refund', amount: 30_000, createdAt: NOW - 7 * H, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', original: 'K03', reversedBy: 'K05', message: { key: 'common.approved' } }),
-      row({ id: 'K05', kind: 'cancel', amount: 30_000, createdAt: NOW - 6 * H, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', original: 'K04', details: { reverses: 'refund' }, message: { key: 'common.approved' } }),
+      row({
+        id: 'K03',
+        kind: 'pay',
+        amount: 90_000,
+        createdAt: NOW - 8 * H,
+        provider: 'oplati',
+        paymentTypeId: 'oplati-1',
+        currency: 'BYN',
+        message: { key: 'common.approved' },
+      }),
+      row({
+        id: 'K04',
+        kind: 'refund',
+        amount: 30_000,
+        createdAt: NOW - 7 * H,
+        provider: 'oplati',
+        paymentTypeId: 'oplati-1',
+        currency: 'BYN',
+        original: 'K03',
+        reversedBy: 'K05',
+        message: { key: 'common.approved' },
+      }),
+      row({
+        id: 'K05',
+        kind: 'cancel',
+        amount: 30_000,
+        createdAt: NOW - 6 * H,
+        provider: 'oplati',
+        paymentTypeId: 'oplati-1',
+        currency: 'BYN',
+        original: 'K04',
+        details: { reverses: 'refund' },
+        message: { key: 'common.approved' },
+      }),
       row({ id: 'K06', kind: 'pay', amount: 20_000, createdAt: NOW - 5 * H, state: 'compensated', reversedBy: 'K07' }),
       row({ id: 'K07', kind: 'cancel', amount: 20_000, createdAt: NOW - 5 * H + 1000, compensates: 'K06', message: { key: 'common.approved' } }),
-      row({ id: 'K08', kind: 'cancel', amount: 5_000, createdAt: NOW - 4 * H, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', details: { void: true }, message: { key: 'common.approved' } }),
-      row({ id: 'K09', kind: 'reconcile', amount: 60_000, createdAt: NOW - 3 * H, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', message: { key: 'report.allMatch' } }),
+      row({
+        id: 'K08',
+        kind: 'cancel',
+        amount: 5_000,
+        createdAt: NOW - 4 * H,
+        provider: 'oplati',
+        paymentTypeId: 'oplati-1',
+        currency: 'BYN',
+        details: { void: true },
+        message: { key: 'common.approved' },
+      }),
+      row({
+        id: 'K09',
+        kind: 'reconcile',
+        amount: 60_000,
+        createdAt: NOW - 3 * H,
+        provider: 'oplati',
+        paymentTypeId: 'oplati-1',
+        currency: 'BYN',
+        message: { key: 'report.allMatch' },
+      }),
     ])
     await openJournal(page)
     await expect.poll(() => ids(page)).toEqual(['K09', 'K08', 'K07', 'K06', 'K05', 'K04', 'K03', 'K02', 'K01'])
@@ -108,8 +171,29 @@ describe('the journal', () => {
     await page.goto(baseURL())
     const rows: Row[] = []
     // 130 payments over two years, newest first on screen; the oldest has the card …4242.
-    for (let i = 0; i < 130; i++) rows.push(row({ id: `F${String(i).padStart(3, '0')}`, kind: 'pay', amount: 100_000 + i * 100, createdAt: NOW - 2 * H - i * 5 * DAY, ref: `R${1000 + i}`, ...(i === 0 ? { details: { cardNumber: '860006******4242' } } : {}) }))
-    rows.push(row({ id: 'G01', kind: 'pay', amount: 77_700, createdAt: NOW - H, state: 'needs-attention', paymentTypeId: 'payme-1', provider: 'payme', order: 'ORD-555' }))
+    for (let i = 0; i < 130; i++)
+      rows.push(
+        row({
+          id: `F${String(i).padStart(3, '0')}`,
+          kind: 'pay',
+          amount: 100_000 + i * 100,
+          createdAt: NOW - 2 * H - i * 5 * DAY,
+          ref: `R${1000 + i}`,
+          ...(i === 0 ? { details: { cardNumber: '860006******4242' } } : {}),
+        }),
+      )
+    rows.push(
+      row({
+        id: 'G01',
+        kind: 'pay',
+        amount: 77_700,
+        createdAt: NOW - H,
+        state: 'needs-attention',
+        paymentTypeId: 'payme-1',
+        provider: 'payme',
+        order: 'ORD-555',
+      }),
+    )
     rows.push(row({ id: 'G02', kind: 'cancel', amount: 100_100, createdAt: NOW - H / 2, state: 'sent', original: 'F001', queued: true }))
     rows.push(row({ id: 'G03', kind: 'refund', amount: 5_000, createdAt: NOW - H / 4, original: 'F002', details: { phone: '998*****3344' } }))
     await seed(page, rows, ['G02'])
@@ -194,7 +278,7 @@ describe('the shift', () => {
     const click = report.locator('[data-type=clickpass-1]')
     expect((await click.textContent())!.replace(/\s/g, ' ')).toContain('2 · 2 000,50')
     expect((await click.getByTestId('net').textContent())!.replace(/\s/g, ' ')).toContain('1 500,50')
-    expect((await report.getByTestId('report-attention').textContent())).toContain('PaymeGO')
+    expect(await report.getByTestId('report-attention').textContent()).toContain('PaymeGO')
 
     await page.getByRole('button', { name: 'Закрыть смену', exact: true }).click()
     const warning = page.getByTestId('close-warning')
@@ -215,7 +299,9 @@ describe('the shift', () => {
     expect(printed).toContain('1 500,50')
     expect(printed).toContain('Требуют проверки')
     // The Inpas pin-pad's settlement (the demo's emulator): no Inpas operations, so nothing differs.
-    expect((await page.getByTestId('report').locator('details.provider', { hasText: 'Inpas SmartSale' }).textContent())!.replace(/\s/g, ' ')).toContain('Итоги Inpas SmartSale: расхождений: 0')
+    expect((await page.getByTestId('report').locator('details.provider', { hasText: 'Inpas SmartSale' }).textContent())!.replace(/\s/g, ' ')).toContain(
+      'Итоги Inpas SmartSale: расхождений: 0',
+    )
 
     await page.reload()
     await expect.poll(() => page.getByTestId('shift-bar').textContent()).toBe('Смена закрыта')
@@ -239,7 +325,16 @@ describe('the shift', () => {
     await page.goto(baseURL())
     // Two payments only the journal knows: two «Только в Paydesk» lines.
     await seed(page, [
-      row({ id: 'O01', kind: 'pay', amount: 1_700, createdAt: NOW - 2 * 60_000, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', ref: '9000001' }),
+      row({
+        id: 'O01',
+        kind: 'pay',
+        amount: 1_700,
+        createdAt: NOW - 2 * 60_000,
+        provider: 'oplati',
+        paymentTypeId: 'oplati-1',
+        currency: 'BYN',
+        ref: '9000001',
+      }),
       row({ id: 'O02', kind: 'pay', amount: 2_500, createdAt: NOW - 60_000, provider: 'oplati', paymentTypeId: 'oplati-1', currency: 'BYN', ref: '9000002' }),
     ])
     await openJournal(page)

@@ -36,7 +36,10 @@ function files(dir: string): string[] {
     return statSync(p).isDirectory() ? files(p) : /\.(js|html|webmanifest)$/.test(n) ? [p] : []
   })
 }
-const bundleText = (dir: string) => files(dir).map((f) => readFileSync(f, 'utf8')).join('\n')
+const bundleText = (dir: string) =>
+  files(dir)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n')
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'paydesk-prod-'))

@@ -87,7 +87,10 @@ it('O!plati mode 2: a large QR with a countdown; idle does not leave the payment
   const phone = await context.newPage()
   await phone.goto(`${baseURL()}/sandbox/phone`)
   await phone.selectOption('#provider', 'oplati')
-  await phone.locator('#actItems li', { hasText: payload! }).getByRole('button', { name: /Сканировать/ }).click()
+  await phone
+    .locator('#actItems li', { hasText: payload! })
+    .getByRole('button', { name: /Сканировать/ })
+    .click()
   const confirm = phone.locator('#actItems li', { hasText: '17.05 BYN' }).getByRole('button', { name: /Подтвердить/ })
   await confirm.waitFor({ timeout: 20_000 })
   await confirm.click()

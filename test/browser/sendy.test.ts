@@ -97,7 +97,7 @@ it('online QR: the cashier picks WeChat in the dialog, the phone scans and confi
   await page.getByTestId('amount').waitFor()
   await page.goto(`${baseURL()}/#/journal`)
   await expect.poll(() => page.locator('body').textContent()).toContain('150')
-  const calls = ((await control('sendy/_control/calls')) as { route: string; body?: { system?: string } }[])
+  const calls = (await control('sendy/_control/calls')) as { route: string; body?: { system?: string } }[]
   expect(calls.filter((c) => c.route === 'online')).toHaveLength(1)
   expect(calls.find((c) => c.route === 'online')!.body).toMatchObject({ system: 'wechat' })
   await context.close()

@@ -131,7 +131,9 @@ it('«Отправить сейчас» sends a waiting cancel and says how many
   await expect.poll(() => page.getByRole('main').getByText('Очередь пуста', { exact: true }).count(), { timeout: 20_000 }).toBe(0)
   await control('clickpass/_control/faults', undefined, 'DELETE')
   await page.getByRole('button', { name: 'Отправить сейчас' }).click()
-  await expect.poll(() => notice(page).textContent(), { timeout: 20_000 }).toMatch(/^Очередь (отправлена: выполнено операций — [01]|сейчас отправляет другая вкладка)$/)
+  await expect
+    .poll(() => notice(page).textContent(), { timeout: 20_000 })
+    .toMatch(/^Очередь (отправлена: выполнено операций — [01]|сейчас отправляет другая вкладка)$/)
   await page.getByRole('main').getByText('Очередь пуста', { exact: true }).waitFor({ timeout: 30_000 })
   await page.reload()
   await page.getByRole('main').getByText('Очередь пуста', { exact: true }).waitFor()
@@ -154,7 +156,9 @@ it('imports a .conf as a preview (old → new, unknown keys, url warning), appli
   await page.reload()
   await pick(page, /ClickPass/)
   expect(await field(page, 'timeout').inputValue()).toBe('10')
-  await page.getByLabel('Импорт .conf').setInputFiles({ name: 'clickpass.conf', mimeType: 'text/plain', buffer: Buffer.from(conf.replace('//pay.example/click', '/sandbox/clickpass')) })
+  await page
+    .getByLabel('Импорт .conf')
+    .setInputFiles({ name: 'clickpass.conf', mimeType: 'text/plain', buffer: Buffer.from(conf.replace('//pay.example/click', '/sandbox/clickpass')) })
   await page.getByRole('button', { name: 'Применить' }).click()
   await expect.poll(() => notice(page).textContent()).toBe('Настройки из файла применены: изменено параметров — 1')
   await page.reload()

@@ -27,7 +27,9 @@ async function pay(amount = 150050, code?: string) {
 async function raw(method: string, path: string, body?: unknown) {
   const auth = await authHeader(123, SECRET, Math.floor(h.clock.now() / 1000))
   const res = await fetch(`${h.sb.url}/sandbox/clickpass${path}`, {
-    method, headers: { Auth: auth, Accept: 'application/json', 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+    method,
+    headers: { Auth: auth, Accept: 'application/json', 'Content-Type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   })
   return (await res.json()) as Record<string, unknown>
 }
@@ -85,7 +87,9 @@ describe('confirm-mode switch (seed rules 1.3.8–1.3.10)', () => {
     const types = await h.engine.listPaymentTypes()
     const t = types.find((x) => x.id === 'click')!
     const values = Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, v === undefined ? '' : String(v)]))
-    expect((await h.engine.savePaymentType({ id: 'click', number: 1, name: 'ClickPass', provider: 'clickpass', values: { ...values, confirmMode: 'false' } })).ok).toBe(true)
+    expect(
+      (await h.engine.savePaymentType({ id: 'click', number: 1, name: 'ClickPass', provider: 'clickpass', values: { ...values, confirmMode: 'false' } })).ok,
+    ).toBe(true)
     await pay()
     await pay()
     expect(count(await h.routes(), 'confirmOff')).toBe(1)
@@ -216,11 +220,13 @@ describe('pay', () => {
     await setup({ confirmMode: true })
     h.engine.stop()
     await h.fault({ route: 'payment', fault: 'lostReply' })
-    const e = h.makeEngine({ http: around('payment', async (send) => {
-      const r = await send()
-      await h.clock.advance(31_000)
-      return r
-    }) })
+    const e = h.makeEngine({
+      http: around('payment', async (send) => {
+        const r = await send()
+        await h.clock.advance(31_000)
+        return r
+      }),
+    })
     const r = await e.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
     await e.settled()
     const op = await h.op((r as { op: { id: string } }).op.id)
@@ -296,11 +302,13 @@ describe('pay', () => {
     await setup({ confirmMode: true })
     h.engine.stop()
     await h.fault({ route: 'confirm', fault: 'error', code: -9041 })
-    const e = h.makeEngine({ http: around('confirm', async (send) => {
-      const id = (await h.payments())[0]!.payment_id
-      await raw('POST', '/v2/merchant/click_pass/confirm', { service_id: 85335, payment_id: Number(id) })
-      return send()
-    }) })
+    const e = h.makeEngine({
+      http: around('confirm', async (send) => {
+        const id = (await h.payments())[0]!.payment_id
+        await raw('POST', '/v2/merchant/click_pass/confirm', { service_id: 85335, payment_id: Number(id) })
+        return send()
+      }),
+    })
     const r = await e.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
     await e.settled()
     const op = await h.op((r as { op: { id: string } }).op.id)
@@ -311,12 +319,14 @@ describe('pay', () => {
     await setup({ confirmMode: true })
     h.engine.stop()
     const held = deferred()
-    const e = h.makeEngine({ http: around('payment', async (send) => {
-      const r = await send()
-      await h.sb.clock.advance(31_000)
-      held.resolve()
-      return r
-    }) })
+    const e = h.makeEngine({
+      http: around('payment', async (send) => {
+        const r = await send()
+        await h.sb.clock.advance(31_000)
+        held.resolve()
+        return r
+      }),
+    })
     const r = await e.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
     await held.promise
     await e.settled()
@@ -381,10 +391,12 @@ describe('requests a browser resends by itself', () => {
   it('a payment resent after a lost reply is refused as a used code, yet found and approved', async () => {
     await setup({ confirmMode: true })
     h.engine.stop()
-    const e = h.makeEngine({ http: around('payment', async (send) => {
-      await send()
-      return send()
-    }) })
+    const e = h.makeEngine({
+      http: around('payment', async (send) => {
+        await send()
+        return send()
+      }),
+    })
     const r = await e.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
     await e.settled()
     const op = await h.op((r as { op: { id: string } }).op.id)
@@ -412,10 +424,12 @@ describe('requests a browser resends by itself', () => {
     const r = await h.engine.reverse({ opId: op!.id, kind: 'cancel' })
     expect(r.ok && r.op).toMatchObject({ state: 'unknown', queued: true })
     h.engine.stop()
-    const e = h.makeEngine({ http: around('reversal', async (send) => {
-      await send()
-      return send()
-    }) })
+    const e = h.makeEngine({
+      http: around('reversal', async (send) => {
+        await send()
+        return send()
+      }),
+    })
     const entry = (await h.db.queue.toArray())[0]!
     await h.clock.advance(entry.nextAttemptAt - h.clock.now())
     await e.drainQueue()
@@ -595,7 +609,10 @@ describe('robustness and cross-provider rules', () => {
   it('the scanner delivering the same code twice within 2 s creates one operation', async () => {
     await setup()
     const code = await h.token()
-    const [a, b] = await Promise.all([h.engine.pay({ paymentTypeId: 'click', amount: 150050, code }), h.engine.pay({ paymentTypeId: 'click', amount: 150050, code })])
+    const [a, b] = await Promise.all([
+      h.engine.pay({ paymentTypeId: 'click', amount: 150050, code }),
+      h.engine.pay({ paymentTypeId: 'click', amount: 150050, code }),
+    ])
     await h.engine.settled()
     expect([a.ok, b.ok].sort()).toEqual([false, true])
     expect((await h.ops()).length).toBe(1)
@@ -620,10 +637,12 @@ describe('robustness and cross-provider rules', () => {
     await setup({ confirmMode: true })
     h.engine.stop()
     const never = deferred<never>()
-    const crashed = h.makeEngine({ http: around('payment', async (send) => {
-      await send() // the request reaches Click, but the tab dies before the reply is read
-      return never.promise
-    }) })
+    const crashed = h.makeEngine({
+      http: around('payment', async (send) => {
+        await send() // the request reaches Click, but the tab dies before the reply is read
+        return never.promise
+      }),
+    })
     void crashed.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
     await vi_waitFor(async () => (await h.ops())[0]?.state === 'sent' && (await h.payments()).length === 1)
     const restarted = h.makeEngine()
@@ -641,14 +660,16 @@ describe('robustness and cross-provider rules', () => {
     await h.fault({ route: 'payment', fault: 'pending', forMs: 45_000, then: 'approve' })
     const stopAt = deferred()
     let first: string | undefined
-    const e1 = h.makeEngine({ http: around('status', async (send) => {
-      if (h.clock.now() - (await h.ops())[0]!.sentAt! >= 20_000) {
-        first ??= 'reloaded'
-        stopAt.resolve()
-        return new Promise(() => undefined) // the page is gone
-      }
-      return send()
-    }) })
+    const e1 = h.makeEngine({
+      http: around('status', async (send) => {
+        if (h.clock.now() - (await h.ops())[0]!.sentAt! >= 20_000) {
+          first ??= 'reloaded'
+          stopAt.resolve()
+          return new Promise(() => undefined) // the page is gone
+        }
+        return send()
+      }),
+    })
     void e1.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token() })
     await stopAt.promise
     const before = (await h.ops())[0]!
@@ -713,7 +734,10 @@ describe('robustness and cross-provider rules', () => {
     await h.fault({ route: 'payment', fault: 'noReply' })
     const first = h.engine.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token(), order: 'R-1' })
     await vi_waitFor(async () => (await h.ops()).length === 1)
-    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token(), order: 'R-1' })).toMatchObject({ ok: false, message: { key: 'common.orderPending' } })
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150050, code: await h.token(), order: 'R-1' })).toMatchObject({
+      ok: false,
+      message: { key: 'common.orderPending' },
+    })
     await first
     await h.engine.settled()
   })

@@ -10,7 +10,10 @@ it('head of line: a ClickPass compensation failing every time does not hold up a
   h = await harness({ provider: 'payme' })
   await h.sb.control('clickpass', 'config', { secretKey: SECRET }, 'PUT')
   const saved = await h.engine.savePaymentType({
-    id: 'click', number: 1, name: 'ClickPass', provider: 'clickpass',
+    id: 'click',
+    number: 1,
+    name: 'ClickPass',
+    provider: 'clickpass',
     values: { url: `${h.sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: 'false', timeout: '1' },
     secrets: { secretKey: SECRET },
   })

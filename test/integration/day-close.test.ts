@@ -38,7 +38,14 @@ it('X-report, then the day close runs O!plati’s reconcile and shows it beside 
   expect(row(a.id).remaining).toBe(1700)
 
   const x = await h.engine.xReport()
-  expect(x.report.totals.types[0]).toMatchObject({ name: 'O!плати', number: 3, payments: { count: 2, sum: 2200 }, refunds: { count: 1, sum: 700 }, cancelRefunds: { count: 1, sum: 700 }, net: 2200 })
+  expect(x.report.totals.types[0]).toMatchObject({
+    name: 'O!плати',
+    number: 3,
+    payments: { count: 2, sum: 2200 },
+    refunds: { count: 1, sum: 700 },
+    cancelRefunds: { count: 1, sum: 700 },
+    net: 2200,
+  })
   expect(await h.db.shifts.count()).toBe(0)
 
   const z = await h.engine.closeDay()

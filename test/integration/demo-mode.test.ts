@@ -36,7 +36,13 @@ describe('production engine', () => {
     await e.start()
     const inpas = await e.savePaymentType({ number: 1, name: 'Inpas', provider: 'inpas-sbp', values: { transport: 'sandbox', id: '99000001' } })
     expect(inpas).toMatchObject({ ok: false, message: { key: 'common.emulatorOnly' } })
-    const click = await e.savePaymentType({ number: 2, name: 'Click', provider: 'clickpass', values: { url: '/sandbox/clickpass', serviceId: '1', merchantUserId: '2' }, secrets: { secretKey: 'k' } })
+    const click = await e.savePaymentType({
+      number: 2,
+      name: 'Click',
+      provider: 'clickpass',
+      values: { url: '/sandbox/clickpass', serviceId: '1', merchantUserId: '2' },
+      secrets: { secretKey: 'k' },
+    })
     expect(click).toMatchObject({ ok: false, message: { key: 'common.emulatorOnly' } })
     expect(await e.listPaymentTypes()).toEqual([])
     const real = await e.savePaymentType({ number: 3, name: 'Inpas', provider: 'inpas-sbp', values: { transport: 'serial', id: '99000001' } })

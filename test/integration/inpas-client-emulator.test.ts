@@ -2,7 +2,15 @@
 // emulator core (sandbox/inpas), in memory on one virtual clock: § 7 scenarios that concern the client's link
 // and operation logic, with the emulator's own fault controls (§ 5.3).
 import { describe, expect, it } from 'vitest'
-import { createPinpadState, nextWake, step, type ControlAction, type CreateStateOptions, type JournalEntry, type PinpadState } from '../../sandbox/inpas/index.ts'
+import {
+  createPinpadState,
+  nextWake,
+  step,
+  type ControlAction,
+  type CreateStateOptions,
+  type JournalEntry,
+  type PinpadState,
+} from '../../sandbox/inpas/index.ts'
 import { clientStep, createClient, type ClientEffect, type ClientState, type ClientTimer } from '../../workers/providers/inpas-sbp/machine.ts'
 import { INPAS_MSG } from '../../workers/providers/inpas-sbp/messages.ts'
 import { createSession, sessionConfig, type InpasRequest, type SessionConfig, type SessionOutcome } from '../../workers/providers/inpas-sbp/session.ts'
@@ -121,14 +129,17 @@ describe('inpas-sbp client against the pin-pad emulator', () => {
 
   it('§ 7.16/§ 7.17: card pay → card; the customer presses 1 → sbp, switched', () => {
     const b = new Bench()
-    expect(b.control({ action: 'customer', choice: 'card', outcome: 'pay' }).run(CONFIG, pay('card'))).toMatchObject({ kind: 'approved', ref: { method: 'card' } })
+    expect(b.control({ action: 'customer', choice: 'card', outcome: 'pay' }).run(CONFIG, pay('card'))).toMatchObject({
+      kind: 'approved',
+      ref: { method: 'card' },
+    })
     expect(b.control({ action: 'customer', choice: 'switch', outcome: 'pay' }).run(CONFIG, pay('card'))).toMatchObject({
       kind: 'approved',
       ref: { method: 'sbp', switched: true },
     })
   })
 
-  it('§ 7.20/§ 7.21: the bank declines → declined; nobody pays → 53 → aborted (before the till\'s deadline)', () => {
+  it("§ 7.20/§ 7.21: the bank declines → declined; nobody pays → 53 → aborted (before the till's deadline)", () => {
     const b = new Bench()
     expect(b.control({ action: 'bank', declineNext: true }).run(CONFIG, pay('sbp'))).toMatchObject({ kind: 'declined', via: 'result' })
     const o = b.control({ action: 'customer', choice: 'qr', outcome: 'ignore' }).run(CONFIG, pay('sbp'))
@@ -172,7 +183,10 @@ describe('inpas-sbp client against the pin-pad emulator', () => {
       const b = new Bench()
       const o = b.control(c).run(CONFIG, pay('sbp'))
       expect(o, c.action).toMatchObject({ kind: 'approved' })
-      expect(b.outcomes().filter((x) => x.kind !== 'unknown'), c.action).toHaveLength(1)
+      expect(
+        b.outcomes().filter((x) => x.kind !== 'unknown'),
+        c.action,
+      ).toHaveLength(1)
       expect(b.moneySent(), c.action).toBe(1)
     }
   })
@@ -190,13 +204,19 @@ describe('inpas-sbp client against the pin-pad emulator', () => {
 
   it('§ 7.38: sbpStatusOp = 0 and a lost result → the receipt copy decides', () => {
     const b = new Bench()
-    const o = b.control({ action: 'customer', choice: 'card', outcome: 'pay' }).control({ action: 'loseResult' }).run({ ...CONFIG, sbpStatusOp: 0 }, pay('card'))
+    const o = b
+      .control({ action: 'customer', choice: 'card', outcome: 'pay' })
+      .control({ action: 'loseResult' })
+      .run({ ...CONFIG, sbpStatusOp: 0 }, pay('card'))
     expect(o).toMatchObject({ kind: 'approved', via: 'receipt-copy' })
   })
 
   it('§ 7.35: eotAt(request) → declined inpas.link.refused; eotAt(waiting) → unknown → resolved by status', () => {
     const b = new Bench()
-    expect(b.control({ action: 'eotAt', stage: 'request' }).run(CONFIG, pay('sbp'))).toMatchObject({ kind: 'declined', message: { key: INPAS_MSG.linkRefused } })
+    expect(b.control({ action: 'eotAt', stage: 'request' }).run(CONFIG, pay('sbp'))).toMatchObject({
+      kind: 'declined',
+      message: { key: INPAS_MSG.linkRefused },
+    })
     const o = b.control({ action: 'eotAt', stage: 'waiting' }).run(CONFIG, pay('sbp'))
     expect(b.outcomes()[0]).toMatchObject({ kind: 'unknown', reason: 'eot' })
     expect(o).toMatchObject({ kind: 'declined', via: 'status' })

@@ -204,7 +204,13 @@ describe('inpas-sbp: engine + provider against the pin-pad emulator', () => {
   it('§ 7.4: a terminal id of 7 characters or with Cyrillic is refused with inpas.cfg.id, and nothing changes', async () => {
     h = await inpasHarness()
     for (const id of ['9900000', 'ТЕРМ0001']) {
-      const r = await h.engine.savePaymentType({ id: 'inpas', number: 4, name: 'Inpas SmartSale', provider: 'inpas-sbp', values: { transport: 'sandbox', qrSBP: 'true', id } })
+      const r = await h.engine.savePaymentType({
+        id: 'inpas',
+        number: 4,
+        name: 'Inpas SmartSale',
+        provider: 'inpas-sbp',
+        values: { transport: 'sandbox', qrSBP: 'true', id },
+      })
       expect(r.ok).toBe(false)
       expect(JSON.stringify(r)).toContain(INPAS_MSG.cfgId)
     }
@@ -218,7 +224,13 @@ describe('inpas-sbp: engine + provider against the pin-pad emulator', () => {
     h.control({ action: 'bank', switchedRefund: false })
     const r = await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 1000 })
     expect(r.ok && r.op).toMatchObject({ state: 'declined', message: { key: INPAS_MSG.refundSwitched } })
-    await h.engine.savePaymentType({ id: 'inpas', number: 4, name: 'Inpas SmartSale', provider: 'inpas-sbp', values: { transport: 'sandbox', qrSBP: 'true', id: TID, sbpProfile: 'custom', mirrorQr: 'true', switchedRefund: 'cash' } })
+    await h.engine.savePaymentType({
+      id: 'inpas',
+      number: 4,
+      name: 'Inpas SmartSale',
+      provider: 'inpas-sbp',
+      values: { transport: 'sandbox', qrSBP: 'true', id: TID, sbpProfile: 'custom', mirrorQr: 'true', switchedRefund: 'cash' },
+    })
     const before = h.pad.journal().length
     const cash = await h.engine.reverse({ opId: p.id, kind: 'refund', amount: 1000 })
     expect(cash.ok && cash.op).toMatchObject({ state: 'declined', message: { key: INPAS_MSG.refundSwitched } })

@@ -32,7 +32,12 @@ describe('inpas-sbp: «Проверить статус»', () => {
     expect(r.ok).toBe(true)
     if (!r.ok) return
     expect(r.settled).toBe(false)
-    expect(r.answer).toMatchObject({ ok: true, outcome: 'approved', matches: true, message: { key: INPAS_STATUS_MSG.approved, params: { ecrNo: 1, rrn: o.ref } } })
+    expect(r.answer).toMatchObject({
+      ok: true,
+      outcome: 'approved',
+      matches: true,
+      message: { key: INPAS_STATUS_MSG.approved, params: { ecrNo: 1, rrn: o.ref } },
+    })
     expect(await h.op(o.id)).toEqual(o)
     // check-link and the status went to the pin-pad; no money moved.
     expect(statusRequests(h)).toBe(before + 2)

@@ -24,7 +24,17 @@ const V1 = {
 let seq = 0
 function op(p: Omit<Partial<Operation>, 'amount'> & { kind: OpKind; amount: number; state?: OpState; createdAt: number }): Operation {
   const id = (p.id ?? `01J${String(++seq).padStart(10, '0')}`) as OperationId
-  return { provider: 'clickpass', paymentTypeId: 'click-1', currency: 'UZS', state: 'approved', updatedAt: p.createdAt, history: [], ...p, id, amount: p.amount as Minor }
+  return {
+    provider: 'clickpass',
+    paymentTypeId: 'click-1',
+    currency: 'UZS',
+    state: 'approved',
+    updatedAt: p.createdAt,
+    history: [],
+    ...p,
+    id,
+    amount: p.amount as Minor,
+  }
 }
 
 describe('the version-2 upgrade', () => {
@@ -94,13 +104,31 @@ describe('the journal query', () => {
     const db = fresh()
     const pay = op({ kind: 'pay', amount: 10_000, createdAt: 1_000, ref: 'R-1', paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
     const refund = op({ kind: 'refund', amount: 3_000, createdAt: 2_000, original: pay.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
-    const cancelRefund = op({ kind: 'cancel', amount: 3_000, createdAt: 3_000, original: refund.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN', details: { reverses: 'refund' } })
+    const cancelRefund = op({
+      kind: 'cancel',
+      amount: 3_000,
+      createdAt: 3_000,
+      original: refund.id,
+      paymentTypeId: 'opl-1',
+      provider: 'oplati',
+      currency: 'BYN',
+      details: { reverses: 'refund' },
+    })
     const refund2 = op({ kind: 'refund', amount: 2_000, createdAt: 3_500, original: pay.id, paymentTypeId: 'opl-1', provider: 'oplati', currency: 'BYN' })
     const pay2 = op({ kind: 'pay', amount: 5_000, createdAt: 4_000, state: 'compensated', order: 'ORD-5', details: { phone: '998*****7788' } })
     const auto = op({ kind: 'cancel', amount: 5_000, createdAt: 4_100, compensates: pay2.id, state: 'sent', queued: true })
     const voided = op({ kind: 'cancel', amount: 1_000, createdAt: 5_000, details: { void: true } })
     const attention = op({ kind: 'pay', amount: 777, createdAt: 6_000, state: 'needs-attention' })
-    await db.operations.bulkAdd([pay, { ...refund, reversedBy: cancelRefund.id }, cancelRefund, refund2, { ...pay2, reversedBy: auto.id }, auto, voided, attention])
+    await db.operations.bulkAdd([
+      pay,
+      { ...refund, reversedBy: cancelRefund.id },
+      cancelRefund,
+      refund2,
+      { ...pay2, reversedBy: auto.id },
+      auto,
+      voided,
+      attention,
+    ])
     await db.queue.add({ provider: 'clickpass', paymentTypeId: 'click-1', opId: auto.id, attempt: 0, nextAttemptAt: 0, createdAt: 0 })
     const ids = async (f: Parameters<typeof queryJournal>[1]) => (await queryJournal(db, f)).rows.map((r) => r.op.id)
     expect(await ids({ state: 'needs-attention' })).toEqual([attention.id])
@@ -134,10 +162,21 @@ describe('the shift', () => {
     const clock: Clock = { now: () => now, sleep: async () => undefined }
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined, flush: async () => undefined } as never
     const types = [{ id: 'click-1', number: 1, name: 'Click', provider: 'clickpass' as const, values: {} }]
-    const s = createShifts({ db, clock, log, paymentTypes: async () => types, loadConfig: async () => ({ ok: false, message: msg('x') }), probeContext: () => ({}) as never, newId: () => `01Z${++seq}` as OperationId })
+    const s = createShifts({
+      db,
+      clock,
+      log,
+      paymentTypes: async () => types,
+      loadConfig: async () => ({ ok: false, message: msg('x') }),
+      probeContext: () => ({}) as never,
+      newId: () => `01Z${++seq}` as OperationId,
+    })
     expect(await s.shiftStatus()).toEqual({ number: 1 })
     expect(await s.closeDay()).toMatchObject({ ok: false, message: { key: 'shift.nothingToClose' } })
-    await db.operations.bulkAdd([op({ kind: 'pay', amount: 1_500, createdAt: 100_500 }), op({ kind: 'pay', amount: 900, createdAt: 100_600, state: 'needs-attention' })])
+    await db.operations.bulkAdd([
+      op({ kind: 'pay', amount: 1_500, createdAt: 100_500 }),
+      op({ kind: 'pay', amount: 900, createdAt: 100_600, state: 'needs-attention' }),
+    ])
     expect(await s.shiftStatus()).toEqual({ number: 1, openedAt: 100_500 })
     now = 200_000
     const x = await s.xReport()

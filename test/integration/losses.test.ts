@@ -29,16 +29,18 @@ function around(route: string, fn: (send: () => ReturnType<Http['send']>) => Ret
 }
 
 /** The request reaches the server, its reply is lost, and the browser sends the same request again. */
-const resent = (route: string) => around(route, async (send) => {
-  await send()
-  return send()
-})
+const resent = (route: string) =>
+  around(route, async (send) => {
+    await send()
+    return send()
+  })
 
 /** The request reaches the server and then the tab dies: no reply ever comes. */
-const killedInFlight = (route: string) => around(route, async (send) => {
-  await send()
-  return new Promise<never>(() => undefined)
-})
+const killedInFlight = (route: string) =>
+  around(route, async (send) => {
+    await send()
+    return new Promise<never>(() => undefined)
+  })
 
 const count = (routes: string[], name: string) => routes.filter((r) => r === name).length
 
@@ -73,14 +75,18 @@ describe('the four losses (issue 10)', () => {
     // The customer confirms on the phone while the till polls.
     h.clock.onTick = async () => {
       const op = (await h.ops()).find((o) => o.kind === 'pay' && !isFinal(o.state))
-      const p = ((await h.sb.state('oplati')) as { payments: { paymentId: string; orderNumber: string; status: number }[] }).payments.find((x) => x.orderNumber === op?.id)
+      const p = ((await h.sb.state('oplati')) as { payments: { paymentId: string; orderNumber: string; status: number }[] }).payments.find(
+        (x) => x.orderNumber === op?.id,
+      )
       if (p && p.status === 0) await h.sb.control('oplati', 'customer/act', { paymentId: p.paymentId, action: 'confirm' }).catch(() => undefined)
     }
     const r = await e.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })
     await e.settled()
     h.clock.onTick = undefined
     const op = await h.op((r as { op: Operation }).op.id)
-    const server = ((await h.sb.state('oplati')) as { payments: { paymentId: string; orderNumber: string; status: number }[] }).payments.filter((x) => x.orderNumber === op.id)
+    const server = ((await h.sb.state('oplati')) as { payments: { paymentId: string; orderNumber: string; status: number }[] }).payments.filter(
+      (x) => x.orderNumber === op.id,
+    )
     expect((await h.calls()).filter((c) => c.route === 'payments').map((c) => c.status)).toEqual([200, 409])
     expect(server).toHaveLength(1)
     expect(server[0]!.status).toBe(1)

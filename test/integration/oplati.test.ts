@@ -31,7 +31,8 @@ const routes = async () => (await calls()).map((c) => c.route)
 const count = (list: string[], name: string) => list.filter((r) => r === name).length
 const act = (body: Record<string, unknown>) => h.sb.control('oplati', 'customer/act', body)
 const cabinet = (what: 'reset-token' | 'desync') => h.sb.control('oplati', `cabinet/${what}`, { regNum: REG })
-const state = async () => (await h.sb.state('oplati')) as { payments: { paymentId: string; status: number; paymentType: number; sum: number; orderNumber: string }[] }
+const state = async () =>
+  (await h.sb.state('oplati')) as { payments: { paymentId: string; status: number; paymentType: number; sum: number; orderNumber: string }[] }
 
 /** Run the customer's side at each tick of the test clock (the phone, while the till waits). */
 function customer(fn: (op: Operation) => Promise<void> | void) {
@@ -89,7 +90,12 @@ describe('token and auth', () => {
     await paid()
     await paid()
     const list = await calls()
-    expect(count(list.map((c) => c.route), 'tokenIssue')).toBe(1)
+    expect(
+      count(
+        list.map((c) => c.route),
+        'tokenIssue',
+      ),
+    ).toBe(1)
     const e4 = list.find((c) => c.route === 'payments')!
     expect(e4.headers).toMatchObject({ regnum: REG, token: '****' })
     expect(await h.engine.providerStatus('oplati')).toMatchObject({ ok: true, status: { auth: 'token', tokenStored: true, tokenState: 'ok' } })
@@ -134,10 +140,22 @@ describe('token and auth', () => {
     await setup({ sandboxConfig: { cashboxes: [{ regNum: REG, password: '1111', authMode: 'password' }] }, secrets: { password: '1111' } })
     await paid()
     const list = await calls()
-    expect(count(list.map((c) => c.route), 'tokenIssue')).toBe(0)
+    expect(
+      count(
+        list.map((c) => c.route),
+        'tokenIssue',
+      ),
+    ).toBe(0)
     for (const c of list) expect(c.headers).toMatchObject({ regnum: REG, password: '****' })
     expect(await h.engine.exportLog()).not.toContain('"password":"1111"')
-    await h.engine.savePaymentType({ id: 'oplati', number: 3, name: 'O!плати', provider: 'oplati', values: { url: `${h.sb.url}/sandbox/oplati/ms-pay`, regNum: REG, timeout: '1' }, secrets: { password: '9999' } })
+    await h.engine.savePaymentType({
+      id: 'oplati',
+      number: 3,
+      name: 'O!плати',
+      provider: 'oplati',
+      values: { url: `${h.sb.url}/sandbox/oplati/ms-pay`, regNum: REG, timeout: '1' },
+      secrets: { password: '9999' },
+    })
     const { op } = await pay()
     expect(op).toMatchObject({ state: 'declined', error: { code: 'AUTH_FAILED' } })
   })
@@ -186,7 +204,8 @@ describe('pay', () => {
       if (op.display?.kind === 'qr' && !qr) {
         qr = op.display.payload
         expect(op.message?.key).toBe('oplati.scanToPay')
-      } else if (qr && op.display?.kind === 'qr' && h.clock.now() - op.createdAt >= 7_000) await act({ sessionId: op.details?.sessionId, action: 'scan' }).catch(() => undefined)
+      } else if (qr && op.display?.kind === 'qr' && h.clock.now() - op.createdAt >= 7_000)
+        await act({ sessionId: op.details?.sessionId, action: 'scan' }).catch(() => undefined)
       if (op.ref && op.state === 'resolving') await act({ paymentId: op.ref, action: 'confirm' }).catch(() => undefined)
     })
     const { op } = await pay(1700, { code: '' })
@@ -274,7 +293,10 @@ describe('pay', () => {
     const p = (await state()).payments.find((x) => x.orderNumber === op!.id)!
     await act({ paymentId: p.paymentId, action: 'confirm' })
     await h.fault({ route: 'reports', fault: 'offline' })
-    expect(await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    expect(await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({
+      ok: false,
+      message: { key: 'oplati.unavailable' },
+    })
     await h.clearFaults()
     await drain()
     await drain()
@@ -295,8 +317,13 @@ describe('pay', () => {
     await setup()
     await paid(1700)
     await paid(1705)
-    const bodies = (await calls()).filter((c) => c.route === 'payments').map((c) => c.body as { sum: number; details: { amountTotal: number; items: { cost: number }[] } })
-    expect(bodies.map((b) => [b.sum, b.details.amountTotal, b.details.items[0]!.cost])).toEqual([[17, 17, 17], [17.05, 17.05, 17.05]])
+    const bodies = (await calls())
+      .filter((c) => c.route === 'payments')
+      .map((c) => c.body as { sum: number; details: { amountTotal: number; items: { cost: number }[] } })
+    expect(bodies.map((b) => [b.sum, b.details.amountTotal, b.details.items[0]!.cost])).toEqual([
+      [17, 17, 17],
+      [17.05, 17.05, 17.05],
+    ])
   })
 })
 
@@ -305,7 +332,10 @@ describe('connectivity and blocking', () => {
     await setup()
     await h.fault({ route: '*', fault: 'offline', times: 0 })
     expect((await pay()).op?.message?.key).toBe('oplati.serverError')
-    expect(await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    expect(await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({
+      ok: false,
+      message: { key: 'oplati.unavailable' },
+    })
     await h.clearFaults()
     await drain()
     await drain()
@@ -318,7 +348,10 @@ describe('connectivity and blocking', () => {
     await h.fault({ route: '*', fault: 'offline', times: 0 })
     const c = await h.engine.reverse({ opId: sale.id, kind: 'cancel' })
     expect(c.ok && c.op).toMatchObject({ message: { key: 'oplati.cancelQueued' } })
-    expect(await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    expect(await h.engine.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({
+      ok: false,
+      message: { key: 'oplati.unavailable' },
+    })
     await h.clearFaults()
     await paid()
     // Calls refused by `offline` are logged too (status null); count what reached the server.
@@ -354,7 +387,10 @@ describe('blocking across a reload', () => {
     await h.engine.settled()
     const reloaded = h.makeEngine()
     await reloaded.start()
-    expect(await reloaded.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    expect(await reloaded.pay({ paymentTypeId: 'oplati', amount: 1700, code: await h.token() })).toMatchObject({
+      ok: false,
+      message: { key: 'oplati.unavailable' },
+    })
     await h.clearFaults()
     await h.clock.advance(10_000)
     await reloaded.online()
@@ -515,7 +551,6 @@ describe('reconcile', () => {
   })
 })
 
-
 describe('loyalty card', () => {
   const loyalty = async (code = '') => {
     const r = await h.engine.addLoyaltyCard({ paymentTypeId: 'oplati', code })
@@ -559,7 +594,10 @@ describe('loyalty card', () => {
     await cabinet('reset-token')
     await h.fault({ route: '*', fault: 'offline', times: 0 })
     expect(await loyalty(await h.token())).toMatchObject({ state: 'declined', message: { key: 'oplati.serverError' } })
-    expect(await h.engine.addLoyaltyCard({ paymentTypeId: 'oplati', code: await h.token() })).toMatchObject({ ok: false, message: { key: 'oplati.unavailable' } })
+    expect(await h.engine.addLoyaltyCard({ paymentTypeId: 'oplati', code: await h.token() })).toMatchObject({
+      ok: false,
+      message: { key: 'oplati.unavailable' },
+    })
     expect(await h.db.queue.count()).toBe(0)
   })
 })
@@ -594,7 +632,10 @@ describe('void (аннулирование чека)', () => {
     await setup()
     const sale = await payOrder('R-2')
     await h.fault({ route: '*', fault: 'offline', times: 0 })
-    expect(await h.engine.voidOrder({ order: 'R-2' })).toMatchObject({ ok: true, results: [{ opId: sale!.id, outcome: 'queued', message: { key: 'oplati.cancelQueued' } }] })
+    expect(await h.engine.voidOrder({ order: 'R-2' })).toMatchObject({
+      ok: true,
+      results: [{ opId: sale!.id, outcome: 'queued', message: { key: 'oplati.cancelQueued' } }],
+    })
     await h.clearFaults()
     await drain()
     expect((await calls()).filter((c) => c.route === 'reversals' && c.status !== null)).toHaveLength(1)

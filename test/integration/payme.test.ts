@@ -53,14 +53,27 @@ describe('configuration', () => {
 
   it('refuses frequency above payDuration', async () => {
     await setup()
-    const r = await h.engine.savePaymentType({ id: 'payme', number: 2, name: 'PaymeGO', provider: 'payme', values: { url: 'http://x/api', posId: 'abc', frequency: '500000', payDuration: '300000' } })
+    const r = await h.engine.savePaymentType({
+      id: 'payme',
+      number: 2,
+      name: 'PaymeGO',
+      provider: 'payme',
+      values: { url: 'http://x/api', posId: 'abc', frequency: '500000', payDuration: '300000' },
+    })
     expect(r).toMatchObject({ ok: false })
     expect((r as unknown as { errors: { message: { key: string } }[] }).errors[0]?.message.key).toBe('payme.frequencyTooLong')
   })
 
   it('the seed placeholders posId = "id" / posKey = "key" leave the type disabled', async () => {
     await setup()
-    await h.engine.savePaymentType({ id: 'payme', number: 2, name: 'PaymeGO', provider: 'payme', values: { url: 'http://x/api', posId: 'id' }, secrets: { posKey: 'key' } })
+    await h.engine.savePaymentType({
+      id: 'payme',
+      number: 2,
+      name: 'PaymeGO',
+      provider: 'payme',
+      values: { url: 'http://x/api', posId: 'id' },
+      secrets: { posKey: 'key' },
+    })
     const t = (await h.engine.listPaymentTypes()).find((x) => x.id === 'payme')!
     expect(t.enabled).toBe(false)
     expect(t.missing).toEqual(['posId', 'posKey'])
@@ -98,7 +111,10 @@ describe('pay', () => {
 
   it('the sale’s items go to receipts.create as fiscal detail, price per unit next to count; items that do not add up are refused with no request', async () => {
     await setup()
-    const items = [{ title: 'Non', price: 50_000, count: 2, code: '10202001001000001', packageCode: '1500212', vatPercent: 12 }, { title: 'Suv', price: 50_050, count: 1, code: '02201001001000000', vatPercent: 0 }]
+    const items = [
+      { title: 'Non', price: 50_000, count: 2, code: '10202001001000001', packageCode: '1500212', vatPercent: 12 },
+      { title: 'Suv', price: 50_050, count: 1, code: '02201001001000000', vatPercent: 0 },
+    ]
     const bad = await h.engine.pay({ paymentTypeId: 'payme', amount: 150_051, code: await h.token(), items })
     expect(bad).toMatchObject({ ok: false, message: { key: 'common.badItems' } })
     expect(await h.routes()).toEqual([])
@@ -115,10 +131,19 @@ describe('pay', () => {
 
   it('a sale line without its IKPU code or VAT rate is refused with a clear message before anything is sent', async () => {
     await setup()
-    const noCode = [{ title: 'Non', price: 100_000, count: 1, code: '10202001001000001', vatPercent: 12 }, { title: 'Suv', price: 50_050, count: 1, vatPercent: 12 }]
-    expect(await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items: noCode })).toMatchObject({ ok: false, message: { key: 'payme.itemNoCode', params: { line: 2 } } })
+    const noCode = [
+      { title: 'Non', price: 100_000, count: 1, code: '10202001001000001', vatPercent: 12 },
+      { title: 'Suv', price: 50_050, count: 1, vatPercent: 12 },
+    ]
+    expect(await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items: noCode })).toMatchObject({
+      ok: false,
+      message: { key: 'payme.itemNoCode', params: { line: 2 } },
+    })
     const noVat = [{ title: 'Non', price: 150_050, count: 1, code: '10202001001000001' }]
-    expect(await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items: noVat })).toMatchObject({ ok: false, message: { key: 'payme.itemNoVat', params: { line: 1 } } })
+    expect(await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code: await h.token(), items: noVat })).toMatchObject({
+      ok: false,
+      message: { key: 'payme.itemNoVat', params: { line: 1 } },
+    })
     expect(await h.routes()).toEqual([])
     expect(await h.ops()).toEqual([])
   })
@@ -191,11 +216,13 @@ describe('pay', () => {
   it('a code that passes 30 s while create is answered: pay is not sent, payme.qrExpired', async () => {
     await setup()
     h.engine.stop()
-    const e = h.makeEngine({ http: around('create', async (send) => {
-      const r = await send()
-      await h.clock.advance(31_000)
-      return r
-    }) })
+    const e = h.makeEngine({
+      http: around('create', async (send) => {
+        const r = await send()
+        await h.clock.advance(31_000)
+        return r
+      }),
+    })
     const r = await e.pay({ paymentTypeId: 'payme', amount: 150050, code: await h.token() })
     await e.settled()
     expect(await h.op((r as { op: { id: string } }).op.id)).toMatchObject({ state: 'declined', message: { key: 'payme.qrExpired' } })
@@ -302,13 +329,15 @@ describe('pay', () => {
     h.engine.stop()
     await h.fault({ route: 'pay', fault: 'pending', forMs: 60_000, then: 'approve' })
     const gone = deferred()
-    const e1 = h.makeEngine({ http: around('check', async (send) => {
-      if (h.clock.now() - (await h.ops())[0]!.sentAt! >= 2_000) {
-        gone.resolve()
-        return new Promise(() => undefined)
-      }
-      return send()
-    }) })
+    const e1 = h.makeEngine({
+      http: around('check', async (send) => {
+        if (h.clock.now() - (await h.ops())[0]!.sentAt! >= 2_000) {
+          gone.resolve()
+          return new Promise(() => undefined)
+        }
+        return send()
+      }),
+    })
     void e1.pay({ paymentTypeId: 'payme', amount: 150050, code: await h.token() })
     await gone.promise
     const before = (await h.ops())[0]!
@@ -445,7 +474,11 @@ describe('robustness', () => {
 /** Use the code at the sandbox as another till would. */
 async function setup2ndTill(code: string): Promise<boolean> {
   const post = (method: string, params: unknown) =>
-    fetch(`${h.sb.url}/sandbox/payme/api`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Auth': `5e730e8e0b852a417aa49ceb:${SECRET}` }, body: JSON.stringify({ id: 1, method, params }) }).then((r) => r.json() as Promise<{ result?: { receipt?: { _id: string } } }>)
+    fetch(`${h.sb.url}/sandbox/payme/api`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Auth': `5e730e8e0b852a417aa49ceb:${SECRET}` },
+      body: JSON.stringify({ id: 1, method, params }),
+    }).then((r) => r.json() as Promise<{ result?: { receipt?: { _id: string } } }>)
   const created = await post('receipts.create', { amount: 150000, account: { order_id: 'OTHER' } })
   const id = created.result?.receipt?._id
   const paid = await post('receipts.pay', { id, token: code })

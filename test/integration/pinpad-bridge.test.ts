@@ -42,7 +42,13 @@ it('a card payment goes through the bridge to the Node emulator and is approved;
   expect(pad.control({ action: 'customer', choice: 'card', outcome: 'pay', afterMs: 200 }).ok).toBe(true)
   const engine = page(url)
   await engine.start()
-  const saved = await engine.savePaymentType({ id: 'inpas', number: 1, name: 'Inpas', provider: 'inpas-sbp', values: { transport: 'bridge', id: '99000001', timeout: '60' } })
+  const saved = await engine.savePaymentType({
+    id: 'inpas',
+    number: 1,
+    name: 'Inpas',
+    provider: 'inpas-sbp',
+    values: { transport: 'bridge', id: '99000001', timeout: '60' },
+  })
   expect(saved).toMatchObject({ ok: true })
   const r = await engine.pay({ paymentTypeId: 'inpas', amount: 500_000, code: '', method: 'card' })
   expect(r.ok).toBe(true)
@@ -91,7 +97,7 @@ it('the control API: a new device on reset, a fault rule on the pay route plays 
   expect((await control('faults')).value).toEqual([])
 })
 
-it('the control API: a hold rule keeps the till\'s bytes from the device; bad rules are refused; controls are loopback-only JSON', async () => {
+it("the control API: a hold rule keeps the till's bytes from the device; bad rules are refused; controls are loopback-only JSON", async () => {
   await control('reset', {})
   expect((await control('faults', { route: 'pay', controls: 'nak' })).status).toBe(400)
   expect((await control('faults', { route: '../x' })).status).toBe(400)
@@ -101,7 +107,13 @@ it('the control API: a hold rule keeps the till\'s bytes from the device; bad ru
   const url = `${sb.url.replace(/^http/, 'ws')}${PINPAD_BRIDGE_PATH}`
   const engine = page(url)
   await engine.start()
-  await engine.savePaymentType({ id: 'inpas', number: 1, name: 'Inpas', provider: 'inpas-sbp', values: { transport: 'bridge', id: '99000001', timeout: '30', messageTimeoutS: '5', sbpProfile: 'custom' } })
+  await engine.savePaymentType({
+    id: 'inpas',
+    number: 1,
+    name: 'Inpas',
+    provider: 'inpas-sbp',
+    values: { transport: 'bridge', id: '99000001', timeout: '30', messageTimeoutS: '5', sbpProfile: 'custom' },
+  })
   await expect.poll(async () => ((await control('state')).value as BridgeState).connections, { timeout: 5_000 }).toBeGreaterThan(0)
   const paying = engine.pay({ paymentTypeId: 'inpas', amount: 10_000, code: '', method: 'card' })
   await expect.poll(async () => ((await control('calls')).value as { held: boolean }[]).some((c) => c.held), { timeout: 10_000 }).toBe(true)

@@ -551,7 +551,16 @@ describe('E18/E19 busy and unknown ops', () => {
 
   it('op 41 display is answered with 64 and 67 = 0', () => {
     const t = harness()
-    t.send(stx(tlv([[25, '41'], [57, '30'], [64, '4'], [90, '0xDF^^hello~']])))
+    t.send(
+      stx(
+        tlv([
+          [25, '41'],
+          [57, '30'],
+          [64, '4'],
+          [90, '0xDF^^hello~'],
+        ]),
+      ),
+    )
     expect(t.ops(41)[0]!.msg.fields).toMatchObject({ commandMode: 4, commandResult: 0 })
   })
 })

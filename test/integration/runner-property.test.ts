@@ -33,29 +33,50 @@ describe('operation state machine (property)', () => {
       }
       return seen
     }
-    for (const s of reach('created')) expect([...reach(s)].some((x) => FINAL_STATES.includes(x)), s).toBe(true)
+    for (const s of reach('created'))
+      expect(
+        [...reach(s)].some((x) => FINAL_STATES.includes(x)),
+        s,
+      ).toBe(true)
   })
 
   it('any sequence of patches: refused moves change nothing, accepted ones are all in the history, and a final state stays', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ state: fc.option(fc.constantFrom(...ALL), { nil: undefined }), note: fc.option(fc.string({ maxLength: 3 }), { nil: undefined }) }), { maxLength: 20 }), (patches) => {
-        let op = { id: 'X', kind: 'pay', provider: 'clickpass', paymentTypeId: 't', amount: 100, currency: 'UZS', state: 'created', createdAt: 0, updatedAt: 0, history: [] } as unknown as Operation
-        const states: OpState[] = ['created']
-        let t = 0
-        for (const p of patches) {
-          const before = op
-          try {
-            op = advance(op, { ...(p.state ? { state: p.state } : {}), ...(p.note ? { note: p.note } : {}) }, ++t)
-          } catch {
-            expect(op).toBe(before)
-            continue
+      fc.property(
+        fc.array(
+          fc.record({ state: fc.option(fc.constantFrom(...ALL), { nil: undefined }), note: fc.option(fc.string({ maxLength: 3 }), { nil: undefined }) }),
+          { maxLength: 20 },
+        ),
+        (patches) => {
+          let op = {
+            id: 'X',
+            kind: 'pay',
+            provider: 'clickpass',
+            paymentTypeId: 't',
+            amount: 100,
+            currency: 'UZS',
+            state: 'created',
+            createdAt: 0,
+            updatedAt: 0,
+            history: [],
+          } as unknown as Operation
+          const states: OpState[] = ['created']
+          let t = 0
+          for (const p of patches) {
+            const before = op
+            try {
+              op = advance(op, { ...(p.state ? { state: p.state } : {}), ...(p.note ? { note: p.note } : {}) }, ++t)
+            } catch {
+              expect(op).toBe(before)
+              continue
+            }
+            if (isFinal(before.state)) expect(op.state).toBe(before.state)
+            if (op.state !== states.at(-1)) states.push(op.state)
           }
-          if (isFinal(before.state)) expect(op.state).toBe(before.state)
-          if (op.state !== states.at(-1)) states.push(op.state)
-        }
-        const changes = op.history.map((h) => h.state).filter((s, i, a) => i === 0 ? s !== 'created' : s !== a[i - 1])
-        expect(['created', ...changes]).toEqual(states)
-      }),
+          const changes = op.history.map((h) => h.state).filter((s, i, a) => (i === 0 ? s !== 'created' : s !== a[i - 1]))
+          expect(['created', ...changes]).toEqual(states)
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -139,10 +160,24 @@ function modelProvider(model: ModelProcessor): AnyProvider {
     return { kind: 'done' }
   }
   return {
-    id: 'sendy', title: 'Model', currency: 'UZS',
-    schema: { fileName: 'model.conf', section: 'Main', title: 'Model', fields: [] }, scanHint: 'sale.scanTitle',
-    capabilities: { payModes: ['merchant-dynamic'], cancel: true, refund: 'none', cancelRefund: false, void: false, reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false },
-    codeLifetimeMs: 60_000, queueFloorMs: 0,
+    id: 'sendy',
+    title: 'Model',
+    currency: 'UZS',
+    schema: { fileName: 'model.conf', section: 'Main', title: 'Model', fields: [] },
+    scanHint: 'sale.scanTitle',
+    capabilities: {
+      payModes: ['merchant-dynamic'],
+      cancel: true,
+      refund: 'none',
+      cancelRefund: false,
+      void: false,
+      reconcile: false,
+      loyalty: false,
+      shifts: false,
+      blockWhileCompensating: false,
+    },
+    codeLifetimeMs: 60_000,
+    queueFloorMs: 0,
     toConfig: () => ({}),
     checkCode: () => undefined,
     async pay(ctx) {
@@ -197,7 +232,16 @@ async function run(steps: Step[], script: Wire[]) {
   const idb = new IDBFactory()
   const name = `runner-property-${++dbSeq}`
   const provider = modelProvider(model)
-  const open = () => createEngine({ db: new PaydeskDb(name, { indexedDB: idb, IDBKeyRange }), fetch: globalThis.fetch, clock, locks: memoryLocks(), providers: [provider], timers: false, random: () => 0.5 })
+  const open = () =>
+    createEngine({
+      db: new PaydeskDb(name, { indexedDB: idb, IDBKeyRange }),
+      fetch: globalThis.fetch,
+      clock,
+      locks: memoryLocks(),
+      providers: [provider],
+      timers: false,
+      random: () => 0.5,
+    })
   const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })
   let engine: Engine = open()
   await engine.start()
@@ -205,7 +249,12 @@ async function run(steps: Step[], script: Wire[]) {
   /** Run one engine call; a request killed in flight kills the "tab", and the till is reopened on the same journal. */
   const act = async (call: (e: Engine) => Promise<unknown>) => {
     const killed = model.killed.then(() => 'killed' as const)
-    const r = await Promise.race([call(engine).then(() => engine.settled()).then(() => 'done' as const), killed])
+    const r = await Promise.race([
+      call(engine)
+        .then(() => engine.settled())
+        .then(() => 'done' as const),
+      killed,
+    ])
     if (r === 'killed') {
       model.armKill()
       await restart()
@@ -269,11 +318,26 @@ describe('queue runner (property)', () => {
         numRuns: 100,
         // The shapes of the four losses of issue 10, always tried.
         examples: [
-          [[{ kind: 'pay' }, { kind: 'cancel', which: 0 }], ['ok', 'kill']],
-          [[{ kind: 'pay' }, { kind: 'cancel', which: 0 }], ['ok', 'killApplied']],
-          [[{ kind: 'pay' }, { kind: 'cancel', which: 0 }, { kind: 'restart' }, { kind: 'drain' }], ['ok', 'lost', 'down']],
-          [[{ kind: 'pay' }, { kind: 'drain' }], ['lost', 'down', 'down']],
-          [[{ kind: 'pay' }, { kind: 'pay' }], ['killApplied', 'ok']],
+          [
+            [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],
+            ['ok', 'kill'],
+          ],
+          [
+            [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],
+            ['ok', 'killApplied'],
+          ],
+          [
+            [{ kind: 'pay' }, { kind: 'cancel', which: 0 }, { kind: 'restart' }, { kind: 'drain' }],
+            ['ok', 'lost', 'down'],
+          ],
+          [
+            [{ kind: 'pay' }, { kind: 'drain' }],
+            ['lost', 'down', 'down'],
+          ],
+          [
+            [{ kind: 'pay' }, { kind: 'pay' }],
+            ['killApplied', 'ok'],
+          ],
         ],
       },
     )

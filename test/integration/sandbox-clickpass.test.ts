@@ -210,7 +210,14 @@ describe('payment states (§ 3.4)', () => {
     expect(r.json).toMatchObject({ error_code: 0, error_note: 'Успешно', payment_status: 2, confirm_mode: 0, card_type: 'private' })
     expect(r.json?.card_number).toMatch(/^\d{6}\*{6}\d{4}$/)
     const [p] = await payments()
-    expect(p).toMatchObject({ payment_id: idOf(r), amount: 100000, state: 'PAID', payment_status: 2, transaction_id: 'op-1', createdAt: new Date(now).toISOString() })
+    expect(p).toMatchObject({
+      payment_id: idOf(r),
+      amount: 100000,
+      state: 'PAID',
+      payment_status: 2,
+      transaction_id: 'op-1',
+      createdAt: new Date(now).toISOString(),
+    })
   })
 
   it('confirmOn and confirmOff switch the service and are idempotent', async () => {

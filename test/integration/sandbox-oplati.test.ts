@@ -125,7 +125,8 @@ async function paidSale(kopecks = 1700, extra: Record<string, unknown> = {}): Pr
 }
 
 const status = (id: string): Promise<Reply> => call('GET', `/pos/payments/${id}`)
-const reverse = (id: string, kopecks: number, extra: Record<string, unknown> = {}): Promise<Reply> => call('POST', `/pos/payments/${id}/reversals`, body(kopecks, extra))
+const reverse = (id: string, kopecks: number, extra: Record<string, unknown> = {}): Promise<Reply> =>
+  call('POST', `/pos/payments/${id}/reversals`, body(kopecks, extra))
 const cancel = (id: string, b: unknown = {}): Promise<Reply> => call('POST', `/pos/payments/${id}/cancel`, b)
 
 async function state(): Promise<OplatiState> {
@@ -218,7 +219,12 @@ describe('token (C1, C2) and auth (§ 3.4)', () => {
     expectError(await call('POST', '/pos/cashbox/token', {}, { regNum: REG }), 409, 'TOKEN_EXISTS', MESSAGE_A)
     const ok = await call('GET', '/pos/paymentReports?shift=1', undefined, { regNum: REG, password: PASSWORD })
     expect(ok.status).toBe(200)
-    expectError(await call('GET', '/pos/paymentReports?shift=1', undefined, { regNum: REG, password: '2222' }), 401, 'AUTH_FAILED', 'Неверный регистрационный номер или пароль кассы')
+    expectError(
+      await call('GET', '/pos/paymentReports?shift=1', undefined, { regNum: REG, password: '2222' }),
+      401,
+      'AUTH_FAILED',
+      'Неверный регистрационный номер или пароль кассы',
+    )
     expectError(await call('GET', '/pos/paymentReports?shift=1', undefined, { regNum: REG, token }), 401, 'AUTH_FAILED')
     expectError(await call('GET', '/pos/paymentReports?shift=1', undefined, { regNum: 'OPL000000002', password: PASSWORD }), 401, 'AUTH_FAILED')
   })
@@ -302,7 +308,14 @@ describe('E4 validation (§ 3.4)', () => {
 
   it('accepts a zero-cost item and several items adding up; converts BYN to kopecks and back (1700 → 17, 1705 → 17.05)', async () => {
     const b = body(1705, { consumerQr: await qr() })
-    b.details = { items: [{ type: 1, name: 'a', cost: 17 }, { type: 2, name: 'b', cost: 0.05 }, { type: 1, name: 'c', cost: 0 }], amountTotal: 17.05 }
+    b.details = {
+      items: [
+        { type: 1, name: 'a', cost: 17 },
+        { type: 2, name: 'b', cost: 0.05 },
+        { type: 1, name: 'c', cost: 0 },
+      ],
+      amountTotal: 17.05,
+    }
     const r = await call('POST', '/pos/payments', b)
     expect(r.json).toMatchObject({ sum: 17.05, status: 0, paymentType: 1 })
     expect(r.text).toContain('"sum":17.05,')
@@ -311,7 +324,12 @@ describe('E4 validation (§ 3.4)', () => {
   })
 
   it('refuses a repeated orderNumber of the same cashbox with 409 DUPLICATE_ORDER, not of another cashbox', async () => {
-    await config({ cashboxes: [{ regNum: REG, password: PASSWORD }, { regNum: 'OPL000022222', password: '2222' }] })
+    await config({
+      cashboxes: [
+        { regNum: REG, password: PASSWORD },
+        { regNum: 'OPL000022222', password: '2222' },
+      ],
+    })
     expect((await pay(1700, { orderNumber: 'same' })).status).toBe(200)
     expectError(await pay(1700, { orderNumber: 'same' }), 409, 'DUPLICATE_ORDER')
     const other = await call('POST', '/pos/payments', body(1700, { orderNumber: 'same', consumerQr: await qr() }), { regNum: 'OPL000022222', password: '2222' })
@@ -672,7 +690,8 @@ describe('reconciliation (E8)', () => {
     const a = idOf(await pay(100, { shift: 'S' }))
     await sb.clock.advance(3_600_000) // 00:30 on the 15th in Minsk, still the 14th in UTC
     const b = idOf(await pay(100, { shift: 'S' }))
-    const ids = async (q: string): Promise<string[]> => [...(await call('GET', `/pos/paymentReports?shift=S${q}`)).text.matchAll(/"paymentId":(\d+)/g)].map((m) => m[1] ?? '')
+    const ids = async (q: string): Promise<string[]> =>
+      [...(await call('GET', `/pos/paymentReports?shift=S${q}`)).text.matchAll(/"paymentId":(\d+)/g)].map((m) => m[1] ?? '')
     expect(await ids('')).toEqual([a, b])
     expect(await ids('&shiftStart=2025-04-15&shiftEnd=2025-04-15')).toEqual([b])
     expect(await ids('&shiftEnd=2025-04-14')).toEqual([a])
@@ -772,7 +791,10 @@ describe('the customer (§ 3.6)', () => {
     const s = (await call('POST', '/pos/demandPayment', { paymentMode: 3 })).json as { sessionId: string }
     const m0 = idOf(await pay())
     await call('POST', '/pos/payments', body(1700, { staticQr: true }))
-    const p = (await sb.control('oplati', 'customer/pending')) as { items: Array<{ id: string; actions: Array<{ body: Record<string, unknown> }> }>; codeEntry: unknown }
+    const p = (await sb.control('oplati', 'customer/pending')) as {
+      items: Array<{ id: string; actions: Array<{ body: Record<string, unknown> }> }>
+      codeEntry: unknown
+    }
     expect(p.items.map((i) => i.id)).toEqual([s.sessionId, m0])
     expect(p.codeEntry).toBeTruthy()
     const confirm = p.items[1]?.actions[0]?.body
@@ -1041,7 +1063,11 @@ describe('demo mode', () => {
       expect(await ctl('/oplati/_control/config')).toMatchObject({ magic: true, autoCustomer: true, acceptAnyToken: true, adoptTokens: true })
       await ctl('/_control/clock', { mode: 'manual' })
       const api = async (m: string, p: string, b?: unknown, h: Record<string, string> = {}): Promise<Record<string, unknown>> => {
-        const res = await fetch(`${demo.url}${API}${p}`, { method: m, headers: { 'Content-Type': 'application/json', regNum: REG, ...h }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) })
+        const res = await fetch(`${demo.url}${API}${p}`, {
+          method: m,
+          headers: { 'Content-Type': 'application/json', regNum: REG, ...h },
+          ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+        })
         return (await res.json()) as Record<string, unknown>
       }
       const t = String((await api('POST', '/pos/cashbox/token', {})).token)

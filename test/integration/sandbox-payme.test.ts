@@ -64,7 +64,8 @@ async function create(amount = 150_000): Promise<ReceiptJson> {
 }
 const token = async (o?: Record<string, unknown>) => (await sb.mintToken('payme', o)).token
 const fault = (rule: Record<string, unknown>) => sb.control('payme', 'faults', rule)
-const state = async () => (await sb.state('payme')) as { receipts: (ReceiptJson & { token: string | null })[]; tokens: { token: string; usedAt: string | null }[] }
+const state = async () =>
+  (await sb.state('payme')) as { receipts: (ReceiptJson & { token: string | null })[]; tokens: { token: string; usedAt: string | null }[] }
 
 describe('JSON-RPC checks in order', () => {
   it('GET → -32300, not JSON → -32700, wrong X-Auth → -32504, no method → -32600, unknown method → -32601 with its name', async () => {
@@ -90,7 +91,11 @@ describe('JSON-RPC checks in order', () => {
   it('messages are a plain string by default and {ru,uz,en} with messageForm "object"', async () => {
     expect(typeof (await rpc('receipts.check', { id: 'f'.repeat(24) })).json?.error?.message).toBe('string')
     await sb.control('payme', 'config', { messageForm: 'object' }, 'PUT')
-    expect((await rpc('receipts.check', { id: 'f'.repeat(24) })).json?.error?.message).toMatchObject({ ru: expect.any(String), uz: expect.any(String), en: expect.any(String) })
+    expect((await rpc('receipts.check', { id: 'f'.repeat(24) })).json?.error?.message).toMatchObject({
+      ru: expect.any(String),
+      uz: expect.any(String),
+      en: expect.any(String),
+    })
   })
 })
 
@@ -117,7 +122,12 @@ describe('receipts.create', () => {
   it('a receipt in state 0 with a 24-hex id, the account as an array, the merchant and terminal', async () => {
     const r = await create(150_000)
     expect(r._id).toMatch(/^[0-9a-f]{24}$/)
-    expect(r).toMatchObject({ state: 0, amount: 150_000, account: [{ name: 'order_id', value: 'A-1' }], merchant: { name: 'Paydesk Demo', epos: { terminalId: '92000000' } } })
+    expect(r).toMatchObject({
+      state: 0,
+      amount: 150_000,
+      account: [{ name: 'order_id', value: 'A-1' }],
+      merchant: { name: 'Paydesk Demo', epos: { terminalId: '92000000' } },
+    })
   })
 
   it('refuses a bad amount or an empty account (-32600), and the limits with -31611 / -31612', async () => {
@@ -297,7 +307,9 @@ describe('faults and extras', () => {
 
   it('set_fiscal_data stores the data and answers success', async () => {
     const r = await create()
-    expect((await rpc('receipts.set_fiscal_data', { id: r._id, fiscal_data: { receipt_id: 7, qr_code_url: 'https://ofd.example/7' } })).json?.result).toEqual({ success: true })
+    expect((await rpc('receipts.set_fiscal_data', { id: r._id, fiscal_data: { receipt_id: 7, qr_code_url: 'https://ofd.example/7' } })).json?.result).toEqual({
+      success: true,
+    })
     expect((await state()).receipts[0]).toMatchObject({ fiscal: { receipt_id: 7 } })
   })
 

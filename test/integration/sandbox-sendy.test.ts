@@ -28,11 +28,25 @@ const wechat = async (o: J = {}) => ((await sb.mintToken('sendy', { system: 'wec
 let order = 0
 async function offline(amount: number, authCode?: string) {
   const c = await counters()
-  return call('POST', '/pos/payment/offline', { transactionNumber: c.lastTransactionNumber + 1, shiftNumber: c.shiftNumber, orderId: `o${++order}`, amount, currency: 'RUB', authCode: authCode ?? (await wechat()) })
+  return call('POST', '/pos/payment/offline', {
+    transactionNumber: c.lastTransactionNumber + 1,
+    shiftNumber: c.shiftNumber,
+    orderId: `o${++order}`,
+    amount,
+    currency: 'RUB',
+    authCode: authCode ?? (await wechat()),
+  })
 }
 async function online(amount: number, system = 'sendy') {
   const c = await counters()
-  return call('POST', '/pos/payment/online', { transactionNumber: c.lastTransactionNumber + 1, shiftNumber: c.shiftNumber, orderId: `o${++order}`, amount, currency: 'RUB', system })
+  return call('POST', '/pos/payment/online', {
+    transactionNumber: c.lastTransactionNumber + 1,
+    shiftNumber: c.shiftNumber,
+    orderId: `o${++order}`,
+    amount,
+    currency: 'RUB',
+    system,
+  })
 }
 const query = async (n: unknown) => (await call('GET', `/pos/payment/query?transactionNumber=${String(n)}`)).json
 const reverse = async (n: unknown) => (await call('POST', '/pos/payment/reverse', { transactionNumber: n })).json
@@ -57,7 +71,11 @@ describe('activation and auth (§ 3.4)', () => {
   it('a new activation revokes the old key (401), and info answers with the new one', async () => {
     const old = key
     const r = await activate(await code())
-    expect(r.json).toMatchObject({ resultCode: 'SUCCESS', allowedSystems: ['sendy', 'wechat', 'alipay'], registration: { terminalId: 'T0001', serial: 'SN-9' } })
+    expect(r.json).toMatchObject({
+      resultCode: 'SUCCESS',
+      allowedSystems: ['sendy', 'wechat', 'alipay'],
+      registration: { terminalId: 'T0001', serial: 'SN-9' },
+    })
     key = old
     expect(await call('GET', '/pos/info')).toMatchObject({ status: 401, json: { returnCode: 'FAIL', returnMsg: 'TERMINAL_NOT_AUTHORIZED' } })
     key = r.json.terminalKey as string
@@ -72,7 +90,9 @@ describe('numbering and shifts (§ 3.4)', () => {
     expect(bad.json).toMatchObject({ errCode: 'TXN_NUMBER_MISMATCH', lastTransactionNumber: 0 })
     expect((await offline(50)).json).toMatchObject({ errCode: 'AMOUNT_INVALID' })
     expect(await counters()).toMatchObject({ lastTransactionNumber: 1, shiftOpen: true })
-    expect((await call('POST', '/pos/payment/offline', { transactionNumber: 2, shiftNumber: 7, orderId: 'y', amount: 1000, authCode: await wechat() })).json).toMatchObject({ errCode: 'SHIFT_MISMATCH' })
+    expect(
+      (await call('POST', '/pos/payment/offline', { transactionNumber: 2, shiftNumber: 7, orderId: 'y', amount: 1000, authCode: await wechat() })).json,
+    ).toMatchObject({ errCode: 'SHIFT_MISMATCH' })
   })
 
   it('closing the shift reports paid receipts only; the next transaction opens the next shift', async () => {
@@ -186,7 +206,8 @@ describe('online, reverse and refund (§ 3.4)', () => {
   it('refund: full only, its own number, once', async () => {
     await offline(1000)
     const c = await counters()
-    const refund = (amount: number, n: number) => call('POST', '/pos/payment/refund', { transactionNumber: n, shiftNumber: c.shiftNumber, orderId: `r${n}`, originalTransactionNumber: 1, amount })
+    const refund = (amount: number, n: number) =>
+      call('POST', '/pos/payment/refund', { transactionNumber: n, shiftNumber: c.shiftNumber, orderId: `r${n}`, originalTransactionNumber: 1, amount })
     expect((await refund(500, 2)).json).toMatchObject({ errCode: 'REFUND_AMOUNT_INVALID' })
     expect((await refund(1000, 3)).json).toMatchObject({ resultCode: 'SUCCESS', tradeState: 'SUCCESS' })
     expect((await refund(1000, 4)).json).toMatchObject({ errCode: 'ORDER_REFUNDED' })

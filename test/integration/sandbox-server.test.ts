@@ -20,7 +20,11 @@ beforeEach(async () => {
 })
 
 /** A raw request (fetch may not send preflight-only headers such as Origin). */
-function raw(method: string, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request(`${sb.url}${path}`, { method, headers }, (res) => {
       res.resume()
@@ -42,7 +46,9 @@ describe('CORS (README S1, scenario 20)', () => {
     expect(res.status).toBe(204)
     expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173')
     expect(res.headers['access-control-allow-methods']).toBe('GET, POST, PUT, DELETE')
-    const allowed = String(res.headers['access-control-allow-headers']).toLowerCase().split(/\s*,\s*/)
+    const allowed = String(res.headers['access-control-allow-headers'])
+      .toLowerCase()
+      .split(/\s*,\s*/)
     for (const h of ['content-type', 'accept', 'auth', 'x-auth', 'regnum', 'password', 'token', 'authorization', 'x-terminal-id']) expect(allowed).toContain(h)
     expect(res.headers['access-control-allow-private-network']).toBe('true')
     expect(res.headers['access-control-max-age']).toBe('600')
@@ -73,7 +79,11 @@ describe('the control API is closed to other origins (issue 10)', () => {
   })
 
   it('refuses a preflight: a page elsewhere cannot send the custom header or JSON', async () => {
-    const res = await raw('OPTIONS', '/sandbox/_control/reset', { Origin: 'http://evil.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-paydesk-sandbox' })
+    const res = await raw('OPTIONS', '/sandbox/_control/reset', {
+      Origin: 'http://evil.test',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type,x-paydesk-sandbox',
+    })
     expect(res.status).toBe(403)
     expect(res.headers['access-control-allow-origin']).toBeUndefined()
     expect(res.headers['access-control-allow-headers']).toBeUndefined()
@@ -81,10 +91,18 @@ describe('the control API is closed to other origins (issue 10)', () => {
 
   it('a form-style request from another origin (no custom header, text/plain) is refused and changes nothing', async () => {
     await sb.control('clickpass', 'faults', { route: 'payment', fault: 'decline', times: 0 })
-    const reset = await fetch(`${sb.url}/sandbox/_control/reset`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.test' }, body: '{}' })
+    const reset = await fetch(`${sb.url}/sandbox/_control/reset`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.test' },
+      body: '{}',
+    })
     expect(reset.status).toBe(403)
     expect(reset.headers.get('access-control-allow-origin')).toBeNull()
-    const wrongType = await fetch(`${sb.url}/sandbox/_control/reset`, { method: 'POST', headers: { 'Content-Type': 'text/plain', 'X-Paydesk-Sandbox': '1' }, body: '{}' })
+    const wrongType = await fetch(`${sb.url}/sandbox/_control/reset`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'X-Paydesk-Sandbox': '1' },
+      body: '{}',
+    })
     expect(wrongType.status).toBe(403)
     const config = await fetch(`${sb.url}/sandbox/clickpass/_control/config`)
     expect(config.status).toBe(403)
@@ -206,7 +224,12 @@ describe('fault rules (README S3)', () => {
   it('refuses a rule with an unknown route, fault or parameter type, and adds nothing', async () => {
     await expect(sb.control('clickpass', 'faults', { route: 'pay', fault: 'decline' })).rejects.toThrow(/400/)
     await expect(sb.control('clickpass', 'faults', { route: 'payment', fault: 'explode' })).rejects.toThrow(/400/)
-    await expect(sb.control('clickpass', 'faults', [{ route: 'payment', fault: 'slow', delayMs: 5 }, { route: 'payment', fault: 'http', status: 'x' }])).rejects.toThrow(/400/)
+    await expect(
+      sb.control('clickpass', 'faults', [
+        { route: 'payment', fault: 'slow', delayMs: 5 },
+        { route: 'payment', fault: 'http', status: 'x' },
+      ]),
+    ).rejects.toThrow(/400/)
     await expect(sb.control('clickpass', 'faults', { route: 'payment', fault: 'error' })).rejects.toThrow(/400/)
     expect(await sb.control('clickpass', 'faults')).toEqual([])
   })
@@ -238,7 +261,9 @@ describe('held sockets', () => {
     const { now } = await sb.clock.manual()
     await sb.control('clickpass', 'faults', { route: 'confirmOn', fault: 'noReply', holdMs: 50 })
     const started = Date.now()
-    await expect(fetch(`${sb.url}/sandbox/clickpass/v2/merchant/click_pass/confirmation/85335`, { method: 'PUT', headers: { Auth: clickAuth(now) } })).rejects.toThrow()
+    await expect(
+      fetch(`${sb.url}/sandbox/clickpass/v2/merchant/click_pass/confirmation/85335`, { method: 'PUT', headers: { Auth: clickAuth(now) } }),
+    ).rejects.toThrow()
     expect(Date.now() - started).toBeGreaterThanOrEqual(45)
   })
 })

@@ -32,7 +32,8 @@ const calls = async () => (await h.calls()) as unknown as Call[]
 const routes = async () => (await calls()).map((c) => c.route)
 const count = (list: string[], name: string) => list.filter((r) => r === name).length
 const act = (body: Record<string, unknown>) => h.sb.control('sendy', 'customer/act', body)
-const sbState = async () => (await h.sb.state('sendy')) as { payments: SbPayment[]; counters: { lastTransactionNumber: number; shiftNumber: number; shiftOpen: boolean } }
+const sbState = async () =>
+  (await h.sb.state('sendy')) as { payments: SbPayment[]; counters: { lastTransactionNumber: number; shiftNumber: number; shiftOpen: boolean } }
 const cabinetCode = async () => ((await h.sb.control('sendy', 'cabinet/activation-code', { terminalId: 'T0001' })) as { code: string }).code
 const code = async (system = 'wechat', o: Record<string, unknown> = {}) => ((await h.sb.mintToken('sendy', { system, ...o })) as { token: string }).token
 const config = (c: Record<string, unknown>) => h.sb.control('sendy', 'config', c, 'PUT')
@@ -84,9 +85,20 @@ describe('activation and information (§ 5.1–5.5)', () => {
     expect(await h.engine.providerStatus('sendy')).toMatchObject({ ok: true, status: { activated: true, allowedSystems: 'sendy, wechat, alipay' } })
     const key = ((await h.db.settings.toArray()).find((r) => r.key.endsWith(':token:terminalKey'))?.value ?? '') as string
     expect(key).toMatch(/^sk_\d{24}$/)
-    const everything = JSON.stringify([await h.db.settings.toArray(), await h.db.secrets.toArray(), await h.engine.exportLog(), await h.engine.exportJournal(), await h.engine.exportConf('sendy')])
+    const everything = JSON.stringify([
+      await h.db.settings.toArray(),
+      await h.db.secrets.toArray(),
+      await h.engine.exportLog(),
+      await h.engine.exportJournal(),
+      await h.engine.exportConf('sendy'),
+    ])
     expect(everything.split(c).length).toBe(1)
-    const out = JSON.stringify([await h.engine.exportLog(), await h.engine.exportJournal(), await h.engine.exportConf('sendy'), await h.engine.providerStatus('sendy')])
+    const out = JSON.stringify([
+      await h.engine.exportLog(),
+      await h.engine.exportJournal(),
+      await h.engine.exportConf('sendy'),
+      await h.engine.providerStatus('sendy'),
+    ])
     expect(out).not.toContain(key)
     // the activation request itself is logged with the code masked
     expect(await h.engine.exportLog()).toContain('"activationCode\\":\\"****\\"')
@@ -120,7 +132,11 @@ describe('activation and information (§ 5.1–5.5)', () => {
     expect(op?.state).toBe('compensating')
     // activated again "elsewhere": the key this browser holds is revoked
     await h.sb.control('sendy', 'cabinet/activation-code', { terminalId: 'T0001' }).then(async (r) => {
-      const res = await fetch(`${h.sb.url}/sandbox/sendy/pos/activate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ terminalId: 'T0001', serial: 'X', activationCode: (r as { code: string }).code }) })
+      const res = await fetch(`${h.sb.url}/sandbox/sendy/pos/activate`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ terminalId: 'T0001', serial: 'X', activationCode: (r as { code: string }).code }),
+      })
       expect(res.status).toBe(200)
     })
     await drain(20_000)
@@ -132,7 +148,10 @@ describe('activation and information (§ 5.1–5.5)', () => {
   it('5. «Информация» shows the info answer', async () => {
     await setup()
     const r = await h.engine.providerAction('sendy', 'info')
-    expect(r).toMatchObject({ ok: true, message: { key: 'sendy.info', params: { terminalId: 'T0001', serial: 'SN-0001', systems: 'Sendy, WeChat, AliPay', modes: 'offline, online' } } })
+    expect(r).toMatchObject({
+      ok: true,
+      message: { key: 'sendy.info', params: { terminalId: 'T0001', serial: 'SN-0001', systems: 'Sendy, WeChat, AliPay', modes: 'offline, online' } },
+    })
   })
 })
 
@@ -261,10 +280,17 @@ describe('offline pay (§ 5.11–5.20)', () => {
     const used = await code()
     await fetch(`${h.sb.url}/sandbox/sendy/pos/counters`)
     const st = await sbState()
-    const key = ((await h.db.settings.toArray()).find((r) => r.key.endsWith(':token:terminalKey'))!.value) as string
+    const key = (await h.db.settings.toArray()).find((r) => r.key.endsWith(':token:terminalKey'))!.value as string
     await fetch(`${h.sb.url}/sandbox/sendy/pos/payment/offline`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Terminal-Id': 'T0001', Authorization: `Bearer ${key}` },
-      body: JSON.stringify({ transactionNumber: st.counters.lastTransactionNumber + 1, shiftNumber: st.counters.shiftNumber, orderId: 'other-till', amount: 1000, authCode: used }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Terminal-Id': 'T0001', Authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        transactionNumber: st.counters.lastTransactionNumber + 1,
+        shiftNumber: st.counters.shiftNumber,
+        orderId: 'other-till',
+        amount: 1000,
+        authCode: used,
+      }),
     })
     expect((await pay(1000, { code: used })).op).toMatchObject({ state: 'declined', message: { server: 'Код покупателя уже использован' } })
     const old = await code('wechat', { ttlMs: 100 })
@@ -306,7 +332,13 @@ describe('online pay (§ 5.21–5.26)', () => {
     await config({ allowedSystems: ['sendy', 'wechat'] })
     await h.engine.providerAction('sendy', 'info')
     expect((await type()).choices!.options.map((o) => o.id)).toEqual(['sendy', 'wechat'])
-    await h.engine.savePaymentType({ id: 'sendy', number: 4, name: 'Sendy', provider: 'sendy', values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', mode: 'online', 'systems.wechat': 'false' } })
+    await h.engine.savePaymentType({
+      id: 'sendy',
+      number: 4,
+      name: 'Sendy',
+      provider: 'sendy',
+      values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', mode: 'online', 'systems.wechat': 'false' },
+    })
     expect((await type()).choices).toBeUndefined()
   })
 
@@ -420,7 +452,13 @@ describe('cancel and refund (§ 5.27–5.32)', () => {
     const { op } = await pay(1000)
     const off = await h.engine.reverse({ opId: op!.id, kind: 'refund' })
     expect(off.ok && off.op).toMatchObject({ state: 'declined', message: { key: 'sendy.refundOff' } })
-    await h.engine.savePaymentType({ id: 'sendy', number: 4, name: 'Sendy', provider: 'sendy', values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', allowRefund: 'true' } })
+    await h.engine.savePaymentType({
+      id: 'sendy',
+      number: 4,
+      name: 'Sendy',
+      provider: 'sendy',
+      values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', allowRefund: 'true' },
+    })
     expect(await h.engine.reverse({ opId: op!.id, kind: 'refund', amount: 500 })).toMatchObject({ ok: false, message: { key: 'common.partialRefund' } })
     const r = await h.engine.reverse({ opId: op!.id, kind: 'refund' })
     expect(r.ok && r.op).toMatchObject({ state: 'approved', ref: '2', details: { transactionNumber: 2 } })
@@ -454,7 +492,11 @@ async function probe() {
   const { createLogger } = await import('../../workers/engine/log.ts')
   const { withDefaults } = await import('../../src/domain/config.ts')
   const p = (await import('../../workers/providers/registry.ts')).PROVIDERS.find((x) => x.id === 'sendy')!
-  const log = createLogger(h.db, () => h.clock.now(), () => [])
+  const log = createLogger(
+    h.db,
+    () => h.clock.now(),
+    () => [],
+  )
   const pt = ((await h.db.settings.get('paymentTypes'))!.value as { id: string; values: Record<string, unknown> }[]).find((t) => t.id === 'sendy')!
   return {
     config: p.toConfig(withDefaults(p.schema, pt.values as never), {}),
@@ -463,7 +505,7 @@ async function probe() {
     clock: h.clock,
     log,
     store: {
-      get: async <T,>(k: string) => (await h.db.settings.get(`sendy:sendy:${k}`))?.value as T | undefined,
+      get: async <T>(k: string) => (await h.db.settings.get(`sendy:sendy:${k}`))?.value as T | undefined,
       put: async (k: string, v: unknown) => void (await h.db.settings.put({ key: `sendy:sendy:${k}`, value: v })),
     },
   }
@@ -494,8 +536,12 @@ describe('day close and reports (§ 5.33–5.36)', () => {
     await setup()
     await pay(1000)
     await h.clock.advance(16_000)
-    const key = ((await h.db.settings.toArray()).find((r) => r.key.endsWith(':token:terminalKey'))!.value) as string
-    await fetch(`${h.sb.url}/sandbox/sendy/pos/payment/reverse`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Terminal-Id': 'T0001', Authorization: `Bearer ${key}` }, body: JSON.stringify({ transactionNumber: 1 }) })
+    const key = (await h.db.settings.toArray()).find((r) => r.key.endsWith(':token:terminalKey'))!.value as string
+    await fetch(`${h.sb.url}/sandbox/sendy/pos/payment/reverse`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Terminal-Id': 'T0001', Authorization: `Bearer ${key}` },
+      body: JSON.stringify({ transactionNumber: 1 }),
+    })
     const r = await closeDay()
     expect(r).toMatchObject({ ok: true, mismatches: 1 })
     expect((r as { slip: { text: string[] } }).slip.text.join('\n')).toMatch(/РАСХОЖДЕНИЕ\s+#1/)
@@ -537,7 +583,10 @@ describe('settings', () => {
     expect(importConf(SENDY_SCHEMA, JSON.stringify({ Main: { slipCopies: 9, mode: 'online' } })).ok).toBe(false)
     expect(importConf(SENDY_SCHEMA, JSON.stringify({ Main: { wire: '{"paths":{"nope":"/x"}}' } })).ok).toBe(false)
     expect(exportConf(SENDY_SCHEMA, { url: '/x' })).toContain('"url": "/x"')
-    const imported = await h.engine.importConf('sendy', JSON.stringify({ Main: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: 1, slipCopies: 0 } }))
+    const imported = await h.engine.importConf(
+      'sendy',
+      JSON.stringify({ Main: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: 1, slipCopies: 0 } }),
+    )
     expect(imported.ok).toBe(true)
     expect((await pay(1000)).op).toMatchObject({ state: 'approved' })
     expect((await h.ops()).at(-1)!.slip).toBeUndefined()
@@ -556,17 +605,27 @@ describe('settings', () => {
 // closed before any reply), and a till killed with a refund journaled but not yet numbered.
 describe('faults (issue 10)', () => {
   /** The request reaches the server, its reply is lost, and the browser sends the same request again. */
-  const resent = (route: string) => (source: string, log: Logger): Http => {
-    const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
-    return { send: async (req) => (req.route === route ? (await real.send(req), real.send(req)) : real.send(req)) }
-  }
+  const resent =
+    (route: string) =>
+    (source: string, log: Logger): Http => {
+      const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
+      return { send: async (req) => (req.route === route ? (await real.send(req), real.send(req)) : real.send(req)) }
+    }
   /** The request never gets an answer: the tab died with it in flight. */
-  const hangs = (route: string) => (source: string, log: Logger): Http => {
-    const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
-    return { send: (req) => (req.route === route ? new Promise<never>(() => undefined) : real.send(req)) }
-  }
+  const hangs =
+    (route: string) =>
+    (source: string, log: Logger): Http => {
+      const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
+      return { send: (req) => (req.route === route ? new Promise<never>(() => undefined) : real.send(req)) }
+    }
   const withRefund = () =>
-    h.engine.savePaymentType({ id: 'sendy', number: 4, name: 'Sendy', provider: 'sendy', values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', allowRefund: 'true' } })
+    h.engine.savePaymentType({
+      id: 'sendy',
+      number: 4,
+      name: 'Sendy',
+      provider: 'sendy',
+      values: { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', allowRefund: 'true' },
+    })
 
   it('offline: the reply is lost and the resent copy meets TXN_NUMBER_MISMATCH; our own order is looked up and the payment approved, never declined', async () => {
     await setup()

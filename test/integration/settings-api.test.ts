@@ -17,11 +17,17 @@ describe('«Проверить связь»', () => {
       expect(routes.filter((r) => /pay|payment|create|reversal|cancel/i.test(r) && !/report/i.test(r))).toEqual([])
 
       const t = (await h.engine.listPaymentTypes())[0]!
-      const values = Object.fromEntries(Object.entries(t.values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
+      const values = Object.fromEntries(
+        Object.entries(t.values)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      )
       if (provider === 'oplati') await h.sb.control('oplati', 'cabinet/reset-token', { regNum: 'OPL000011111' }, 'POST').catch(() => undefined)
-      if (provider === 'clickpass') await h.engine.savePaymentType({ id, provider, number: t.number, name: t.name, values, secrets: { secretKey: 'wrong-key' } })
+      if (provider === 'clickpass')
+        await h.engine.savePaymentType({ id, provider, number: t.number, name: t.name, values, secrets: { secretKey: 'wrong-key' } })
       if (provider === 'payme') await h.engine.savePaymentType({ id, provider, number: t.number, name: t.name, values, secrets: { posKey: 'wrong-key' } })
-      if (provider === 'oplati') await h.engine.savePaymentType({ id, provider, number: t.number, name: t.name, values, secrets: { password: 'wrong-password' } })
+      if (provider === 'oplati')
+        await h.engine.savePaymentType({ id, provider, number: t.number, name: t.name, values, secrets: { password: 'wrong-password' } })
       expect(await h.engine.checkConnection(id)).toMatchObject({ ok: true, verdict: 'refused', message: { key: 'check.refused' } })
 
       await h.engine.savePaymentType({ id, provider, number: t.number, name: t.name, values: { ...values, url: 'http://127.0.0.1:9/nothing', timeout: '1' } })
@@ -35,8 +41,15 @@ describe('«Проверить связь»', () => {
 describe('import merge and the change log', () => {
   it('keeps what the file does not mention, records each field old → new, and a secret only as changed', async () => {
     h = await harness({ values: { cashboxCode: 'KASSA-7' } })
-    const before = (await h.engine.previewImport('click', '[Main]\ntimeout = 7\nsecretKey = NewSecret-123\nlegacyKey = 5\n'))
-    expect(before).toMatchObject({ ok: true, changes: [{ field: 'timeout', old: '1', next: '7' }, { field: 'secretKey', secret: true }], newForeign: ['legacyKey'] })
+    const before = await h.engine.previewImport('click', '[Main]\ntimeout = 7\nsecretKey = NewSecret-123\nlegacyKey = 5\n')
+    expect(before).toMatchObject({
+      ok: true,
+      changes: [
+        { field: 'timeout', old: '1', next: '7' },
+        { field: 'secretKey', secret: true },
+      ],
+      newForeign: ['legacyKey'],
+    })
     // A preview stores nothing.
     expect((await h.engine.listPaymentTypes())[0]!.values.timeout).toBe(1)
     expect(await h.engine.applyImport('click', '[Main]\ntimeout = 7\nsecretKey = NewSecret-123\nlegacyKey = 5\n')).toMatchObject({ ok: true })
@@ -52,9 +65,20 @@ describe('import merge and the change log', () => {
       expect.objectContaining({ paymentTypeId: 'click', field: 'secretKey', action: 'imported', secret: true }),
     ])
     await h.engine.setAdminPin({ current: '', next: '2468' })
-    await h.engine.savePaymentType({ id: 'click', provider: 'clickpass', number: 1, name: 'Click 2', values: { url: t.values.url as string, serviceId: '85335', merchantUserId: '123', timeout: '7' }, secrets: { secretKey: 'Another-Secret-9' } })
+    await h.engine.savePaymentType({
+      id: 'click',
+      provider: 'clickpass',
+      number: 1,
+      name: 'Click 2',
+      values: { url: t.values.url as string, serviceId: '85335', merchantUserId: '123', timeout: '7' },
+      secrets: { secretKey: 'Another-Secret-9' },
+    })
     const last = (await h.engine.settingsChanges()).slice(-3)
-    expect(last.map((c) => [c.field, c.action, c.by])).toEqual([['name', 'changed', 'admin'], ['secretKey', 'changed', 'admin'], ['cashboxCode', 'changed', 'admin']])
+    expect(last.map((c) => [c.field, c.action, c.by])).toEqual([
+      ['name', 'changed', 'admin'],
+      ['secretKey', 'changed', 'admin'],
+      ['cashboxCode', 'changed', 'admin'],
+    ])
     const log = await h.engine.exportLog()
     expect(log).toContain('"event":"settings change"')
     expect(log).toContain('"field":"adminPin"')

@@ -47,8 +47,25 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   const e = overTheBoundary(h.engine, used)
 
   // Settings: the shapes Settings.svelte builds from `$state.snapshot(form)`.
-  const form = { id: 'click', provider: 'clickpass', number: '1', name: 'ClickPass', values: { timeout: '12', url: `${h.sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: 'true', paymentProvider: '64', cashboxCode: '' }, secrets: {} as Record<string, string> }
-  expect(await e.savePaymentType({ id: form.id, provider: form.provider, number: Number(form.number), name: form.name, values: form.values, secrets: form.secrets })).toMatchObject({ ok: true })
+  const form = {
+    id: 'click',
+    provider: 'clickpass',
+    number: '1',
+    name: 'ClickPass',
+    values: {
+      timeout: '12',
+      url: `${h.sb.url}/sandbox/clickpass`,
+      serviceId: '85335',
+      merchantUserId: '123',
+      confirmMode: 'true',
+      paymentProvider: '64',
+      cashboxCode: '',
+    },
+    secrets: {} as Record<string, string>,
+  }
+  expect(
+    await e.savePaymentType({ id: form.id, provider: form.provider, number: Number(form.number), name: form.name, values: form.values, secrets: form.secrets }),
+  ).toMatchObject({ ok: true })
   const types = await e.listPaymentTypes()
   expect(types[0]?.values.timeout).toBe(12)
   expect(await e.providerStatus('click')).toMatchObject({ ok: true })
@@ -68,7 +85,14 @@ it('every engine method the UI uses takes and returns plain data', async () => {
 
   // The till: Sale.svelte's pay and loyalty shapes, and «Прекратить ожидание».
   const code = await h.token()
-  const paid = await e.pay({ paymentTypeId: 'click', amount: 150050, code, scannedAt: h.clock.now(), order: 'R-1', items: [{ title: 'Non', price: 150050, count: 1 }] })
+  const paid = await e.pay({
+    paymentTypeId: 'click',
+    amount: 150050,
+    code,
+    scannedAt: h.clock.now(),
+    order: 'R-1',
+    items: [{ title: 'Non', price: 150050, count: 1 }],
+  })
   expect(paid).toMatchObject({ ok: true })
   const op = paid.ok ? paid.op : undefined
   await h.engine.settled()

@@ -64,7 +64,8 @@ export async function harness(opts: HarnessOptions = {}) {
   const { now } = (await sb.clock.manual()) as { now: number }
   const provider = opts.provider ?? 'clickpass'
   const sandboxSecret = provider === 'clickpass' ? { secretKey: SECRET } : provider === 'payme' ? { posKey: SECRET } : {}
-  if ((provider !== 'oplati' && provider !== 'sendy') || opts.sandboxConfig) await sb.control(provider, 'config', { ...sandboxSecret, ...opts.sandboxConfig }, 'PUT')
+  if ((provider !== 'oplati' && provider !== 'sendy') || opts.sandboxConfig)
+    await sb.control(provider, 'config', { ...sandboxSecret, ...opts.sandboxConfig }, 'PUT')
   const clock = new SkipClock(now, (ms) => sb.clock.advance(ms))
   const idb = new IDBFactory()
   const name = `paydesk-test-${++dbSeq}`
@@ -77,7 +78,7 @@ export async function harness(opts: HarnessOptions = {}) {
       providers: opts.providers ?? PROVIDERS,
       timers: false,
       ...(opts.random ? { random: opts.random } : {}),
-      ...(over.http ?? opts.http ? { http: over.http ?? opts.http } : {}),
+      ...((over.http ?? opts.http) ? { http: over.http ?? opts.http } : {}),
     })
   const engine = makeEngine()
   await engine.start()
@@ -85,37 +86,65 @@ export async function harness(opts: HarnessOptions = {}) {
   const saved = await engine.savePaymentType(
     provider === 'clickpass'
       ? {
-          id: 'click', number: 1, name: 'ClickPass', provider,
-          values: { url: `${sb.url}/sandbox/clickpass`, serviceId: '85335', merchantUserId: '123', confirmMode: String(opts.confirmMode ?? true), timeout: String(opts.timeout ?? 1), ...opts.values },
+          id: 'click',
+          number: 1,
+          name: 'ClickPass',
+          provider,
+          values: {
+            url: `${sb.url}/sandbox/clickpass`,
+            serviceId: '85335',
+            merchantUserId: '123',
+            confirmMode: String(opts.confirmMode ?? true),
+            timeout: String(opts.timeout ?? 1),
+            ...opts.values,
+          },
           secrets: { secretKey: SECRET },
         }
       : provider === 'payme'
         ? {
             // protocols/payme.md § 5: tests use frequency = 1000, payDuration = 5000, timeout = 1.
-            id: 'payme', number: 2, name: 'PaymeGO', provider,
-            values: { url: `${sb.url}/sandbox/payme/api`, posId: '5e730e8e0b852a417aa49ceb', timeout: String(opts.timeout ?? 1), frequency: '1000', payDuration: '5000', ...opts.values },
+            id: 'payme',
+            number: 2,
+            name: 'PaymeGO',
+            provider,
+            values: {
+              url: `${sb.url}/sandbox/payme/api`,
+              posId: '5e730e8e0b852a417aa49ceb',
+              timeout: String(opts.timeout ?? 1),
+              frequency: '1000',
+              payDuration: '5000',
+              ...opts.values,
+            },
             secrets: { posKey: SECRET },
           }
         : provider === 'sendy'
           ? {
               // protocols/sendy.md § 5: timeout = 1 and the manual clock; activation is the test's first step.
-              id: 'sendy', number: 4, name: 'Sendy', provider,
+              id: 'sendy',
+              number: 4,
+              name: 'Sendy',
+              provider,
               values: { url: `${sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: String(opts.timeout ?? 1), ...opts.values },
               secrets: opts.secrets ?? {},
             }
           : {
-            // protocols/oplati.md § 5: timeout = 1 and the manual clock.
-            id: 'oplati', number: 3, name: 'O!плати', provider,
-            values: { url: `${sb.url}/sandbox/oplati/ms-pay`, regNum: 'OPL000011111', timeout: String(opts.timeout ?? 1), mode: '0', ...opts.values },
-            secrets: opts.secrets ?? {},
-          },
+              // protocols/oplati.md § 5: timeout = 1 and the manual clock.
+              id: 'oplati',
+              number: 3,
+              name: 'O!плати',
+              provider,
+              values: { url: `${sb.url}/sandbox/oplati/ms-pay`, regNum: 'OPL000011111', timeout: String(opts.timeout ?? 1), mode: '0', ...opts.values },
+              secrets: opts.secrets ?? {},
+            },
   )
   if (!saved.ok) throw new Error(`cannot save payment type: ${JSON.stringify(saved)}`)
   const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })
   const token = async (o?: Record<string, unknown>) => ((await sb.mintToken(provider, o)) as { token: string }).token
-  const calls = async () => (await sb.calls(provider)) as { route: string; method: string; path: string; status: number; body: unknown; headers: Record<string, string> }[]
+  const calls = async () =>
+    (await sb.calls(provider)) as { route: string; method: string; path: string; status: number; body: unknown; headers: Record<string, string> }[]
   const routes = async () => (await calls()).map((c) => c.route)
-  const payments = async () => ((await sb.state('clickpass')) as { payments: { payment_id: string; state: string; payment_status: number; transaction_id: string }[] }).payments
+  const payments = async () =>
+    ((await sb.state('clickpass')) as { payments: { payment_id: string; state: string; payment_status: number; transaction_id: string }[] }).payments
   const receipts = async () => ((await sb.state('payme')) as { receipts: { _id: string; state: number; amount: number }[] }).receipts
   const fault = (rule: Record<string, unknown>) => sb.control(provider, 'faults', rule, 'POST')
   const clearFaults = () => sb.control(provider, 'faults', undefined, 'DELETE')
@@ -133,7 +162,24 @@ export async function harness(opts: HarnessOptions = {}) {
       clock.onTick = undefined
     }
   }
-  return { sb, clock, engine, makeEngine, db, token, calls, routes, payments, receipts, fault, clearFaults, op, ops, stoppingWaiting, close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()) }
+  return {
+    sb,
+    clock,
+    engine,
+    makeEngine,
+    db,
+    token,
+    calls,
+    routes,
+    payments,
+    receipts,
+    fault,
+    clearFaults,
+    op,
+    ops,
+    stoppingWaiting,
+    close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()),
+  }
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>

@@ -94,8 +94,20 @@ export async function inpasHarness(opts: InpasHarnessOptions = {}) {
   await engine.start()
   for (const t of await engine.listPaymentTypes()) await engine.deletePaymentType(t.id)
   const saved = await engine.savePaymentType({
-    id: 'inpas', number: 4, name: 'Inpas SmartSale', provider: 'inpas-sbp',
-    values: { transport: 'sandbox', qrSBP: 'true', id: TID, timeout: '180', currencyCodeNumeric: '643', sbpProfile: 'custom', mirrorQr: 'true', ...opts.values },
+    id: 'inpas',
+    number: 4,
+    name: 'Inpas SmartSale',
+    provider: 'inpas-sbp',
+    values: {
+      transport: 'sandbox',
+      qrSBP: 'true',
+      id: TID,
+      timeout: '180',
+      currencyCodeNumeric: '643',
+      sbpProfile: 'custom',
+      mirrorQr: 'true',
+      ...opts.values,
+    },
   })
   if (!saved.ok) throw new Error(`cannot save payment type: ${JSON.stringify(saved)}`)
   const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })
@@ -123,7 +135,19 @@ export async function inpasHarness(opts: InpasHarnessOptions = {}) {
     })
   const moneyFrames = () => pad.journal().length
   return {
-    clock, pad, engine, makeEngine, db, control, at, op, ops, patches, messages, moneyFrames, opened,
+    clock,
+    pad,
+    engine,
+    makeEngine,
+    db,
+    control,
+    at,
+    op,
+    ops,
+    patches,
+    messages,
+    moneyFrames,
+    opened,
     /** Replace the fake Serial (e.g. one with no granted port). */
     setSerial: (s: SerialLike) => void (serial = s),
     close: async () => {

@@ -13,7 +13,8 @@ describe('ClickPass codec', () => {
   })
 
   it('sends the amount in so’m with at most 2 decimals (§ 5 scenario 38)', () => {
-    const body = (amount: number) => JSON.parse(paymentBody({ serviceId: 1, code: '880101698207133392', amount: amount as Minor, transactionId: 'T' })) as { amount: number }
+    const body = (amount: number) =>
+      JSON.parse(paymentBody({ serviceId: 1, code: '880101698207133392', amount: amount as Minor, transactionId: 'T' })) as { amount: number }
     expect(body(150050).amount).toBe(1500.5)
     expect(body(100000).amount).toBe(1000)
     expect(paymentBody({ serviceId: 1, code: '1', amount: 150050 as Minor, transactionId: 'T' })).toContain('"amount":1500.5,')

@@ -5,7 +5,11 @@ import { exportConf, importConf } from '../../src/domain/config.ts'
 import { CLICKPASS_SCHEMA } from '../../workers/providers/clickpass/config.ts'
 import { PAYME_SCHEMA } from '../../workers/providers/payme/config.ts'
 
-const current = { values: { url: '/click', serviceId: 85335, merchantUserId: 123, timeout: 10, cashboxCode: 'KASSA-1' }, foreign: {}, secretsSet: ['secretKey'] }
+const current = {
+  values: { url: '/click', serviceId: 85335, merchantUserId: 123, timeout: 10, cashboxCode: 'KASSA-1' },
+  foreign: {},
+  secretsSet: ['secretKey'],
+}
 
 describe('previewConf', () => {
   it('lists field, old → new for what the file changes, and keeps what it does not mention (cashboxCode)', () => {

@@ -1,6 +1,15 @@
 // Host POS contract v1: the pure parsing and building of messages.
 import { describe, expect, it } from 'vitest'
-import { errorMessage, normalizeOrigin, parseHostAmount, parseHostRequest, parseHostUrl, parseOriginList, progressStage, resultMessage } from '../../src/domain/host-protocol.ts'
+import {
+  errorMessage,
+  normalizeOrigin,
+  parseHostAmount,
+  parseHostRequest,
+  parseHostUrl,
+  parseOriginList,
+  progressStage,
+  resultMessage,
+} from '../../src/domain/host-protocol.ts'
 import type { Operation } from '../../src/domain/operation.ts'
 
 describe('amount', () => {
@@ -19,15 +28,26 @@ describe('amount', () => {
 
 describe('requests', () => {
   it('parses each request type', () => {
-    expect(parseHostRequest({ type: 'paydesk.pay', requestId: 'r1', order: 'A-1', amount: '1500' })).toEqual({ ok: true, value: { type: 'paydesk.pay', requestId: 'r1', order: 'A-1', amount: 1500 } })
+    expect(parseHostRequest({ type: 'paydesk.pay', requestId: 'r1', order: 'A-1', amount: '1500' })).toEqual({
+      ok: true,
+      value: { type: 'paydesk.pay', requestId: 'r1', order: 'A-1', amount: 1500 },
+    })
     expect(parseHostRequest({ type: 'paydesk.cancel', order: 'A-1' })).toEqual({ ok: true, value: { type: 'paydesk.cancel', order: 'A-1' } })
-    expect(parseHostRequest({ type: 'paydesk.refund', order: 'A-1', amount: '100' })).toEqual({ ok: true, value: { type: 'paydesk.refund', order: 'A-1', amount: 100 } })
+    expect(parseHostRequest({ type: 'paydesk.refund', order: 'A-1', amount: '100' })).toEqual({
+      ok: true,
+      value: { type: 'paydesk.refund', order: 'A-1', amount: 100 },
+    })
     expect(parseHostRequest({ type: 'paydesk.refund', order: 'A-1' })).toEqual({ ok: true, value: { type: 'paydesk.refund', order: 'A-1' } })
     expect(parseHostRequest({ type: 'paydesk.void', order: 'A-1' })).toMatchObject({ ok: true, value: { type: 'paydesk.void' } })
     expect(parseHostRequest({ type: 'paydesk.status', order: 'A-1' })).toMatchObject({ ok: true, value: { type: 'paydesk.status' } })
   })
   it('gives a typed error, with the request id and order, for a malformed amount', () => {
-    expect(parseHostRequest({ type: 'paydesk.pay', requestId: 'r2', order: 'A-1', amount: '0x10' })).toMatchObject({ ok: false, code: 'bad-amount', requestId: 'r2', order: 'A-1' })
+    expect(parseHostRequest({ type: 'paydesk.pay', requestId: 'r2', order: 'A-1', amount: '0x10' })).toMatchObject({
+      ok: false,
+      code: 'bad-amount',
+      requestId: 'r2',
+      order: 'A-1',
+    })
     expect(parseHostRequest({ type: 'paydesk.refund', order: 'A-1', amount: '1e3' })).toMatchObject({ ok: false, code: 'bad-amount' })
   })
   it('refuses non-objects, unknown types, and missing or odd orders', () => {
@@ -57,10 +77,36 @@ describe('URL', () => {
 })
 
 describe('results', () => {
-  const op = { id: '01J', kind: 'pay', provider: 'clickpass', paymentTypeId: 'c', amount: 1500, currency: 'UZS', state: 'approved', createdAt: 1, updatedAt: 2, history: [], order: 'A', ref: '77', providerCode: 64 } as unknown as Operation
+  const op = {
+    id: '01J',
+    kind: 'pay',
+    provider: 'clickpass',
+    paymentTypeId: 'c',
+    amount: 1500,
+    currency: 'UZS',
+    state: 'approved',
+    createdAt: 1,
+    updatedAt: 2,
+    history: [],
+    order: 'A',
+    ref: '77',
+    providerCode: 64,
+  } as unknown as Operation
   it('one shape for every result, demo and repeated marked', () => {
     expect(resultMessage(op, { demo: true, repeated: true, requestId: 'r' })).toEqual({
-      type: 'paydesk.result', protocol: 'paydesk/1', requestId: 'r', operationId: '01J', kind: 'pay', outcome: 'approved', order: 'A', amountMinor: 1500, currency: 'UZS', paymentId: '77', paymentProviderCode: 64, repeated: true, demo: true,
+      type: 'paydesk.result',
+      protocol: 'paydesk/1',
+      requestId: 'r',
+      operationId: '01J',
+      kind: 'pay',
+      outcome: 'approved',
+      order: 'A',
+      amountMinor: 1500,
+      currency: 'UZS',
+      paymentId: '77',
+      paymentProviderCode: 64,
+      repeated: true,
+      demo: true,
     })
     expect(resultMessage({ ...op, state: 'compensated' }).outcome).toBe('declined')
     expect(resultMessage({ ...op, state: 'needs-attention' }).outcome).toBe('unknown')
@@ -72,15 +118,25 @@ describe('results', () => {
     expect(progressStage({ ...op, state: 'sent', details: { method: 'sbp' } })).toBe('pinpad')
     expect(progressStage({ ...op, state: 'resolving' })).toBe('checking')
     expect(progressStage({ ...op, state: 'approved' })).toBeUndefined()
-    expect(errorMessage('bad-amount', 'x', { order: 'A' })).toEqual({ type: 'paydesk.error', protocol: 'paydesk/1', order: 'A', code: 'bad-amount', message: 'x' })
+    expect(errorMessage('bad-amount', 'x', { order: 'A' })).toEqual({
+      type: 'paydesk.error',
+      protocol: 'paydesk/1',
+      order: 'A',
+      code: 'bad-amount',
+      message: 'x',
+    })
   })
 })
 
 describe('origins', () => {
   it('normalizes and refuses wildcards, paths and other schemes', () => {
     expect(normalizeOrigin('HTTPS://Shop.Example:8443/')).toBe('https://shop.example:8443')
-    for (const bad of ['*', 'null', 'file:///x', 'https://a.example/path', 'javascript:alert(1)', 'https://u:p@a.example', 'a.example']) expect(normalizeOrigin(bad)).toBeUndefined()
-    expect(parseOriginList('https://a.example, http://127.0.0.1:9000\nhttps://a.example')).toEqual({ ok: true, origins: ['https://a.example', 'http://127.0.0.1:9000'] })
+    for (const bad of ['*', 'null', 'file:///x', 'https://a.example/path', 'javascript:alert(1)', 'https://u:p@a.example', 'a.example'])
+      expect(normalizeOrigin(bad)).toBeUndefined()
+    expect(parseOriginList('https://a.example, http://127.0.0.1:9000\nhttps://a.example')).toEqual({
+      ok: true,
+      origins: ['https://a.example', 'http://127.0.0.1:9000'],
+    })
     expect(parseOriginList('https://a.example *')).toEqual({ ok: false, bad: '*' })
     expect(parseOriginList('')).toEqual({ ok: true, origins: [] })
   })

@@ -42,7 +42,11 @@ describe('README R3: classifying a reply', () => {
   it('4xx, body does not parse → refusal whose message names the HTTP status', () => {
     const r = run(reply(404, '<html>Not Found</html>'))
     expect(r).toEqual({ kind: 'refusal', status: 404, auth: false, message: { key: 'common.httpStatus', params: { status: 404 } } })
-    expect(run(reply(422, '{"unexpected":true}'))).toMatchObject({ kind: 'refusal', status: 422, message: { key: 'common.httpStatus', params: { status: 422 } } })
+    expect(run(reply(422, '{"unexpected":true}'))).toMatchObject({
+      kind: 'refusal',
+      status: 422,
+      message: { key: 'common.httpStatus', params: { status: 422 } },
+    })
   })
 
   it('5xx, any body → unknown (even one that parses as a result or an error)', () => {

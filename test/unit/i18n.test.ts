@@ -47,7 +47,15 @@ describe('message catalogues', () => {
       'oplati.scanToPay': 'Отсканируйте QR-код для оплаты',
       'oplati.returnNotAvailable': 'Оплата чеков возврата через платежную систему О!плати не доступна.',
     }
-    const keys = ['oplati.tokenExists', 'oplati.tokenReset', 'oplati.serverError', 'oplati.unavailable', 'oplati.cancelQueued', 'oplati.scanToPay', 'oplati.returnNotAvailable'] as const
+    const keys = [
+      'oplati.tokenExists',
+      'oplati.tokenReset',
+      'oplati.serverError',
+      'oplati.unavailable',
+      'oplati.cancelQueued',
+      'oplati.scanToPay',
+      'oplati.returnNotAvailable',
+    ] as const
     // The provider's messages come from its folder (workers/providers/oplati/messages.ru.ts), merged by folder.
     const cat: Record<string, string> = ru
     for (const k of keys) expect(cat[k], k).toBe(seed[k])

@@ -92,23 +92,29 @@ describe('refusal', () => {
 describe('properties', () => {
   it('any text drawn from the CP1251 repertoire round-trips encode → decode', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...REPERTOIRE)).map((cs) => cs.join('')), (text) => {
-        const r = encodeCp1251(text)
-        expect(r.ok).toBe(true)
-        if (r.ok) {
-          expect(r.value).toHaveLength(text.length)
-          expect(decodeCp1251(r.value)).toBe(text)
-        }
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...REPERTOIRE)).map((cs) => cs.join('')),
+        (text) => {
+          const r = encodeCp1251(text)
+          expect(r.ok).toBe(true)
+          if (r.ok) {
+            expect(r.value).toHaveLength(text.length)
+            expect(decodeCp1251(r.value)).toBe(text)
+          }
+        },
+      ),
     )
   })
 
   it('any byte string without 0x98 round-trips decode → encode, long ones included', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 10_000, size: 'max' }).map((a) => a.map((b) => (b === 0x98 ? 0x99 : b))), (bytes) => {
-        const r = encodeCp1251(decodeCp1251(bytes))
-        expect(r.ok && toHex(r.value)).toBe(toHex(bytes))
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 10_000, size: 'max' }).map((a) => a.map((b) => (b === 0x98 ? 0x99 : b))),
+        (bytes) => {
+          const r = encodeCp1251(decodeCp1251(bytes))
+          expect(r.ok && toHex(r.value)).toBe(toHex(bytes))
+        },
+      ),
       { numRuns: 200 },
     )
   })

@@ -23,7 +23,6 @@ import {
   type FrameEvent,
 } from '../../workers/providers/inpas-sbp/codec/index.ts'
 
-
 function stx(data: Uint8Array): Uint8Array {
   const r = encodeStxFrame(data)
   if (!r.ok) throw new Error('too long')
@@ -57,8 +56,7 @@ function feed(chunks: Uint8Array[]): FrameEvent[] {
 const messages = (events: FrameEvent[]) => events.flatMap((e) => (e.kind === 'frame' ? [e.payload] : []))
 
 /** DATA of any size: mostly short, often past the 507-byte SOH threshold (fast-check keeps lengths small unless told). */
-const anyData = (max: number) =>
-  fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 400, maxLength: max, size: 'max' }))
+const anyData = (max: number) => fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 400, maxLength: max, size: 'max' }))
 
 /** One item of a line stream: a message to frame, a control byte, or stray bytes (no STX/SOH/controls). */
 const streamItem = fc.oneof(
@@ -259,18 +257,13 @@ function withGoodCrc(frame: Uint8Array): Uint8Array {
 describe('properties', () => {
   it('any DATA framed as STX or SOH (any threshold) and split at random points decodes to exactly that DATA', () => {
     fc.assert(
-      fc.property(
-        anyData(6000),
-        fc.integer({ min: 0, max: 1200 }),
-        fc.array(fc.nat(), { maxLength: 40, size: 'max' }),
-        (data, threshold, cuts) => {
-          const stream = concatBytes(frames(data, threshold))
-          const events = feed(chunk(stream, cuts))
-          expect(messages(events)).toEqual([data])
-          expect(events.at(-1)?.kind).toBe('frame')
-          expect(events.every((e) => e.kind === 'frame' || e.kind === 'fragment')).toBe(true)
-        },
-      ),
+      fc.property(anyData(6000), fc.integer({ min: 0, max: 1200 }), fc.array(fc.nat(), { maxLength: 40, size: 'max' }), (data, threshold, cuts) => {
+        const stream = concatBytes(frames(data, threshold))
+        const events = feed(chunk(stream, cuts))
+        expect(messages(events)).toEqual([data])
+        expect(events.at(-1)?.kind).toBe('frame')
+        expect(events.every((e) => e.kind === 'frame' || e.kind === 'fragment')).toBe(true)
+      }),
       { numRuns: 300 },
     )
   })
@@ -296,21 +289,16 @@ describe('properties', () => {
 
   it('any single corrupted byte in a frame is detected: the decoder reports corrupt or never yields that payload', () => {
     fc.assert(
-      fc.property(
-        anyData(1500),
-        fc.nat(),
-        fc.integer({ min: 1, max: 255 }),
-        (data, where, xor) => {
-          const wire = frames(data)
-          const all = concatBytes(wire)
-          const bad = all.slice()
-          const at = where % bad.length
-          bad[at]! ^= xor
-          const events = decodeFrames(bad)
-          const delivered = messages(events).some((p) => p.length === data.length && p.every((b, i) => b === data[i]))
-          expect(delivered).toBe(false)
-        },
-      ),
+      fc.property(anyData(1500), fc.nat(), fc.integer({ min: 1, max: 255 }), (data, where, xor) => {
+        const wire = frames(data)
+        const all = concatBytes(wire)
+        const bad = all.slice()
+        const at = where % bad.length
+        bad[at]! ^= xor
+        const events = decodeFrames(bad)
+        const delivered = messages(events).some((p) => p.length === data.length && p.every((b, i) => b === data[i]))
+        expect(delivered).toBe(false)
+      }),
       { numRuns: 1000 },
     )
   })

@@ -63,7 +63,16 @@ const kinds = (fx: LinkEffect[]) => fx.map((e) => e.type)
 const SALE = data({ operationCode: 1, amount: 12345, currencyCode: 643, terminalTrxId: 7, terminalId: '99000001' }, [[200, 'SBP']])
 const SALE_FRAME = stx(SALE)
 const WAIT = hex('02 05 00 19 02 00 32 31 A5 C2') // V1
-const RESULT = data({ operationCode: 1, amount: 12345, currencyCode: 643, status: 1, referenceNumber: '000000000001', authorizationCode: 'A1B2C3', textResponse: 'ОДОБРЕНО', terminalId: '99000001' })
+const RESULT = data({
+  operationCode: 1,
+  amount: 12345,
+  currencyCode: 643,
+  status: 1,
+  referenceNumber: '000000000001',
+  authorizationCode: 'A1B2C3',
+  textResponse: 'ОДОБРЕНО',
+  terminalId: '99000001',
+})
 const RESULT_FRAME = stx(RESULT)
 const ACK_B = toHex(Uint8Array.of(ACK))
 const NAK_B = toHex(Uint8Array.of(NAK))
@@ -219,7 +228,7 @@ describe('§ 6.1 receiving: ACK at once, NAK bad frames, de-duplicate, resync', 
     expect(errors(effects)).toEqual([])
   })
 
-  it('a bad frame never stands for the ACK of the till\'s frame', () => {
+  it("a bad frame never stands for the ACK of the till's frame", () => {
     const bad = WAIT.slice()
     bad[4] = bad[4]! ^ 0x10
     const { state, effects } = run([sendSale, bytes(bad)])
@@ -386,7 +395,7 @@ function splitAt(b: Uint8Array, cuts: number[]): Uint8Array[] {
 }
 
 describe('§ 6.1 properties', () => {
-  it('any chunking of the terminal\'s bytes gives the same delivered messages and the same ACKs', () => {
+  it("any chunking of the terminal's bytes gives the same delivered messages and the same ACKs", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(stray, message), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 40 }), (items, cuts) => {
         const stream = concatBytes(items.flatMap(([s, m]) => [s, ...m.frames]))

@@ -76,7 +76,10 @@ describe('wrong crc', () => {
 
   it('a link copied with its crc but a hand-edited sum is refused', () => {
     const edited = REAL_LINKS[1]!.replace('sum=1000', 'sum=100')
-    expect(parseSbpLink(edited)).toEqual({ ok: false, error: { kind: 'crc-mismatch', expected: sbpLinkCrc(edited.slice(0, edited.indexOf('&crc='))), actual: '92EA' } })
+    expect(parseSbpLink(edited)).toEqual({
+      ok: false,
+      error: { kind: 'crc-mismatch', expected: sbpLinkCrc(edited.slice(0, edited.indexOf('&crc='))), actual: '92EA' },
+    })
   })
 
   it('a wrong crc value is refused; a lowercase or short crc is refused as malformed', () => {

@@ -82,7 +82,10 @@ const message = (fields: SaFieldsInput, extra: Array<readonly [number, string]> 
 }
 
 const SLIP = formatReceipt([
-  { tag: 'DF', text: 'ЧЕК КЛИЕНТА\r\nОПЛАТА ПОКУПКИ\r\n15.01.2025        10:00:30\r\nСУММА (RUB):              123.45\r\nОДОБРЕНО\r\nКОД АВТОРИЗАЦИИ:    A1B2C3\r\n№ ССЫЛКИ:     000000000042\r\n' },
+  {
+    tag: 'DF',
+    text: 'ЧЕК КЛИЕНТА\r\nОПЛАТА ПОКУПКИ\r\n15.01.2025        10:00:30\r\nСУММА (RUB):              123.45\r\nОДОБРЕНО\r\nКОД АВТОРИЗАЦИИ:    A1B2C3\r\n№ ССЫЛКИ:     000000000042\r\n',
+  },
   { tag: 'DA', text: 'ЧЕК КАССИРА\r\n' },
 ])
 const approvedResult = (extra: SaFieldsInput = {}, tags: Array<readonly [number, string]> = [[200, 'SBP']]) =>
@@ -192,7 +195,9 @@ describe('§ 3.2/§ 6.3: requests and local validation', () => {
     expect(refused(refund(20000), { ...CUSTOM, sameDayPartialRefund: 'block' })).toEqual([{ type: 'refuse', message: { key: INPAS_MSG.refundPartialSameDay } }])
     expect(refused(refund(50000), { ...CUSTOM, sameDayPartialRefund: 'block' })[0]!.type).toBe('commit') // full refund is fine
     expect(refused(refund(20000, { sameDay: false }), { ...CUSTOM, sameDayPartialRefund: 'block' })[0]!.type).toBe('commit')
-    expect(refused(refund(50000, { switched: true }), { ...CUSTOM, switchedRefund: 'cash' })).toEqual([{ type: 'refuse', message: { key: INPAS_MSG.refundSwitched } }])
+    expect(refused(refund(50000, { switched: true }), { ...CUSTOM, switchedRefund: 'cash' })).toEqual([
+      { type: 'refuse', message: { key: INPAS_MSG.refundSwitched } },
+    ])
   })
 })
 
@@ -234,7 +239,14 @@ describe('§ 6.5: final result → outcome', () => {
   it('§ 7.20: 39 = 16 → declined with field 19 shown and the host code in the code', () => {
     const { effects } = started(CUSTOM, paySbp(), [approvedResult({ status: 16, responseCodeHost: '05', textResponse: 'ОТКАЗАНО^X.JPG~' })])
     expect(final(effects)).toEqual([
-      { kind: 'declined', code: '16/05', message: { key: INPAS_MSG.resultDeclined, params: { text: 'ОТКАЗАНО' }, server: 'ОТКАЗАНО' }, notSent: false, via: 'result', review: [] },
+      {
+        kind: 'declined',
+        code: '16/05',
+        message: { key: INPAS_MSG.resultDeclined, params: { text: 'ОТКАЗАНО' }, server: 'ОТКАЗАНО' },
+        notSent: false,
+        via: 'result',
+        review: [],
+      },
     ])
   })
 
@@ -245,7 +257,10 @@ describe('§ 6.5: final result → outcome', () => {
     expect(final(b.effects)[0]).toMatchObject({ kind: 'declined', message: { key: INPAS_MSG.resultNoConnection } })
   })
 
-  it.each([['0', { status: 0 }], ['absent', { status: undefined }]])('39 %s → unknown, then resolution (no EOT: it was a result)', (_n, extra) => {
+  it.each([
+    ['0', { status: 0 }],
+    ['absent', { status: undefined }],
+  ])('39 %s → unknown, then resolution (no EOT: it was a result)', (_n, extra) => {
     const { effects } = started(CUSTOM, paySbp(), [approvedResult(extra as SaFieldsInput)])
     expect(outcomes(effects)).toEqual([{ kind: 'unknown', reason: 'no-status', message: { key: INPAS_MSG.resultUnknown } }])
     expect(effects.some((e) => e.type === 'eot')).toBe(false)
@@ -279,7 +294,12 @@ describe('§ 6.5: final result → outcome', () => {
   })
 
   it('messages after the outcome are ignored: one outcome per operation', () => {
-    const { effects } = started(CUSTOM, paySbp(), [approvedResult(), approvedResult({ status: 16 }), { type: 'timer', name: 'op.deadline' }, { type: 'linkError', reason: 'eot' }])
+    const { effects } = started(CUSTOM, paySbp(), [
+      approvedResult(),
+      approvedResult({ status: 16 }),
+      { type: 'timer', name: 'op.deadline' },
+      { type: 'linkError', reason: 'eot' },
+    ])
     expect(outcomes(effects)).toHaveLength(1)
   })
 })
@@ -330,7 +350,7 @@ describe('§ 2.10/§ 3.3/§ 3.4: intermediate messages', () => {
     expect(state.phase).toBe('waiting')
   })
 
-  it('op 52 shows the terminal\'s cashier text as received', () => {
+  it("op 52 shows the terminal's cashier text as received", () => {
     const { effects } = started(CUSTOM, payCard(), [message({ operationCode: 52, cashierRequest: 'ВСТАВЬТЕ^КАРТУ' })])
     expect(effects).toContainEqual({ type: 'showPrompt', message: { key: INPAS_MSG.waitTerminal, server: 'ВСТАВЬТЕ КАРТУ' } })
   })
@@ -340,7 +360,9 @@ describe('§ 2.10/§ 3.3/§ 3.4: intermediate messages', () => {
     const dataReq = message({ operationCode: 63, commandMode: 0, commandMode2: 17, fileData: Uint8Array.of(0x16, 0x03, 0x01, 0xaa) })
     const close = message({ operationCode: 63, commandMode: 0, commandMode2: 16 })
     const { effects } = started(CUSTOM, paySbp(), [open, dataReq, close, approvedResult({ status: 34, textResponse: 'НЕТ СОЕДИНЕНИЯ' })])
-    const replies = sends(effects).filter((s) => s.kind === 'reply').map((s) => fieldMap(s.fields))
+    const replies = sends(effects)
+      .filter((s) => s.kind === 'reply')
+      .map((s) => fieldMap(s.fields))
     expect(replies).toEqual([
       { 25: '63', 65: '16', 67: '1' },
       { 25: '63', 65: '17', 67: '1' },
@@ -384,7 +406,7 @@ describe('§ 6.1/§ 6.2/§ 6.6: link errors, timers, cancel, unplug', () => {
     expect(outcomes(effects)).toMatchObject([{ kind: 'unknown', reason }])
   })
 
-  it('§ 6.6: the cashier\'s cancel while waiting sends EOT and goes unknown — never straight to declined', () => {
+  it("§ 6.6: the cashier's cancel while waiting sends EOT and goes unknown — never straight to declined", () => {
     const { effects } = started(CUSTOM, paySbp(), [{ type: 'cancel' }])
     expect(effects.some((e) => e.type === 'eot')).toBe(true)
     expect(outcomes(effects)).toMatchObject([{ kind: 'unknown', reason: 'cancelled' }])
@@ -398,7 +420,19 @@ describe('§ 6.1/§ 6.2/§ 6.6: link errors, timers, cancel, unplug', () => {
   })
 
   it('§ 7.40: unplugged after the write → unknown, inpas.port.disconnected shown; after reconnect check-link, status → approved', () => {
-    const statusOk = message({ operationCode: 200, terminalTrxId: 7, origOperation: 1, status: 1, amount: 12345, referenceNumber: '000000000042', authorizationCode: 'A1B2C3', terminalId: TID }, [[200, 'SBP']])
+    const statusOk = message(
+      {
+        operationCode: 200,
+        terminalTrxId: 7,
+        origOperation: 1,
+        status: 1,
+        amount: 12345,
+        referenceNumber: '000000000042',
+        authorizationCode: 'A1B2C3',
+        terminalId: TID,
+      },
+      [[200, 'SBP']],
+    )
     const { effects } = started(CUSTOM, paySbp(), [
       { type: 'disconnected' },
       { type: 'timer', name: 'op.retry' }, // nothing may go out while the port is closed
@@ -408,7 +442,9 @@ describe('§ 6.1/§ 6.2/§ 6.6: link errors, timers, cancel, unplug', () => {
     ])
     expect(outcomes(effects).map((o) => o.kind)).toEqual(['unknown', 'approved'])
     expect(prompts(effects).at(-1)).toBe(INPAS_MSG.portDisconnected)
-    const q = sends(effects).filter((s) => s.kind === 'query').map((s) => fieldMap(s.fields))
+    const q = sends(effects)
+      .filter((s) => s.kind === 'query')
+      .map((s) => fieldMap(s.fields))
     expect(q).toEqual([
       { 25: '26', 27: TID },
       { 25: '200', 26: '7', 27: TID, 34: '1' },
@@ -423,7 +459,10 @@ describe('§ 6.4: lost reply → resolving', () => {
     started(config, r, [{ type: 'timer', name: 'op.message' }, { type: 'timer', name: 'op.retry' }, ...events])
 
   it('§ 7.36: the status says approved → approved via status, with RRN and method; no payment repeated', () => {
-    const status = message({ operationCode: 200, terminalTrxId: 7, origOperation: 1, status: 1, amount: 12345, referenceNumber: '000000000042', authorizationCode: 'A1B2C3' }, [[200, 'SBP']])
+    const status = message(
+      { operationCode: 200, terminalTrxId: 7, origOperation: 1, status: 1, amount: 12345, referenceNumber: '000000000042', authorizationCode: 'A1B2C3' },
+      [[200, 'SBP']],
+    )
     const { effects } = lostThen(CUSTOM, paySbp(), [checkOk, status])
     expect(final(effects)).toMatchObject([{ kind: 'approved', via: 'status', ref: { rrn: '000000000042', method: 'sbp' } }])
     expect(sends(effects).filter((s) => s.kind === 'money')).toHaveLength(1)
@@ -529,7 +568,7 @@ describe('§ 6.4: lost reply → resolving', () => {
   })
 })
 
-describe('the machine\'s invariants (property)', () => {
+describe("the machine's invariants (property)", () => {
   const pool: SessionEvent[] = [
     { type: 'committed' },
     { type: 'acked' },
@@ -655,7 +694,7 @@ describe('§ 7 scenarios over bytes (link + operation machine)', () => {
     expect(sim.timers.size).toBe(0)
   })
 
-  it('§ 7.21: the pin-pad\'s 120 s QR lifetime ends with 53 long before the till\'s 180 s deadline', () => {
+  it("§ 7.21: the pin-pad's 120 s QR lifetime ends with 53 long before the till's 180 s deadline", () => {
     const sim = new Sim(CUSTOM, paySbp()).begin().bytes([ACK])
     const wait = stx(data({ operationCode: 21 }))
     for (let t = 0; t < 120_000; t += 5000) sim.advance(5000).bytes(wait)

@@ -49,7 +49,10 @@ function pairs(r: { ok: true; value: Uint8Array } | { ok: false; error: unknown 
 const fieldMap = fc.uniqueArray(
   fc.record({
     tag: fc.integer({ min: 0, max: 255 }),
-    value: fc.oneof({ weight: 4, arbitrary: fc.uint8Array({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 200, maxLength: 3000, size: 'max' }) }),
+    value: fc.oneof(
+      { weight: 4, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 200, maxLength: 3000, size: 'max' }) },
+    ),
   }),
   { selector: (f) => f.tag, maxLength: 30 },
 )
@@ -80,7 +83,12 @@ describe('TLV encoding (§ 2.6)', () => {
     expect(encodeTlv([[-1, 'x']])).toEqual({ ok: false, error: { kind: 'bad-tag', tag: -1 } })
     expect(encodeTlv([[1.5, 'x']])).toEqual({ ok: false, error: { kind: 'bad-tag', tag: 1.5 } })
     expect(encodeTlv(new Map([[4, '643']]).set(25, '1'))).toMatchObject({ ok: true })
-    expect(encodeTlv([[4, '643'], [4, '643']])).toEqual({ ok: false, error: { kind: 'duplicate-tag', tag: 4 } })
+    expect(
+      encodeTlv([
+        [4, '643'],
+        [4, '643'],
+      ]),
+    ).toEqual({ ok: false, error: { kind: 'duplicate-tag', tag: 4 } })
     expect(encodeTlv([[90, new Uint8Array(65536)]])).toEqual({ ok: false, error: { kind: 'value-too-long', tag: 90, length: 65536 } })
     expect(encodeTlv([[19, 'Привет ✓']])).toEqual({ ok: false, error: { kind: 'unencodable', tag: 19, index: 7, codePoint: 0x2713 } })
   })
@@ -165,11 +173,19 @@ describe('properties of TLV over the wire', () => {
   })
 
   it('any text field written as CP1251 reads back as the same text', () => {
-    const cyr = fc.array(fc.constantFrom(...'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя №^~\r\n0123456789ABC'), { maxLength: 200, size: 'max' })
+    const cyr = fc.array(fc.constantFrom(...'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя №^~\r\n0123456789ABC'), {
+      maxLength: 200,
+      size: 'max',
+    })
     fc.assert(
       fc.property(cyr, (chars) => {
         const text = chars.join('')
-        const m = parseMessage(pairsToData([[25, '1'], [19, text]]))
+        const m = parseMessage(
+          pairsToData([
+            [25, '1'],
+            [19, text],
+          ]),
+        )
         expect(m.ok && m.value.fields.textResponse).toBe(text)
       }),
     )
@@ -193,7 +209,13 @@ describe('the field dictionary (§ 2.7)', () => {
   })
 
   it('leaves the conflicting fields 49–52 and unknown tags unnamed, yet keeps their bytes (scenario 34)', () => {
-    const data = pairsToData([[25, '1'], [39, '1'], [50, 'x'], [150, 'a'], [250, 'b']])
+    const data = pairsToData([
+      [25, '1'],
+      [39, '1'],
+      [50, 'x'],
+      [150, 'a'],
+      [250, 'b'],
+    ])
     const m = parseMessage(data)
     expect(m.ok && m.value.unknownTags).toEqual([50, 150, 250])
     expect(m.ok && m.value.fields).toEqual({ operationCode: 1, status: 1 })
@@ -213,13 +235,22 @@ describe('the field dictionary (§ 2.7)', () => {
 
   it('keeps field 70 as raw bytes, never text-decoded', () => {
     const raw = Uint8Array.of(0x16, 0x03, 0x01, 0x98, 0xff)
-    const r = encodeTlv([[25, '63'], [65, '17'], [70, raw]])
+    const r = encodeTlv([
+      [25, '63'],
+      [65, '17'],
+      [70, raw],
+    ])
     const m = r.ok ? parseMessage(r.value) : undefined
     expect(m?.ok && toHex(m.value.fields.fileData!)).toBe(toHex(raw))
   })
 
   it('reports a date-time that is not YYYYMMDDhhmmss as invalid', () => {
-    const m = parseMessage(pairsToData([[25, '1'], [21, '2019-02-25']]))
+    const m = parseMessage(
+      pairsToData([
+        [25, '1'],
+        [21, '2019-02-25'],
+      ]),
+    )
     expect(m.ok && m.value.invalid).toEqual([{ tag: 21, reason: 'bad-datetime', raw: '2019-02-25' }])
   })
 })
@@ -266,7 +297,14 @@ describe('parsing messages', () => {
 
 describe('building requests (§ 2.8, § 3.2, § 3.4)', () => {
   it('an SBP sale of 123.45 RUB carries 0 = "12345", 4 = "643", 26 = ecrNo, 27 = id, 200 = "SBP" (scenario 15)', () => {
-    const r = buildSale({ amount: 12345, currency: 643, ecrNo: 7, terminalId: '99000001', op: PDK_SBP1.payOp, extra: [[PDK_SBP1.methodTag, PDK_SBP1.methodSbp]] })
+    const r = buildSale({
+      amount: 12345,
+      currency: 643,
+      ecrNo: 7,
+      terminalId: '99000001',
+      op: PDK_SBP1.payOp,
+      extra: [[PDK_SBP1.methodTag, PDK_SBP1.methodSbp]],
+    })
     expect(pairs(r)).toEqual([
       [0, '12345'],
       [4, '643'],

@@ -9,9 +9,23 @@ import type { Minor } from '../../src/domain/money.ts'
 let seq = 0
 function op(p: Omit<Partial<Operation>, 'amount'> & { kind: OpKind; amount: number; state?: OpState }): Operation {
   const id = (p.id ?? `op${++seq}`) as OperationId
-  return { provider: 'clickpass', paymentTypeId: 'click', currency: 'UZS', state: 'approved', createdAt: 1000 + seq, updatedAt: 1000 + seq, history: [], ...p, id, amount: p.amount as Minor }
+  return {
+    provider: 'clickpass',
+    paymentTypeId: 'click',
+    currency: 'UZS',
+    state: 'approved',
+    createdAt: 1000 + seq,
+    updatedAt: 1000 + seq,
+    history: [],
+    ...p,
+    id,
+    amount: p.amount as Minor,
+  }
 }
-const TYPES = [{ id: 'click', name: 'Click', number: 1 }, { id: 'opl', name: 'O!плати', number: 3 }]
+const TYPES = [
+  { id: 'click', name: 'Click', number: 1 },
+  { id: 'opl', name: 'O!плати', number: 3 },
+]
 
 describe('rowKind', () => {
   it('names each kind in the cashier’s words', () => {
@@ -28,7 +42,14 @@ describe('rowKind', () => {
 
 describe('searchKeys and matches', () => {
   it('keys the reference, the order, the card’s and the phone’s last 4 digits — in lower case', () => {
-    const o = op({ kind: 'pay', amount: 100, ref: 'ABC-77', order: 'Z-15', details: { cardNumber: '860006******1234', phone: '998*****4567' }, code: { hash: 'h', masked: '8801****3392', spent: true, scannedAt: 1 } })
+    const o = op({
+      kind: 'pay',
+      amount: 100,
+      ref: 'ABC-77',
+      order: 'Z-15',
+      details: { cardNumber: '860006******1234', phone: '998*****4567' },
+      code: { hash: 'h', masked: '8801****3392', spent: true, scannedAt: 1 },
+    })
     const k = searchKeys(o)
     expect(k).toEqual(expect.arrayContaining(['abc-77', 'z-15', '1234', '4567', '3392', '860006******1234']))
     expect(matches(o, { q: '1234' })).toBe(true)
@@ -69,8 +90,22 @@ describe('totals', () => {
     expect(opl.cancelRefunds).toEqual({ count: 1, sum: 2_000 })
     expect(opl.net).toBe(7_000)
     expect(t.total).toEqual([
-      { currency: 'UZS', payments: { count: 2, sum: 15_000 }, cancels: { count: 1, sum: 5_000 }, refunds: { count: 0, sum: 0 }, cancelRefunds: { count: 0, sum: 0 }, net: 10_000 },
-      { currency: 'BYN', payments: { count: 1, sum: 7_000 }, cancels: { count: 0, sum: 0 }, refunds: { count: 1, sum: 2_000 }, cancelRefunds: { count: 1, sum: 2_000 }, net: 7_000 },
+      {
+        currency: 'UZS',
+        payments: { count: 2, sum: 15_000 },
+        cancels: { count: 1, sum: 5_000 },
+        refunds: { count: 0, sum: 0 },
+        cancelRefunds: { count: 0, sum: 0 },
+        net: 10_000,
+      },
+      {
+        currency: 'BYN',
+        payments: { count: 1, sum: 7_000 },
+        cancels: { count: 0, sum: 0 },
+        refunds: { count: 1, sum: 2_000 },
+        cancelRefunds: { count: 1, sum: 2_000 },
+        net: 7_000,
+      },
     ])
     expect(t.attention.map((i) => i.id)).toEqual([attention.id])
     expect(t.queued.map((i) => [i.id, i.kind, i.name])).toEqual([[queued.id, 'cancel', 'Click']])
@@ -94,13 +129,20 @@ describe('totals', () => {
 
 describe('CSV', () => {
   it('writes a row per payment type and the totals; a formula-like cell is quoted as text', () => {
-    const t = totals([op({ kind: 'pay', amount: 150_050 }), op({ kind: 'pay', amount: 100, state: 'needs-attention' })], [{ id: 'click', name: '=HYPERLINK("x")', number: 1 }])
+    const t = totals(
+      [op({ kind: 'pay', amount: 150_050 }), op({ kind: 'pay', amount: 100, state: 'needs-attention' })],
+      [{ id: 'click', name: '=HYPERLINK("x")', number: 1 }],
+    )
     const csv = totalsCsv(t, { title: 'X', period: 'p' }, (k) => k)
     const lines = csv.trim().split('\r\n')
     expect(lines[2]).toBe(`"'=HYPERLINK(""x"")",1,1,1500.50,0,0.00,0,0.00,0,0.00,1500.50,UZS`)
     expect(lines[3]).toBe('shift.total,,1,1500.50,0,0.00,0,0.00,0,0.00,1500.50,UZS')
     expect(lines[4]).toContain('shift.attention')
-    const ops = operationsCsv([{ o: op({ kind: 'refund', amount: 250, ref: '42' }), kind: 'refund', typeName: 'Click' }], (k) => k, () => 'T')
+    const ops = operationsCsv(
+      [{ o: op({ kind: 'refund', amount: 250, ref: '42' }), kind: 'refund', typeName: 'Click' }],
+      (k) => k,
+      () => 'T',
+    )
     expect(ops.trim().split('\r\n')[1]).toMatch(/^T,rowKind\.refund,Click,2\.50,UZS,state\.approved,42,op\d+$/)
   })
 })

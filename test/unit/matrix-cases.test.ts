@@ -10,7 +10,10 @@ describe('fault matrix cases', () => {
     for (const provider of new Set(PROVIDER_ROWS.map((r) => r.provider))) {
       const mine = PAIRWISE_CASES.filter((c) => rowById(c.row).provider === provider)
       expect(new Set(mine.map((c) => c.fault)), provider).toEqual(new Set(FAULTS))
-      expect(mine.some((c) => c.route === 'refund'), provider).toBe(true)
+      expect(
+        mine.some((c) => c.route === 'refund'),
+        provider,
+      ).toBe(true)
     }
     expect(new Set(PAIRWISE_CASES.filter((c) => c.route === 'refund').map((c) => c.fault))).toEqual(new Set(FAULTS.filter((f) => f !== 'pending')))
   })

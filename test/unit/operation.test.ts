@@ -5,7 +5,18 @@ import { backoffCeiling, backoffDelay } from '../../src/domain/backoff.ts'
 import { ulid, isOperationId, maskCode } from '../../src/domain/ids.ts'
 
 const base = (state: OpState): Operation =>
-  ({ id: 'X', kind: 'pay', provider: 'clickpass', paymentTypeId: 't', amount: 100, currency: 'UZS', state, createdAt: 0, updatedAt: 0, history: [] }) as unknown as Operation
+  ({
+    id: 'X',
+    kind: 'pay',
+    provider: 'clickpass',
+    paymentTypeId: 't',
+    amount: 100,
+    currency: 'UZS',
+    state,
+    createdAt: 0,
+    updatedAt: 0,
+    history: [],
+  }) as unknown as Operation
 
 const ALL: OpState[] = ['created', 'sent', 'approved', 'declined', 'unknown', 'resolving', 'compensating', 'compensated', 'needs-attention']
 
@@ -15,7 +26,8 @@ describe('operation state machine', () => {
   })
 
   it('money that may have moved is never simply dropped: unknown/resolving only end in a result, a compensation or attention', () => {
-    for (const from of ['unknown', 'resolving'] as const) for (const to of ALL) if (canMove(from, to)) expect([from, 'resolving', 'approved', 'declined', 'compensating', 'needs-attention']).toContain(to)
+    for (const from of ['unknown', 'resolving'] as const)
+      for (const to of ALL) if (canMove(from, to)) expect([from, 'resolving', 'approved', 'declined', 'compensating', 'needs-attention']).toContain(to)
   })
 
   it('a compensating payment ends compensated or needing attention, nothing else', () => {

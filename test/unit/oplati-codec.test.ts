@@ -9,7 +9,7 @@ describe('O!plati codec', () => {
   it('kopecks go out as BYN with at most 2 decimals and come back exactly', () => {
     expect(bynOf(1700)).toBe(17)
     expect(bynOf(1705)).toBe(17.05)
-    expect(JSON.stringify({ sum: bynOf(1)})).toBe('{"sum":0.01}')
+    expect(JSON.stringify({ sum: bynOf(1) })).toBe('{"sum":0.01}')
     fc.assert(fc.property(fc.integer({ min: 0, max: 10 ** 13 }), (k) => minorOf(JSON.parse(JSON.stringify(bynOf(k)))) === k))
     expect(minorOf(17.005)).toBeUndefined()
     expect(minorOf('17.05')).toBe(1705)
@@ -25,7 +25,9 @@ describe('O!plati codec', () => {
     const big = '9007199254740993'
     const one = decodePaymentInfo(`{"paymentId":${big},"paymentType":1,"sum":17.05,"status":1,"orderNumber":"A"}`)
     expect(one).toEqual({ ok: true, value: { paymentId: big, paymentType: 1, sum: 1705, status: 1, orderNumber: 'A' } })
-    const list = decodeReports(`[{"paymentId":${big},"sum":1,"status":0,"orderNumber":"A"},{"paymentId":7,"paymentType":3,"sum":0.5,"status":1,"orderNumber":"B"}]`)
+    const list = decodeReports(
+      `[{"paymentId":${big},"sum":1,"status":0,"orderNumber":"A"},{"paymentId":7,"paymentType":3,"sum":0.5,"status":1,"orderNumber":"B"}]`,
+    )
     expect(list.ok && list.value.map((p) => p.paymentId)).toEqual([big, '7'])
   })
 
@@ -37,14 +39,26 @@ describe('O!plati codec', () => {
   })
 
   it('reads the error envelope; code falls back to the HTTP status', () => {
-    expect(decodeEnvelope('{"code":"409","internalCode":"TOKEN_EXISTS","userMessage":{"lang_ru":"А","lang_en":"A"}}', 409)).toEqual({ code: '409', internalCode: 'TOKEN_EXISTS', ru: 'А', en: 'A' })
+    expect(decodeEnvelope('{"code":"409","internalCode":"TOKEN_EXISTS","userMessage":{"lang_ru":"А","lang_en":"A"}}', 409)).toEqual({
+      code: '409',
+      internalCode: 'TOKEN_EXISTS',
+      ru: 'А',
+      en: 'A',
+    })
     expect(decodeEnvelope('{"devMessage":"x"}', 400)).toEqual({ code: '400', devMessage: 'x' })
     expect(decodeEnvelope('<html>', 502)).toBeUndefined()
   })
 
   it('one line «Покупка» when the host sends no items; the host’s lines otherwise; amountTotal = sum', () => {
     expect(linesOf(1705 as Minor, undefined)).toEqual([{ type: 1, name: 'Покупка', quantity: 1, unit: 'шт', price: 17.05, cost: 17.05 }])
-    const b = paymentBody({ amount: 1000 as Minor, orderNumber: 'O', regNum: 'OPL000011111', shift: '24112026', receiptNumber: 'R', items: [{ title: 'Хлеб', price: 250 as Minor, count: 4 }] })
+    const b = paymentBody({
+      amount: 1000 as Minor,
+      orderNumber: 'O',
+      regNum: 'OPL000011111',
+      shift: '24112026',
+      receiptNumber: 'R',
+      items: [{ title: 'Хлеб', price: 250 as Minor, count: 4 }],
+    })
     expect(b).toMatchObject({ sum: 10, details: { amountTotal: 10, items: [{ name: 'Хлеб', quantity: 4, price: 2.5, cost: 10 }] } })
   })
 })

@@ -177,7 +177,13 @@ describe('slips', () => {
   })
 
   it('E20: the totals slip', () => {
-    const slip = totalsSlip({ title: 'СВЕРКА ИТОГОВ', terminalDate: '20250115100003', tid: '99000001', sales: { count: 2, sum: 300 }, refunds: { count: 0, sum: 0 } })
+    const slip = totalsSlip({
+      title: 'СВЕРКА ИТОГОВ',
+      terminalDate: '20250115100003',
+      tid: '99000001',
+      sales: { count: 2, sum: 300 },
+      refunds: { count: 0, sum: 0 },
+    })
     expect(isCp1251(slip)).toBe(true)
     expect(parseReceipt(slip)[0]!.text).toContain('СВЕРКА ИТОГОВ')
   })
@@ -204,7 +210,15 @@ describe('parseControl', () => {
   })
 
   it('refuses what it cannot read', () => {
-    for (const bad of [null, 1, {}, { action: 'eotAt', args: ['later'] }, { action: 'customer', args: { outcome: 'maybe' } }, { action: 'gapMs' }, { action: 'x' }]) {
+    for (const bad of [
+      null,
+      1,
+      {},
+      { action: 'eotAt', args: ['later'] },
+      { action: 'customer', args: { outcome: 'maybe' } },
+      { action: 'gapMs' },
+      { action: 'x' },
+    ]) {
       expect(parseControl(bad).ok).toBe(false)
     }
   })

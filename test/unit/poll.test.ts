@@ -32,7 +32,8 @@ describe('poll', () => {
     const t = fakeTime()
     const asked: number[] = []
     const end = await poll(t.time, {
-      every: 2_000, until: 60_000,
+      every: 2_000,
+      until: 60_000,
       step: async () => (asked.push(t.now()), asked.length === 3 ? 'paid' : undefined),
     })
     expect(end).toEqual({ kind: 'final', value: 'paid' })

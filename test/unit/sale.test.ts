@@ -28,7 +28,10 @@ describe('sale items', () => {
 
   it('the host URL carries items as JSON; text that is not JSON becomes null for the engine to refuse', () => {
     const items = encodeURIComponent(JSON.stringify([bread]))
-    expect(parseHostUrl(`#/pay?amount=1000000&order=A1&items=${items}`)).toEqual({ ok: true, value: { type: 'paydesk.pay', amount: 1000000, order: 'A1', items: [bread] } })
+    expect(parseHostUrl(`#/pay?amount=1000000&order=A1&items=${items}`)).toEqual({
+      ok: true,
+      value: { type: 'paydesk.pay', amount: 1000000, order: 'A1', items: [bread] },
+    })
     expect(parseHostUrl('#/pay?amount=1000000&order=A1&items=%5Bnope')).toMatchObject({ ok: true, value: { items: null } })
     expect(parseHostUrl('#/pay?amount=1000000&order=A1')).not.toHaveProperty('value.items')
   })

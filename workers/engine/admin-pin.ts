@@ -49,7 +49,8 @@ export function adminPin(db: PaydeskDb, clock: Clock, key = KEY) {
     if (!(await stored())) return { ok: true }
     const tries = ((await db.settings.get(TRIES))?.value as Tries | undefined) ?? { failures: 0, lockedUntil: 0 }
     const now = clock.now()
-    if (now < tries.lockedUntil) return { ok: false, message: msg('pin.locked', { seconds: Math.ceil((tries.lockedUntil - now) / 1000) }), retryInMs: tries.lockedUntil - now }
+    if (now < tries.lockedUntil)
+      return { ok: false, message: msg('pin.locked', { seconds: Math.ceil((tries.lockedUntil - now) / 1000) }), retryInMs: tries.lockedUntil - now }
     if (await matches(pin)) {
       await db.settings.delete(TRIES)
       return { ok: true }
@@ -62,7 +63,8 @@ export function adminPin(db: PaydeskDb, clock: Clock, key = KEY) {
       await db.settings.put({ key: TRIES, value: next })
       return next
     })
-    if (after.lockedUntil > now) return { ok: false, message: msg('pin.wrongLocked', { seconds: Math.ceil((after.lockedUntil - now) / 1000) }), retryInMs: after.lockedUntil - now }
+    if (after.lockedUntil > now)
+      return { ok: false, message: msg('pin.wrongLocked', { seconds: Math.ceil((after.lockedUntil - now) / 1000) }), retryInMs: after.lockedUntil - now }
     return { ok: false, message: msg('pin.wrong') }
   }
 

@@ -36,11 +36,18 @@ export async function checkStatus(deps: CheckStatusDeps, req: { opId: string }):
     const fresh = (await db.operations.get(op.id))!
     const answer = await ask(deps.probeContext(cfg.pt, p, cfg.config), fresh)
     const settle = answer.ok ? answer.settle : undefined
-    if (fresh.state !== 'needs-attention' || !settle || (settle.state !== 'approved' && settle.state !== 'declined')) return { op: fresh, answer, settled: false }
+    if (fresh.state !== 'needs-attention' || !settle || (settle.state !== 'approved' && settle.state !== 'declined'))
+      return { op: fresh, answer, settled: false }
     // needs-attention is final for the state machine; this is its one journaled exit (a reason in the history).
     const { note, ...fields } = settle
     const now = clock.now()
-    const next: Operation = { ...fresh, ...fields, state: settle.state, updatedAt: now, history: [...fresh.history, { at: now, state: settle.state, note: note ?? 'settled by status check' }] }
+    const next: Operation = {
+      ...fresh,
+      ...fields,
+      state: settle.state,
+      updatedAt: now,
+      history: [...fresh.history, { at: now, state: settle.state, note: note ?? 'settled by status check' }],
+    }
     await db.operations.put(next)
     log.warn('engine', 'needs-attention settled by status check', { state: next.state }, op.id)
     return { op: next, answer, settled: true }

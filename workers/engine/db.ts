@@ -76,19 +76,26 @@ export class PaydeskDb extends Dexie {
     // Issue 11: the journal's search and filters through indexes over the whole journal, and the shifts.
     this.version(2)
       .stores({
-        operations: 'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt]',
+        operations:
+          'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt]',
         shifts: 'number, closedAt',
       })
       .upgrade(async (tx) => {
         // A cancel of a refund says so from now on (the journal filters «Отмена возврата» without a lookup).
         const refunds = new Set<string>()
-        await tx.table('operations').toCollection().each((o: Operation) => {
-          if (o.kind === 'refund') refunds.add(o.id)
-        })
-        await tx.table('operations').toCollection().modify((o: StoredOperation) => {
-          o.keys = searchKeys(o)
-          if (o.kind === 'cancel' && o.original && refunds.has(o.original)) o.details = { ...o.details, reverses: 'refund' }
-        })
+        await tx
+          .table('operations')
+          .toCollection()
+          .each((o: Operation) => {
+            if (o.kind === 'refund') refunds.add(o.id)
+          })
+        await tx
+          .table('operations')
+          .toCollection()
+          .modify((o: StoredOperation) => {
+            o.keys = searchKeys(o)
+            if (o.kind === 'cancel' && o.original && refunds.has(o.original)) o.details = { ...o.details, reverses: 'refund' }
+          })
       })
     this.operations.hook('creating', (_key, obj: StoredOperation) => {
       obj.keys = searchKeys(obj)

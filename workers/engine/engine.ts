@@ -65,15 +65,19 @@ export interface EngineDeps {
 
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
 
-
 export function createEngine(deps: EngineDeps) {
   const { db, clock, locks } = deps
   const random = deps.random ?? realRandom
   const providers = new Map(deps.providers.map((p) => [p.id, p]))
-  const log: Logger = createLogger(db, () => clock.now(), () => types.secretValues())
+  const log: Logger = createLogger(
+    db,
+    () => clock.now(),
+    () => types.secretValues(),
+  )
   // Payment types (settings): the stored types, their secrets, their views and the settings calls.
   const types = paymentTypesApi(deps, { providers, log, probeContext: (pt, p, config) => probeContext(pt, p, config) })
-  const { paymentTypes, loadConfig, refreshSecretValues, seedDemo, listPaymentTypes, savePaymentType, deletePaymentType, importConfFile, exportConfFile } = types
+  const { paymentTypes, loadConfig, refreshSecretValues, seedDemo, listPaymentTypes, savePaymentType, deletePaymentType, importConfFile, exportConfFile } =
+    types
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
   const running = new Set<Promise<unknown>>()
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
@@ -172,7 +176,14 @@ export function createEngine(deps: EngineDeps) {
           const cur = (await db.operations.get(op.id))!
           const next = advance(cur, { ...patch, queued: true }, now)
           await db.operations.put(next)
-          await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: cur.id, attempt: 0, nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs), createdAt: now })
+          await queue.push({
+            provider: cur.provider,
+            paymentTypeId: cur.paymentTypeId,
+            opId: cur.id,
+            attempt: 0,
+            nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs),
+            createdAt: now,
+          })
           return next
         })
         log.warn('engine', 'operation queued', {}, op.id)
@@ -193,7 +204,7 @@ export function createEngine(deps: EngineDeps) {
 
   function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
     return {
-      get: async <T,>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
+      get: async <T>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
       put: async (key: string, value: unknown) => {
         await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
         if (provider.secretStoreKey?.(key)) await refreshSecretValues()
@@ -202,7 +213,12 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
-  async function drive(op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable = false, loaded?: Awaited<ReturnType<typeof loadConfig>>): Promise<Operation> {
+  async function drive(
+    op: Operation,
+    job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>,
+    ifAvailable = false,
+    loaded?: Awaited<ReturnType<typeof loadConfig>>,
+  ): Promise<Operation> {
     // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
     const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
     if (!cfg.ok) {
@@ -241,7 +257,8 @@ export function createEngine(deps: EngineDeps) {
       await ctx.commit({ state: 'declined', message: msg('common.declined', { code: 'error' }), note: 'provider procedure failed' })
       return
     }
-    if (cur.state === 'created') await ctx.commit({ state: 'sent', sentAt: clock.now(), note: 'provider failed before journaling its request: treated as sent' })
+    if (cur.state === 'created')
+      await ctx.commit({ state: 'sent', sentAt: clock.now(), note: 'provider failed before journaling its request: treated as sent' })
     if (ctx.op.state === 'sent') await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: 'provider procedure failed: outcome unknown' })
     try {
       await provider.resume(ctx)
@@ -323,7 +340,10 @@ export function createEngine(deps: EngineDeps) {
   // ---- recovery and queue ----------------------------------------------------------------
 
   async function recover() {
-    const open = await db.operations.where('state').anyOf([...OPEN_STATES]).toArray()
+    const open = await db.operations
+      .where('state')
+      .anyOf([...OPEN_STATES])
+      .toArray()
     for (const op of open) {
       if (op.state === 'compensating' && op.reversedBy) {
         // A journal written before the queue's ack and the original's final state were one transaction:
@@ -337,7 +357,8 @@ export function createEngine(deps: EngineDeps) {
         drive(
           op,
           async (ctx, prov) => {
-            if (ctx.op.state === 'created') await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'never sent: interrupted before the request' })
+            if (ctx.op.state === 'created')
+              await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'never sent: interrupted before the request' })
             else await prov.resume(ctx)
           },
           true,
@@ -351,18 +372,28 @@ export function createEngine(deps: EngineDeps) {
     const orig = await db.operations.get(op.compensates)
     if (!orig || isFinal(orig.state)) return
     if (op.state === 'approved') await commit(orig.id, { state: 'compensated', message: msg('common.compensated'), note: `compensated by ${op.id}` })
-    else if (isFinal(op.state)) await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
+    else if (isFinal(op.state))
+      await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
   }
 
   const runner = queueRunner({
-    store: queue, db, clock, random, locks, log,
+    store: queue,
+    db,
+    clock,
+    random,
+    locks,
+    log,
     floorMs: (provider) => providers.get(provider as AnyProvider['id'])?.queueFloorMs ?? 0,
     attempt: async (op) => {
       let verdict: QueueVerdict = { kind: 'done' }
-      const after = await drive(op, async (ctx, prov) => {
-        // A throwing attempt is tried again later, like a transport error (the entry stays).
-        verdict = await prov.runQueued(ctx).catch((e: unknown) => ({ kind: 'retry' as const, error: `provider procedure failed: ${String(e)}` }))
-      }, true)
+      const after = await drive(
+        op,
+        async (ctx, prov) => {
+          // A throwing attempt is tried again later, like a transport error (the entry stays).
+          verdict = await prov.runQueued(ctx).catch((e: unknown) => ({ kind: 'retry' as const, error: `provider procedure failed: ${String(e)}` }))
+        },
+        true,
+      )
       return after === op && !isFinal(op.state) ? { kind: 'retry', error: 'operation busy in another context' } : verdict
     },
     giveUp: async (opId, error) => {
@@ -418,7 +449,25 @@ export function createEngine(deps: EngineDeps) {
   }
 
   // One module per verb over a shared deps object (issue 9).
-  const verbs: VerbDeps = { db, clock, log, locks, providers, queue, host, loadConfig, checkScan, gate, probeContext, newId, track, drive, flagFor, stopWaiting, reverse: (r) => reverse(r) }
+  const verbs: VerbDeps = {
+    db,
+    clock,
+    log,
+    locks,
+    providers,
+    queue,
+    host,
+    loadConfig,
+    checkScan,
+    gate,
+    probeContext,
+    newId,
+    track,
+    drive,
+    flagFor,
+    stopWaiting,
+    reverse: (r) => reverse(r),
+  }
   const pay = payVerb(verbs)
   const reverse = reverseVerb(verbs)
   const voidOrder = voidVerb(verbs)
@@ -471,7 +520,8 @@ export function createEngine(deps: EngineDeps) {
     exportLog: settings.exportWithChanges(exportLog),
     queueStatus,
     /** Issue 10: is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
-    storagePersisted: async (): Promise<boolean | undefined> => (typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined),
+    storagePersisted: async (): Promise<boolean | undefined> =>
+      typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined,
     /** Tests: wait until every procedure started so far has finished, and the log is written. */
     settled: async () => {
       while (running.size) await Promise.allSettled([...running])

@@ -42,7 +42,11 @@ export function hostOrders(db: PaydeskDb, log: Logger, now: () => number) {
       log.warn('host', 'amount differs from the order', { order: req.order, requested: req.amount, registered: prev.amount })
       return { ok: false, message: msg('host.amountMismatch') }
     }
-    if (!prev) await db.settings.put({ key: orderKey(req.order), value: { order: req.order, amount: req.amount, ...(req.origin ? { origin: req.origin } : {}), at: now() } satisfies HostOrder })
+    if (!prev)
+      await db.settings.put({
+        key: orderKey(req.order),
+        value: { order: req.order, amount: req.amount, ...(req.origin ? { origin: req.origin } : {}), at: now() } satisfies HostOrder,
+      })
     return { ok: true }
   }
 
@@ -61,7 +65,12 @@ export function hostOrders(db: PaydeskDb, log: Logger, now: () => number) {
   async function operations(order: string): Promise<Operation[]> {
     const pays = await db.operations.filter((o) => o.kind === 'pay' && o.order === order).toArray()
     const ids = new Set(pays.map((p) => p.id))
-    const rev = ids.size ? await db.operations.where('original').anyOf([...ids]).toArray() : []
+    const rev = ids.size
+      ? await db.operations
+          .where('original')
+          .anyOf([...ids])
+          .toArray()
+      : []
     return [...pays, ...rev].sort((a, b) => a.createdAt - b.createdAt)
   }
 

@@ -57,13 +57,29 @@ function candidates(db: PaydeskDb, f: JournalFilter, upper: number): { coll: Col
   const hi = Math.min(f.to ?? MAX, upper)
   const ops = db.operations
   if (f.q) return { coll: ops.where('keys').startsWith(f.q).distinct(), ordered: false }
-  if (f.state && f.state !== 'approved') return { coll: ops.where('[state+createdAt]').between([f.state, lo], [f.state, hi], true, true).reverse(), ordered: true }
-  if (f.kind && f.kind !== 'pay') return { coll: ops.where('[kind+createdAt]').between([storedKind(f.kind), lo], [storedKind(f.kind), hi], true, true).reverse(), ordered: true }
+  if (f.state && f.state !== 'approved')
+    return { coll: ops.where('[state+createdAt]').between([f.state, lo], [f.state, hi], true, true).reverse(), ordered: true }
+  if (f.kind && f.kind !== 'pay')
+    return {
+      coll: ops
+        .where('[kind+createdAt]')
+        .between([storedKind(f.kind), lo], [storedKind(f.kind), hi], true, true)
+        .reverse(),
+      ordered: true,
+    }
   if (f.amountMin !== undefined && f.amountMax !== undefined && f.amountMax - f.amountMin <= 100_000) {
     return { coll: ops.where('[amount+createdAt]').between([f.amountMin, lo], [f.amountMax, hi], true, true), ordered: false }
   }
-  if (f.paymentTypeId) return { coll: ops.where('[paymentTypeId+createdAt]').between([f.paymentTypeId, lo], [f.paymentTypeId, hi], true, true).reverse(), ordered: true }
-  if (f.kind) return { coll: ops.where('[kind+createdAt]').between([storedKind(f.kind), lo], [storedKind(f.kind), hi], true, true).reverse(), ordered: true }
+  if (f.paymentTypeId)
+    return { coll: ops.where('[paymentTypeId+createdAt]').between([f.paymentTypeId, lo], [f.paymentTypeId, hi], true, true).reverse(), ordered: true }
+  if (f.kind)
+    return {
+      coll: ops
+        .where('[kind+createdAt]')
+        .between([storedKind(f.kind), lo], [storedKind(f.kind), hi], true, true)
+        .reverse(),
+      ordered: true,
+    }
   if (f.state) return { coll: ops.where('[state+createdAt]').between([f.state, lo], [f.state, hi], true, true).reverse(), ordered: true }
   return { coll: ops.where('createdAt').between(lo, hi, true, true).reverse(), ordered: true }
 }
@@ -82,11 +98,17 @@ export async function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?
   let picked: Operation[]
   if (f.queued) {
     const rows = (await db.operations.bulkGet([...queuedIds])).filter((o): o is Operation => !!o)
-    picked = rows.filter(pass).sort(newestFirst).slice(0, size + 1)
+    picked = rows
+      .filter(pass)
+      .sort(newestFirst)
+      .slice(0, size + 1)
   } else {
     const { coll, ordered } = candidates(db, f, upper)
     if (ordered) {
-      picked = await coll.filter(pass).limit(size + 1).toArray()
+      picked = await coll
+        .filter(pass)
+        .limit(size + 1)
+        .toArray()
     } else {
       picked = (await coll.filter(pass).limit(20_000).toArray()).sort(newestFirst).slice(0, size + 1)
     }
@@ -95,7 +117,16 @@ export async function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?
   const page = picked.slice(0, size)
   const rows = await enrich(db, page, origKinds, queuedIds)
   const last = page[page.length - 1]
-  const next = more && last ? { at: last.createdAt, ids: page.filter((o) => o.createdAt === last.createdAt).map((o): string => o.id).concat(cursor && cursor.at === last.createdAt ? cursor.ids : []) } : undefined
+  const next =
+    more && last
+      ? {
+          at: last.createdAt,
+          ids: page
+            .filter((o) => o.createdAt === last.createdAt)
+            .map((o): string => o.id)
+            .concat(cursor && cursor.at === last.createdAt ? cursor.ids : []),
+        }
+      : undefined
   return { rows, ...(next ? { next } : {}) }
 }
 
@@ -111,8 +142,16 @@ async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<
   const rel = new Map((await db.operations.bulkGet([...related])).filter((o): o is Operation => !!o).map((o) => [o.id, o]))
   for (const o of rel.values()) origKinds.set(o.id, o.kind)
   const pays = page.filter((o) => o.kind === 'pay' && o.state === 'approved')
-  const refunds = pays.length ? await db.operations.where('original').anyOf(pays.map((o) => o.id)).filter((o) => o.kind === 'refund').toArray() : []
-  const undoers = new Map((await db.operations.bulkGet(refunds.flatMap((r) => (r.reversedBy ? [r.reversedBy] : [])))).filter((o): o is Operation => !!o).map((o) => [o.id, o]))
+  const refunds = pays.length
+    ? await db.operations
+        .where('original')
+        .anyOf(pays.map((o) => o.id))
+        .filter((o) => o.kind === 'refund')
+        .toArray()
+    : []
+  const undoers = new Map(
+    (await db.operations.bulkGet(refunds.flatMap((r) => (r.reversedBy ? [r.reversedBy] : [])))).filter((o): o is Operation => !!o).map((o) => [o.id, o]),
+  )
   const kindOf = (o: Operation) => rowKind(o, o.original ? (origKinds.get(o.original) ?? rel.get(o.original)?.kind) : undefined)
   return page.map((o) => {
     const row: JournalRow = { op: o, kind: kindOf(o), inQueue: queuedIds.has(o.id) }
@@ -127,7 +166,11 @@ async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<
     const t = tid ? rel.get(tid) : undefined
     if (t) row.target = { id: t.id, kind: kindOf(t), amount: t.amount, createdAt: t.createdAt }
     if (o.kind === 'pay' && o.state === 'approved') {
-      row.remaining = remainingOf(o, refunds.filter((r) => r.original === o.id), (id) => undoers.get(id as OperationId)?.state === 'approved')
+      row.remaining = remainingOf(
+        o,
+        refunds.filter((r) => r.original === o.id),
+        (id) => undoers.get(id as OperationId)?.state === 'approved',
+      )
     }
     return row
   })

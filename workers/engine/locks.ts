@@ -11,7 +11,9 @@ export interface Locks {
 export function webLocks(locks: LockManager): Locks {
   return {
     run: <T>(name: string, job: () => Promise<T>, opts?: { ifAvailable?: boolean }) =>
-      locks.request(name, { ifAvailable: opts?.ifAvailable ?? false }, async (lock) => (lock ? await job() : NOT_AVAILABLE)) as Promise<T | typeof NOT_AVAILABLE>,
+      locks.request(name, { ifAvailable: opts?.ifAvailable ?? false }, async (lock) => (lock ? await job() : NOT_AVAILABLE)) as Promise<
+        T | typeof NOT_AVAILABLE
+      >,
   }
 }
 

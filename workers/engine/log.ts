@@ -46,7 +46,10 @@ export function createLogger(db: PaydeskDb, now: () => number, secrets: () => re
         written = 0
         const count = await db.log.count()
         if (count > LOG_MAX_ROWS) {
-          const cut = await db.log.orderBy('id').offset(count - LOG_MAX_ROWS).first()
+          const cut = await db.log
+            .orderBy('id')
+            .offset(count - LOG_MAX_ROWS)
+            .first()
           if (cut?.id !== undefined) await db.log.where('id').below(cut.id).delete()
         }
       }

@@ -96,8 +96,24 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
     const sandbox = !!p.emulated?.(values)
     return {
-      id: pt.id, number: pt.number, name: pt.name, provider: pt.provider, currency: p.currency, values, secretsSet: [...set], missing, enabled: missing.length === 0 && !reason,
-      capabilities: p.capabilities, payMode, scanHint: p.scanHint, closeDay: !!p.closeDay, statusCheck: !!p.status, adminActions, sandbox, ...(reason ? { reason } : {}), ...(choices ? { choices } : {}),
+      id: pt.id,
+      number: pt.number,
+      name: pt.name,
+      provider: pt.provider,
+      currency: p.currency,
+      values,
+      secretsSet: [...set],
+      missing,
+      enabled: missing.length === 0 && !reason,
+      capabilities: p.capabilities,
+      payMode,
+      scanHint: p.scanHint,
+      closeDay: !!p.closeDay,
+      statusCheck: !!p.status,
+      adminActions,
+      sandbox,
+      ...(reason ? { reason } : {}),
+      ...(choices ? { choices } : {}),
     }
   }
 
@@ -113,7 +129,9 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     await db.transaction('rw', db.settings, db.secrets, async () => {
       // In the provider registry's order, whatever order the demo build found them in.
       const order = [...providers.keys()]
-      const demos = (deps.demo?.paymentTypes ?? []).filter((d) => providers.has(d.provider)).sort((a, b) => order.indexOf(a.provider) - order.indexOf(b.provider))
+      const demos = (deps.demo?.paymentTypes ?? [])
+        .filter((d) => providers.has(d.provider))
+        .sort((a, b) => order.indexOf(a.provider) - order.indexOf(b.provider))
       for (const d of demos) {
         const id = `${d.provider}-1`
         types.push({ id, number: n++, name: d.name, provider: d.provider, values: d.values })
@@ -137,8 +155,6 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     if (typeof values.url === 'string' && values.url.startsWith('/') && deps.baseUrl) values.url = new URL(values.url, deps.baseUrl).href.replace(/\/$/, '')
     return { ok: true as const, pt, provider: p, config: p.toConfig(values, secrets) as unknown }
   }
-
-
 
   async function listPaymentTypes(): Promise<PaymentTypeView[]> {
     const out: PaymentTypeView[] = []
@@ -169,7 +185,10 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     }
     if (!errors.length && p.schema.validate) errors.push(...p.schema.validate(withDefaults(p.schema, values)))
     if (!errors.length && emulatorRefused(p, withDefaults(p.schema, values))) return { ok: false, message: msg('common.emulatorOnly') }
-    if (errors.length) return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & { errors: FieldError[] }
+    if (errors.length)
+      return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & {
+        errors: FieldError[]
+      }
     const types = await paymentTypes()
     const id = input.id ?? freshTypeId(p.id, types, clock.now())
     if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
@@ -193,7 +212,10 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     return { ok: true }
   }
 
-  async function importConfFile(paymentTypeId: string, text: string): Promise<Result<{ foreign: Record<string, string>; errors: FieldError[]; warnings: FieldError[] }> & { errors?: FieldError[] }> {
+  async function importConfFile(
+    paymentTypeId: string,
+    text: string,
+  ): Promise<Result<{ foreign: Record<string, string>; errors: FieldError[]; warnings: FieldError[] }> & { errors?: FieldError[] }> {
     const pt = (await paymentTypes()).find((t) => t.id === paymentTypeId)
     const p = pt && providers.get(pt.provider)
     if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
@@ -201,7 +223,10 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
     const types = await paymentTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === pt.id ? { ...t, values: { ...t.values, ...r.values }, foreign: { ...t.foreign, ...r.foreign } } : t)) })
+      await db.settings.put({
+        key: PAYMENT_TYPES_KEY,
+        value: types.map((t) => (t.id === pt.id ? { ...t, values: { ...t.values, ...r.values }, foreign: { ...t.foreign, ...r.foreign } } : t)),
+      })
       for (const [k, v] of Object.entries(r.secrets)) await db.secrets.put({ key: `${pt.id}:${k}`, value: v })
     })
     await refreshSecretValues()

@@ -80,7 +80,10 @@ export function queueRunner(deps: QueueRunnerDeps) {
       }
       if (verdict.kind === 'retry') {
         const next: QueueEntry = {
-          ...head, attempt: head.attempt + 1, refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0), lastError: verdict.error,
+          ...head,
+          attempt: head.attempt + 1,
+          refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0),
+          lastError: verdict.error,
           nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, deps.random(), Math.max(1_000, deps.floorMs(head.provider))),
         }
         await store.reschedule(next)
@@ -104,7 +107,9 @@ export function queueRunner(deps: QueueRunnerDeps) {
       QUEUE_LOCK,
       async () => {
         const names = await store.providers()
-        const counts = await Promise.all(names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))))
+        const counts = await Promise.all(
+          names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))),
+        )
         return counts.reduce((a, b) => a + b, 0)
       },
       { ifAvailable: true },

@@ -77,7 +77,8 @@ export function settingsApi(d: SettingsDeps) {
     for (const f of p.schema.fields) {
       if (f.secret) {
         if (secretsTyped.includes(f.name)) out.push({ ...base, field: f.name, action: 'changed', secret: true })
-      } else if (valueText(a[f.name]) !== valueText(b[f.name])) out.push({ ...base, field: f.name, action: 'changed', old: valueText(a[f.name]), next: valueText(b[f.name]) })
+      } else if (valueText(a[f.name]) !== valueText(b[f.name]))
+        out.push({ ...base, field: f.name, action: 'changed', old: valueText(a[f.name]), next: valueText(b[f.name]) })
     }
     return out
   }
@@ -91,7 +92,17 @@ export function settingsApi(d: SettingsDeps) {
       if (r.ok && id) {
         const after = (await types()).find((t) => t.id === id)
         const p = d.providers.get(input.provider)
-        if (after && p) await record(diff(p, before, after, Object.entries(input.secrets ?? {}).filter(([, v]) => v !== '').map(([k]) => k)))
+        if (after && p)
+          await record(
+            diff(
+              p,
+              before,
+              after,
+              Object.entries(input.secrets ?? {})
+                .filter(([, v]) => v !== '')
+                .map(([k]) => k),
+            ),
+          )
       }
       return r
     }
@@ -114,7 +125,10 @@ export function settingsApi(d: SettingsDeps) {
   }
 
   /** Choosing a file: what would change, the unknown keys, the warnings. Nothing is stored. */
-  async function previewImport(ptId: string, text: string): Promise<R<{ changes: ConfChange[]; foreign: Record<string, string>; newForeign: string[]; warnings: FieldError[] }>> {
+  async function previewImport(
+    ptId: string,
+    text: string,
+  ): Promise<R<{ changes: ConfChange[]; foreign: Record<string, string>; newForeign: string[]; warnings: FieldError[] }>> {
     const { preview } = await previewFor(ptId, text)
     if (!preview.ok) return preview
     return { ok: true, changes: preview.changes, foreign: preview.foreign, newForeign: preview.newForeign, warnings: preview.warnings }
@@ -126,12 +140,21 @@ export function settingsApi(d: SettingsDeps) {
     if (!preview.ok || !pt) return preview.ok ? { ok: false, message: msg('common.noPaymentType') } : preview
     await db.transaction('rw', db.settings, db.secrets, async () => {
       const all = await types()
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: all.map((t) => (t.id === pt.id ? { ...t, values: preview.values, foreign: preview.foreign } : t)) })
+      await db.settings.put({
+        key: PAYMENT_TYPES_KEY,
+        value: all.map((t) => (t.id === pt.id ? { ...t, values: preview.values, foreign: preview.foreign } : t)),
+      })
       for (const [k, v] of Object.entries(preview.secrets)) await db.secrets.put({ key: `${pt.id}:${k}`, value: v })
     })
     await d.refreshSecretValues()
     const base = { paymentTypeId: pt.id, paymentTypeName: pt.name }
-    await record(preview.changes.map((c) => (c.secret ? { ...base, field: c.field, action: 'imported' as const, secret: true } : { ...base, field: c.field, action: 'imported' as const, old: c.old, next: c.next })))
+    await record(
+      preview.changes.map((c) =>
+        c.secret
+          ? { ...base, field: c.field, action: 'imported' as const, secret: true }
+          : { ...base, field: c.field, action: 'imported' as const, old: c.old, next: c.next },
+      ),
+    )
     if (preview.newForeign.length) log.warn('engine', 'conf import: unknown keys kept', { keys: preview.newForeign })
     log.info('engine', 'conf imported', { paymentType: pt.id, fields: preview.changes.map((c) => c.field) })
     return { ok: true, changes: preview.changes }
@@ -154,10 +177,13 @@ export function settingsApi(d: SettingsDeps) {
     const url = (cfg.config as { url?: unknown }).url
     const crossOrigin = typeof url === 'string' && !!origin && /^https?:\/\//i.test(url) && new URL(url).origin !== origin
     const message =
-      r.verdict === 'ok' ? msg('check.ok')
-      : r.verdict === 'refused' ? msg('check.refused')
-      : crossOrigin ? msg('check.unreachableRelay', { url })
-      : msg('check.unreachable')
+      r.verdict === 'ok'
+        ? msg('check.ok')
+        : r.verdict === 'refused'
+          ? msg('check.refused')
+          : crossOrigin
+            ? msg('check.unreachableRelay', { url })
+            : msg('check.unreachable')
     return { ok: true, verdict: r.verdict, message, ...(r.detail ? { detail: r.detail } : {}) }
   }
 

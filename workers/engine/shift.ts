@@ -62,10 +62,18 @@ export interface ShiftDeps {
 /** The open shift from the database alone (the status bar reads it in a liveQuery too). */
 export async function readShiftStatus(db: PaydeskDb): Promise<ShiftStatus> {
   const last = await db.shifts.orderBy('number').last()
-  const first = await db.operations.where('createdAt').above(last?.closedAt ?? -Infinity).first()
+  const first = await db.operations
+    .where('createdAt')
+    .above(last?.closedAt ?? -Infinity)
+    .first()
   const v = (await db.settings.get(CASHIER_KEY))?.value
   const who = typeof v === 'string' && v ? v : undefined
-  return { number: (last?.number ?? 0) + 1, ...(first ? { openedAt: first.createdAt } : {}), ...(who ? { cashier: who } : {}), ...(last ? { lastClosedAt: last.closedAt } : {}) }
+  return {
+    number: (last?.number ?? 0) + 1,
+    ...(first ? { openedAt: first.createdAt } : {}),
+    ...(who ? { cashier: who } : {}),
+    ...(last ? { lastClosedAt: last.closedAt } : {}),
+  }
 }
 
 export function createShifts(d: ShiftDeps) {
@@ -95,14 +103,20 @@ export function createShifts(d: ShiftDeps) {
     for (const o of await db.operations.bulkGet(missing)) if (o) originals.set(o.id, o.kind)
     const queuedIds = new Set((await db.queue.toArray()).map((e) => e.opId))
     // Queued operations are listed wherever they were made: the queue is the till's, not the shift's.
-    const extra = (await db.operations.bulkGet([...queuedIds].filter((id) => !inRange.has(id as OperationId)) as OperationId[])).filter((o): o is Operation => !!o)
+    const extra = (await db.operations.bulkGet([...queuedIds].filter((id) => !inRange.has(id as OperationId)) as OperationId[])).filter(
+      (o): o is Operation => !!o,
+    )
     const types = await d.paymentTypes()
     const t = totals(ops, types, { originals, queuedIds })
     if (extra.length) t.queued.push(...totals(extra, types, { originals, queuedIds }).queued)
     const name = (id: string) => types.find((x) => x.id === id)?.name ?? id
     return {
-      from, to, totals: t,
-      ...(withOps ? { operations: ops.map((o) => ({ op: o, kind: rowKind(o, o.original ? originals.get(o.original) : undefined), typeName: name(o.paymentTypeId) })) } : {}),
+      from,
+      to,
+      totals: t,
+      ...(withOps
+        ? { operations: ops.map((o) => ({ op: o, kind: rowKind(o, o.original ? originals.get(o.original) : undefined), typeName: name(o.paymentTypeId) })) }
+        : {}),
     }
   }
 
@@ -122,7 +136,12 @@ export function createShifts(d: ShiftDeps) {
     if (s.openedAt === undefined) return { ok: false, message: msg('shift.nothingToClose') }
     const since = s.lastClosedAt ?? -Infinity
     const before = await report(since, clock.now(), false)
-    if (!req.force && (before.totals.attention.length || before.totals.queued.length)) return { ok: false, message: msg('shift.unresolved', { attention: before.totals.attention.length, queued: before.totals.queued.length }), unresolved: before.totals }
+    if (!req.force && (before.totals.attention.length || before.totals.queued.length))
+      return {
+        ok: false,
+        message: msg('shift.unresolved', { attention: before.totals.attention.length, queued: before.totals.queued.length }),
+        unresolved: before.totals,
+      }
     const providers: ProviderClose[] = []
     for (const pt of await d.paymentTypes()) {
       const cfg = await d.loadConfig(pt.id)
@@ -138,7 +157,9 @@ export function createShifts(d: ShiftDeps) {
         }
         const now = clock.now()
         const op = newOperation({ id: d.newId(), kind: 'reconcile', provider: p.id, paymentTypeId: pt.id, amount: r.net as Minor, currency: p.currency }, now, {
-          state: 'approved', slip: r.slip, note: `day close: ${r.mismatches} mismatches`,
+          state: 'approved',
+          slip: r.slip,
+          note: `day close: ${r.mismatches} mismatches`,
           message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
         })
         await db.operations.add(op)
@@ -150,8 +171,16 @@ export function createShifts(d: ShiftDeps) {
     }
     const closedAt = clock.now()
     const row: ShiftRow = {
-      number: s.number, openedAt: s.openedAt, closedAt, ...(s.cashier ? { cashier: s.cashier } : {}),
-      providerCloses: providers.map((p) => ({ paymentTypeId: p.paymentTypeId, ok: p.ok, ...(p.opId ? { opId: p.opId } : {}), ...(p.mismatches !== undefined ? { mismatches: p.mismatches } : {}) })),
+      number: s.number,
+      openedAt: s.openedAt,
+      closedAt,
+      ...(s.cashier ? { cashier: s.cashier } : {}),
+      providerCloses: providers.map((p) => ({
+        paymentTypeId: p.paymentTypeId,
+        ok: p.ok,
+        ...(p.opId ? { opId: p.opId } : {}),
+        ...(p.mismatches !== undefined ? { mismatches: p.mismatches } : {}),
+      })),
     }
     await db.shifts.add(row)
     d.log.info('shift', 'day close', { number: s.number, providers: providers.length })
@@ -161,7 +190,12 @@ export function createShifts(d: ShiftDeps) {
   }
 
   /** A report after the fact: a closed (or the open) shift by number, or a date-time range. */
-  async function shiftReport(req: { shift?: number; from?: number; to?: number; withOps?: boolean }): Promise<{ ok: true; report: Report } | { ok: false; message: Msg }> {
+  async function shiftReport(req: {
+    shift?: number
+    from?: number
+    to?: number
+    withOps?: boolean
+  }): Promise<{ ok: true; report: Report } | { ok: false; message: Msg }> {
     const withOps = !!req.withOps
     if (req.shift !== undefined) {
       if (!Number.isInteger(req.shift) || req.shift < 1) return { ok: false, message: msg('shift.noShift', { number: String(req.shift) }) }
@@ -173,9 +207,18 @@ export function createShifts(d: ShiftDeps) {
         for (const pc of row.providerCloses ?? []) {
           const op = pc.opId ? await db.operations.get(pc.opId) : undefined
           const name = (await d.paymentTypes()).find((t) => t.id === pc.paymentTypeId)?.name ?? pc.paymentTypeId
-          providers.push({ paymentTypeId: pc.paymentTypeId, name, ok: pc.ok, ...(op?.slip ? { slip: op.slip, net: op.amount } : {}), ...(pc.mismatches !== undefined ? { mismatches: pc.mismatches } : {}) })
+          providers.push({
+            paymentTypeId: pc.paymentTypeId,
+            name,
+            ok: pc.ok,
+            ...(op?.slip ? { slip: op.slip, net: op.amount } : {}),
+            ...(pc.mismatches !== undefined ? { mismatches: pc.mismatches } : {}),
+          })
         }
-        return { ok: true, report: { title: 'shift', shift: row.number, ...r, from: row.openedAt, ...(row.cashier ? { cashier: row.cashier } : {}), providers } }
+        return {
+          ok: true,
+          report: { title: 'shift', shift: row.number, ...r, from: row.openedAt, ...(row.cashier ? { cashier: row.cashier } : {}), providers },
+        }
       }
       const s = await shiftStatus()
       if (req.shift === s.number) {
@@ -186,7 +229,8 @@ export function createShifts(d: ShiftDeps) {
     }
     const from = req.from
     const to = req.to
-    if (typeof from !== 'number' || typeof to !== 'number' || !Number.isFinite(from) || !Number.isFinite(to) || to < from) return { ok: false, message: msg('shift.badRange') }
+    if (typeof from !== 'number' || typeof to !== 'number' || !Number.isFinite(from) || !Number.isFinite(to) || to < from)
+      return { ok: false, message: msg('shift.badRange') }
     const r = await report(from - 1, to, withOps)
     return { ok: true, report: { title: 'range', ...r, from, to } }
   }

@@ -168,9 +168,17 @@ export interface Provider<C> {
    * Reconciliation of cashless totals (O!plati сверка итогов): the server's list for the shift against
    * this payment type's journal; the printed report, and the net total.
    */
-  reconcile?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  reconcile?(
+    ctx: ProbeCtx<C>,
+    journal: readonly Operation[],
+    opts: ReconcileOptions,
+  ): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
   /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
-  closeDay?(ctx: ProbeCtx<C>, journal: readonly Operation[], opts: ReconcileOptions): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  closeDay?(
+    ctx: ProbeCtx<C>,
+    journal: readonly Operation[],
+    opts: ReconcileOptions,
+  ): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
   /**
    * Why a payment type whose settings are complete still cannot take payments (Sendy: not activated,
    * or the server answered 401); undefined when it can. The engine shows it disabled with this reason.
@@ -213,8 +221,7 @@ export type ConnectionCheck = { verdict: 'ok' | 'refused' | 'unreachable'; detai
 
 /** What the provider learnt of an operation's status; `matches` = it agrees with the journal. */
 export type StatusAnswer =
-  | { ok: true; outcome: 'approved' | 'declined' | 'not-found' | 'unknown'; message: Msg; matches: boolean; settle?: OpPatch }
-  | { ok: false; message: Msg }
+  { ok: true; outcome: 'approved' | 'declined' | 'not-found' | 'unknown'; message: Msg; matches: boolean; settle?: OpPatch } | { ok: false; message: Msg }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProvider = Provider<any>

@@ -19,8 +19,7 @@ export interface HttpRequest {
 }
 
 export type HttpResult =
-  | { kind: 'response'; status: number; text: string; ms: number }
-  | { kind: 'failed'; reason: 'timeout' | 'network'; detail: string; ms: number }
+  { kind: 'response'; status: number; text: string; ms: number } | { kind: 'failed'; reason: 'timeout' | 'network'; detail: string; ms: number }
 
 export interface Http {
   send(req: HttpRequest): Promise<HttpResult>
@@ -49,7 +48,12 @@ export function createHttp(fetchFn: typeof fetch, log: Logger, source: string, n
         result = { kind: 'response', status: res.status, text, ms: now() - started }
       } catch (e) {
         const timedOut = ctrl.signal.aborted
-        result = { kind: 'failed', reason: timedOut ? 'timeout' : 'network', detail: timedOut ? `no reply in ${req.timeoutMs} ms` : String(e), ms: now() - started }
+        result = {
+          kind: 'failed',
+          reason: timedOut ? 'timeout' : 'network',
+          detail: timedOut ? `no reply in ${req.timeoutMs} ms` : String(e),
+          ms: now() - started,
+        }
       } finally {
         clearTimeout(timer)
       }
@@ -59,7 +63,9 @@ export function createHttp(fetchFn: typeof fetch, log: Logger, source: string, n
         path: pathOf(req.url),
         headers: req.logHeaders ?? {},
         body: cut(req.logBody ?? req.body),
-        ...(result.kind === 'response' ? { status: result.status, reply: cut(req.logReply ? req.logReply(result.text) : result.text) } : { failed: result.reason, detail: result.detail }),
+        ...(result.kind === 'response'
+          ? { status: result.status, reply: cut(req.logReply ? req.logReply(result.text) : result.text) }
+          : { failed: result.reason, detail: result.detail }),
         ms: result.ms,
       }
       if (result.kind === 'response' && result.status < 400) log.info(source, 'http', entry, req.opId)

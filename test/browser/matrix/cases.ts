@@ -112,15 +112,46 @@ const caseId = (c: { row: string; fault: string; route: string; kill: string }) 
 
 /** The named cases: each known loss of issue 10 as its own case, and two tabs at once. */
 export const NAMED_CASES: readonly MatrixCase[] = [
-  { id: 'known-1 oplati pay reply lost', row: 'oplati-0', fault: 'lostReply', route: 'pay', kill: 'afterOutcome', why: 'the browser resends the lost pay; its copy gets DUPLICATE_ORDER' },
   {
-    id: 'known-2 clickpass confirm reply lost, status down', row: 'clickpass-confirm', fault: 'lostReply', route: 'confirm', kill: 'afterOutcome',
-    extra: [{ route: 'status', fault: 'http5xx', times: 0 }], why: 'no status answer proves nothing: unknown, not declined',
+    id: 'known-1 oplati pay reply lost',
+    row: 'oplati-0',
+    fault: 'lostReply',
+    route: 'pay',
+    kill: 'afterOutcome',
+    why: 'the browser resends the lost pay; its copy gets DUPLICATE_ORDER',
   },
-  { id: 'known-3 clickpass cancel killed in flight', row: 'clickpass', fault: 'noReply', route: 'cancel', kill: 'cancelInFlight', why: 'a cancel is resumed as a cancel, not as the payment' },
-  { id: 'known-4 payme cancel killed in flight', row: 'payme', fault: 'slow', route: 'cancel', kill: 'cancelInFlight', why: 'the cancel went through at Payme; resume must see it' },
   {
-    id: 'two tabs pay and drain at once', row: 'clickpass', fault: 'pending', route: 'pay', kill: 'compensationQueued', twoTabs: ['clickpass', 'payme'],
+    id: 'known-2 clickpass confirm reply lost, status down',
+    row: 'clickpass-confirm',
+    fault: 'lostReply',
+    route: 'confirm',
+    kill: 'afterOutcome',
+    extra: [{ route: 'status', fault: 'http5xx', times: 0 }],
+    why: 'no status answer proves nothing: unknown, not declined',
+  },
+  {
+    id: 'known-3 clickpass cancel killed in flight',
+    row: 'clickpass',
+    fault: 'noReply',
+    route: 'cancel',
+    kill: 'cancelInFlight',
+    why: 'a cancel is resumed as a cancel, not as the payment',
+  },
+  {
+    id: 'known-4 payme cancel killed in flight',
+    row: 'payme',
+    fault: 'slow',
+    route: 'cancel',
+    kill: 'cancelInFlight',
+    why: 'the cancel went through at Payme; resume must see it',
+  },
+  {
+    id: 'two tabs pay and drain at once',
+    row: 'clickpass',
+    fault: 'pending',
+    route: 'pay',
+    kill: 'compensationQueued',
+    twoTabs: ['clickpass', 'payme'],
     why: 'both cashiers stop waiting, both compensations queued in one profile; after the kill one tab drains, nothing twice',
   },
 ]
@@ -131,8 +162,22 @@ export const NAMED_CASES: readonly MatrixCase[] = [
  * must be checked against our own order before it is believed.
  */
 export const SENDY_NAMED_CASES: readonly MatrixCase[] = [
-  { id: 'sendy offline pay reply lost', row: 'sendy-offline', fault: 'lostReply', route: 'pay', kill: 'afterOutcome', why: 'the resent offline copy is refused; the payment went through' },
-  { id: 'sendy refund reply lost', row: 'sendy-online', fault: 'lostReply', route: 'refund', kill: 'afterOutcome', why: 'the resent refund copy is refused; the money went back' },
+  {
+    id: 'sendy offline pay reply lost',
+    row: 'sendy-offline',
+    fault: 'lostReply',
+    route: 'pay',
+    kill: 'afterOutcome',
+    why: 'the resent offline copy is refused; the payment went through',
+  },
+  {
+    id: 'sendy refund reply lost',
+    row: 'sendy-online',
+    fault: 'lostReply',
+    route: 'refund',
+    kill: 'afterOutcome',
+    why: 'the resent refund copy is refused; the money went back',
+  },
 ]
 
 /**
@@ -143,8 +188,22 @@ export const SENDY_NAMED_CASES: readonly MatrixCase[] = [
  * card payment whose result the pin-pad never sends.
  */
 export const DEVICE_NAMED_CASES: readonly MatrixCase[] = [
-  { id: 'inpas-named-1 sbp customer pays while the till is dead', row: 'inpas-sbp', fault: 'pending', route: 'pay', kill: 'inFlight', why: 'approved on the pin-pad after the kill; the reopened till finds it by ecrNo' },
-  { id: 'inpas-named-2 card result lost, till killed before it gives up', row: 'inpas-card', fault: 'lostReply', route: 'pay', kill: 'inFlight', why: 'the money moved, no result ever came; status after the reopen' },
+  {
+    id: 'inpas-named-1 sbp customer pays while the till is dead',
+    row: 'inpas-sbp',
+    fault: 'pending',
+    route: 'pay',
+    kill: 'inFlight',
+    why: 'approved on the pin-pad after the kill; the reopened till finds it by ecrNo',
+  },
+  {
+    id: 'inpas-named-2 card result lost, till killed before it gives up',
+    row: 'inpas-card',
+    fault: 'lostReply',
+    route: 'pay',
+    kill: 'inFlight',
+    why: 'the money moved, no result ever came; status after the reopen',
+  },
 ]
 
 /** The pairwise cover, each case given the next of its provider's modes in turn. */

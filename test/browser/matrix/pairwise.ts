@@ -67,7 +67,11 @@ export function pairwise<F extends Factors>(
 /** Every pair of values that the allowed combinations contain (for checking a cover). */
 export function coverablePairs<F extends Factors>(factors: F, allowed: (c: Combo<F>) => boolean = () => true): Set<string> {
   const names = Object.keys(factors)
-  return new Set(product(factors).filter(allowed).flatMap((c) => pairsOf(c, names)))
+  return new Set(
+    product(factors)
+      .filter(allowed)
+      .flatMap((c) => pairsOf(c, names)),
+  )
 }
 
 export function pairsCoveredBy<F extends Factors>(factors: F, cases: readonly Combo<F>[]): Set<string> {

@@ -93,7 +93,10 @@ export interface DeviceRow {
 
 const path = (url: string) => new URL(url).pathname
 
-interface ClickPayment { transaction_id: string | null; state: string }
+interface ClickPayment {
+  transaction_id: string | null
+  state: string
+}
 function clickRow(confirm: boolean): ProviderRow {
   return {
     id: confirm ? 'clickpass-confirm' : 'clickpass',
@@ -113,7 +116,13 @@ function clickRow(confirm: boolean): ProviderRow {
     // `status_by_mti` ends `needs-attention` by the protocol (clickpass.md § 4: the transaction_id link is unverified, so
     // absence proves nothing) — a person, not the engine, settles it. The confirm-mode row takes those cases: there, not
     // found at 35 s is a decline (Click cancels any unconfirmed payment after 30 s).
-    ...(confirm ? {} : { cannot: (c: { fault: string; route: AbstractRoute; kill: string }) => c.kill !== 'afterJournal' && ((c.route === 'pay' && (c.fault === 'noReply' || c.fault === 'http5xx')) || (c.fault === 'offline' && (c.route === 'pay' || c.route === 'status'))) }),
+    ...(confirm
+      ? {}
+      : {
+          cannot: (c: { fault: string; route: AbstractRoute; kill: string }) =>
+            c.kill !== 'afterJournal' &&
+            ((c.route === 'pay' && (c.fault === 'noReply' || c.fault === 'http5xx')) || (c.fault === 'offline' && (c.route === 'pay' || c.route === 'status'))),
+        }),
     routeOf(method, url) {
       const p = path(url)
       if (/\/click_pass\/payment$/.test(p) && method === 'POST') return 'payment'
@@ -135,9 +144,17 @@ function clickRow(confirm: boolean): ProviderRow {
   }
 }
 
-interface PaymeReceipt { state: number; account: { value: string }[] }
+interface PaymeReceipt {
+  state: number
+  account: { value: string }[]
+}
 const PAYME_METHODS: Record<string, string> = {
-  'receipts.create': 'create', 'receipts.pay': 'pay', 'receipts.check': 'check', 'receipts.get': 'get', 'receipts.cancel': 'cancel', 'receipts.set_fiscal_data': 'setFiscal',
+  'receipts.create': 'create',
+  'receipts.pay': 'pay',
+  'receipts.check': 'check',
+  'receipts.get': 'get',
+  'receipts.cancel': 'cancel',
+  'receipts.set_fiscal_data': 'setFiscal',
 }
 const paymeRow: ProviderRow = {
   id: 'payme',
@@ -173,7 +190,14 @@ const paymeRow: ProviderRow = {
   },
 }
 
-interface OplatiPayment { orderNumber: string; paymentType: number; status: number; state: string; amount: number; refunded: number | null }
+interface OplatiPayment {
+  orderNumber: string
+  paymentType: number
+  status: number
+  state: string
+  amount: number
+  refunded: number | null
+}
 function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
   return {
     id: `oplati-${mode}`,
@@ -215,10 +239,23 @@ function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
   }
 }
 
-interface SendyPayment { orderId: string; kind: string; state: string; refundedAmount: number }
+interface SendyPayment {
+  orderId: string
+  kind: string
+  state: string
+  refundedAmount: number
+}
 const SENDY_PATHS: Record<string, string> = {
-  '/pos/activate': 'activate', '/pos/info': 'info', '/pos/counters': 'counters', '/pos/payment/offline': 'offline', '/pos/payment/online': 'online',
-  '/pos/payment/query': 'query', '/pos/payment/reverse': 'reverse', '/pos/payment/refund': 'refund', '/pos/shift/close': 'closeShift', '/pos/reports': 'reports',
+  '/pos/activate': 'activate',
+  '/pos/info': 'info',
+  '/pos/counters': 'counters',
+  '/pos/payment/offline': 'offline',
+  '/pos/payment/online': 'online',
+  '/pos/payment/query': 'query',
+  '/pos/payment/reverse': 'reverse',
+  '/pos/payment/refund': 'refund',
+  '/pos/shift/close': 'closeShift',
+  '/pos/reports': 'reports',
 }
 /**
  * Sendy (protocols sendy.md), in its two modes: `offline` (the cashier scans the customer's
@@ -250,7 +287,13 @@ function sendyRow(mode: 'offline' | 'online'): ProviderRow {
     paymentTypeId: 'sendy-1',
     values: { mode, timeout: 3, allowRefund: true, 'systems.wechat': mode === 'offline', wire: JSON.stringify({ timing }) },
     reopenAfterSettings: true,
-    sandboxConfig: { autoCustomer: true, autoCustomerDelayMs: mode === 'online' ? 7_000 : 300, pinDelayMs: 3_000, userPayingTimeoutMs: timing.OFFLINE_WINDOW_MS, reverseMinAgeMs: 2_000 },
+    sandboxConfig: {
+      autoCustomer: true,
+      autoCustomerDelayMs: mode === 'online' ? 7_000 : 300,
+      pinDelayMs: 3_000,
+      userPayingTimeoutMs: timing.OFFLINE_WINDOW_MS,
+      reverseMinAgeMs: 2_000,
+    },
     newTill: [],
     async newTillInPage(page) {
       const base = new URL(page.url()).origin
@@ -287,8 +330,17 @@ function sendyRow(mode: 'offline' | 'online'): ProviderRow {
 
 const SENDY_ROWS = [sendyRow('offline'), sendyRow('online')]
 
-interface PinpadEntry { kind: 'sale' | 'refund'; ecrNo?: number; status: number; amount: number; refunded: number }
-interface PinpadState { op: { kind: string; ecrNo?: number; phase: string } | null; journal: PinpadEntry[] }
+interface PinpadEntry {
+  kind: 'sale' | 'refund'
+  ecrNo?: number
+  status: number
+  amount: number
+  refunded: number
+}
+interface PinpadState {
+  op: { kind: string; ecrNo?: number; phase: string } | null
+  journal: PinpadEntry[]
+}
 
 /**
  * SBP via the Inpas pin-pad (`card` or `sbp` QR on the pin-pad), bridged: the till's fake serial port is a WebSocket
@@ -328,7 +380,12 @@ function inpasRow(method: 'card' | 'sbp'): ProviderRow {
       const key = (n: number | undefined) => `ecr:${n ?? '?'}`
       const sales: LedgerSale[] = s.journal
         .filter((e) => e.kind === 'sale')
-        .map((e) => ({ opId: key(e.ecrNo), held: e.status === 1 && e.refunded < e.amount, open: false, state: `${e.status}${e.refunded ? ` refunded ${e.refunded}` : ''}` }))
+        .map((e) => ({
+          opId: key(e.ecrNo),
+          held: e.status === 1 && e.refunded < e.amount,
+          open: false,
+          state: `${e.status}${e.refunded ? ` refunded ${e.refunded}` : ''}`,
+        }))
       if (s.op?.kind === 'sale') sales.push({ opId: key(s.op.ecrNo), held: false, open: true, state: `in flight (${s.op.phase})` })
       return sales
     },
@@ -373,7 +430,17 @@ function inpasDevice(method: 'card' | 'sbp'): DeviceRow {
 }
 
 /** Every provider row of the matrix; a provider joins by adding its rows here, nothing else in the runner changes. */
-export const PROVIDER_ROWS: readonly ProviderRow[] = [clickRow(false), clickRow(true), paymeRow, oplatiRow(0), oplatiRow(1), oplatiRow(2), ...SENDY_ROWS, inpasRow('card'), inpasRow('sbp')]
+export const PROVIDER_ROWS: readonly ProviderRow[] = [
+  clickRow(false),
+  clickRow(true),
+  paymeRow,
+  oplatiRow(0),
+  oplatiRow(1),
+  oplatiRow(2),
+  ...SENDY_ROWS,
+  inpasRow('card'),
+  inpasRow('sbp'),
+]
 
 export function rowById(id: string): ProviderRow {
   const row = PROVIDER_ROWS.find((r) => r.id === id)

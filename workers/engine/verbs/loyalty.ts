@@ -11,7 +11,13 @@ import type { VerbDeps } from './deps.ts'
 export function loyaltyVerb(d: VerbDeps) {
   const { db, clock, log, locks, loadConfig, checkScan, gate, newId, track, drive, flagFor } = d
   /** Add the customer's loyalty card to the sale (O!plati C6): no money moves, so nothing is ever queued. */
-  async function addLoyaltyCard(req: { paymentTypeId: string; code?: string; scannedAt?: number; order?: string; tab?: string }): Promise<Result<{ op: Operation }>> {
+  async function addLoyaltyCard(req: {
+    paymentTypeId: string
+    code?: string
+    scannedAt?: number
+    order?: string
+    tab?: string
+  }): Promise<Result<{ op: Operation }>> {
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     const p = cfg.provider
@@ -26,9 +32,15 @@ export function loyaltyVerb(d: VerbDeps) {
       PAY_LOCK(req.paymentTypeId),
       async () => {
         const now = clock.now()
-        const op = newOperation({ id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency }, now, {
-          ...(scan.code ? { code: scan.code } : {}), ...(req.order ? { order: req.order } : {}), ...tabOf(req.tab),
-        })
+        const op = newOperation(
+          { id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency },
+          now,
+          {
+            ...(scan.code ? { code: scan.code } : {}),
+            ...(req.order ? { order: req.order } : {}),
+            ...tabOf(req.tab),
+          },
+        )
         await db.operations.add(op)
         log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
         const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))

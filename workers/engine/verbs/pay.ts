@@ -59,18 +59,33 @@ export function payVerb(d: VerbDeps) {
     const hostMismatch = await host.checkPay(req.order, amount)
     if (hostMismatch) return { ok: false, message: hostMismatch }
     if (req.order) {
-      const same = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
+      const same = await db.operations
+        .where('order')
+        .equals(req.order)
+        .filter((o) => o.kind === 'pay')
+        .toArray()
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
       if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
     }
     const r = await locks.run(
       PAY_LOCK(req.paymentTypeId),
       async () => {
-        const op = newOperation({ id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
-          ...(opCode ? { code: opCode } : {}), ...(req.order ? { order: req.order } : {}), ...(items ? { items } : {}), ...tabOf(req.tab),
-          ...(typeof providerCode === 'number' ? { providerCode } : {}),
-          ...(req.method && p.payMethods?.includes(req.method) ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } } : req.choice ? { details: { choice: req.choice } } : {}),
-        })
+        const op = newOperation(
+          { id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency },
+          now,
+          {
+            ...(opCode ? { code: opCode } : {}),
+            ...(req.order ? { order: req.order } : {}),
+            ...(items ? { items } : {}),
+            ...tabOf(req.tab),
+            ...(typeof providerCode === 'number' ? { providerCode } : {}),
+            ...(req.method && p.payMethods?.includes(req.method)
+              ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } }
+              : req.choice
+                ? { details: { choice: req.choice } }
+                : {}),
+          },
+        )
         await db.operations.add(op)
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
         const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg))

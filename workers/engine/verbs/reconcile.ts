@@ -17,15 +17,24 @@ export function reconcileVerb(d: VerbDeps) {
     const journal = await db.operations.where('paymentTypeId').equals(req.paymentTypeId).toArray()
     const queued = await queue.count(p.id)
     const r = await p.reconcile(probeContext(cfg.pt, p, cfg.config), journal, {
-      queued, ...(req.start ? { start: req.start } : {}), ...(req.end ? { end: req.end } : {}),
-      ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}), ...(req.detail ? { detail: true } : {}),
+      queued,
+      ...(req.start ? { start: req.start } : {}),
+      ...(req.end ? { end: req.end } : {}),
+      ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}),
+      ...(req.detail ? { detail: true } : {}),
     })
     if (!r.ok) return r
     const now = clock.now()
-    const op = newOperation({ id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency }, now, {
-      state: 'approved', slip: r.slip, note: `reconciled: ${r.mismatches} mismatches`,
-      message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
-    })
+    const op = newOperation(
+      { id: newId(), kind: 'reconcile', provider: p.id, paymentTypeId: req.paymentTypeId, amount: r.net as Minor, currency: p.currency },
+      now,
+      {
+        state: 'approved',
+        slip: r.slip,
+        note: `reconciled: ${r.mismatches} mismatches`,
+        message: r.mismatches ? msg('report.mismatches', { count: r.mismatches }) : msg('report.allMatch'),
+      },
+    )
     await db.operations.add(op)
     log.info('engine', 'reconcile', { mismatches: r.mismatches, net: r.net }, op.id)
     return { ok: true, op }

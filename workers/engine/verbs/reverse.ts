@@ -41,7 +41,14 @@ export function reverseVerb(d: VerbDeps) {
         const by = await db.operations.get(cur.reversedBy)
         if (by && by.state !== 'declined') return 'reversed'
       }
-      const refunds = orig.kind === 'pay' ? await db.operations.where('original').equals(orig.id).filter((o) => o.kind === 'refund').toArray() : []
+      const refunds =
+        orig.kind === 'pay'
+          ? await db.operations
+              .where('original')
+              .equals(orig.id)
+              .filter((o) => o.kind === 'refund')
+              .toArray()
+          : []
       let used = 0
       for (const r of refunds) {
         if (r.state === 'declined') continue
@@ -53,12 +60,15 @@ export function reverseVerb(d: VerbDeps) {
       // A cancel reverses the whole sale: not once part of it was refunded.
       if (req.kind === 'cancel' && used > 0) return 'reversed'
       if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
-      await db.operations.add(newOperation({ id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency }, now, {
-        original: orig.id, ...(orig.ref ? { ref: orig.ref } : {}),
-        // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
-        ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
-        ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
-      }))
+      await db.operations.add(
+        newOperation({ id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency }, now, {
+          original: orig.id,
+          ...(orig.ref ? { ref: orig.ref } : {}),
+          // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
+          ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
+          ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
+        }),
+      )
       if (blocked) await queue.push({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
       return 'ok'
     })

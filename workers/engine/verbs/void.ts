@@ -11,8 +11,14 @@ export function voidVerb(d: VerbDeps) {
    * a payment still waiting is cancelled at the server (C5), an approved one reversed. Done when
    * every cancel is done or queued; a refused one needs a person.
    */
-  async function voidOrder(req: { order: string }): Promise<Result<{ results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] }>> {
-    const pays = await db.operations.where('order').equals(req.order).filter((o) => o.kind === 'pay').toArray()
+  async function voidOrder(req: {
+    order: string
+  }): Promise<Result<{ results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] }>> {
+    const pays = await db.operations
+      .where('order')
+      .equals(req.order)
+      .filter((o) => o.kind === 'pay')
+      .toArray()
     if (!pays.length) return { ok: false, message: msg('common.noOperation') }
     const results: { opId: string; outcome: 'cancelled' | 'queued' | 'stopped' | 'refused'; message?: Msg }[] = []
     for (const p of pays) {

@@ -13,8 +13,12 @@ export async function checkConnection(ctx: ProbeCtx<ClickPassConfig>): Promise<C
   const c = ctx.config
   const auth = await authHeader(c.merchantUserId, c.secretKey, Math.floor(ctx.clock.now() / 1000))
   const res = await ctx.http.send({
-    route: 'status', method: 'GET', url: c.url.replace(/\/+$/, '') + CLICK_PATHS.status(c.serviceId, NO_SUCH_PAYMENT),
-    headers: { Accept: 'application/json', Auth: auth }, logHeaders: { Auth: maskAuth(auth) }, timeoutMs: c.timeout * 1000,
+    route: 'status',
+    method: 'GET',
+    url: c.url.replace(/\/+$/, '') + CLICK_PATHS.status(c.serviceId, NO_SUCH_PAYMENT),
+    headers: { Accept: 'application/json', Auth: auth },
+    logHeaders: { Auth: maskAuth(auth) },
+    timeoutMs: c.timeout * 1000,
   })
   if (res.kind === 'failed') return { verdict: 'unreachable', reason: res.reason }
   const d = decodeReply(res.text)

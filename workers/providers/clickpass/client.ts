@@ -24,10 +24,7 @@ export const CONFIRM_DECIDE_MS = 35_000
 
 type Ctx = OpCtx<ClickPassConfig>
 
-type Call =
-  | { kind: 'reply'; status: number; reply: ClickReply }
-  | { kind: 'refused'; status: number; message: Msg }
-  | { kind: 'unknown'; reason: string }
+type Call = { kind: 'reply'; status: number; reply: ClickReply } | { kind: 'refused'; status: number; message: Msg } | { kind: 'unknown'; reason: string }
 
 /** A Click body for the shared R3 classification: `error_code` 0 is a result (PROCESSING 0/1 in progress), else an error. */
 function parseClick(text: string): Parsed<ClickReply> {
@@ -45,8 +42,15 @@ async function call(ctx: Ctx, route: Route, method: 'GET' | 'POST' | 'PUT' | 'DE
   const auth = await authHeader(c.merchantUserId, c.secretKey, Math.floor(ctx.clock.now() / 1000))
   const headers = { Accept: 'application/json', 'Content-Type': 'application/json', Auth: auth }
   const res = await ctx.http.send({
-    route, method, url: c.url.replace(/\/+$/, '') + path, headers, timeoutMs: c.timeout * 1000, opId: ctx.op.id,
-    logHeaders: { Auth: maskAuth(auth) }, ...(body !== undefined ? { body } : {}), ...(logBody !== undefined ? { logBody } : {}),
+    route,
+    method,
+    url: c.url.replace(/\/+$/, '') + path,
+    headers,
+    timeoutMs: c.timeout * 1000,
+    opId: ctx.op.id,
+    logHeaders: { Auth: maskAuth(auth) },
+    ...(body !== undefined ? { body } : {}),
+    ...(logBody !== undefined ? { logBody } : {}),
   })
   const r = classify(res, parseClick, { route, authMessage: (status) => msg('clickpass.authHttp', { status }) })
   if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason }
@@ -131,7 +135,12 @@ async function ensureMode(ctx: Ctx): Promise<boolean> {
     return true
   }
   const auth = (r.kind === 'reply' && (r.status === 401 || r.reply.errorCode === -9001)) || (r.kind === 'refused' && r.status === 401)
-  await ctx.commit({ state: 'declined', message: auth ? msg('clickpass.auth') : msg('clickpass.modeFailed'), error: errorOf(r), note: 'confirm mode could not be set: payment not sent' })
+  await ctx.commit({
+    state: 'declined',
+    message: auth ? msg('clickpass.auth') : msg('clickpass.modeFailed'),
+    error: errorOf(r),
+    note: 'confirm mode could not be set: payment not sent',
+  })
   return false
 }
 
@@ -142,7 +151,9 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   const c = ctx.config
   const op = ctx.op
   await ctx.commit({
-    state: 'sent', sentAt: ctx.clock.now(), message: msg('common.sending'),
+    state: 'sent',
+    sentAt: ctx.clock.now(),
+    message: msg('common.sending'),
     details: { ...op.details, expectConfirm: c.confirmMode ? 1 : 0 },
     ...(op.code ? { code: { ...op.code, spent: true } } : {}),
   })
@@ -158,7 +169,12 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   if (!reply.paymentId) return resolveUnknown(ctx, 'payment: reply without payment_id')
   const patch: OpPatch = { ref: reply.paymentId, details: { ...ctx.op.details, ...detailsOf(reply) } }
   if ((reply.confirmMode === 1) !== c.confirmMode)
-    ctx.log.warn('clickpass', 'the service confirm mode differs from the setting (another till switched it?)', { confirmMode: reply.confirmMode, setting: c.confirmMode }, op.id)
+    ctx.log.warn(
+      'clickpass',
+      'the service confirm mode differs from the setting (another till switched it?)',
+      { confirmMode: reply.confirmMode, setting: c.confirmMode },
+      op.id,
+    )
   if (reply.confirmMode === 1) {
     await ctx.commit(patch)
     return confirmPhase(ctx, false)
@@ -199,7 +215,9 @@ async function confirmPhase(ctx: Ctx, statusFirst: boolean): Promise<void> {
   let s = undefined as number | undefined
   // Polls on after the cashier left: the final status decides between the payment and its reversal (R4.4).
   const end = await poll(ctx, {
-    every: POLL_MS, until: (ctx.op.sentAt ?? ctx.op.createdAt) + CONFIRM_DECIDE_MS, first: 'step',
+    every: POLL_MS,
+    until: (ctx.op.sentAt ?? ctx.op.createdAt) + CONFIRM_DECIDE_MS,
+    first: 'step',
     step: async (): Promise<number | 'confirmed' | undefined> => {
       s = await statusOf(ctx)
       if (s !== undefined) last = s
@@ -234,7 +252,9 @@ async function declineNotConfirmed(ctx: Ctx, status: number | undefined) {
 /** § 4.3.4: a payment processing without confirm mode: poll up to 60 s, then reverse it. */
 async function pollPending(ctx: Ctx): Promise<void> {
   const end = await poll(ctx, {
-    every: POLL_MS, until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + PENDING_WINDOW_MS, first: 'step',
+    every: POLL_MS,
+    until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + PENDING_WINDOW_MS,
+    first: 'step',
     step: async () => {
       const s = await statusOf(ctx)
       return s === 2 || (s !== undefined && s < 0) ? s : undefined
@@ -280,10 +300,13 @@ async function settleFound(ctx: Ctx, status: number | undefined): Promise<void> 
 async function findByMti(ctx: Ctx): Promise<void> {
   const confirm = expectsConfirm(ctx.op)
   const window = confirm ? CONFIRM_DECIDE_MS : PENDING_WINDOW_MS
-  if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving', deadline: (ctx.op.sentAt ?? ctx.clock.now()) + window, message: msg('common.checking') })
+  if (ctx.op.state !== 'resolving')
+    await ctx.commit({ state: 'resolving', deadline: (ctx.op.sentAt ?? ctx.clock.now()) + window, message: msg('common.checking') })
   let found = { kind: 'absent' } as OwnLookup<Found>
   const end = await poll(ctx, {
-    every: POLL_MS, until: ctx.op.deadline!, first: 'step',
+    every: POLL_MS,
+    until: ctx.op.deadline!,
+    first: 'step',
     step: async () => {
       found = await lookupByMti(ctx)
       return found.kind === 'found' ? found.value : undefined
@@ -296,7 +319,12 @@ async function findByMti(ctx: Ctx): Promise<void> {
     // Click cancels any unconfirmed payment after 30 s: no money can have stayed (§ 4.4).
     await ctx.commit({ state: 'declined', message: ctx.waiting() ? msg('clickpass.notFound') : msg('clickpass.unknownConfirm'), error: { code: 'not found' } })
   } else {
-    await ctx.commit({ state: 'needs-attention', message: msg('common.unknownAttention'), error: { code: 'not found' }, note: 'not found by transaction id: money may have moved' })
+    await ctx.commit({
+      state: 'needs-attention',
+      message: msg('common.unknownAttention'),
+      error: { code: 'not found' },
+      note: 'not found by transaction id: money may have moved',
+    })
   }
 }
 
@@ -325,7 +353,12 @@ function refusedMaybeReplay(ctx: Ctx, r: Call): Promise<void> {
  * status first, and the reversal only while the payment is still PAID.
  */
 async function resume(ctx: Ctx): Promise<void> {
-  if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.cancelQueued'), note: 'resumed after a restart: the reversal decides by status' })
+  if (ctx.op.kind !== 'pay')
+    return ctx.queueSelf({
+      state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state,
+      message: msg('common.cancelQueued'),
+      note: 'resumed after a restart: the reversal decides by status',
+    })
   if (!ctx.op.ref) return resolveUnknown(ctx, 'resumed after a restart')
   if (expectsConfirm(ctx.op)) return confirmPhase(ctx, true)
   if (ctx.op.state !== 'resolving')

@@ -8,7 +8,14 @@ export const CLICKPASS_SCHEMA: ConfigSchema = {
   title: 'Настройки процессинга ClickPass',
   fields: [
     { name: 'timeout', type: 'int', default: 10, min: 1, max: 300, seedText: 'Время ожидания ответа от сервера (в секундах). По умолчанию 10 секунд' },
-    { name: 'url', type: 'string', default: 'http://localhost', required: true, seedText: 'Адрес сервера. По умолчанию http://localhost', pattern: /^(https?:\/\/[^\s]+|\/[^\s]*)$/ },
+    {
+      name: 'url',
+      type: 'string',
+      default: 'http://localhost',
+      required: true,
+      seedText: 'Адрес сервера. По умолчанию http://localhost',
+      pattern: /^(https?:\/\/[^\s]+|\/[^\s]*)$/,
+    },
     { name: 'serviceId', type: 'int', aliases: ['serviceld'], required: true, min: 1, seedText: 'Идентификатор сервиса' },
     { name: 'confirmMode', type: 'bool', default: true, seedText: 'Обязательное подтверждение операции. По умолчанию true' },
     { name: 'secretKey', type: 'string', secret: true, required: true, seedText: 'Секретный ключ' },

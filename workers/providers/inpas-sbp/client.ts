@@ -25,7 +25,15 @@ import { createLinkState, linkStep, type LinkTimer } from './link.ts'
 import { clientStep, createClient, type ClientEffect, type ClientEvent, type ClientTimer } from './machine.ts'
 import { INPAS_MSG, INPAS_SETTLE_MSG, INPAS_STATUS_MSG } from './messages.ts'
 import { PinpadPortError, type PinpadPort } from '../../transport/serial.ts'
-import { checkLinkFields, createSession, slipOf as sessionSlipOf, type InpasRequest, type Method, type OriginalPayment, type SessionOutcome } from './session.ts'
+import {
+  checkLinkFields,
+  createSession,
+  slipOf as sessionSlipOf,
+  type InpasRequest,
+  type Method,
+  type OriginalPayment,
+  type SessionOutcome,
+} from './session.ts'
 import { toSessionConfig, type InpasConfig } from './config.ts'
 import { buildMessage, type TlvValue } from './codec/index.ts'
 
@@ -312,7 +320,12 @@ function declinedPatch(ctx: Pick<OpCtx<InpasConfig>, 'op'>, o: Extract<SessionOu
 
 // ---- procedures -------------------------------------------------------------------------------------------
 
-async function withPort<T>(ports: PortFactory, ctx: Pick<OpCtx<InpasConfig>, 'config' | 'log'>, job: (port: PinpadPort) => Promise<T>, refused: (m: Msg) => Promise<T>): Promise<T> {
+async function withPort<T>(
+  ports: PortFactory,
+  ctx: Pick<OpCtx<InpasConfig>, 'config' | 'log'>,
+  job: (port: PinpadPort) => Promise<T>,
+  refused: (m: Msg) => Promise<T>,
+): Promise<T> {
   const port = ports(ctx.config)
   try {
     try {
@@ -487,7 +500,13 @@ async function statusCheck(ports: PortFactory, pctx: ProbeCtx<InpasConfig>, op: 
           const key = `refunded:${op.original}`
           await ctx.store.put(key, ((await ctx.store.get<number>(key)) ?? 0) + op.amount)
         }
-        return { ok: true, outcome: 'approved', message, matches: false, settle: { ...approvedPatch(ctx, o), note: `settled by status check: approved (${o.via})` } }
+        return {
+          ok: true,
+          outcome: 'approved',
+          message,
+          matches: false,
+          settle: { ...approvedPatch(ctx, o), note: `settled by status check: approved (${o.via})` },
+        }
       }
       if (o.kind === 'declined') {
         const notFound = o.code === '0/not-found'
@@ -516,7 +535,13 @@ export async function checkLink(port: PinpadPort, ctx: ProbeCtx<InpasConfig>): P
  * One request, one reply, through the link layer alone (no money moves: check-link, settlement). `undefined` when
  * the terminal did not answer with `op` within `budgetMs`, the link failed or the port went away.
  */
-async function exchange(port: PinpadPort, ctx: ProbeCtx<InpasConfig>, fields: ReadonlyArray<readonly [number, string]>, op: number, budgetMs: number): Promise<SaMessage | undefined> {
+async function exchange(
+  port: PinpadPort,
+  ctx: ProbeCtx<InpasConfig>,
+  fields: ReadonlyArray<readonly [number, string]>,
+  op: number,
+  budgetMs: number,
+): Promise<SaMessage | undefined> {
   const built = buildMessage({}, { extra: fields as ReadonlyArray<readonly [number, TlvValue]> })
   if (!built.ok) return undefined
   let link = createLinkState()
@@ -632,16 +657,26 @@ export async function closeDay(ports: PortFactory, ctx: ProbeCtx<InpasConfig>, j
       ]
       const r = await exchange(port, ctx, fields, OP.settlement, SETTLEMENT_BUDGET_MS)
       if (!r) return { ok: false, message: msg(INPAS_SETTLE_MSG.noAnswer) }
-      if (r.fields.status !== STATUS.approved) return { ok: false, message: msg(INPAS_SETTLE_MSG.refused, { text: r.fields.textResponse ?? String(r.fields.status ?? '—') }) }
+      if (r.fields.status !== STATUS.approved)
+        return { ok: false, message: msg(INPAS_SETTLE_MSG.refused, { text: r.fields.textResponse ?? String(r.fields.status ?? '—') }) }
       const pad: Totals = {
         debit: { count: r.fields.debitCount ?? 0, sum: r.fields.debitAmount ?? 0 },
         credit: { count: r.fields.creditCount ?? 0, sum: r.fields.creditAmount ?? 0 },
       }
       const mine = journalTotals(journal)
       const mismatches =
-        Number(pad.debit.count !== mine.debit.count) + Number(pad.debit.sum !== mine.debit.sum) + Number(pad.credit.count !== mine.credit.count) + Number(pad.credit.sum !== mine.credit.sum)
+        Number(pad.debit.count !== mine.debit.count) +
+        Number(pad.debit.sum !== mine.debit.sum) +
+        Number(pad.credit.count !== mine.credit.count) +
+        Number(pad.credit.sum !== mine.credit.sum)
       const net = pad.debit.sum - pad.credit.sum
-      ctx.log.info('inpas-sbp', 'settlement', { debitCount: pad.debit.count, debitSum: pad.debit.sum, creditCount: pad.credit.count, creditSum: pad.credit.sum, mismatches })
+      ctx.log.info('inpas-sbp', 'settlement', {
+        debitCount: pad.debit.count,
+        debitSum: pad.debit.sum,
+        creditCount: pad.credit.count,
+        creditSum: pad.credit.sum,
+        mismatches,
+      })
       const printed = printedRows(r.fields.receiptData)
       const slip: Slip = {
         title: 'slip.closeDay',

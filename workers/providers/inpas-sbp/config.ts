@@ -31,33 +31,72 @@ export const INPAS_SCHEMA: ConfigSchema = {
   title: 'Inpas SmartSale (карта и QR СБП на пин-паде)',
   fields: [
     {
-      name: 'timeout', type: 'int', default: 180,
-      seedText: 'Значение параметра timeout следует установить в двойном размере относительно того, который рекомендован банком (например, если банк рекомендует 100, то установить следует 200).',
+      name: 'timeout',
+      type: 'int',
+      default: 180,
+      seedText:
+        'Значение параметра timeout следует установить в двойном размере относительно того, который рекомендован банком (например, если банк рекомендует 100, то установить следует 200).',
       hint: 'inpas.cfg.timeout',
     },
-    { name: 'qrSBP', type: 'bool', default: false, seedText: 'Для активации возможности пользоваться оплатой по QR-коду, следует установить значение параметра qrSBP как true' },
-    { name: 'currencyCodeNumeric', type: 'string', default: '643', seedText: 'Указать код валюты для страны в параметре currencyCodeNumeric', hint: 'inpas.cfg.currency' },
+    {
+      name: 'qrSBP',
+      type: 'bool',
+      default: false,
+      seedText: 'Для активации возможности пользоваться оплатой по QR-коду, следует установить значение параметра qrSBP как true',
+    },
+    {
+      name: 'currencyCodeNumeric',
+      type: 'string',
+      default: '643',
+      seedText: 'Указать код валюты для страны в параметре currencyCodeNumeric',
+      hint: 'inpas.cfg.currency',
+    },
     { name: 'id', type: 'string', required: true, seedText: 'Указать ID терминала в параметре id', hint: 'inpas.cfg.id' },
-    { name: 'transport', type: 'string', default: 'serial', allowed: TRANSPORTS, seedText: 'Paydesk: serial — пин-пад через Web Serial; sandbox — эмулятор пин-пада в браузере; bridge — эмулятор песочницы через WebSocket (только демо)' },
+    {
+      name: 'transport',
+      type: 'string',
+      default: 'serial',
+      allowed: TRANSPORTS,
+      seedText: 'Paydesk: serial — пин-пад через Web Serial; sandbox — эмулятор пин-пада в браузере; bridge — эмулятор песочницы через WebSocket (только демо)',
+    },
     { name: 'baudRate', type: 'int', default: 115200, min: 1200, max: 921600, seedText: 'Paydesk: скорость порта, 8N1 без управления потоком' },
     { name: 'usbVendorId', type: 'int', min: 0, max: 0xffff, seedText: 'Paydesk: USB VID выбранного пин-пада (заполняется кнопкой «Выбрать порт»)' },
     { name: 'usbProductId', type: 'int', min: 0, max: 0xffff, seedText: 'Paydesk: USB PID выбранного пин-пада (заполняется кнопкой «Выбрать порт»)' },
-    { name: 'sbpProfile', type: 'string', default: 'switch', allowed: ['switch', 'custom'], seedText: 'Paydesk: как запрашивать оплату СБП — switch (кнопка 1 на пин-паде) или custom (коды ниже)' },
+    {
+      name: 'sbpProfile',
+      type: 'string',
+      default: 'switch',
+      allowed: ['switch', 'custom'],
+      seedText: 'Paydesk: как запрашивать оплату СБП — switch (кнопка 1 на пин-паде) или custom (коды ниже)',
+    },
     { name: 'sbpPayOp', type: 'int', default: 1, min: 0, max: 255, seedText: 'Paydesk (custom): код операции оплаты СБП' },
     { name: 'sbpRefundOp', type: 'int', default: 29, min: 0, max: 255, seedText: 'Paydesk (custom): код операции возврата СБП' },
     { name: 'sbpStatusOp', type: 'int', default: 200, min: 0, max: 255, seedText: 'Paydesk (custom): код запроса статуса; 0 — по копии чека' },
     { name: 'sbpQrNotifyOp', type: 'int', default: 201, min: 0, max: 255, seedText: 'Paydesk (custom): код сообщения пин-пада со ссылкой СБП; 0 — нет' },
     { name: 'sbpMethodTag', type: 'int', default: 200, min: 0, max: 255, seedText: 'Paydesk (custom): поле способа оплаты (SBP/CARD)' },
     { name: 'mirrorQr', type: 'bool', default: false, seedText: 'Paydesk: показывать QR СБП также на экране кассы, когда пин-пад присылает ссылку' },
-    { name: 'sameDayPartialRefund', type: 'string', default: 'allow', allowed: ['allow', 'block'], seedText: 'Paydesk: block — банк не поддерживает частичный возврат СБП в день покупки' },
-    { name: 'switchedRefund', type: 'string', default: 'allow', allowed: ['allow', 'cash'], seedText: 'Paydesk: cash — возврат оплаты со сменой вида оплаты только наличными' },
+    {
+      name: 'sameDayPartialRefund',
+      type: 'string',
+      default: 'allow',
+      allowed: ['allow', 'block'],
+      seedText: 'Paydesk: block — банк не поддерживает частичный возврат СБП в день покупки',
+    },
+    {
+      name: 'switchedRefund',
+      type: 'string',
+      default: 'allow',
+      allowed: ['allow', 'cash'],
+      seedText: 'Paydesk: cash — возврат оплаты со сменой вида оплаты только наличными',
+    },
     { name: 'messageTimeoutS', type: 'int', default: 45, min: 5, max: 600, seedText: 'Paydesk: ожидание очередного сообщения пин-пада, секунд' },
   ],
   validate(v: ConfigValues): FieldError[] {
     const errors: FieldError[] = []
     const t = v.timeout
     if (typeof t !== 'number' || t < TIMEOUT_MIN_S || t > TIMEOUT_MAX_S) errors.push({ field: 'timeout', message: msg(INPAS_MSG.cfgTimeout) })
-    if (typeof v.currencyCodeNumeric !== 'string' || !CURRENCY_FORMAT.test(v.currencyCodeNumeric)) errors.push({ field: 'currencyCodeNumeric', message: msg(INPAS_MSG.cfgCurrency) })
+    if (typeof v.currencyCodeNumeric !== 'string' || !CURRENCY_FORMAT.test(v.currencyCodeNumeric))
+      errors.push({ field: 'currencyCodeNumeric', message: msg(INPAS_MSG.cfgCurrency) })
     if (v.id !== undefined && (typeof v.id !== 'string' || !TERMINAL_ID_FORMAT.test(v.id))) errors.push({ field: 'id', message: msg(INPAS_MSG.cfgId) })
     return errors
   },

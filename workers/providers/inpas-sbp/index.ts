@@ -64,8 +64,15 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
     schema: INPAS_SCHEMA,
     scanHint: ABOUT.scanHint,
     capabilities: {
-      payModes: ['pinpad'], cancel: false, refund: 'partial', cancelRefund: false, void: false,
-      reconcile: false, loyalty: false, shifts: false, blockWhileCompensating: false,
+      payModes: ['pinpad'],
+      cancel: false,
+      refund: 'partial',
+      cancelRefund: false,
+      void: false,
+      reconcile: false,
+      loyalty: false,
+      shifts: false,
+      blockWhileCompensating: false,
     },
     // No customer code is scanned: the pin-pad takes the card or shows the QR.
     codeLifetimeMs: 0,
@@ -103,4 +110,3 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
 }
 
 export const inpasSbp = createInpasProvider()
-

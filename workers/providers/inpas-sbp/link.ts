@@ -18,19 +18,7 @@
 // - On the 3rd consecutive bad frame the link writes NAK and then EOT (§ 6.1 "after 3 NAKs … send EOT").
 // - The inter-byte gap drops only the partial frame; SOH parts already collected are kept (the sender
 //   resends the damaged fragment), as the codec's `FrameDecoder.dropPartial` does.
-import {
-  ACK,
-  EOT,
-  NAK,
-  SOH,
-  SOH_MESSAGE_MAX,
-  STX,
-  encodeStxFrame,
-  frameSizeAt,
-  parseMessage,
-  readFrame,
-  type MessageParseResult,
-} from './codec/index.ts'
+import { ACK, EOT, NAK, SOH, SOH_MESSAGE_MAX, STX, encodeStxFrame, frameSizeAt, parseMessage, readFrame, type MessageParseResult } from './codec/index.ts'
 
 /** § 2.5/§ 6.1: the sender waits 5 s for ACK/NAK ([D4] TIMEOUT_1). */
 export const ACK_TIMEOUT_MS = 5000
@@ -312,11 +300,7 @@ function onNak(w: Work): void {
     return
   }
   w.tx = null
-  w.effects.push(
-    { type: 'cancelTimer', name: 'link.ack' },
-    { type: 'write', bytes: ONE(EOT) },
-    { type: 'linkError', reason: 'nak-limit' },
-  )
+  w.effects.push({ type: 'cancelTimer', name: 'link.ack' }, { type: 'write', bytes: ONE(EOT) }, { type: 'linkError', reason: 'nak-limit' })
 }
 
 function onEot(w: Work): void {

@@ -24,7 +24,10 @@ export type ClientEvent =
   | { type: 'connected' }
 
 /** Session effects the runner performs (the link-bound ones are consumed inside). */
-export type ClientSessionEffect = Exclude<SessionEffect, { type: 'send' } | { type: 'eot' } | { type: 'resetLink' } | { type: 'setTimer' } | { type: 'cancelTimer' }>
+export type ClientSessionEffect = Exclude<
+  SessionEffect,
+  { type: 'send' } | { type: 'eot' } | { type: 'resetLink' } | { type: 'setTimer' } | { type: 'cancelTimer' }
+>
 
 export type ClientEffect =
   | { type: 'write'; bytes: Uint8Array }

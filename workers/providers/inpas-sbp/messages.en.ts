@@ -30,8 +30,10 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.refund.notRefundable': 'This payment cannot be refunded: it was not approved',
   'inpas.amount.invalid': 'Invalid amount',
   'inpas.browser.unsupported': 'This browser cannot use serial ports. Use Chrome or Edge',
-  'inpas.admin.hostRelay': 'The pin-pad is set to reach the bank through the till. A browser cannot open that connection. Give the pin-pad its own link (Ethernet, Wi-Fi or GPRS) or contact the bank',
-  'inpas.admin.codesUnconfirmed': 'The SBP codes are Paydesk’s sandbox convention, not INPAS codes. For a real pin-pad enter the bank’s codes or choose the "switch" profile',
+  'inpas.admin.hostRelay':
+    'The pin-pad is set to reach the bank through the till. A browser cannot open that connection. Give the pin-pad its own link (Ethernet, Wi-Fi or GPRS) or contact the bank',
+  'inpas.admin.codesUnconfirmed':
+    'The SBP codes are Paydesk’s sandbox convention, not INPAS codes. For a real pin-pad enter the bank’s codes or choose the "switch" profile',
   'inpas.cfg.timeout': 'timeout: whole seconds, 30 to 900. Set twice the bank’s recommendation',
   'inpas.cfg.currency': 'currencyCodeNumeric: the 3-digit ISO 4217 code (643 = Russian rouble)',
   'inpas.cfg.id': 'id: the terminal ID, 8 characters (digits or Latin letters)',

@@ -30,8 +30,10 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.refund.notRefundable': 'Bu to‘lovni qaytarib bo‘lmaydi: u ma’qullanmagan',
   'inpas.amount.invalid': 'Noto‘g‘ri summa',
   'inpas.browser.unsupported': 'Bu brauzer ketma-ket portlar bilan ishlamaydi. Chrome yoki Edge dan foydalaning',
-  'inpas.admin.hostRelay': 'Pin-pad bank bilan kassa orqali bog‘lanishga sozlangan. Brauzer bunday ulanishni ocha olmaydi. Pin-padda o‘z aloqa kanalini (Ethernet, Wi-Fi yoki GPRS) sozlang yoki bankka murojaat qiling',
-  'inpas.admin.codesUnconfirmed': 'SBP operatsiya kodlari — INPAS kodlari emas, balki Paydesk qum qutisi kelishuvi. Haqiqiy pin-pad uchun bank hujjatlaridagi kodlarni kiriting yoki «to‘lov turini almashtirish» rejimini tanlang',
+  'inpas.admin.hostRelay':
+    'Pin-pad bank bilan kassa orqali bog‘lanishga sozlangan. Brauzer bunday ulanishni ocha olmaydi. Pin-padda o‘z aloqa kanalini (Ethernet, Wi-Fi yoki GPRS) sozlang yoki bankka murojaat qiling',
+  'inpas.admin.codesUnconfirmed':
+    'SBP operatsiya kodlari — INPAS kodlari emas, balki Paydesk qum qutisi kelishuvi. Haqiqiy pin-pad uchun bank hujjatlaridagi kodlarni kiriting yoki «to‘lov turini almashtirish» rejimini tanlang',
   'inpas.cfg.timeout': 'timeout — 30 dan 900 gacha butun soniyalar. Bank tavsiya qilganidan ikki baravar ko‘p qiymat kiriting',
   'inpas.cfg.currency': 'currencyCodeNumeric — ISO 4217 bo‘yicha uch xonali raqamli valyuta kodi (643 — Rossiya rubli)',
   'inpas.cfg.id': 'id — 8 belgidan iborat terminal ID si (raqamlar yoki lotin harflari)',

@@ -209,16 +209,7 @@ export interface InpasSlip {
 /** How an outcome was learnt. */
 export type OutcomeVia = 'result' | 'late-result' | 'status' | 'receipt-copy' | 'link' | 'local'
 
-export type UnknownReason =
-  | 'no-ack'
-  | 'eot'
-  | 'bad-frames'
-  | 'malformed'
-  | 'no-status'
-  | 'message-timeout'
-  | 'deadline'
-  | 'disconnected'
-  | 'cancelled'
+export type UnknownReason = 'no-ack' | 'eot' | 'bad-frames' | 'malformed' | 'no-status' | 'message-timeout' | 'deadline' | 'disconnected' | 'cancelled'
 
 export type SessionOutcome =
   | { kind: 'approved'; ref: InpasRef; slip?: InpasSlip; message: Msg; via: OutcomeVia; review: string[] }
@@ -563,12 +554,11 @@ function sendMoney(s: SessionState, fx: SessionEffect[]): SessionState {
   const fields = moneyRequestFields(s.config, s.request)
   const data = encode(fields)!
   const hinted = prompt(s, initialPrompt(s), fx)
-  fx.push(
-    { type: 'resetLink' },
-    { type: 'send', data, fields, kind: 'money' },
-    messageTimer(s),
-    { type: 'setTimer', name: 'op.deadline', ms: s.config.timeoutS * 1000 },
-  )
+  fx.push({ type: 'resetLink' }, { type: 'send', data, fields, kind: 'money' }, messageTimer(s), {
+    type: 'setTimer',
+    name: 'op.deadline',
+    ms: s.config.timeoutS * 1000,
+  })
   return { ...hinted, phase: 'waiting' }
 }
 
@@ -909,7 +899,11 @@ function onCopy(s: SessionState, m: SaMessage, fx: SessionEffect[]): SessionStat
   }
   const t = s.target
   if (!match.approved) {
-    return finish(s, { kind: 'declined', code: 'slip', message: msg(INPAS_MSG.resultDeclined, { text: 'slip' }), notSent: false, via: 'receipt-copy', review: [] }, fx)
+    return finish(
+      s,
+      { kind: 'declined', code: 'slip', message: msg(INPAS_MSG.resultDeclined, { text: 'slip' }), notSent: false, via: 'receipt-copy', review: [] },
+      fx,
+    )
   }
   const slip = slipOf(text)
   const ref: InpasRef = {

@@ -12,8 +12,23 @@ import { classify } from '../shared/reply.ts'
 import { poll } from '../shared/poll.ts'
 import type { OplatiConfig } from './config.ts'
 import {
-  CONSUMER_POLL_MS, decodeEnvelope, decodeJson, decodePaymentInfo, decodeReports, type Decoded, type Envelope, MAX_WAIT_MS, paymentBody,
-  type PaymentInfo, PAYMENT_TYPE, POLL_FLOOR_MS, SESSION_WAIT_MS, shiftOf, STATUS, UNREACHABLE_KEY, WIRE,
+  CONSUMER_POLL_MS,
+  decodeEnvelope,
+  decodeJson,
+  decodePaymentInfo,
+  decodeReports,
+  type Decoded,
+  type Envelope,
+  MAX_WAIT_MS,
+  paymentBody,
+  type PaymentInfo,
+  PAYMENT_TYPE,
+  POLL_FLOOR_MS,
+  SESSION_WAIT_MS,
+  shiftOf,
+  STATUS,
+  UNREACHABLE_KEY,
+  WIRE,
 } from './codec.ts'
 
 type Ctx = OpCtx<OplatiConfig>
@@ -28,9 +43,7 @@ const tokenStateKey = (c: OplatiConfig) => `tokenState:${c.regNum}`
 const LAST_POLL_KEY = 'lastStatusPoll'
 
 type Failure =
-  | { kind: 'refused'; status: number; env: Envelope | undefined; message: Msg }
-  | { kind: 'auth'; message: Msg }
-  | { kind: 'unknown'; reason: string }
+  { kind: 'refused'; status: number; env: Envelope | undefined; message: Msg } | { kind: 'auth'; message: Msg } | { kind: 'unknown'; reason: string }
 type Reply<T = string> = { kind: 'ok'; value: T } | Failure
 
 /** The body as it came: for replies whose fields the caller reads itself (E5, E6, C6). */
@@ -56,8 +69,14 @@ async function authHeaders(ctx: AnyCtx): Promise<{ ok: true; headers: Record<str
   let token = await ctx.store.get<string>(tokenKey(c))
   if (!token) {
     const res = await ctx.http.send({
-      route: 'tokenIssue', method: 'POST', url: c.url + WIRE.tokenIssuePath, timeoutMs: c.timeout * 1000, ...(ctx.op ? { opId: ctx.op.id } : {}),
-      headers: { 'Content-Type': 'application/json', regNum: c.regNum }, body: '{}', logHeaders: { regNum: c.regNum },
+      route: 'tokenIssue',
+      method: 'POST',
+      url: c.url + WIRE.tokenIssuePath,
+      timeoutMs: c.timeout * 1000,
+      ...(ctx.op ? { opId: ctx.op.id } : {}),
+      headers: { 'Content-Type': 'application/json', regNum: c.regNum },
+      body: '{}',
+      logHeaders: { regNum: c.regNum },
       logReply: (t) => t.replace(/("token"\s*:\s*")[^"]*"/, '$1****"'),
     })
     if (res.kind === 'failed') {
@@ -91,26 +110,42 @@ async function authHeaders(ctx: AnyCtx): Promise<{ ok: true; headers: Record<str
  * unknown), an error envelope on any other status a refusal — except 429 (too frequent: a wait) and a token the
  * server no longer knows (the admin resets it).
  */
-async function call<T>(ctx: AnyCtx, route: string, method: 'GET' | 'POST', path: string, body: unknown, decode: (text: string) => Decoded<T>): Promise<Reply<T>> {
+async function call<T>(
+  ctx: AnyCtx,
+  route: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  decode: (text: string) => Decoded<T>,
+): Promise<Reply<T>> {
   const c = ctx.config
   const auth = await authHeaders(ctx)
   if (!auth.ok) return auth.reply
   const req: HttpRequest = {
-    route, method, url: c.url + path, timeoutMs: c.timeout * 1000, ...(ctx.op ? { opId: ctx.op.id } : {}),
+    route,
+    method,
+    url: c.url + path,
+    timeoutMs: c.timeout * 1000,
+    ...(ctx.op ? { opId: ctx.op.id } : {}),
     headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...auth.headers },
-    logHeaders: auth.log, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    logHeaders: auth.log,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }
   const res = await ctx.http.send(req)
   // No answer or a 5xx: the server counts as unreachable (§ 4.4) until it answers again.
   await setUnreachable(ctx, res.kind === 'failed' || res.status >= 500)
-  const r = classify<{ value?: T; env?: Envelope }>(res, (text, status) => {
-    if (status >= 200 && status < 300) {
-      const d = decode(text)
-      return d.ok ? { kind: 'final', value: { value: d.value } } : { kind: 'malformed', why: d.why }
-    }
-    const env = decodeEnvelope(text, status)
-    return env ? { kind: 'error', value: { env } } : { kind: 'malformed', why: 'no error envelope' }
-  }, { route })
+  const r = classify<{ value?: T; env?: Envelope }>(
+    res,
+    (text, status) => {
+      if (status >= 200 && status < 300) {
+        const d = decode(text)
+        return d.ok ? { kind: 'final', value: { value: d.value } } : { kind: 'malformed', why: d.why }
+      }
+      const env = decodeEnvelope(text, status)
+      return env ? { kind: 'error', value: { env } } : { kind: 'malformed', why: 'no error envelope' }
+    },
+    { route },
+  )
   if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason }
   if (r.kind !== 'refusal') return { kind: 'ok', value: r.value.value as T }
   const env = r.value?.env
@@ -144,7 +179,11 @@ async function paymentStatus(ctx: Ctx, id: string) {
 }
 
 /** E8: every payment of a shift (sales and reversals). */
-async function reports(ctx: AnyCtx, shift: string, range?: { start: string; end: string }): Promise<{ ok: true; list: PaymentInfo[] } | { ok: false; reply: Failure }> {
+async function reports(
+  ctx: AnyCtx,
+  shift: string,
+  range?: { start: string; end: string },
+): Promise<{ ok: true; list: PaymentInfo[] } | { ok: false; reply: Failure }> {
   const q = new URLSearchParams({ shift, ...(range ? { shiftStart: range.start, shiftEnd: range.end } : {}) })
   const r = await call(ctx, 'reports', 'GET', `${WIRE.reportsPath}?${q.toString()}`, undefined, decodeReports)
   return r.kind === 'ok' ? { ok: true, list: r.value } : { ok: false, reply: r }
@@ -156,7 +195,14 @@ export function statusMessage(status: number): Msg {
 }
 
 function body(ctx: Ctx, amount = ctx.op.amount) {
-  return paymentBody({ amount, orderNumber: ctx.op.id, regNum: ctx.config.regNum, shift: shiftOf(ctx.op.createdAt), receiptNumber: ctx.op.order ?? ctx.op.id, items: ctx.op.kind === 'pay' ? ctx.op.items : undefined })
+  return paymentBody({
+    amount,
+    orderNumber: ctx.op.id,
+    regNum: ctx.config.regNum,
+    shift: shiftOf(ctx.op.createdAt),
+    receiptNumber: ctx.op.order ?? ctx.op.id,
+    items: ctx.op.kind === 'pay' ? ctx.op.items : undefined,
+  })
 }
 
 // ---- pay (§ 4.3) -------------------------------------------------------------------------------
@@ -167,8 +213,12 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
 
   const sent = ctx.clock.now()
   await ctx.commit({
-    sentAt: sent, deadline: sent + MAX_WAIT_MS, display: undefined, message: msg('oplati.waiting'),
-    details: { ...ctx.op.details, e4: true }, ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}),
+    sentAt: sent,
+    deadline: sent + MAX_WAIT_MS,
+    display: undefined,
+    message: msg('oplati.waiting'),
+    details: { ...ctx.op.details, e4: true },
+    ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}),
   })
   const r = await info(ctx, 'payments', 'POST', WIRE.paymentsPath, { ...body(ctx), ...mode })
   if (r.kind === 'unknown') {
@@ -176,7 +226,10 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
     return ctx.queueSelf({ state: 'unknown', message: msg('oplati.serverError'), note: r.reason })
   }
   if (r.kind !== 'info') {
-    const decline = () => ctx.commit({ state: 'declined', message: r.message, error: { code: r.kind === 'refused' ? (r.env?.internalCode ?? String(r.status)) : 'auth' } }).then(() => undefined)
+    const decline = () =>
+      ctx
+        .commit({ state: 'declined', message: r.message, error: { code: r.kind === 'refused' ? (r.env?.internalCode ?? String(r.status)) : 'auth' } })
+        .then(() => undefined)
     if (r.kind !== 'refused' || !REPLAYABLE.includes(r.env?.internalCode ?? '')) return decline()
     // DUPLICATE_ORDER may answer the browser's resent copy of this very E4: look our orderNumber up first.
     return checkRefusal(() => ownSale(ctx), {
@@ -185,7 +238,8 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
         return carryOn(ctx, found)
       },
       believe: decline,
-      unknown: (reason) => ctx.queueSelf({ state: 'unknown', message: msg('oplati.serverError'), note: `refusal of a possibly resent E4; E8 unavailable: ${reason}` }),
+      unknown: (reason) =>
+        ctx.queueSelf({ state: 'unknown', message: msg('oplati.serverError'), note: `refusal of a possibly resent E4; E8 unavailable: ${reason}` }),
     })
   }
   return carryOn(ctx, r.info)
@@ -207,7 +261,8 @@ async function carryOn(ctx: Ctx, found: PaymentInfo): Promise<void> {
   const r = { info: found }
   const codeShown = r.info.confirmationCode
   await ctx.commit({
-    ref: r.info.paymentId, details: { ...ctx.op.details, paymentId: r.info.paymentId },
+    ref: r.info.paymentId,
+    details: { ...ctx.op.details, paymentId: r.info.paymentId },
     ...(codeShown ? { display: { kind: 'code', code: codeShown }, message: msg('oplati.code', { code: codeShown }) } : {}),
   })
   if (await settlePay(ctx, r.info)) return
@@ -241,16 +296,28 @@ async function openSession(ctx: Ctx): Promise<string | undefined> {
     return undefined
   }
   const until = ctx.clock.now() + SESSION_WAIT_MS
-  await ctx.commit({ display: { kind: 'qr', payload: qr, until }, deadline: until, message: msg('oplati.scanToPay'), details: { ...ctx.op.details, sessionId } })
+  await ctx.commit({
+    display: { kind: 'qr', payload: qr, until },
+    deadline: until,
+    message: msg('oplati.scanToPay'),
+    details: { ...ctx.op.details, sessionId },
+  })
   const end = await poll(ctx, {
-    every: CONSUMER_POLL_MS, until, stopped: () => !ctx.waiting(),
+    every: CONSUMER_POLL_MS,
+    until,
+    stopped: () => !ctx.waiting(),
     step: async () => {
       const s = await call(ctx, 'consumerStatus', 'GET', `${WIRE.consumerStatusPath}?${new URLSearchParams({ sessionId }).toString()}`, undefined, decodeJson)
       return s.kind === 'ok' && s.value.isConsumerReady === true ? sessionId : undefined
     },
   })
   if (end.kind === 'final') return end.value
-  await ctx.commit({ state: 'declined', display: undefined, message: ctx.waiting() ? msg('oplati.notScanned') : msg('oplati.cancelled'), note: 'no E4 was sent' })
+  await ctx.commit({
+    state: 'declined',
+    display: undefined,
+    message: ctx.waiting() ? msg('oplati.notScanned') : msg('oplati.cancelled'),
+    note: 'no E4 was sent',
+  })
   return undefined
 }
 
@@ -258,7 +325,12 @@ async function openSession(ctx: Ctx): Promise<string | undefined> {
 async function settlePay(ctx: Ctx, i: PaymentInfo): Promise<boolean> {
   if (i.status === STATUS.inProgress) return false
   if (i.status === STATUS.ok) {
-    await ctx.commit({ state: 'approved', display: undefined, message: msg('common.approved'), details: { ...ctx.op.details, ...(i.pursePublicId ? { pursePublicId: i.pursePublicId } : {}) } })
+    await ctx.commit({
+      state: 'approved',
+      display: undefined,
+      message: msg('common.approved'),
+      details: { ...ctx.op.details, ...(i.pursePublicId ? { pursePublicId: i.pursePublicId } : {}) },
+    })
     return true
   }
   await ctx.commit({ state: 'declined', display: undefined, message: statusMessage(i.status), error: { code: `status ${i.status}` } })
@@ -269,7 +341,9 @@ async function settlePay(ctx: Ctx, i: PaymentInfo): Promise<boolean> {
 async function pollPay(ctx: Ctx): Promise<void> {
   const id = ctx.op.ref!
   const end = await poll(ctx, {
-    every: POLL_FLOOR_MS, until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + MAX_WAIT_MS, stopped: () => !ctx.waiting(),
+    every: POLL_FLOOR_MS,
+    until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + MAX_WAIT_MS,
+    stopped: () => !ctx.waiting(),
     step: async () => {
       const r = await paymentStatus(ctx, id)
       return r.kind === 'info' && (await settlePay(ctx, r.info)) ? true : undefined
@@ -283,9 +357,14 @@ async function pollPay(ctx: Ctx): Promise<void> {
 async function cancelInProgress(ctx: Ctx): Promise<void> {
   const r = await info(ctx, 'cancel', 'POST', WIRE.cancelPath(ctx.op.ref!), {})
   if (r.kind === 'info') {
-    if (r.info.status === STATUS.ok) return ctx.compensate({ display: undefined, message: msg('oplati.cancelRace'), note: 'C5 found the payment confirmed: full reversal queued' })
+    if (r.info.status === STATUS.ok)
+      return ctx.compensate({ display: undefined, message: msg('oplati.cancelRace'), note: 'C5 found the payment confirmed: full reversal queued' })
     if (r.info.status !== STATUS.inProgress) {
-      await ctx.commit({ state: 'declined', display: undefined, message: r.info.status === STATUS.cancelled ? msg('oplati.cancelled') : statusMessage(r.info.status) })
+      await ctx.commit({
+        state: 'declined',
+        display: undefined,
+        message: r.info.status === STATUS.cancelled ? msg('oplati.cancelled') : statusMessage(r.info.status),
+      })
       return
     }
   }
@@ -298,7 +377,8 @@ async function resume(ctx: Ctx): Promise<void> {
     await ctx.commit({ state: 'declined', display: undefined, message: msg('common.interrupted'), note: 'loyalty request interrupted: nothing to resolve' })
     return
   }
-  if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.checking'), note: 'resumed after a restart' })
+  if (ctx.op.kind !== 'pay')
+    return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.checking'), note: 'resumed after a restart' })
   if (!ctx.op.details?.e4) {
     // Stopped before E4 left: no money can have moved.
     await ctx.commit({ state: 'declined', display: undefined, message: msg('common.interrupted'), note: 'resumed: E4 was never sent' })
@@ -325,7 +405,8 @@ function loyaltyInfo(text: string): LoyaltyInfo | undefined {
   const requestId = typeof o.requestId === 'string' ? o.requestId : typeof o.requestId === 'number' ? String(o.requestId) : undefined
   if (!requestId || typeof o.status !== 'number') return undefined
   return {
-    requestId, status: o.status,
+    requestId,
+    status: o.status,
     ...(typeof o.cardNumber === 'string' ? { cardNumber: o.cardNumber } : {}),
     ...(typeof o.confirmationCode === 'string' ? { confirmationCode: o.confirmationCode } : {}),
   }
@@ -336,7 +417,12 @@ async function loyalty(ctx: Ctx, code: string): Promise<void> {
   const mode = await start(ctx, code)
   if (!mode) return
   const sent = ctx.clock.now()
-  await ctx.commit({ display: undefined, deadline: sent + MAX_WAIT_MS, message: msg('oplati.waiting'), ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}) })
+  await ctx.commit({
+    display: undefined,
+    deadline: sent + MAX_WAIT_MS,
+    message: msg('oplati.waiting'),
+    ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}),
+  })
   const r = await call(ctx, 'loyalty', 'POST', WIRE.loyaltyPath, { orderNumber: ctx.op.order ?? ctx.op.id, ...mode }, asText)
   let info = r.kind === 'ok' ? loyaltyInfo(r.value) : undefined
   if (!info) {
@@ -344,11 +430,14 @@ async function loyalty(ctx: Ctx, code: string): Promise<void> {
     await ctx.commit({ state: 'declined', message, note: r.kind === 'unknown' ? r.reason : 'loyalty refused' })
     return
   }
-  if (info.confirmationCode) await ctx.commit({ display: { kind: 'code', code: info.confirmationCode }, message: msg('oplati.code', { code: info.confirmationCode }) })
+  if (info.confirmationCode)
+    await ctx.commit({ display: { kind: 'code', code: info.confirmationCode }, message: msg('oplati.code', { code: info.confirmationCode }) })
   if (info.status === STATUS.inProgress) {
     const requestId = info.requestId
     const end = await poll(ctx, {
-      every: POLL_FLOOR_MS, until: ctx.op.deadline ?? sent + MAX_WAIT_MS, stopped: () => !ctx.waiting(),
+      every: POLL_FLOOR_MS,
+      until: ctx.op.deadline ?? sent + MAX_WAIT_MS,
+      stopped: () => !ctx.waiting(),
       step: async () => {
         const s = await call(ctx, 'loyaltyStatus', 'GET', WIRE.loyaltyStatusPath(requestId), undefined, asText)
         const next = s.kind === 'ok' ? loyaltyInfo(s.value) : undefined
@@ -359,7 +448,13 @@ async function loyalty(ctx: Ctx, code: string): Promise<void> {
     if (end.kind === 'final') info = end.value
   }
   if (info.status === STATUS.ok && info.cardNumber) {
-    await ctx.commit({ state: 'approved', display: undefined, ref: info.requestId, message: msg('oplati.cardAdded', { card: info.cardNumber }), details: { ...ctx.op.details, cardNumber: info.cardNumber } })
+    await ctx.commit({
+      state: 'approved',
+      display: undefined,
+      ref: info.requestId,
+      message: msg('oplati.cardAdded', { card: info.cardNumber }),
+      details: { ...ctx.op.details, cardNumber: info.cardNumber },
+    })
     return
   }
   const message = info.status === STATUS.inProgress ? msg('oplati.cancelled') : statusMessage(info.status)
@@ -371,13 +466,22 @@ async function loyalty(ctx: Ctx, code: string): Promise<void> {
 async function reverse(ctx: Ctx, original: Operation): Promise<void> {
   const now = ctx.clock.now()
   const saleId = original.kind === 'pay' ? original.ref : (original.details?.salePaymentId as string | undefined)
-  await ctx.commit({ state: 'sent', sentAt: now, details: { salePaymentId: saleId ?? '', originalKind: original.kind, ...(original.kind === 'refund' ? { refundPaymentId: original.ref ?? '' } : {}) }, message: msg('common.sending') })
+  await ctx.commit({
+    state: 'sent',
+    sentAt: now,
+    details: { salePaymentId: saleId ?? '', originalKind: original.kind, ...(original.kind === 'refund' ? { refundPaymentId: original.ref ?? '' } : {}) },
+    message: msg('common.sending'),
+  })
   if (original.kind === 'refund') {
     // § 4.7: cancel a refund with C5 on the refund's own paymentId.
     const r = await info(ctx, 'cancel', 'POST', WIRE.cancelPath(original.ref!), {})
     if (r.kind === 'info' && r.info.status === STATUS.cancelled) return approveReversal(ctx, r.info)
     if (r.kind === 'unknown') return ctx.queueSelf({ state: 'unknown', message: msg('oplati.cancelQueued'), note: r.reason })
-    await ctx.commit({ state: 'declined', message: r.kind === 'info' ? statusMessage(r.info.status) : r.message, error: { code: r.kind === 'refused' ? (r.env?.internalCode ?? String(r.status)) : r.kind } })
+    await ctx.commit({
+      state: 'declined',
+      message: r.kind === 'info' ? statusMessage(r.info.status) : r.message,
+      error: { code: r.kind === 'refused' ? (r.env?.internalCode ?? String(r.status)) : r.kind },
+    })
     return
   }
   const r = await info(ctx, 'reversals', 'POST', WIRE.reversalsPath(saleId!), body(ctx))
@@ -409,7 +513,10 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
   return resolveRefund(ctx)
 }
 
-const retry = (r: Failure): QueueVerdict => ({ kind: 'retry', error: r.kind === 'unknown' ? r.reason : r.kind === 'auth' ? 'token not valid: waiting for the admin' : `refused ${r.status}` })
+const retry = (r: Failure): QueueVerdict => ({
+  kind: 'retry',
+  error: r.kind === 'unknown' ? r.reason : r.kind === 'auth' ? 'token not valid: waiting for the admin' : `refused ${r.status}`,
+})
 
 /** Find an operation by its `orderNumber` in the shift's E8 list; counts the misses on the op. */
 async function findByOrder(ctx: Ctx, orderNumber: string, shift: string): Promise<{ found: PaymentInfo | undefined; gone: boolean } | { retry: QueueVerdict }> {
@@ -526,14 +633,24 @@ async function resolveRefund(ctx: Ctx): Promise<QueueVerdict> {
     if (c.kind !== 'info') return refusedOrRetry(ctx, c)
     if (c.info.status !== STATUS.cancelled) return { kind: 'retry', error: `refund status ${c.info.status} after C5`, definitive: true }
   }
-  await ctx.commit({ state: 'declined', ref: f.found.paymentId, message: msg('oplati.refundUndone'), note: `lost E7: refund found with status ${f.found.status}, cancelled` })
+  await ctx.commit({
+    state: 'declined',
+    ref: f.found.paymentId,
+    message: msg('oplati.refundUndone'),
+    note: `lost E7: refund found with status ${f.found.status}, cancelled`,
+  })
   return { kind: 'done' }
 }
 
 /** A definitive refusal from the queue ends the entry (§ 4.5: the original needs a person); 401 and transport wait. */
 async function refusedOrRetry(ctx: Ctx, r: Failure): Promise<QueueVerdict> {
   if (r.kind !== 'refused') return retry(r)
-  await ctx.commit({ state: ctx.op.compensates ? 'declined' : 'needs-attention', message: r.message, error: { code: r.env?.internalCode ?? String(r.status) }, note: 'refused from the queue' })
+  await ctx.commit({
+    state: ctx.op.compensates ? 'declined' : 'needs-attention',
+    message: r.message,
+    error: { code: r.env?.internalCode ?? String(r.status) },
+    note: 'refused from the queue',
+  })
   return { kind: 'done' }
 }
 
@@ -545,7 +662,11 @@ async function reconcileShift(ctx: ProbeCtx<OplatiConfig>, journal: readonly Ope
   if (!r.ok) return { ok: false as const, message: r.reply.kind === 'unknown' ? msg('oplati.serverError') : r.reply.message }
   const mine = journal.filter((o) => shiftOf(o.createdAt) === shift)
   const result = reconcile(r.list, mine)
-  const slip = reportSlip(result, { regNum: ctx.config.regNum, shift, ...(range ? { period: `${range.start} — ${range.end}` } : {}), queued: opts.queued }, 'BYN')
+  const slip = reportSlip(
+    result,
+    { regNum: ctx.config.regNum, shift, ...(range ? { period: `${range.start} — ${range.end}` } : {}), queued: opts.queued },
+    'BYN',
+  )
   return { ok: true as const, slip, net: result.net, mismatches: result.mismatches.length }
 }
 

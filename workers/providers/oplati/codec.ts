@@ -106,7 +106,10 @@ export interface BodyInput {
 export function paymentBody(b: BodyInput): Record<string, unknown> {
   const sum = bynOf(b.amount)
   return {
-    sum, shift: b.shift, orderNumber: b.orderNumber, regNum: b.regNum,
+    sum,
+    shift: b.shift,
+    orderNumber: b.orderNumber,
+    regNum: b.regNum,
     details: { receiptNumber: b.receiptNumber, regNum: b.regNum, items: linesOf(b.amount, b.items), amountTotal: sum },
   }
 }
@@ -139,7 +142,11 @@ function readInfo(o: unknown): PaymentInfo | undefined {
   const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined)
   const code = str(r.confirmationCode)
   return {
-    paymentId: id, status, sum, paymentType: typeof r.paymentType === 'number' ? r.paymentType : PAYMENT_TYPE.sale, orderNumber: str(r.orderNumber) ?? '',
+    paymentId: id,
+    status,
+    sum,
+    paymentType: typeof r.paymentType === 'number' ? r.paymentType : PAYMENT_TYPE.sale,
+    orderNumber: str(r.orderNumber) ?? '',
     ...(typeof r.pursePublicId === 'string' ? { pursePublicId: r.pursePublicId } : {}),
     ...(code ? { confirmationCode: code } : {}),
     ...(typeof r.createdDate === 'string' ? { createdDate: r.createdDate } : {}),

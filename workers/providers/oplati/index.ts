@@ -15,8 +15,15 @@ export const oplati: Provider<OplatiConfig> = {
   schema: OPLATI_SCHEMA,
   scanHint: ABOUT.scanHint,
   capabilities: {
-    payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'], cancel: true, refund: 'partial', cancelRefund: true, void: true,
-    reconcile: true, loyalty: true, shifts: false, blockWhileCompensating: true,
+    payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'],
+    cancel: true,
+    refund: 'partial',
+    cancelRefund: true,
+    void: true,
+    reconcile: true,
+    loyalty: true,
+    shifts: false,
+    blockWhileCompensating: true,
   },
   codeLifetimeMs: CODE_LIFETIME_MS,
   queueFloorMs: POLL_FLOOR_MS,
@@ -53,7 +60,10 @@ export const oplati: Provider<OplatiConfig> = {
     },
   },
   emulated: (v) => isSandboxUrl(v.url),
-  ...lazy(() => import('./client.ts').then((m) => m.oplatiClient), ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty', 'checkConnection']),
+  ...lazy(
+    () => import('./client.ts').then((m) => m.oplatiClient),
+    ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty', 'checkConnection'],
+  ),
   // The till's day close runs O!plati's own end of day: the reconciliation of the shift (E8).
   closeDay: (ctx, journal, opts) => import('./client.ts').then((m) => m.oplatiClient.reconcile(ctx, journal, opts)),
 }

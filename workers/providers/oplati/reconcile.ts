@@ -21,7 +21,6 @@ export interface Reconciliation {
   mismatches: Mismatch[]
 }
 
-
 /** Match the server's list with the journal's operations of the same payment type and shift. */
 export function reconcile(server: readonly PaymentInfo[], journal: readonly Operation[]): Reconciliation {
   const ok = server.filter((p) => p.status === STATUS.ok)
@@ -33,7 +32,8 @@ export function reconcile(server: readonly PaymentInfo[], journal: readonly Oper
   const money = journal.filter((o) => (o.kind === 'pay' || o.kind === 'refund' || o.kind === 'cancel') && FINAL.includes(o.state))
   // A reversal carries the sale's id until its own comes back: only approved ones are keyed by ref.
   // A cancelled refund (отмена возврата) carries the refund's id: the refund itself is the server's entry, now not paid.
-  const cancelsRefund = (o: Operation) => o.kind === 'cancel' && (o.details?.reverses === 'refund' || money.some((r) => r.id === o.original && r.kind === 'refund'))
+  const cancelsRefund = (o: Operation) =>
+    o.kind === 'cancel' && (o.details?.reverses === 'refund' || money.some((r) => r.id === o.original && r.kind === 'refund'))
   const undone = new Set(money.filter((o) => cancelsRefund(o) && o.state === 'approved').map((o) => o.original))
   const byRef = new Map(money.filter((o) => o.ref && !cancelsRefund(o) && (o.kind === 'pay' || o.state === 'approved')).map((o) => [o.ref!, o]))
   const byOrder = new Map<string, Operation>(money.map((o) => [o.id, o]))
@@ -47,7 +47,8 @@ export function reconcile(server: readonly PaymentInfo[], journal: readonly Oper
     matched.add(op.id)
     const paid = p.status === STATUS.ok
     const journalPaid = (op.state === 'approved' && !undone.has(op.id)) || (op.kind === 'pay' && op.state === 'compensating')
-    if (paid !== journalPaid && !(op.state === 'compensated' && paid)) mismatches.push({ kind: 'status', paymentId: p.paymentId, orderNumber: op.id, sum: p.sum, detail: `${op.state} / ${p.status}` })
+    if (paid !== journalPaid && !(op.state === 'compensated' && paid))
+      mismatches.push({ kind: 'status', paymentId: p.paymentId, orderNumber: op.id, sum: p.sum, detail: `${op.state} / ${p.status}` })
     else if (paid && p.sum !== op.amount) mismatches.push({ kind: 'sum', paymentId: p.paymentId, orderNumber: op.id, sum: p.sum, detail: `${op.amount}` })
   }
   for (const op of money) {
@@ -69,7 +70,8 @@ export function reportSlip(r: Reconciliation, head: { regNum: string; shift: str
     { label: 'report.refundsSum', value: r.refunds.sum, format: 'money' as const },
     { label: 'report.net', value: r.net, format: 'money' as const, strong: true },
   ]
-  for (const m of r.mismatches) lines.push({ label: `report.${m.kind}`, value: `${m.paymentId ?? '—'} · ${(m.sum / 100).toFixed(2)}${m.detail ? ` · ${m.detail}` : ''}` })
+  for (const m of r.mismatches)
+    lines.push({ label: `report.${m.kind}`, value: `${m.paymentId ?? '—'} · ${(m.sum / 100).toFixed(2)}${m.detail ? ` · ${m.detail}` : ''}` })
   if (!r.mismatches.length) lines.push({ label: 'report.noMismatch', value: '✓' })
   lines.push({ label: 'report.queued', value: `${head.queued}` })
   return { title: 'report.title', provider: 'O!плати', currency, lines, copies: 1 }

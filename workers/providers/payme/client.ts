@@ -21,12 +21,15 @@ const CANCEL_QUEUE = 21
 
 type Ctx = OpCtx<PaymeConfig>
 type Method = 'receipts.create' | 'receipts.pay' | 'receipts.check' | 'receipts.get' | 'receipts.cancel'
-const ROUTE: Record<Method, string> = { 'receipts.create': 'create', 'receipts.pay': 'pay', 'receipts.check': 'check', 'receipts.get': 'get', 'receipts.cancel': 'cancel' }
+const ROUTE: Record<Method, string> = {
+  'receipts.create': 'create',
+  'receipts.pay': 'pay',
+  'receipts.check': 'check',
+  'receipts.get': 'get',
+  'receipts.cancel': 'cancel',
+}
 
-type Call =
-  | { kind: 'result'; receipt?: Receipt; state?: number }
-  | { kind: 'error'; code: number; message: Msg }
-  | { kind: 'unknown'; reason: string }
+type Call = { kind: 'result'; receipt?: Receipt; state?: number } | { kind: 'error'; code: number; message: Msg } | { kind: 'unknown'; reason: string }
 
 let rpcId = 0
 
@@ -44,9 +47,14 @@ async function rpc(ctx: Ctx, method: Method, params: Record<string, unknown>, lo
   const c = ctx.config
   const id = ++rpcId
   const res = await ctx.http.send({
-    route: ROUTE[method], method: 'POST', url: c.url, timeoutMs: c.timeout * 1000, opId: ctx.op.id,
+    route: ROUTE[method],
+    method: 'POST',
+    url: c.url,
+    timeoutMs: c.timeout * 1000,
+    opId: ctx.op.id,
     headers: { 'Content-Type': 'application/json', 'X-Auth': xAuth(c.posId, c.posKey) },
-    body: rpcBody(id, method, params), logHeaders: { 'X-Auth': maskXAuth(c.posId) },
+    body: rpcBody(id, method, params),
+    logHeaders: { 'X-Auth': maskXAuth(c.posId) },
     ...(logParams ? { logBody: rpcBody(id, method, logParams) } : {}),
   })
   const r = classify(res, parseRpc, { route: method })
@@ -55,9 +63,10 @@ async function rpc(ctx: Ctx, method: Method, params: Record<string, unknown>, lo
   if (r.kind === 'refusal' && !r.value) return { kind: 'error', code: -r.status, message: r.message }
   const d = r.value!
   if (d.kind === 'error') {
-    const message = d.messageByLang && Object.keys(d.messageByLang).length
-      ? { ...msg('payme.error', { code: d.code }), serverByLang: d.messageByLang }
-      : msg('payme.error', { code: d.code }, d.message)
+    const message =
+      d.messageByLang && Object.keys(d.messageByLang).length
+        ? { ...msg('payme.error', { code: d.code }), serverByLang: d.messageByLang }
+        : msg('payme.error', { code: d.code }, d.message)
     return { kind: 'error', code: d.code, message }
   }
   return d
@@ -122,7 +131,11 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   if (created.kind !== 'result' || !created.receipt) {
     // receipts.pay was never sent: no money moved, and the scan stays usable while fresh (R6).
     const message = created.kind === 'error' ? created.message : msg('payme.createFailed')
-    await ctx.commit({ state: 'declined', message, error: created.kind === 'error' ? { code: String(created.code) } : { code: 'create', note: created.kind === 'unknown' ? created.reason : 'no receipt' } })
+    await ctx.commit({
+      state: 'declined',
+      message,
+      error: created.kind === 'error' ? { code: String(created.code) } : { code: 'create', note: created.kind === 'unknown' ? created.reason : 'no receipt' },
+    })
     return
   }
   await ctx.commit({ ref: created.receipt.id, note: 'receipt created' })
@@ -163,7 +176,9 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
 async function pollPaid(ctx: Ctx): Promise<void> {
   if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving', message: msg('common.checking') })
   const end = await poll(ctx, {
-    every: ctx.config.frequency, until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + ctx.config.payDuration, stopped: () => !ctx.waiting(),
+    every: ctx.config.frequency,
+    until: ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + ctx.config.payDuration,
+    stopped: () => !ctx.waiting(),
     step: async () => {
       const r = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
       return r.kind === 'result' && (r.state === PAID || r.state === CANCELLED) ? r.state : undefined
@@ -197,7 +212,12 @@ async function receiptState(ctx: Ctx, target: typeof PAID | typeof CANCELLED): P
  * by the receipt's state (check first, so a receipt is never cancelled twice).
  */
 async function resume(ctx: Ctx): Promise<void> {
-  if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('payme.refundQueued'), note: 'resumed after a restart: the receipt state decides' })
+  if (ctx.op.kind !== 'pay')
+    return ctx.queueSelf({
+      state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state,
+      message: msg('payme.refundQueued'),
+      note: 'resumed after a restart: the receipt state decides',
+    })
   if (!ctx.op.ref || !ctx.op.code?.spent) {
     // Stopped before receipts.pay left: no money can have moved.
     await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'resumed: receipts.pay was never sent' })
@@ -210,7 +230,14 @@ async function resume(ctx: Ctx): Promise<void> {
 
 async function reverse(ctx: Ctx, original: Operation): Promise<void> {
   const now = ctx.clock.now()
-  await ctx.commit({ state: 'sent', sentAt: now, deadline: now + ctx.config.payDuration, ref: original.ref, details: { ...original.details }, message: msg('common.sending') })
+  await ctx.commit({
+    state: 'sent',
+    sentAt: now,
+    deadline: now + ctx.config.payDuration,
+    ref: original.ref,
+    details: { ...original.details },
+    message: msg('common.sending'),
+  })
   const r = await rpc(ctx, 'receipts.cancel', { id: original.ref })
   if (r.kind === 'result' && r.state === CANCELLED) return approve(ctx, r.receipt)
   if (r.kind === 'error') {
@@ -225,10 +252,15 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
     })
   }
   // 21 (cancellation queue) or no answer: wait for 50 within payDuration.
-  await ctx.commit({ state: r.kind === 'unknown' ? 'unknown' : 'resolving', message: msg('common.checking'), ...(r.kind === 'unknown' ? { note: r.reason } : {}) })
+  await ctx.commit({
+    state: r.kind === 'unknown' ? 'unknown' : 'resolving',
+    message: msg('common.checking'),
+    ...(r.kind === 'unknown' ? { note: r.reason } : {}),
+  })
   if (ctx.op.state === 'unknown') await ctx.commit({ state: 'resolving' })
   const end = await poll(ctx, {
-    every: ctx.config.frequency, until: ctx.op.deadline!,
+    every: ctx.config.frequency,
+    until: ctx.op.deadline!,
     step: async () => {
       const s = await rpc(ctx, 'receipts.check', { id: ctx.op.ref })
       return s.kind === 'result' && s.state === CANCELLED ? s.state : undefined
@@ -267,7 +299,12 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
 async function refusal(ctx: Ctx, code: number, message: Msg): Promise<QueueVerdict> {
   if (ignored(ctx, code)) {
     // § 4.5: an ignored code drops the entry; the engine settles the original.
-    await ctx.commit({ state: ctx.op.compensates ? 'declined' : 'needs-attention', message, error: { code: String(code) }, note: 'dropped: code in ignoredErrors' })
+    await ctx.commit({
+      state: ctx.op.compensates ? 'declined' : 'needs-attention',
+      message,
+      error: { code: String(code) },
+      note: 'dropped: code in ignoredErrors',
+    })
     return { kind: 'done' }
   }
   return { kind: 'retry', error: `error ${code}`, definitive: true }

@@ -29,7 +29,10 @@ export function createParams(amount: Minor, account: Record<string, unknown>, de
   const detail = {
     receipt_type: 0,
     items: items.map((i) => ({
-      title: i.title, price: i.price, count: i.count, code: i.code ?? '',
+      title: i.title,
+      price: i.price,
+      count: i.count,
+      code: i.code ?? '',
       ...(i.packageCode ? { package_code: i.packageCode } : {}),
       vat_percent: i.vatPercent ?? 0,
     })),
@@ -94,9 +97,24 @@ function readReceipt(o: unknown): Receipt | undefined {
   const m = r.merchant as Record<string, unknown> | null | undefined
   const epos = (m?.epos ?? {}) as Record<string, unknown>
   return {
-    id, state, amount: num(r.amount), payTime: num(r.pay_time) || undefined, cancelTime: num(r.cancel_time) || undefined,
-    cardNumber: str(card.number), phone: str(payer.phone),
-    ...(m ? { merchant: { name: str(m.name), organization: str(m.organization), address: str(m.address), merchantId: str(epos.merchantId), terminalId: str(epos.terminalId) } } : {}),
+    id,
+    state,
+    amount: num(r.amount),
+    payTime: num(r.pay_time) || undefined,
+    cancelTime: num(r.cancel_time) || undefined,
+    cardNumber: str(card.number),
+    phone: str(payer.phone),
+    ...(m
+      ? {
+          merchant: {
+            name: str(m.name),
+            organization: str(m.organization),
+            address: str(m.address),
+            merchantId: str(epos.merchantId),
+            terminalId: str(epos.terminalId),
+          },
+        }
+      : {}),
   }
 }
 

@@ -11,7 +11,21 @@ import type { Slip } from '../../../src/domain/slip.ts'
 import type { OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
 import type { SendyConfig } from './config.ts'
 import { ACTIVATION, type Activation, COUNTERS, KEY, type LocalCounters, REVOKED, systemsFor } from './store.ts'
-import { decodeEnvelope, decodeReport, moscowTime, moscowToIso, num, reportText, type SlipFacts, slipText, str, systemOfCode, SYSTEM_NAMES, type Wire, wireOf } from './codec.ts'
+import {
+  decodeEnvelope,
+  decodeReport,
+  moscowTime,
+  moscowToIso,
+  num,
+  reportText,
+  type SlipFacts,
+  slipText,
+  str,
+  systemOfCode,
+  SYSTEM_NAMES,
+  type Wire,
+  wireOf,
+} from './codec.ts'
 
 type Ctx = OpCtx<SendyConfig>
 type AnyCtx = ProbeCtx<SendyConfig> & { op?: Operation }
@@ -41,7 +55,13 @@ function logBodyOf(body: Record<string, unknown> | undefined): string | undefine
   return JSON.stringify(b)
 }
 
-async function call(ctx: AnyCtx, route: keyof Wire['paths'], method: 'GET' | 'POST', body?: Record<string, unknown>, query?: Record<string, string>): Promise<Reply> {
+async function call(
+  ctx: AnyCtx,
+  route: keyof Wire['paths'],
+  method: 'GET' | 'POST',
+  body?: Record<string, unknown>,
+  query?: Record<string, string>,
+): Promise<Reply> {
   const c = ctx.config
   const w = wire(ctx)
   const headers: Record<string, string> = { Accept: 'application/json', [w.headers.language]: c.language }
@@ -57,7 +77,12 @@ async function call(ctx: AnyCtx, route: keyof Wire['paths'], method: 'GET' | 'PO
   if (body) headers['Content-Type'] = 'application/json'
   const qs = query ? `?${new URLSearchParams(query).toString()}` : ''
   const res = await ctx.http.send({
-    route, method, url: c.url + w.paths[route] + qs, timeoutMs: c.timeout * 1000, headers, logHeaders,
+    route,
+    method,
+    url: c.url + w.paths[route] + qs,
+    timeoutMs: c.timeout * 1000,
+    headers,
+    logHeaders,
     ...(ctx.op ? { opId: ctx.op.id } : {}),
     ...(body ? { body: JSON.stringify(body), logBody: logBodyOf(body) } : {}),
     logReply: (t) => t.replace(/("terminalKey"\s*:\s*")[^"]*"/, '$1****"'),
@@ -96,7 +121,10 @@ export async function activate(ctx: ProbeCtx<SendyConfig>, input: Record<string,
     await ctx.store.put(KEY, key)
     await ctx.store.put(REVOKED, false)
     await ctx.store.put(ACTIVATION, {
-      terminalId: ctx.config.terminalId, serial: ctx.config.terminalSerial, merchantName: str(r.data.merchantName) ?? '', allowedSystems: allowed,
+      terminalId: ctx.config.terminalId,
+      serial: ctx.config.terminalSerial,
+      merchantName: str(r.data.merchantName) ?? '',
+      allowedSystems: allowed,
       activatedAt: str(reg.activatedAt) ?? new Date(ctx.clock.now()).toISOString(),
     } satisfies Activation)
     ctx.log.info('sendy', 'terminal activated', { terminalId: ctx.config.terminalId, allowedSystems: allowed.join(',') })
@@ -118,14 +146,25 @@ export async function information(ctx: ProbeCtx<SendyConfig>): Promise<Msg> {
   const systems = Array.isArray(d.allowedSystems) ? d.allowedSystems.map((s) => SYSTEM_NAMES[String(s)] ?? String(s)).join(', ') : ''
   const prev = await ctx.store.get<Activation>(ACTIVATION)
   if (prev && Array.isArray(d.allowedSystems)) await ctx.store.put(ACTIVATION, { ...prev, allowedSystems: d.allowedSystems.map(String) })
-  return msg('sendy.info', { terminalId: str(d.terminalId) ?? '', serial: str(d.serial) ?? '', merchant: str(d.merchantName) ?? '', systems, modes: Array.isArray(d.modes) ? d.modes.join(', ') : '' })
+  return msg('sendy.info', {
+    terminalId: str(d.terminalId) ?? '',
+    serial: str(d.serial) ?? '',
+    merchant: str(d.merchantName) ?? '',
+    systems,
+    modes: Array.isArray(d.modes) ? d.modes.join(', ') : '',
+  })
 }
 
 // ---- counters (§ 4.3) ---------------------------------------------------------------------------
 
 async function counters(ctx: AnyCtx): Promise<{ ok: true; c: LocalCounters } | { ok: false; message: Msg; reason: string }> {
   const r = await call(ctx, 'counters', 'GET')
-  if (r.kind !== 'ok') return { ok: false, message: r.kind === 'auth' ? msg('sendy.notActivated') : msg('sendy.noServer'), reason: r.kind === 'unknown' ? r.reason : `counters: ${r.kind}` }
+  if (r.kind !== 'ok')
+    return {
+      ok: false,
+      message: r.kind === 'auth' ? msg('sendy.notActivated') : msg('sendy.noServer'),
+      reason: r.kind === 'unknown' ? r.reason : `counters: ${r.kind}`,
+    }
   const last = num(r.data.lastTransactionNumber)
   const shift = num(r.data.shiftNumber)
   if (last === undefined || shift === undefined) return { ok: false, message: msg('sendy.noServer'), reason: 'counters: malformed' }
@@ -144,7 +183,11 @@ async function number(ctx: Ctx, extra: OpPatch = {}): Promise<{ txn: number; shi
   const txn = c.c.last + 1
   const now = ctx.clock.now()
   await ctx.commit({
-    state: 'sent', sentAt: now, ref: String(txn), message: msg('common.sending'), ...extra,
+    state: 'sent',
+    sentAt: now,
+    ref: String(txn),
+    message: msg('common.sending'),
+    ...extra,
     details: { ...ctx.op.details, ...(extra.details ?? {}), transactionNumber: txn, shiftNumber: c.c.shift },
     ...(ctx.op.code ? { code: { ...ctx.op.code, spent: true } } : {}),
   })
@@ -156,7 +199,12 @@ async function number(ctx: Ctx, extra: OpPatch = {}): Promise<{ txn: number; shi
 async function declineFail(ctx: Ctx, r: Exclude<Reply, { kind: 'ok' }>): Promise<void> {
   const w = wire(ctx)
   if (r.kind === 'fail' && (r.errCode === w.codes.txnMismatch || r.errCode === w.codes.shiftMismatch)) await counters(ctx)
-  await ctx.commit({ state: 'declined', display: undefined, message: failMsg(r), error: { code: r.kind === 'fail' ? r.errCode : r.kind === 'refused' ? r.code : r.kind } })
+  await ctx.commit({
+    state: 'declined',
+    display: undefined,
+    message: failMsg(r),
+    error: { code: r.kind === 'fail' ? r.errCode : r.kind === 'refused' ? r.code : r.kind },
+  })
 }
 
 async function merchant(ctx: AnyCtx): Promise<string> {
@@ -167,14 +215,29 @@ async function slipOf(ctx: AnyCtx, op: Operation, kind: SlipFacts['kind'], payme
   const c = ctx.config
   const text = slipText(
     {
-      kind, merchant: await merchant(ctx), terminalId: c.terminalId, shift: num(op.details?.shiftNumber), txn: num(op.details?.transactionNumber),
-      system: typeof op.details?.system === 'string' ? op.details.system : undefined, at: ctx.clock.now(), amount: op.amount, paymentId,
+      kind,
+      merchant: await merchant(ctx),
+      terminalId: c.terminalId,
+      shift: num(op.details?.shiftNumber),
+      txn: num(op.details?.transactionNumber),
+      system: typeof op.details?.system === 'string' ? op.details.system : undefined,
+      at: ctx.clock.now(),
+      amount: op.amount,
+      paymentId,
     },
-    c.language, c.slipWidth,
+    c.language,
+    c.slipWidth,
   )
   return {
-    title: `slip.${kind}`, provider: 'Sendy', currency: 'RUB', copies: c.slipCopies, text,
-    lines: [{ label: 'slip.amount', value: op.amount, format: 'money', strong: true }, { label: 'slip.result', value: 'slip.approved', strong: true }],
+    title: `slip.${kind}`,
+    provider: 'Sendy',
+    currency: 'RUB',
+    copies: c.slipCopies,
+    text,
+    lines: [
+      { label: 'slip.amount', value: op.amount, format: 'money', strong: true },
+      { label: 'slip.result', value: 'slip.approved', strong: true },
+    ],
   }
 }
 
@@ -183,7 +246,14 @@ async function approve(ctx: Ctx, d: Record<string, unknown>, note?: string): Pro
   const system = str(d.system) ?? ctx.op.details?.system
   const details = { ...ctx.op.details, ...(paymentId ? { paymentId } : {}), ...(typeof system === 'string' ? { system } : {}) }
   const slip = await slipOf(ctx, { ...ctx.op, details }, 'pay', paymentId)
-  await ctx.commit({ state: 'approved', display: undefined, message: msg('common.approved'), details, ...(ctx.op.kind === 'pay' && ctx.config.slipCopies > 0 ? { slip } : {}), ...(note ? { note } : {}) })
+  await ctx.commit({
+    state: 'approved',
+    display: undefined,
+    message: msg('common.approved'),
+    details,
+    ...(ctx.op.kind === 'pay' && ctx.config.slipCopies > 0 ? { slip } : {}),
+    ...(note ? { note } : {}),
+  })
 }
 
 // ---- query ---------------------------------------------------------------------------------------
@@ -212,7 +282,10 @@ async function query(ctx: AnyCtx, txn: number): Promise<Trade> {
 
 async function queryBy(ctx: AnyCtx, q: Record<string, string>): Promise<Trade> {
   const r = await call(ctx, 'query', 'GET', undefined, q)
-  if (r.kind === 'ok') return typeof r.data.tradeState === 'string' ? { kind: 'state', state: r.data.tradeState, data: r.data } : { kind: 'unknown', reason: 'query: no tradeState' }
+  if (r.kind === 'ok')
+    return typeof r.data.tradeState === 'string'
+      ? { kind: 'state', state: r.data.tradeState, data: r.data }
+      : { kind: 'unknown', reason: 'query: no tradeState' }
   if (r.kind === 'fail' && r.errCode === wire(ctx).codes.notExist) return { kind: 'missing' }
   return { kind: 'unknown', reason: r.kind === 'unknown' ? r.reason : `query: ${r.kind === 'fail' ? r.errCode : r.kind}` }
 }
@@ -244,11 +317,22 @@ async function payOffline(ctx: Ctx, code: string): Promise<void> {
   const n = await number(ctx, { details: { ...(system ? { system } : {}) } })
   if (!n) return
   await ctx.commit({ deadline: (ctx.op.sentAt ?? ctx.clock.now()) + t.OFFLINE_WINDOW_MS })
-  const r = await call(ctx, 'offline', 'POST', { transactionNumber: n.txn, shiftNumber: n.shift, orderId: ctx.op.id, amount: ctx.op.amount, currency: 'RUB', authCode: code })
+  const r = await call(ctx, 'offline', 'POST', {
+    transactionNumber: n.txn,
+    shiftNumber: n.shift,
+    orderId: ctx.op.id,
+    amount: ctx.op.amount,
+    currency: 'RUB',
+    authCode: code,
+  })
   if (r.kind === 'ok') return approve(ctx, r.data)
   const w = wire(ctx)
   if (r.kind === 'fail' && r.errCode === w.codes.userPaying) {
-    await ctx.commit({ state: 'resolving', message: msg('sendy.userPaying'), details: { ...ctx.op.details, ...(str(r.data.paymentId) ? { paymentId: str(r.data.paymentId)! } : {}) } })
+    await ctx.commit({
+      state: 'resolving',
+      message: msg('sendy.userPaying'),
+      details: { ...ctx.op.details, ...(str(r.data.paymentId) ? { paymentId: str(r.data.paymentId)! } : {}) },
+    })
     return pollOffline(ctx)
   }
   if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(w, r.errCode))) {
@@ -258,7 +342,11 @@ async function payOffline(ctx: Ctx, code: string): Promise<void> {
   if (mayAnswerOurCopy(ctx, r)) {
     const mine = await ourOrder(ctx)
     if (mine.kind === 'missing') return declineFail(ctx, r)
-    await ctx.commit({ state: 'resolving', message: msg('common.checking'), note: `${r.errCode} may answer our own resent copy: our order ${mine.kind === 'state' ? `is ${mine.state}` : 'could not be read'}` })
+    await ctx.commit({
+      state: 'resolving',
+      message: msg('common.checking'),
+      note: `${r.errCode} may answer our own resent copy: our order ${mine.kind === 'state' ? `is ${mine.state}` : 'could not be read'}`,
+    })
     if (mine.kind === 'state' && mine.state === 'SUCCESS') return approve(ctx, mine.data, 'found paid by our order')
     return pollOffline(ctx)
   }
@@ -295,7 +383,14 @@ async function payOnline(ctx: Ctx): Promise<void> {
   }
   const n = await number(ctx, { details: { system: chosen } })
   if (!n) return
-  const r = await call(ctx, 'online', 'POST', { transactionNumber: n.txn, shiftNumber: n.shift, orderId: ctx.op.id, amount: ctx.op.amount, currency: 'RUB', system: chosen })
+  const r = await call(ctx, 'online', 'POST', {
+    transactionNumber: n.txn,
+    shiftNumber: n.shift,
+    orderId: ctx.op.id,
+    amount: ctx.op.amount,
+    currency: 'RUB',
+    system: chosen,
+  })
   if (r.kind === 'ok') {
     const qr = str(r.data.qrCode)
     if (!qr) return lostOnline(ctx, 'online: no qrCode')
@@ -304,7 +399,9 @@ async function payOnline(ctx: Ctx): Promise<void> {
     // § 4.5 step 4: the earlier of the window and the server's `expiresAt`.
     const until = Math.min(sent + t.ONLINE_WINDOW_MS, !Number.isNaN(expires) && expires > sent ? expires : Infinity)
     await ctx.commit({
-      state: 'resolving', deadline: until, display: { kind: 'qr', payload: qr, until },
+      state: 'resolving',
+      deadline: until,
+      display: { kind: 'qr', payload: qr, until },
       message: msg('sendy.showQr', { system: SYSTEM_NAMES[chosen] ?? chosen }),
       details: { ...ctx.op.details, ...(str(r.data.paymentId) ? { paymentId: str(r.data.paymentId)! } : {}), ...(ctx.config.printQr ? { printQr: true } : {}) },
     })
@@ -350,7 +447,12 @@ async function closeOnline(ctx: Ctx): Promise<void> {
         await ctx.commit({ state: 'compensated', message: msg('sendy.refundedRace') })
         return
       }
-      await ctx.commit({ state: 'declined', display: undefined, message: cancelled ? msg('sendy.cancelled') : msg('sendy.notPaid'), note: `reverse: ${state ?? '?'}` })
+      await ctx.commit({
+        state: 'declined',
+        display: undefined,
+        message: cancelled ? msg('sendy.cancelled') : msg('sendy.notPaid'),
+        note: `reverse: ${state ?? '?'}`,
+      })
       return
     }
     if (r.kind === 'fail' && (r.errCode === w.codes.tooEarly || r.data.recall === 'Y')) {
@@ -405,7 +507,8 @@ async function reverseUnshown(ctx: Ctx, txn: number): Promise<'closed' | 'paid' 
 }
 
 async function resume(ctx: Ctx): Promise<void> {
-  if (ctx.op.kind !== 'pay') return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.checking'), note: 'resumed after a restart' })
+  if (ctx.op.kind !== 'pay')
+    return ctx.queueSelf({ state: ctx.op.state === 'sent' ? 'unknown' : ctx.op.state, message: msg('common.checking'), note: 'resumed after a restart' })
   if (!ctx.op.ref) {
     await ctx.commit({ state: 'declined', display: undefined, message: msg('common.interrupted'), note: 'resumed: no number was taken' })
     return
@@ -427,7 +530,12 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
     return
   }
   const txn = Number(original.ref)
-  await ctx.commit({ state: 'sent', sentAt: ctx.clock.now(), message: msg('common.sending'), details: { originalTransactionNumber: txn, shiftNumber: shift ?? 0, system: String(original.details?.system ?? '') } })
+  await ctx.commit({
+    state: 'sent',
+    sentAt: ctx.clock.now(),
+    message: msg('common.sending'),
+    details: { originalTransactionNumber: txn, shiftNumber: shift ?? 0, system: String(original.details?.system ?? '') },
+  })
   for (;;) {
     const r = await call(ctx, 'reverse', 'POST', { transactionNumber: txn })
     if (r.kind === 'ok') return approveReverse(ctx, r.data)
@@ -450,7 +558,12 @@ async function reverse(ctx: Ctx, original: Operation): Promise<void> {
 
 async function approveReverse(ctx: Ctx, d: Record<string, unknown>, note?: string): Promise<void> {
   const slip = await slipOf(ctx, ctx.op, ctx.op.kind === 'refund' ? 'refund' : 'cancel', str(d.refundId) ?? str(d.paymentId))
-  await ctx.commit({ state: 'approved', message: msg('common.approved'), ...(ctx.config.slipCopies > 0 && !ctx.op.compensates ? { slip } : {}), ...(note ? { note } : {}) })
+  await ctx.commit({
+    state: 'approved',
+    message: msg('common.approved'),
+    ...(ctx.config.slipCopies > 0 && !ctx.op.compensates ? { slip } : {}),
+    ...(note ? { note } : {}),
+  })
 }
 
 async function refund(ctx: Ctx, original: Operation): Promise<void> {
@@ -460,10 +573,17 @@ async function refund(ctx: Ctx, original: Operation): Promise<void> {
   }
   const n = await number(ctx, { details: { originalTransactionNumber: Number(original.ref), system: String(original.details?.system ?? '') } })
   if (!n) return
-  const r = await call(ctx, 'refund', 'POST', { transactionNumber: n.txn, shiftNumber: n.shift, orderId: ctx.op.id, originalTransactionNumber: Number(original.ref), amount: ctx.op.amount })
+  const r = await call(ctx, 'refund', 'POST', {
+    transactionNumber: n.txn,
+    shiftNumber: n.shift,
+    orderId: ctx.op.id,
+    originalTransactionNumber: Number(original.ref),
+    amount: ctx.op.amount,
+  })
   if (r.kind === 'ok') return approveReverse(ctx, r.data)
   const copy = mayAnswerOurCopy(ctx, r) ? await ourOrder(ctx) : undefined
-  if (copy?.kind === 'state' && copy.state === 'SUCCESS') return approveReverse(ctx, copy.data, `${r.kind === 'fail' ? r.errCode : ''} answered our own resent copy: our refund is made`)
+  if (copy?.kind === 'state' && copy.state === 'SUCCESS')
+    return approveReverse(ctx, copy.data, `${r.kind === 'fail' ? r.errCode : ''} answered our own resent copy: our refund is made`)
   if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(wire(ctx), r.errCode)) || (copy && copy.kind !== 'missing')) {
     // § 4.7: query while the cashier waits, up to 30 s.
     let misses = 0
@@ -530,7 +650,12 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
   if (r.kind === 'fail' && (r.errCode === w.codes.tooEarly || r.data.recall === 'Y' || isUnknownCode(w, r.errCode))) return { kind: 'retry', error: r.errCode }
   if (r.kind === 'unknown') return { kind: 'retry', error: r.reason }
   if (r.kind === 'auth') return { kind: 'retry', error: 'not activated: waiting for the admin' }
-  await ctx.commit({ state: ctx.op.compensates ? 'declined' : 'needs-attention', message: failMsg(r), error: { code: r.kind === 'fail' ? r.errCode : r.code }, note: 'reverse refused' })
+  await ctx.commit({
+    state: ctx.op.compensates ? 'declined' : 'needs-attention',
+    message: failMsg(r),
+    error: { code: r.kind === 'fail' ? r.errCode : r.code },
+    note: 'reverse refused',
+  })
   return { kind: 'done' }
 }
 
@@ -548,8 +673,22 @@ async function closeDay(ctx: ProbeCtx<SendyConfig>, journal: readonly Operation[
   await ctx.store.put(COUNTERS, { last: c.c.last, shift: c.c.shift + 1, open: false })
   const shift = report.shiftNumber ?? c.c.shift
   const mismatches = compare(journal, shift, report.transactions ?? [])
-  const text = reportText(report, { title: 'close', lang: ctx.config.language, width: ctx.config.slipWidth, merchant: await merchant(ctx), terminalId: ctx.config.terminalId, detail: ctx.config.detailedReport, mismatches, queued: opts.queued })
-  return { ok: true, slip: reportSlip(text, report.paid.amount - report.refunds.amount, 'slip.closeDay'), net: report.paid.amount - report.refunds.amount, mismatches: mismatches.length }
+  const text = reportText(report, {
+    title: 'close',
+    lang: ctx.config.language,
+    width: ctx.config.slipWidth,
+    merchant: await merchant(ctx),
+    terminalId: ctx.config.terminalId,
+    detail: ctx.config.detailedReport,
+    mismatches,
+    queued: opts.queued,
+  })
+  return {
+    ok: true,
+    slip: reportSlip(text, report.paid.amount - report.refunds.amount, 'slip.closeDay'),
+    net: report.paid.amount - report.refunds.amount,
+    mismatches: mismatches.length,
+  }
 }
 
 /** § 4.8 step 3: approved payments of the shift in the journal against the server's paid list. */
@@ -596,7 +735,17 @@ async function report(ctx: ProbeCtx<SendyConfig>, _journal: readonly Operation[]
   if (r.kind !== 'ok') return { ok: false, message: failMsg(r) }
   const rep = decodeReport(r.data)
   if (!rep) return { ok: false, message: msg('common.badReply') }
-  const text = reportText(rep, { title: 'report', lang: ctx.config.language, width: ctx.config.slipWidth, merchant: await merchant(ctx), terminalId: ctx.config.terminalId, detail, ...(period ? { period } : {}), mismatches: [], queued: opts.queued })
+  const text = reportText(rep, {
+    title: 'report',
+    lang: ctx.config.language,
+    width: ctx.config.slipWidth,
+    merchant: await merchant(ctx),
+    terminalId: ctx.config.terminalId,
+    detail,
+    ...(period ? { period } : {}),
+    mismatches: [],
+    queued: opts.queued,
+  })
   return { ok: true, slip: reportSlip(text, rep.paid.amount - rep.refunds.amount, 'slip.report'), net: rep.paid.amount - rep.refunds.amount, mismatches: 0 }
 }
 

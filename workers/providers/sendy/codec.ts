@@ -8,22 +8,51 @@ import { msg, type Msg } from '../../../src/domain/messages.ts'
 /** § 4.1: the wire constants [C]. Each section can be overridden key by key. */
 export const WIRE_DEFAULTS = {
   paths: {
-    activate: '/pos/activate', info: '/pos/info', counters: '/pos/counters', offline: '/pos/payment/offline', online: '/pos/payment/online',
-    query: '/pos/payment/query', reverse: '/pos/payment/reverse', refund: '/pos/payment/refund', closeShift: '/pos/shift/close', reports: '/pos/reports',
+    activate: '/pos/activate',
+    info: '/pos/info',
+    counters: '/pos/counters',
+    offline: '/pos/payment/offline',
+    online: '/pos/payment/online',
+    query: '/pos/payment/query',
+    reverse: '/pos/payment/reverse',
+    refund: '/pos/payment/refund',
+    closeShift: '/pos/shift/close',
+    reports: '/pos/reports',
   },
   headers: { terminalId: 'X-Terminal-Id', authorization: 'Authorization', bearer: 'Bearer ', language: 'Accept-Language' },
   fields: {
-    returnCode: 'returnCode', returnMsg: 'returnMsg', resultCode: 'resultCode', errCode: 'errCode', errCodeDes: 'errCodeDes',
-    success: 'SUCCESS', fail: 'FAIL',
+    returnCode: 'returnCode',
+    returnMsg: 'returnMsg',
+    resultCode: 'resultCode',
+    errCode: 'errCode',
+    errCodeDes: 'errCodeDes',
+    success: 'SUCCESS',
+    fail: 'FAIL',
   },
   codes: {
-    userPaying: 'USERPAYING', systemError: 'SYSTEMERROR', bankError: 'BANKERROR', tooEarly: 'REVERSE_TOO_EARLY', notExist: 'ORDERNOTEXIST',
-    txnMismatch: 'TXN_NUMBER_MISMATCH', shiftMismatch: 'SHIFT_MISMATCH', reverseNotAllowed: 'REVERSE_NOT_ALLOWED', shiftClosed: 'SHIFT_CLOSED',
-    codeInvalid: 'ACTIVATION_CODE_INVALID', codeExpired: 'ACTIVATION_CODE_EXPIRED', terminalNotFound: 'TERMINAL_NOT_FOUND',
-    duplicateOrder: 'DUPLICATE_ORDER', codeUsed: 'AUTH_CODE_USED', orderRefunded: 'ORDER_REFUNDED',
+    userPaying: 'USERPAYING',
+    systemError: 'SYSTEMERROR',
+    bankError: 'BANKERROR',
+    tooEarly: 'REVERSE_TOO_EARLY',
+    notExist: 'ORDERNOTEXIST',
+    txnMismatch: 'TXN_NUMBER_MISMATCH',
+    shiftMismatch: 'SHIFT_MISMATCH',
+    reverseNotAllowed: 'REVERSE_NOT_ALLOWED',
+    shiftClosed: 'SHIFT_CLOSED',
+    codeInvalid: 'ACTIVATION_CODE_INVALID',
+    codeExpired: 'ACTIVATION_CODE_EXPIRED',
+    terminalNotFound: 'TERMINAL_NOT_FOUND',
+    duplicateOrder: 'DUPLICATE_ORDER',
+    codeUsed: 'AUTH_CODE_USED',
+    orderRefunded: 'ORDER_REFUNDED',
   },
   timing: {
-    OFFLINE_POLL_MS: 5_000, OFFLINE_WINDOW_MS: 45_000, ONLINE_POLL_MS: 3_000, ONLINE_WINDOW_MS: 120_000, REVERSE_MIN_AGE_MS: 15_000, CUSTOMER_CODE_TTL_MS: 30_000,
+    OFFLINE_POLL_MS: 5_000,
+    OFFLINE_WINDOW_MS: 45_000,
+    ONLINE_POLL_MS: 3_000,
+    ONLINE_WINDOW_MS: 120_000,
+    REVERSE_MIN_AGE_MS: 15_000,
+    CUSTOMER_CODE_TTL_MS: 30_000,
   },
 }
 export type Wire = typeof WIRE_DEFAULTS
@@ -102,7 +131,8 @@ export function decodeEnvelope(text: string, w: Wire): Envelope | { paramError: 
 }
 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined)
-export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : undefined)
+export const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : undefined
 
 /** R11: Europe/Moscow is UTC+3 all year. */
 const MOSCOW_MS = 3 * 3_600_000
@@ -119,23 +149,98 @@ export function moscowToIso(local: string): string | undefined {
 
 // ---- slips (§ 4.11): plain text, `slipWidth` characters, in `language` -------------------------
 
-type Word = 'pay' | 'cancel' | 'refund' | 'terminal' | 'shift' | 'txn' | 'system' | 'time' | 'amount' | 'paymentId' | 'result' | 'approved' | 'report' | 'close' | 'paid' | 'refunds' | 'count' | 'period' | 'mismatch' | 'queued' | 'rub'
+type Word =
+  | 'pay'
+  | 'cancel'
+  | 'refund'
+  | 'terminal'
+  | 'shift'
+  | 'txn'
+  | 'system'
+  | 'time'
+  | 'amount'
+  | 'paymentId'
+  | 'result'
+  | 'approved'
+  | 'report'
+  | 'close'
+  | 'paid'
+  | 'refunds'
+  | 'count'
+  | 'period'
+  | 'mismatch'
+  | 'queued'
+  | 'rub'
 export type SlipWords = Record<Word, string>
 const WORDS: Record<'ru' | 'en' | 'zh', SlipWords> = {
   ru: {
-    pay: 'ОПЛАТА', cancel: 'ОТМЕНА ОПЛАТЫ', refund: 'ВОЗВРАТ', terminal: 'Терминал', shift: 'Смена', txn: 'Транзакция №', system: 'Система', time: 'Дата и время',
-    amount: 'Сумма', paymentId: 'Платеж', result: 'Результат', approved: 'ОДОБРЕНО', report: 'ОТЧЕТ', close: 'ЗАКРЫТИЕ ДНЯ', paid: 'Оплачено', refunds: 'Возвраты',
-    count: 'шт.', period: 'Период', mismatch: 'РАСХОЖДЕНИЕ', queued: 'В очереди', rub: 'руб.',
+    pay: 'ОПЛАТА',
+    cancel: 'ОТМЕНА ОПЛАТЫ',
+    refund: 'ВОЗВРАТ',
+    terminal: 'Терминал',
+    shift: 'Смена',
+    txn: 'Транзакция №',
+    system: 'Система',
+    time: 'Дата и время',
+    amount: 'Сумма',
+    paymentId: 'Платеж',
+    result: 'Результат',
+    approved: 'ОДОБРЕНО',
+    report: 'ОТЧЕТ',
+    close: 'ЗАКРЫТИЕ ДНЯ',
+    paid: 'Оплачено',
+    refunds: 'Возвраты',
+    count: 'шт.',
+    period: 'Период',
+    mismatch: 'РАСХОЖДЕНИЕ',
+    queued: 'В очереди',
+    rub: 'руб.',
   },
   en: {
-    pay: 'PAYMENT', cancel: 'PAYMENT CANCEL', refund: 'REFUND', terminal: 'Terminal', shift: 'Shift', txn: 'Transaction No.', system: 'System', time: 'Date and time',
-    amount: 'Amount', paymentId: 'Payment', result: 'Result', approved: 'APPROVED', report: 'REPORT', close: 'DAY CLOSE', paid: 'Paid', refunds: 'Refunds',
-    count: 'pcs', period: 'Period', mismatch: 'MISMATCH', queued: 'Queued', rub: 'RUB',
+    pay: 'PAYMENT',
+    cancel: 'PAYMENT CANCEL',
+    refund: 'REFUND',
+    terminal: 'Terminal',
+    shift: 'Shift',
+    txn: 'Transaction No.',
+    system: 'System',
+    time: 'Date and time',
+    amount: 'Amount',
+    paymentId: 'Payment',
+    result: 'Result',
+    approved: 'APPROVED',
+    report: 'REPORT',
+    close: 'DAY CLOSE',
+    paid: 'Paid',
+    refunds: 'Refunds',
+    count: 'pcs',
+    period: 'Period',
+    mismatch: 'MISMATCH',
+    queued: 'Queued',
+    rub: 'RUB',
   },
   zh: {
-    pay: '付款', cancel: '撤销', refund: '退款', terminal: '终端', shift: '班次', txn: '交易号', system: '支付方式', time: '时间',
-    amount: '金额', paymentId: '支付单号', result: '结果', approved: '成功', report: '报表', close: '日结', paid: '已支付', refunds: '退款',
-    count: '笔', period: '期间', mismatch: '不一致', queued: '排队', rub: 'RUB',
+    pay: '付款',
+    cancel: '撤销',
+    refund: '退款',
+    terminal: '终端',
+    shift: '班次',
+    txn: '交易号',
+    system: '支付方式',
+    time: '时间',
+    amount: '金额',
+    paymentId: '支付单号',
+    result: '结果',
+    approved: '成功',
+    report: '报表',
+    close: '日结',
+    paid: '已支付',
+    refunds: '退款',
+    count: '笔',
+    period: '期间',
+    mismatch: '不一致',
+    queued: '排队',
+    rub: 'RUB',
   },
 }
 export const wordsOf = (lang: string): SlipWords => (WORDS as Record<string, SlipWords>)[lang] ?? WORDS.ru
@@ -214,12 +319,30 @@ export function decodeReport(d: Record<string, unknown>): Report | undefined {
     refunds: pair(d.refunds) ?? { count: 0, amount: 0 },
     bySystem: list(d.bySystem).map((x) => ({ system: String(x.system), count: num(x.count) ?? 0, amount: num(x.amount) ?? 0 })),
     transactions: Array.isArray(d.transactions)
-      ? list(d.transactions).map((x) => ({ transactionNumber: num(x.transactionNumber) ?? 0, system: String(x.system), amount: num(x.amount) ?? 0, at: String(x.at ?? '') }))
+      ? list(d.transactions).map((x) => ({
+          transactionNumber: num(x.transactionNumber) ?? 0,
+          system: String(x.system),
+          amount: num(x.amount) ?? 0,
+          at: String(x.at ?? ''),
+        }))
       : undefined,
   }
 }
 
-export function reportText(r: Report, o: { title: 'report' | 'close'; lang: string; width: number; merchant: string; terminalId: string; detail: boolean; period?: string; mismatches: string[]; queued: number }): string[] {
+export function reportText(
+  r: Report,
+  o: {
+    title: 'report' | 'close'
+    lang: string
+    width: number
+    merchant: string
+    terminalId: string
+    detail: boolean
+    period?: string
+    mismatches: string[]
+    queued: number
+  },
+): string[] {
   const w = wordsOf(o.lang)
   const out = [center(o.merchant, o.width), center('Sendy', o.width), center(w[o.title], o.width), rule(o.width), ...row(w.terminal, o.terminalId, o.width)]
   if (r.shiftNumber !== undefined) out.push(...row(w.shift, String(r.shiftNumber), o.width))

@@ -19,12 +19,25 @@ export const SENDY_SCHEMA: ConfigSchema = {
     { name: 'language', type: 'string', default: 'ru', allowed: ['ru', 'en', 'zh'], seedText: 'язык сообщений', hint: 'sendy.languageHint' },
     { name: 'slipWidth', type: 'int', default: 32, min: 20, max: 64, seedText: 'ширина текста в слипе', hint: 'sendy.slipWidthHint' },
     { name: 'timeout', type: 'int', default: 30, min: 1, max: 300, seedText: 'таймаут ожидания' },
-    { name: 'mode', type: 'string', default: 'offline', allowed: ['offline', 'online'], seedText: 'режим выполнения платежей – Офлайн или онлайн оплата', hint: 'sendy.modeHint' },
+    {
+      name: 'mode',
+      type: 'string',
+      default: 'offline',
+      allowed: ['offline', 'online'],
+      seedText: 'режим выполнения платежей – Офлайн или онлайн оплата',
+      hint: 'sendy.modeHint',
+    },
     { name: 'systems.wechat', type: 'bool', default: true, seedText: 'Система WeChat - может быть включена или отключена (только онлайн-оплата)' },
     { name: 'systems.alipay', type: 'bool', default: false, seedText: 'AliPay - если доступен, его можно будет включить (только онлайн-оплата)' },
     { name: 'slipCopies', type: 'int', default: 1, min: 0, max: 5, seedText: 'Количество слипов' },
     { name: 'detailedReport', type: 'bool', default: false, seedText: 'Детальный отчет о закрытии дня' },
-    { name: 'terminalId', type: 'string', required: true, seedText: 'идентификатор терминала – выданный при регистрации в системе Sendy', pattern: /^[\w.-]{1,64}$/ },
+    {
+      name: 'terminalId',
+      type: 'string',
+      required: true,
+      seedText: 'идентификатор терминала – выданный при регистрации в системе Sendy',
+      pattern: /^[\w.-]{1,64}$/,
+    },
     { name: 'terminalSerial', type: 'string', required: true, seedText: 'выбранный серийный номер терминала', pattern: /^[\w.-]{1,64}$/ },
     { name: 'printQr', type: 'bool', default: true, seedText: 'Онлайн-оплата: печатать QR-код (Paydesk)' },
     { name: 'allowRefund', type: 'bool', default: false, seedText: 'Разрешить возврат (Paydesk)' },
@@ -32,7 +45,8 @@ export const SENDY_SCHEMA: ConfigSchema = {
   ],
   validate(values) {
     const errors: FieldError[] = []
-    if (typeof values.wire === 'string' && values.wire !== '' && !parseWireOverrides(values.wire).ok) errors.push({ field: 'wire', message: msg('sendy.badWire') })
+    if (typeof values.wire === 'string' && values.wire !== '' && !parseWireOverrides(values.wire).ok)
+      errors.push({ field: 'wire', message: msg('sendy.badWire') })
     return errors
   },
 }

@@ -14,8 +14,15 @@ export const sendy: Provider<SendyConfig> = {
   schema: SENDY_SCHEMA,
   scanHint: ABOUT.scanHint,
   capabilities: {
-    payModes: ['customer-qr', 'merchant-dynamic'], cancel: true, refund: 'full', cancelRefund: false, void: true,
-    reconcile: true, loyalty: false, shifts: true, blockWhileCompensating: false,
+    payModes: ['customer-qr', 'merchant-dynamic'],
+    cancel: true,
+    refund: 'full',
+    cancelRefund: false,
+    void: true,
+    reconcile: true,
+    loyalty: false,
+    shifts: true,
+    blockWhileCompensating: false,
   },
   codeLifetimeMs: WIRE_DEFAULTS.timing.CUSTOMER_CODE_TTL_MS,
   queueFloorMs: WIRE_DEFAULTS.timing.OFFLINE_POLL_MS,
@@ -55,7 +62,12 @@ export const sendy: Provider<SendyConfig> = {
   admin: {
     status: async (ctx) => {
       const act = await ctx.store.get<Activation>(ACTIVATION)
-      return { activated: !!(await ctx.store.get<string>(KEY)) && !!act, revoked: (await ctx.store.get<boolean>(REVOKED)) === true, merchant: act?.merchantName ?? '', allowedSystems: act?.allowedSystems.join(', ') ?? '' }
+      return {
+        activated: !!(await ctx.store.get<string>(KEY)) && !!act,
+        revoked: (await ctx.store.get<boolean>(REVOKED)) === true,
+        merchant: act?.merchantName ?? '',
+        allowedSystems: act?.allowedSystems.join(', ') ?? '',
+      }
     },
     actions: {
       // «Активация» (seed rule 1.3.4): terminal id and serial come from the settings; the code is typed here and never kept.

@@ -40,5 +40,5 @@ export default {
   'sendy.reportFrom': 'From (date and time)',
   'sendy.reportTo': 'To (date and time)',
   'sendy.reportDetail': 'detailed report',
-  "sendy.modeHint": "offline — the cashier scans the customer's QR; online — the till shows a QR",
+  'sendy.modeHint': "offline — the cashier scans the customer's QR; online — the till shows a QR",
 }

@@ -5,9 +5,7 @@
 import { msg, type Msg } from '../../../src/domain/messages.ts'
 
 /** What the transport got (the shape of `HttpResult`, without its timing). */
-export type Received =
-  | { kind: 'response'; status: number; text: string }
-  | { kind: 'failed'; reason: 'timeout' | 'network'; detail?: string }
+export type Received = { kind: 'response'; status: number; text: string } | { kind: 'failed'; reason: 'timeout' | 'network'; detail?: string }
 
 /** What a provider's parser read in a body, whatever the HTTP status. */
 export type Parsed<T> =

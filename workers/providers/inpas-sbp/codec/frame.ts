@@ -351,7 +351,7 @@ function fragmentNumber(frame: Uint8Array, len: number): number | undefined {
   if (hlen > len - 2) return undefined
   const end = 5 + hlen
   let number: number | undefined
-  for (let at = 5; at < end; ) {
+  for (let at = 5; at < end;) {
     if (end - at < 3) return undefined
     const tag = frame[at]!
     const length = frame[at + 1]! | (frame[at + 2]! << 8)
@@ -387,10 +387,7 @@ export function decodeFrames(bytes: Uint8Array): FrameEvent[] {
 
 /** What one complete frame holds, judged without any stream state. */
 export type FrameRead =
-  | { kind: 'stx'; payload: Uint8Array }
-  | { kind: 'soh'; number: number; part: Uint8Array }
-  | { kind: 'soh-header' }
-  | { kind: 'corrupt'; via: 'stx' | 'soh' }
+  { kind: 'stx'; payload: Uint8Array } | { kind: 'soh'; number: number; part: Uint8Array } | { kind: 'soh-header' } | { kind: 'corrupt'; via: 'stx' | 'soh' }
 
 /**
  * § 2.3/§ 2.4: the size of the frame whose first three bytes (STX/SOH, LEN_L, LEN_H) are `head[at…]`:

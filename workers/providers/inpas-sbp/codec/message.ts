@@ -259,8 +259,7 @@ export function buildSettlement(t: Target = {}): MessageBuildResult {
   return simple({ operationCode: OP.settlement }, t)
 }
 
-export type ReceiptCopyRequest = Target &
-  ({ last: true } | { last: false; rrn?: string; authCode?: string; slipNumber?: number })
+export type ReceiptCopyRequest = Target & ({ last: true } | { last: false; rrn?: string; authCode?: string; slipNumber?: number })
 
 /** § 2.8: receipt copy `{25:63, 65:22, 64:1}` (last) or `64:0` with 14/13/108 (by reference). */
 export function buildReceiptCopy(r: ReceiptCopyRequest): MessageBuildResult {

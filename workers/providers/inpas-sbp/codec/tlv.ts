@@ -16,10 +16,7 @@ export const NOT_SET = '-1'
 /** A value to encode: text (written as CP1251) or raw bytes (e.g. field 70, § 2.6). */
 export type TlvValue = string | Uint8Array
 /** Fields to encode, in wire order: a Map, [tag, value] pairs, or a record (integer keys ascend). */
-export type TlvInput =
-  | ReadonlyMap<number, TlvValue>
-  | ReadonlyArray<readonly [number, TlvValue]>
-  | Readonly<Record<number, TlvValue>>
+export type TlvInput = ReadonlyMap<number, TlvValue> | ReadonlyArray<readonly [number, TlvValue]> | Readonly<Record<number, TlvValue>>
 
 export interface TlvField {
   tag: number
@@ -40,8 +37,7 @@ export type TlvEncodeError =
   | { kind: 'unencodable'; tag: number; index: number; codePoint: number }
 
 export type TlvDecodeError =
-  | { kind: 'truncated-header'; offset: number; available: number }
-  | { kind: 'overrun'; offset: number; tag: number; length: number; available: number }
+  { kind: 'truncated-header'; offset: number; available: number } | { kind: 'overrun'; offset: number; tag: number; length: number; available: number }
 
 export type TlvEncodeResult = { ok: true; value: Uint8Array } | { ok: false; error: TlvEncodeError }
 export type TlvDecodeResult = { ok: true; value: TlvMessage } | { ok: false; error: TlvDecodeError }
