@@ -273,6 +273,23 @@ describe('offline pay (§ 5.11–5.20)', () => {
     expect(count(await routes(), 'offline')).toBe(1)
   })
 
+  it('a compensation whose number the next sale took: the queue never reverses that sale, and ends with nothing of ours moved', async () => {
+    await setup()
+    await h.fault({ route: 'offline', fault: 'noReply', holdMs: 2_000 })
+    const first = await pay(1000)
+    expect(first.op?.state).toBe('compensating')
+    await h.clearFaults()
+    // Our request never took its number, so the server's counter still ends before it: the next sale takes it.
+    const second = await pay(2000)
+    expect(second.op).toMatchObject({ state: 'approved', ref: first.op!.ref })
+    await drain()
+    expect((await h.op(first.op!.id)).state).toBe('compensated')
+    // The other sale is still paid, and no reverse was sent by its number.
+    expect((await sbState()).payments.map((p) => [p.amount, p.tradeState])).toEqual([[2000, 'SUCCESS']])
+    expect(count(await routes(), 'reverse')).toBe(0)
+    expect((await h.op(second.op!.id)).state).toBe('approved')
+  })
+
   it('17. a used code, an expired code, an alipay code while alipay is not allowed: declined with errCodeDes', async () => {
     await setup()
     await config({ allowedSystems: ['sendy', 'wechat'] })

@@ -258,7 +258,11 @@ async function approve(ctx: Ctx, d: Record<string, unknown>, note?: string): Pro
 
 // ---- query ---------------------------------------------------------------------------------------
 
-type Trade = { kind: 'state'; state: string; data: Record<string, unknown> } | { kind: 'missing' } | { kind: 'unknown'; reason: string }
+type Trade =
+  | { kind: 'state'; state: string; data: Record<string, unknown> }
+  /** Not there, or (`foreign`) the number carries another order: ours never took it. */
+  | { kind: 'missing'; foreign?: true }
+  | { kind: 'unknown'; reason: string }
 
 /**
  * The order id this operation's transaction was sent with: a payment's or a refund's own id;
@@ -276,7 +280,7 @@ function orderOf(op: Operation | undefined): string | undefined {
 async function query(ctx: AnyCtx, txn: number): Promise<Trade> {
   const t = await queryBy(ctx, { transactionNumber: String(txn) })
   const mine = orderOf(ctx.op)
-  if (t.kind === 'state' && mine && typeof t.data.orderId === 'string' && t.data.orderId !== mine) return { kind: 'missing' }
+  if (t.kind === 'state' && mine && typeof t.data.orderId === 'string' && t.data.orderId !== mine) return { kind: 'missing', foreign: true }
   return t
 }
 
@@ -630,6 +634,9 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
   const w = wire(ctx)
   const q = await query(ctx, txn)
   if (q.kind === 'unknown') return { kind: 'retry', error: q.reason }
+  // The number carries another order (a later sale took the number ours never took): a reverse by that number
+  // would reverse somebody else's payment. Our own order decides instead.
+  if (q.kind === 'missing' && q.foreign) return foreignNumber(ctx, txn)
   if (q.kind === 'state' && (q.state === 'REVOKED' || q.state === 'CLOSED')) {
     await approveReverse(ctx, q.data, `query: already ${q.state}`)
     return { kind: 'done' }
@@ -655,6 +662,28 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
     message: failMsg(r),
     error: { code: r.kind === 'fail' ? r.errCode : r.code },
     note: 'reverse refused',
+  })
+  return { kind: 'done' }
+}
+
+/** The queue's reverse found its number under another order: never reverse by it; look our order up by its id. */
+async function foreignNumber(ctx: Ctx, txn: number): Promise<QueueVerdict> {
+  const order = orderOf(ctx.op)
+  const o = order ? await queryBy(ctx, { orderId: order }) : ({ kind: 'missing' } as const)
+  if (o.kind === 'unknown') return { kind: 'retry', error: o.reason }
+  if (o.kind === 'state' && (o.state === 'REVOKED' || o.state === 'CLOSED' || o.state === 'PAYERROR')) {
+    await approveReverse(ctx, o.data, `number ${txn} is another order's; ours is ${o.state}`)
+    return { kind: 'done' }
+  }
+  if (o.kind === 'missing' && ctx.op.compensates) {
+    await approveReverse(ctx, {}, `number ${txn} is another order's and ours is not there: nothing of ours moved`)
+    return { kind: 'done' }
+  }
+  // Ours exists under another number, or a cashier's cancel of a payment whose number is not its own: a person decides.
+  await ctx.commit({
+    state: 'needs-attention',
+    message: msg('common.unknownAttention'),
+    note: `number ${txn} is another order's; our order: ${o.kind === 'state' ? o.state : 'not found'}`,
   })
   return { kind: 'done' }
 }
