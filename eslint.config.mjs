@@ -33,7 +33,7 @@ const PURE = [
   'workers/providers/*/link.ts',
   'workers/providers/*/session.ts',
   'workers/providers/*/machine.ts',
-  'workers/providers/shared/*.ts',
+  'workers/providers/common/*.ts',
 ]
 const NO_SANDBOX = {
   group: ['**/sandbox/**', 'virtual:paydesk-demo'],

@@ -1,7 +1,7 @@
 // The shared reply classification (protocols README R3), one test per row of its table, plus 401/403:
 // what the transport got and what the provider's parser read → definitive, pending, refusal or unknown.
 import { describe, expect, it } from 'vitest'
-import { classify, type Parsed, type Received } from '../../workers/providers/shared/reply.ts'
+import { classify, type Parsed, type Received } from '../../workers/providers/common/reply.ts'
 
 // A provider's parser in miniature: `{"state":"paid"|"declined"}` is final, `{"state":"processing"}` is pending,
 // `{"error":N}` is a business error, and anything else (not JSON, or no `state`) is malformed.

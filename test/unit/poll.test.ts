@@ -1,7 +1,7 @@
 // The shared poll loop (protocols README R4.3, R7) on a fake clock: its cadence, the window's end, the cashier's
 // «Прекратить ожидание» in the middle of a pause, and a failed status query asked again at the next tick.
 import { describe, expect, it } from 'vitest'
-import { poll, type PollTime } from '../../workers/providers/shared/poll.ts'
+import { poll, type PollTime } from '../../workers/providers/common/poll.ts'
 
 /**
  * A fake clock whose pauses move virtual time. `stopAt` is when the cashier presses stop: a pause running then

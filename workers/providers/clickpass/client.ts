@@ -10,8 +10,8 @@ import { authHeader } from './auth.ts'
 import { CLICK_PATHS, confirmBody, datesToQuery, decodeReply, maskAuth, maskPhone, paymentBody, type ClickReply } from './codec.ts'
 import { maskCode } from '../../../src/domain/ids.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
-import { classify, type Parsed } from '../shared/reply.ts'
-import { poll } from '../shared/poll.ts'
+import { classify, type Parsed } from '../common/reply.ts'
+import { poll } from '../common/poll.ts'
 
 /** README R7 [C]: status is polled every 2 s. */
 export const POLL_MS = 2_000

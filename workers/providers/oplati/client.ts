@@ -8,8 +8,8 @@ import type { HttpRequest } from '../../transport/http.ts'
 import type { ConnectionCheck, OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
 import { reconcile, reportSlip } from './reconcile.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
-import { classify } from '../shared/reply.ts'
-import { poll } from '../shared/poll.ts'
+import { classify } from '../common/reply.ts'
+import { poll } from '../common/poll.ts'
 import type { OplatiConfig } from './config.ts'
 import {
   CONSUMER_POLL_MS,

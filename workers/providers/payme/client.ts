@@ -9,8 +9,8 @@ import type { OpCtx, QueueVerdict } from '../types.ts'
 import { checkRefusal, type OwnLookup } from '../replay.ts'
 import type { PaymeConfig } from './config.ts'
 import { CODE_LIFETIME_MS, createParams, decodeRpc, maskPayerPhone, maskXAuth, renderAccount, rpcBody, xAuth, type Receipt, type RpcReply } from './codec.ts'
-import { classify, type Parsed } from '../shared/reply.ts'
-import { poll } from '../shared/poll.ts'
+import { classify, type Parsed } from '../common/reply.ts'
+import { poll } from '../common/poll.ts'
 
 /** Seed rule 1.3.5: the bank slip is printed twice. */
 export const SLIP_COPIES = 2
