@@ -46,7 +46,8 @@ export default defineConfig(({ mode }) => {
     ],
     worker: { format: 'es', plugins: () => [paydeskDemoModule(demo)] },
     // No source maps in what is served (issue 10).
-    build: { target: 'es2022', sourcemap: false },
+    // A demo build goes to its own folder: `dist/` only ever holds the production build, the one to deploy.
+    build: { target: 'es2022', sourcemap: false, outDir: demo ? 'dist-demo' : 'dist' },
     preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
     server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
   }

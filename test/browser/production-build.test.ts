@@ -12,7 +12,7 @@ import { build, preview, type PreviewServer } from 'vite'
 import { launch, newPage } from './support.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const demoDir = join(root, 'dist')
+const demoDir = join(root, 'dist-demo')
 let outDir: string
 let server: PreviewServer | undefined
 let prodURL: string
