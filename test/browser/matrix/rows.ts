@@ -61,8 +61,6 @@ export interface ProviderRow {
   ledger(state: unknown): LedgerSale[]
   /** A device behind the pin-pad bridge instead of HTTP routes: the runner drives it with `runDeviceCase`. */
   device?: DeviceRow
-  /** Whether this row (mode) can take a fault on a route (default: yes); the provider's other modes take the rest. */
-  takes?(fault: string, route: AbstractRoute): boolean
 }
 
 /** A bridge rule (sandbox/inpas/ws-bridge.ts): § 5.3 controls applied when a till request of `route` reaches the device. */
@@ -374,7 +372,7 @@ function inpasRow(method: 'card' | 'sbp'): ProviderRow {
     reversalRoutes: ['refund'],
     errorCode: 34,
     routeOf: () => undefined,
-    takes: (fault, route) => device.rules(fault, route) !== undefined,
+    cannot: (c) => device.rules(c.fault, c.route) === undefined,
     ledger(state) {
       const s = state as PinpadState
       const key = (n: number | undefined) => `ecr:${n ?? '?'}`
