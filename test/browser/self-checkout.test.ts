@@ -94,7 +94,11 @@ it('O!plati mode 2: a large QR with a countdown; idle does not leave the payment
   const confirm = phone.locator('#actItems li', { hasText: '17.05 BYN' }).getByRole('button', { name: /Подтвердить/ })
   await confirm.waitFor({ timeout: 20_000 })
   await confirm.click()
-  await page.locator('[data-testid=self-result][data-state=approved]').waitFor({ timeout: 20_000 })
+  // Any result first, then which: a failure names the state the payment ended in (it once timed out under load
+  // with no word of what the till showed instead).
+  const result = page.getByTestId('self-result')
+  await result.waitFor({ timeout: 30_000 })
+  expect(await result.getAttribute('data-state'), (await result.textContent()) ?? '').toBe('approved')
   // The result stays up although the last touch is older than the idle time.
   const shownAt = Date.now()
   // Nobody touches the screen after the result: back to attract by itself.
