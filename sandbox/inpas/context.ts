@@ -1,6 +1,7 @@
 // The working context of one emulator step: the step's own copy of the state plus the effects collected so far.
 // Every core module takes a `Ctx` and mutates only `ctx.s` (never the caller's state) and `ctx.fx`.
 import type { Effect, Notice, PinpadState, TraceDir } from './types.ts'
+import { hex as hexOf } from '../../src/domain/hex.ts'
 export { concatBytes } from '../../workers/providers/inpas-sbp/codec/frame.ts'
 
 export interface Ctx {
@@ -21,10 +22,9 @@ export function traceBytes(ctx: Ctx, dir: TraceDir, bytes: Uint8Array, at = ctx.
   ctx.s.trace = { at, dir, bytes: bytes.slice(), prev: ctx.s.trace }
 }
 
+/** Bytes as the trace shows them: uppercase hex, a space between bytes. */
 export function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += (i ? ' ' : '') + bytes[i]!.toString(16).toUpperCase().padStart(2, '0')
-  return out
+  return hexOf(bytes, ' ').toUpperCase()
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,6 +1,7 @@
 // The admin PIN, kept as a salted PBKDF2-SHA-256 hash in the settings table (never the PIN),
 // with the wrong-try lockout of src/domain/pin.ts. The Settings page asks for it once per session.
 import { checkPinFormat, lockoutMs } from '../../src/domain/pin.ts'
+import { fromHex, hex } from '../../src/domain/hex.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import type { PaydeskDb } from './db.ts'
 import type { Clock } from './clock.ts'
@@ -15,8 +16,7 @@ interface Stored {
   iterations: number
 }
 
-const hex = (b: ArrayBuffer | Uint8Array) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('')
-const unhex = (s: string) => new Uint8Array((s.match(/../g) ?? []).map((x) => parseInt(x, 16)))
+const unhex = (s: string): Uint8Array => fromHex(s) ?? new Uint8Array()
 
 async function derive(pin: string, salt: Uint8Array, iterations: number): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveBits'])

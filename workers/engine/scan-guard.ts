@@ -1,6 +1,7 @@
 // README R6, the scan guard: a scanned customer code is checked for format, a double read of the
 // scanner, reuse and lifetime before any operation is journaled. It keeps the last scan in memory.
 import { maskCode } from '../../src/domain/ids.ts'
+import { hex } from '../../src/domain/hex.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import type { Operation } from '../../src/domain/operation.ts'
 import type { AnyProvider } from '../providers/types.ts'
@@ -13,8 +14,7 @@ export const DOUBLE_SCAN_MS = 2_000
 export type ScanResult = { ok: true; code: Operation['code'] } | { ok: false; ignored?: boolean; message: Msg }
 
 async function sha256(text: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
 }
 
 export function scanGuard(db: PaydeskDb, clock: Clock) {

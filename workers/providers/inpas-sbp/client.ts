@@ -17,6 +17,7 @@
 // - `details.method` holds the cashier's choice until the outcome and the method the terminal reports after it;
 //   `details.requested` keeps the choice (the status request needs the op code that was sent: `details.reqOp`).
 import { msg, type Msg } from '../../../src/domain/messages.ts'
+import { hex } from '../../../src/domain/hex.ts'
 import type { Operation, OpPatch } from '../../../src/domain/operation.ts'
 import type { Slip } from '../../../src/domain/slip.ts'
 import type { OpCtx, ProbeCtx, Provider, QueueVerdict, StatusAnswer } from '../types.ts'
@@ -66,8 +67,6 @@ function portMessage(e: unknown): Msg {
   if (kind === 'not-granted') return msg(INPAS_MSG.portNotGranted)
   return msg(INPAS_MSG.portDisconnected)
 }
-
-const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
 
 /**
  * Run one session to its final outcome (or until the port stays away too long). `onCommit` journals the
@@ -590,7 +589,7 @@ async function exchange(
   } finally {
     off()
   }
-  if (reply) ctx.log.info('inpas-sbp', `op ${op} reply`, { status: reply.fields.status ?? null, tid: reply.fields.terminalId ?? null, hex: hexOf(built.value) })
+  if (reply) ctx.log.info('inpas-sbp', `op ${op} reply`, { status: reply.fields.status ?? null, tid: reply.fields.terminalId ?? null, hex: hex(built.value) })
   return reply
 }
 

@@ -27,6 +27,7 @@
 //   compared as written), and an RRN not already in the journal.
 // - The cashier's cancel before the first byte is `declined` (not sent); after it, EOT → `unknown` (§ 6.6).
 import { msg, type Msg } from '../../../src/domain/messages.ts'
+import { hex } from '../../../src/domain/hex.ts'
 import {
   AMOUNT_MAX_MINOR,
   OP,
@@ -656,12 +657,6 @@ function onLinkError(s: SessionState, reason: LinkErrorReason, fx: SessionEffect
 
 // ---------------------------------------------------------------------------------------------------------
 // Messages (§ 2.10)
-
-function hex(data: Uint8Array): string {
-  let s = ''
-  for (const b of data) s += b.toString(16).padStart(2, '0')
-  return s
-}
 
 function onMessage(s: SessionState, data: Uint8Array, parsed: MessageParseResult, fx: SessionEffect[]): SessionState {
   if (!parsed.ok) {
