@@ -57,7 +57,7 @@ await page.getByTestId('pt-form').waitFor()
 await page.screenshot({ path: 'docs/settings-ru.png', fullPage: true })
 const phone = await browser.newPage({ viewport: { width: 390, height: 760 } })
 await phone.goto(`${BASE}/sandbox/phone`)
-await phone.waitForTimeout(500)
+await phone.locator('#outcomes > *').first().waitFor() // the page's script has drawn the outcomes
 await phone.screenshot({ path: 'docs/sandbox-phone.png' })
 await browser.close()
 console.log('screenshots written to docs/')

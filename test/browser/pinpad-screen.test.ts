@@ -40,8 +40,11 @@ it('#/pinpad shows the SBP QR of the till’s payment; its «Оплатить» 
   await till.locator('[data-testid=qr] svg').waitFor({ timeout: 20_000 })
   expect(await till.getByTestId('qr').getAttribute('data-payload')).toBe(link)
 
-  // The demo customer would have paid after 3 s; with the script on ignore the till still waits.
-  await till.waitForTimeout(4_500)
+  // The demo customer would have paid 3 s after the QR appeared; with the script on ignore the till still waits once
+  // its own countdown has moved on by more than that (a condition the cashier sees, not a fixed sleep).
+  const secondsLeft = async () => Number(/\d+/.exec((await till.getByTestId('countdown').textContent()) ?? '')?.[0])
+  const shown = await secondsLeft()
+  await expect.poll(secondsLeft, { timeout: 20_000 }).toBeLessThanOrEqual(shown - 5)
   expect(await till.locator('[data-testid=result][data-state=approved]').count()).toBe(0)
 
   await pinpad.getByTestId('pinpad-pay').click()

@@ -2,7 +2,7 @@
 // plane, reset, the virtual clock, fault rule bookkeeping and the held-socket cleanup.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { request } from 'node:http'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isLoopback } from '../../sandbox/core/http.ts'
 import { createSandbox } from '../../sandbox/server.ts'
 import { clickAuth, startTestSandbox, type TestSandbox } from '../support/sandbox.ts'
@@ -241,7 +241,7 @@ describe('held sockets', () => {
     const { now } = await own.clock.manual()
     await own.control('clickpass', 'faults', { route: 'confirmOn', fault: 'noReply' })
     const pending = fetch(`${own.url}/sandbox/clickpass/v2/merchant/click_pass/confirmation/85335`, { method: 'PUT', headers: { Auth: clickAuth(now) } })
-    await new Promise((r) => setTimeout(r, 30))
+    await vi.waitFor(async () => expect(await own.calls('clickpass')).toHaveLength(1)) // the socket is held now
     const started = Date.now()
     await own.close()
     await expect(pending).rejects.toThrow()
@@ -252,7 +252,7 @@ describe('held sockets', () => {
     const { now } = await sb.clock.manual()
     await sb.control('clickpass', 'faults', { route: 'confirmOn', fault: 'noReply', holdMs: 60_000 })
     const pending = fetch(`${sb.url}/sandbox/clickpass/v2/merchant/click_pass/confirmation/85335`, { method: 'PUT', headers: { Auth: clickAuth(now) } })
-    await new Promise((r) => setTimeout(r, 30))
+    await vi.waitFor(async () => expect((await sb.calls('clickpass')).some((c) => c.route === 'confirmOn' && c.fault === 'noReply')).toBe(true))
     await sb.reset()
     await expect(pending).rejects.toThrow()
   })

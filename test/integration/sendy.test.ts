@@ -1,7 +1,7 @@
 // Sendy end to end: engine and client against the Sendy sandbox over real HTTP
 // (protocols/sendy.md § 5). timeout = 1 s and the manual clock: every pause of the client
 // moves the sandbox clock with it, so the 5 s / 3 s queries and the 15 s reverse rule are real.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { harness, type Harness, type HarnessOptions } from '../support/engine.ts'
 import { exportConf, importConf } from '../../src/domain/config.ts'
 import { SENDY_SCHEMA } from '../../workers/providers/sendy/config.ts'
@@ -183,8 +183,10 @@ describe('numbering (§ 5.6–5.10)', () => {
     await setup()
     await h.fault({ route: 'counters', fault: 'slow', delayMs: 300 })
     const c = await code()
+    const asked = count(await routes(), 'counters')
     const p = h.engine.pay({ paymentTypeId: 'sendy', amount: 1000, code: c })
-    await new Promise((r) => setTimeout(r, 100))
+    // The sandbox has answered `counters` (its reply is held by `slow`): now the counter moves under the till.
+    await vi.waitFor(async () => expect(count(await routes(), 'counters')).toBeGreaterThan(asked))
     await h.sb.control('sendy', 'counters', { lastTransactionNumber: 5 })
     const r = await p
     await h.engine.settled()
