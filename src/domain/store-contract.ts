@@ -222,7 +222,7 @@ export type ErrorReply = v.InferOutput<typeof ErrorReply>
 /** Is `s` a plausible enrolment code after normalising (the server still looks it up)? */
 export const looksLikeEnrolCode = (s: string): boolean => s.length === ENROL_CODE_LENGTH && CROCKFORD_RE.test(s)
 
-/** First issue of a valibot parse as one line: "ops[3].rev: Invalid type: Expected number but received "2"". */
+/** First issue of a valibot parse as one line: `ops[3].rev: Invalid type: Expected number but received "2"`, `status.x: unknown field`. */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   const first = issues[0]
   if (!first) return 'invalid'
@@ -230,5 +230,6 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
     .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`))
     .join('')
     .replace(/^\./, '')
-  return (path ? `${path}: ` : '') + first.message
+  const what = first.type === 'strict_object' || first.type === 'strict_tuple' ? 'unknown field' : first.message
+  return (path ? `${path}: ` : '') + what
 }
