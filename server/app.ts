@@ -108,7 +108,7 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
     if (!body.ok) return body.response
     const req = v.safeParse(EnrolRequest, body.value)
     if (!req.success) return fail(c, 'invalid-body', describeIssues(req.issues))
-    const reply = await enrol(await database(), req.output)
+    const reply = await enrol(await database(), ctx.store.id, req.output)
     if (!reply) return fail(c, 'code-invalid', 'the code is unknown, used or expired: ask the store for a new one')
     c.header('Cache-Control', 'no-store')
     return c.json(reply)
