@@ -78,23 +78,43 @@ export interface ClusterOptions {
   conf?: string[]
 }
 
+/** Runs a PostgreSQL program as the user PostgreSQL runs as (the postgres user when we are root). */
+function pgExec(cmd: string, args: string[], check = true) {
+  const full = join(ensurePostgres(), cmd)
+  const user = runAs()
+  const r = user ? spawnSync('runuser', ['-u', user, '--', full, ...args], { encoding: 'utf8' }) : spawnSync(full, args, { encoding: 'utf8' })
+  if (check && r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`)
+  return r
+}
+
+/** Start and stop a cluster made by startCluster from its data folder (another process, e.g. a test file, may hold only this). */
+export function clusterControl(dataDir: string): Pick<PgCluster, 'start' | 'stop'> {
+  return {
+    start: () => {
+      // Already running (pg_ctl status 0): nothing to do. After an immediate stop the old postmaster.pid is still
+      // there; pg_ctl starts anyway once the old processes are gone, so a failed start is tried again briefly.
+      if (pgExec('pg_ctl', ['-D', dataDir, 'status'], false).status === 0) return
+      for (let attempt = 1; ; attempt++) {
+        const r = pgExec('pg_ctl', ['-D', dataDir, '-l', join(dataDir, '..', 'log'), '-w', '-t', '60', 'start'], attempt === 5)
+        if (r.status === 0) return
+        spawnSync('sleep', ['0.2'])
+      }
+    },
+    stop: (mode: 'fast' | 'immediate' = 'fast') => void pgExec('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop'], false),
+  }
+}
+
 export async function startCluster(opts: ClusterOptions = {}): Promise<PgCluster> {
-  const bin = ensurePostgres()
+  ensurePostgres()
   const user = runAs()
   const dir = mkdtempSync(join(tmpdir(), 'paydesk-pg-'))
   const dataDir = join(dir, 'data')
   const port = await freePort()
-  const exec = (cmd: string, args: string[], check = true) => {
-    const full = join(bin, cmd)
-    const r = user ? spawnSync('runuser', ['-u', user, '--', full, ...args], { encoding: 'utf8' }) : spawnSync(full, args, { encoding: 'utf8' })
-    if (check && r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`)
-    return r
-  }
   if (user) {
     const [uid, gid] = uidGid(user)
     chownSync(dir, uid, gid)
   }
-  exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'])
+  pgExec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'])
   // In postgresql.conf, not as start flags: a restart (pg_ctl start) must come back with the same settings.
   const conf = [
     "listen_addresses = '127.0.0.1'",
@@ -113,8 +133,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<PgCluster
     chownSync(join(dataDir, 'postgresql.auto.conf'), uid, gid)
   }
   const urlOf = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`
-  const start = () => void exec('pg_ctl', ['-D', dataDir, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'])
-  const stop = (mode: 'fast' | 'immediate' = 'fast') => void exec('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop'], false)
+  const { start, stop } = clusterControl(dataDir)
   start()
   return {
     url: urlOf('postgres'),

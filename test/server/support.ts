@@ -14,6 +14,7 @@ import { migrate } from '../../server/migrate.ts'
 import { ensureStore, issueEnrolCode } from '../../server/store/enrolment.ts'
 import type { EnrolReply, OpRow, PushRequest, TillStatus } from '../../src/domain/store-contract.ts'
 import { ulid } from '../../src/domain/ids.ts'
+import { STORE } from './support-store.ts'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -22,7 +23,7 @@ let pgliteTemplate: Promise<Blob> | undefined
 /** PGlite always; PostgreSQL unless the run was told SKIP_POSTGRES=1. */
 export const ENGINES: Engine[] = inject('pg') ? ['pglite', 'postgres'] : ['pglite']
 
-export const STORE = { id: 'store-test', name: 'Test store' }
+export { STORE }
 
 /** A new empty database on `engine` (not migrated). */
 export async function emptyDb(engine: Engine, opts: { max?: number } = {}): Promise<{ db: Db; url?: string }> {
