@@ -133,3 +133,41 @@ describe('rev rides the transaction that changes the row', () => {
     expect(await db.shifts.get(1)).toMatchObject({ rev: 2, outboxAt: 2 })
   })
 })
+
+describe('the outbox batch', () => {
+  it('oldest first, at most the limit; a closed shift goes only when no operation waits outside the batch', async () => {
+    const db = fresh()
+    const { outboxStore } = await import('../../workers/engine/sync/outbox.ts')
+    const outbox = outboxStore(db)
+    const rows = Array.from({ length: 150 }, (_, i) => op(1_000 + i))
+    await db.operations.bulkAdd(rows)
+    await db.shifts.add({ number: 1, openedAt: 1_000, closedAt: 1_200 })
+    const first = await outbox.batch(100)
+    expect(first.ops.map((o) => o.id)).toEqual(rows.slice(0, 100).map((o) => o.id))
+    expect(first.shifts).toEqual([])
+    await outbox.settle({ ops: first.ops.map((o) => [o.id, o.rev]), shifts: [], rejected: [] }, 5_000)
+    const second = await outbox.batch(100)
+    expect(second.ops).toHaveLength(50)
+    expect(second.shifts).toEqual([expect.objectContaining({ number: 1, rev: 1, operations: 150 })])
+    expect(await outbox.depth()).toEqual({ count: 51, oldestAt: rows[100]!.updatedAt })
+  })
+
+  it('the customer code, the search keys and the bookkeeping never go on the wire', async () => {
+    const { wireOperation } = await import('../../workers/engine/sync/outbox.ts')
+    const o = { ...op(1), code: { hash: 'h', masked: 'm', spent: true, scannedAt: 1 }, keys: ['k'], tab: 't', rev: 3, syncedRev: 2, outboxAt: 9 }
+    const w = wireOperation(o)
+    expect(Object.keys(w).sort()).toEqual([
+      'amount',
+      'createdAt',
+      'currency',
+      'history',
+      'id',
+      'kind',
+      'paymentTypeId',
+      'provider',
+      'rev',
+      'state',
+      'updatedAt',
+    ])
+  })
+})
