@@ -58,7 +58,7 @@ describe('the version-2 upgrade', () => {
 
     const db = new PaydeskDb('paydesk-upgrade', { indexedDB: idb, IDBKeyRange })
     await db.open()
-    expect(db.verno).toBe(2)
+    expect(db.verno).toBeGreaterThanOrEqual(2)
     expect(await db.operations.count()).toBe(5)
     // The upgrade marks the cancel of a refund: it is «Отмена возврата», the other cancel stays a cancel.
     expect((await queryJournal(db, { kind: 'cancelRefund' })).rows.map((r) => r.op.id)).toEqual([rows[4]!.id])
