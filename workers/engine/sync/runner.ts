@@ -59,7 +59,7 @@ export function syncRunner(d: SyncRunnerDeps) {
           .count(),
         attention: (await db.operations.where('state').equals('needs-attention').count()) + refused,
         appVersion: d.appVersion,
-        configVersion: (await link.read())?.configVersion ?? null,
+        configVersion: (await link.read())?.configVersion ?? 0,
         now: clock.now(),
       }
     })

@@ -69,26 +69,28 @@ export function createSync(d: SyncDeps) {
       log.warn('sync', 'enrolment refused', { address: a.address, status: answer.status, reason: answer.reason })
       return { ok: false, message: msg('store.codeRefused') }
     }
+    const e = answer.reply
     const l: StoreLink = {
       address: a.address,
-      storeId: answer.storeId,
-      tillId: answer.tillId,
-      ...(answer.storeName ? { storeName: answer.storeName } : {}),
-      ...(name ? { tillName: name } : {}),
+      storeId: e.storeId,
+      tillId: e.tillId,
+      storeName: e.storeName,
+      tillName: e.tillName,
+      tillKind: e.kind,
       enrolledAt: clock.now(),
-      configVersion: answer.configVersion,
-      lastShift: answer.lastShift,
+      configVersion: e.configVersion,
+      lastShift: e.lastShift,
     }
     // Two enrolments racing in two tabs: the lock makes the second see the first's link.
     const saved = await d.locks.run(SYNC_LOCK, async () => {
       if (await link.read()) return false
-      await link.save(l, answer.token)
+      await link.save(l, e.token)
       return true
     })
     if (saved !== true) return { ok: false, message: msg('store.alreadyLinked') }
     log.info('sync', 'joined the store', { storeId: l.storeId, tillId: l.tillId, address: l.address })
     runner.schedule(0)
-    return { ok: true, message: msg('store.linked', { store: l.storeName ?? l.storeId }), link: l }
+    return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l }
   }
 
   /** Leave the store: refused while any row waits to be sent (it would never reach the store). */
