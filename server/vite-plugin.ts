@@ -19,12 +19,12 @@ import { issueEnrolCode } from './store/enrolment.ts'
 export const DEMO_STORE = { id: 'demo', name: 'Demo store' }
 
 /** The store server as a Connect middleware over a lazily opened database. */
-export function storeMiddleware(env: Record<string, string | undefined> = process.env) {
+export function storeMiddleware(env: Record<string, string | undefined> = process.env, open: typeof openStoreDb = openStoreDb) {
   const store = storeIdentity(env, DEMO_STORE)
   let opening: Promise<Db> | undefined
   const db = (): Promise<Db> => {
     if (!opening) {
-      opening = openStoreDb(env, store)
+      opening = open(env, store)
       opening.catch((err: unknown) => {
         console.error(`store database did not open: ${err instanceof Error ? err.message : String(err)}`)
         // The next request tries again (a stale lock's process may have ended).
