@@ -117,3 +117,11 @@ describe('tillView', () => {
     expect(tillView({ status: { outbox: 0, queue: 0, open: 0, attention: 0 } }, ctx).outboxRed).toBe(false)
   })
 })
+
+describe('one schema source', () => {
+  it('the server knows every provider the page finds by folder, with the same schema objects', async () => {
+    const { PROVIDER_SCHEMAS } = await import('../../server/admin/schemas.ts')
+    expect(Object.keys(PROVIDER_SCHEMAS).sort()).toEqual(Object.keys(CATALOG).sort())
+    for (const [id, about] of Object.entries(CATALOG)) expect(PROVIDER_SCHEMAS[id]!.schema).toBe(about.schema)
+  })
+})
