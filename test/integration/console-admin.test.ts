@@ -24,7 +24,6 @@ const SECRET = 'CLICK-SECRET-9f3a'
 let db: Db
 let clock = Date.now()
 const events = new StoreEvents()
-const seen: { till: string; event: string; data: unknown }[] = []
 
 function server() {
   const ctx: StoreContext = { db: async () => db, store: STORE, events, config: emptyConfig, now: () => clock, log: () => undefined }
