@@ -152,7 +152,8 @@ export const consoleEn: Record<keyof typeof consoleRu, string> = {
   'console.audit.loginFailed': 'Wrong password',
   'console.audit.locked': 'Login locked',
   'console.audit.enrolCode': 'Connection code issued',
-  'console.audit.revoke': 'Till disconnected',
   'console.audit.ptCreate': 'Payment type added',
+  'console.audit.enrolled': 'Till connected by code',
+  'console.audit.revoked': 'Till disconnected',
   'console.audit.ptUpdate': 'Payment type changed',
 }

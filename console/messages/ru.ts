@@ -150,7 +150,8 @@ export const consoleRu: Record<string, string> = {
   'console.audit.loginFailed': 'Неверный пароль',
   'console.audit.locked': 'Вход заблокирован',
   'console.audit.enrolCode': 'Выдан код подключения',
-  'console.audit.revoke': 'Касса отключена',
   'console.audit.ptCreate': 'Тип оплаты добавлен',
+  'console.audit.enrolled': 'Касса подключилась по коду',
+  'console.audit.revoked': 'Касса отключена',
   'console.audit.ptUpdate': 'Тип оплаты изменён',
 }

@@ -152,7 +152,8 @@ export const consoleUz: Record<keyof typeof consoleRu, string> = {
   'console.audit.loginFailed': 'Noto‘g‘ri parol',
   'console.audit.locked': 'Kirish bloklandi',
   'console.audit.enrolCode': 'Ulanish kodi berildi',
-  'console.audit.revoke': 'Kassa uzildi',
   'console.audit.ptCreate': 'To‘lov turi qo‘shildi',
+  'console.audit.enrolled': 'Kassa kod bo‘yicha ulandi',
+  'console.audit.revoked': 'Kassa uzildi',
   'console.audit.ptUpdate': 'To‘lov turi o‘zgartirildi',
 }
