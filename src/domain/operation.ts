@@ -85,9 +85,27 @@ export interface Operation {
   /** The payment type's `paymentProvider` code at the time of the payment, reported to the host. */
   providerCode?: number
   history: HistoryEntry[]
+  /**
+   * Issue 20 (DESIGN § 6b): the row's revision, raised by the database hook inside whatever transaction changes
+   * the row; `syncedRev` is the last one the store acknowledged; `outboxAt` is present only while `rev > syncedRev`
+   * (a sparse index: the outbox); `syncError` when the store refused the row (needs attention). Never set by hand.
+   */
+  rev?: number
+  syncedRev?: number
+  outboxAt?: number
+  syncError?: SyncError
 }
 
-export type OpPatch = Partial<Omit<Operation, 'id' | 'kind' | 'provider' | 'createdAt' | 'history'>> & { note?: string }
+/** The store refused this revision of the row (issue 20): `foreign` (another till owns it) or `invalid`. */
+export interface SyncError {
+  reason: string
+  rev: number
+  at: number
+}
+
+export type OpPatch = Partial<Omit<Operation, 'id' | 'kind' | 'provider' | 'createdAt' | 'history' | 'rev' | 'syncedRev' | 'outboxAt' | 'syncError'>> & {
+  note?: string
+}
 
 export class TransitionError extends Error {
   constructor(

@@ -58,13 +58,14 @@ describe('the version-2 upgrade', () => {
 
     const db = new PaydeskDb('paydesk-upgrade', { indexedDB: idb, IDBKeyRange })
     await db.open()
-    expect(db.verno).toBe(2)
+    expect(db.verno).toBeGreaterThanOrEqual(2)
     expect(await db.operations.count()).toBe(5)
     // The upgrade marks the cancel of a refund: it is «Отмена возврата», the other cancel stays a cancel.
     expect((await queryJournal(db, { kind: 'cancelRefund' })).rows.map((r) => r.op.id)).toEqual([rows[4]!.id])
     expect((await queryJournal(db, { kind: 'cancel' })).rows.map((r) => r.op.id)).toEqual([rows[2]!.id])
     const back = await db.operations.get(rows[0]!.id)
-    expect({ ...back, keys: undefined }).toEqual({ ...rows[0], keys: undefined })
+    // Later versions add their own bookkeeping (version 3: the store outbox's rev and outboxAt).
+    expect({ ...back, keys: undefined, rev: undefined, outboxAt: undefined }).toEqual({ ...rows[0], keys: undefined })
     expect(await db.queue.count()).toBe(1)
     expect((await db.settings.get('paymentTypes'))?.value).toHaveLength(1)
     // The new indexes answer for the old rows.

@@ -57,6 +57,8 @@ export interface HarnessOptions {
   random?: () => number
   /** Replace the provider registry (a test wraps a provider, e.g. one whose pay throws). */
   providers?: readonly AnyProvider[]
+  /** The engine's fetch (issue 20: a store in memory in front of the sandbox). */
+  fetch?: typeof fetch
 }
 
 export async function harness(opts: HarnessOptions = {}) {
@@ -72,7 +74,7 @@ export async function harness(opts: HarnessOptions = {}) {
   const makeEngine = (over: Partial<{ locks: Locks; http: HarnessOptions['http'] }> = {}): Engine =>
     createEngine({
       db: new PaydeskDb(name, { indexedDB: idb, IDBKeyRange }),
-      fetch: globalThis.fetch,
+      fetch: opts.fetch ?? globalThis.fetch,
       clock,
       locks: over.locks ?? opts.locks ?? memoryLocks(),
       providers: opts.providers ?? PROVIDERS,

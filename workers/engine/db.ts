@@ -1,9 +1,10 @@
 // The IndexedDB schema (DESIGN § 4): the journal, the durable queue, settings, secrets kept
 // apart, and the rotating log. Versioned; a new version adds a `.version(n)` block below.
-import Dexie, { type DexieOptions, type Table } from 'dexie'
+import Dexie, { type DexieOptions, type Table, type Transaction } from 'dexie'
 import type { Operation } from '../../src/domain/operation.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 import type { ProviderId } from '../../src/domain/operation.ts'
+import { stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
 
 export interface QueueEntry {
   id?: number
@@ -39,8 +40,8 @@ export interface SecretRow {
   value: string
 }
 
-/** A closed shift (issue 11): its number, when it opened and closed, and who closed it. */
-export interface ShiftRow {
+/** A closed shift (issue 11): its number, when it opened and closed, and who closed it. From version 3 it rides the store outbox. */
+export interface ShiftRow extends Revisioned {
   number: number
   openedAt: number
   closedAt: number
@@ -61,6 +62,8 @@ export class PaydeskDb extends Dexie {
   secrets!: Table<SecretRow, string>
   log!: Table<LogEntry, number>
   shifts!: Table<ShiftRow, number>
+  /** Issue 20: called after a transaction that put a row into the store outbox has committed. */
+  readonly outboxListeners = new Set<() => void>()
 
   constructor(name = DB_NAME, options?: DexieOptions) {
     // Issue 10: every write that precedes a request (the journal row, a queue entry) is committed with strict
@@ -97,13 +100,60 @@ export class PaydeskDb extends Dexie {
             if (o.kind === 'cancel' && o.original && refunds.has(o.original)) o.details = { ...o.details, reverses: 'refund' }
           })
       })
-    this.operations.hook('creating', (_key, obj: StoredOperation) => {
+    // Issue 20 (DESIGN § 6b): `rev`, `syncedRev` and the sparse outbox index on the journal and the shifts. The
+    // existing journal and shifts enter the outbox at rev 1, so they upload once the till joins a store.
+    this.version(3)
+      .stores({
+        operations:
+          'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt], outboxAt',
+        shifts: 'number, closedAt, outboxAt',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table('operations')
+          .toCollection()
+          .modify((o: Operation) => {
+            o.rev = 1
+            o.outboxAt = o.updatedAt
+          })
+        await tx
+          .table('shifts')
+          .toCollection()
+          .modify((s: ShiftRow) => {
+            s.rev = 1
+            s.outboxAt = s.closedAt
+          })
+      })
+    this.operations.hook('creating', (_key, obj: StoredOperation, tx) => {
       obj.keys = searchKeys(obj)
+      stampCreated(obj, obj.updatedAt)
+      this.#notifyAfter(tx)
     })
-    this.operations.hook('updating', (mods, _key, obj: StoredOperation) => {
+    this.operations.hook('updating', (mods, _key, obj: StoredOperation, tx) => {
       const next = structuredClone(obj)
       for (const [path, v] of Object.entries(mods)) if (path !== 'keys') Dexie.setByKeyPath(next, path, v)
-      return { keys: searchKeys(next) }
+      const stamp = stampUpdated(mods, obj, next.updatedAt)
+      if (stamp?.outboxAt !== undefined) this.#notifyAfter(tx)
+      return { keys: searchKeys(next), ...stamp }
+    })
+    this.shifts.hook('creating', (_key, obj: ShiftRow, tx) => {
+      stampCreated(obj, obj.closedAt)
+      this.#notifyAfter(tx)
+    })
+    this.shifts.hook('updating', (mods, _key, obj: ShiftRow, tx) => {
+      const stamp = stampUpdated(mods, obj, obj.closedAt)
+      if (stamp?.outboxAt !== undefined) this.#notifyAfter(tx)
+      return stamp
+    })
+  }
+
+  readonly #notified = new WeakSet<object>()
+  /** Tell the outbox listeners once the transaction commits (never before: a sync must not read an uncommitted row). */
+  #notifyAfter(tx: Transaction) {
+    if (!this.outboxListeners.size || this.#notified.has(tx)) return
+    this.#notified.add(tx)
+    tx.on('complete', () => {
+      for (const fn of this.outboxListeners) fn()
     })
   }
 }

@@ -31,6 +31,7 @@ import { MAX_REFUSALS } from './queue.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, type StopChannel } from './tabs.ts'
+import { createSync, type DemoStore } from './sync/sync.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
@@ -61,6 +62,8 @@ export interface EngineDeps {
   emulators?: 'allow' | 'refuse'
   /** How a stop pressed in one tab reaches the worker driving the payment (default: a BroadcastChannel per database). */
   stops?: StopChannel
+  /** Issue 20: a demo build's store, which the till joins by itself. */
+  demoStore?: DemoStore
 }
 
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
@@ -427,6 +430,7 @@ export function createEngine(deps: EngineDeps) {
     await recover()
     if (deps.timers) void timerLoop()
     else await drainQueue()
+    await sync.start()
     return { ok: true }
   }
 
@@ -477,10 +481,13 @@ export function createEngine(deps: EngineDeps) {
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
   // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
   const settings = settingsApi({ db, clock, log, providers, baseUrl: deps.baseUrl, adminPinSet: pin.isSet, refreshSecretValues, loadConfig, probeContext })
+  // Issue 20: the store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
+  const sync = createSync({ db, clock, locks, log, random, fetch: deps.fetch, timers: !!deps.timers, baseUrl: deps.baseUrl, demoStore: deps.demoStore })
 
   return {
     ...shifts,
     ...settings.calls,
+    ...sync.calls,
     /** The journal's search and filters over the whole journal (issue 11). */
     journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
     journalRow: (id: string) => journalRow(db, id),
@@ -491,6 +498,7 @@ export function createEngine(deps: EngineDeps) {
     drainQueue,
     /** The browser's `online` event (README R5). */
     online: async () => {
+      sync.online()
       kickQueue()
       if (!deps.timers) await drainQueue()
       return { ok: true } as Result
@@ -531,6 +539,7 @@ export function createEngine(deps: EngineDeps) {
       stopped = true
       wake?.abort()
       stops.close()
+      sync.stop()
     },
   }
 }

@@ -1,0 +1,40 @@
+// What the admin types to join a store (issue 20): the store's address and the one-time enrolment code, checked
+// and normalised before anything is sent. Pure.
+import { msg, type Msg } from './messages.ts'
+
+export const STORE_ADDRESS_MAX = 200
+/** fleet design § 4: 10 Crockford base-32 characters. */
+export const ENROL_CODE_LENGTH = 10
+export const TILL_NAME_MAX = 60
+
+/**
+ * The store's base address: an absolute http(s) URL, or a path on the till's own origin (`/store`). The API lives
+ * under `<address>/api/v1`; a pasted `/api/v1` tail and trailing slashes are dropped. No credentials, query or fragment.
+ */
+export function normalizeStoreAddress(input: string, origin?: string): { ok: true; address: string } | { ok: false; message: Msg } {
+  const raw = String(input ?? '').trim()
+  const bad = { ok: false as const, message: msg('store.badAddress', { max: STORE_ADDRESS_MAX }) }
+  if (!raw || raw.length > STORE_ADDRESS_MAX) return bad
+  let u: URL
+  try {
+    u = raw.startsWith('/') && origin ? new URL(raw, origin) : new URL(raw)
+  } catch {
+    return bad
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || u.search || u.hash || !u.hostname) return bad
+  const path = u.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '')
+  return { ok: true, address: `${u.origin}${path}` }
+}
+
+const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]+$/
+
+/** The one-time code as the store issued it: case, spaces and dashes do not matter; O reads as 0, I and L as 1. */
+export function normalizeEnrolCode(input: string): { ok: true; code: string } | { ok: false; message: Msg } {
+  const code = String(input ?? '')
+    .toUpperCase()
+    .replace(/[\s-]+/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1')
+  if (code.length !== ENROL_CODE_LENGTH || !CROCKFORD.test(code)) return { ok: false, message: msg('store.badCode', { length: ENROL_CODE_LENGTH }) }
+  return { ok: true, code }
+}

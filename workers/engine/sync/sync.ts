@@ -1,0 +1,157 @@
+// The till's sync with its store (issue 20, DESIGN § 6b): the calls the engine exposes — join a store with a
+// one-time code, leave it (refused while rows wait), the sync status — over the three parts: the outbox (store),
+// the runner (policy) and the transport (wire). engine.ts wires it with a few lines.
+import pkg from '../../../package.json' with { type: 'json' }
+import { msg, type Msg } from '../../../src/domain/messages.ts'
+import { normalizeEnrolCode, normalizeStoreAddress, TILL_NAME_MAX } from '../../../src/domain/store-link.ts'
+import type { Clock } from '../clock.ts'
+import type { PaydeskDb } from '../db.ts'
+import type { Locks } from '../locks.ts'
+import type { Logger } from '../log.ts'
+import { linkStore, type StoreLink } from './link.ts'
+import { outboxStore } from './outbox.ts'
+import { SYNC_LOCK, syncRunner } from './runner.ts'
+import { storeTransport } from './transport.ts'
+
+export const APP_VERSION: string = pkg.version
+
+/** A demo build's store: the till joins it by itself on first start (the newcomer sees sync working). */
+export interface DemoStore {
+  /** The store's address (a path on the app's origin) and a fresh one-time code, or undefined when there is none. */
+  enrolment(): Promise<{ address: string; code: string } | undefined>
+}
+
+export interface SyncDeps {
+  db: PaydeskDb
+  clock: Clock
+  locks: Locks
+  log: Logger
+  random: () => number
+  fetch: typeof fetch
+  timers: boolean
+  /** The worker's origin: a store address may be a path on it. */
+  baseUrl?: string | undefined
+  demoStore?: DemoStore | undefined
+}
+
+type R<T = object> = ({ ok: true } & T) | { ok: false; message: Msg }
+
+/** The settings flag that says the demo till has joined (or left) its store once: it never re-joins by itself. */
+const DEMO_DONE_KEY = 'store.demoDone'
+
+export function createSync(d: SyncDeps) {
+  const { db, clock, log } = d
+  const origin = d.baseUrl ? new URL(d.baseUrl).origin : undefined
+  const link = linkStore(db)
+  const outbox = outboxStore(db)
+  const transport = storeTransport(d.fetch)
+  const runner = syncRunner({ db, clock, locks: d.locks, log, random: d.random, transport, appVersion: APP_VERSION, timers: d.timers })
+
+  async function enrolStore(req: { address: string; code: string; name?: string }): Promise<R<{ message: Msg; link: StoreLink }>> {
+    const a = normalizeStoreAddress(req?.address, origin)
+    if (!a.ok) return a
+    const c = normalizeEnrolCode(req?.code)
+    if (!c.ok) return c
+    const name = String(req?.name ?? '').trim()
+    if (name.length > TILL_NAME_MAX) return { ok: false, message: msg('store.nameTooLong', { max: TILL_NAME_MAX }) }
+    if (await link.read()) return { ok: false, message: msg('store.alreadyLinked') }
+    const answer = await transport.enrol(a.address, c.code, { name: name || 'Paydesk', appVersion: APP_VERSION })
+    if (answer.kind === 'unreachable') {
+      log.warn('sync', 'enrolment: store unreachable', { address: a.address, reason: answer.reason })
+      return { ok: false, message: msg('store.unreachable') }
+    }
+    if (answer.kind === 'notAStore') {
+      log.warn('sync', 'enrolment: not a store', { address: a.address })
+      return { ok: false, message: msg('store.notAStore') }
+    }
+    if (answer.kind === 'refused') {
+      log.warn('sync', 'enrolment refused', { address: a.address, status: answer.status, reason: answer.reason })
+      return { ok: false, message: msg('store.codeRefused') }
+    }
+    const l: StoreLink = {
+      address: a.address,
+      storeId: answer.storeId,
+      tillId: answer.tillId,
+      ...(answer.storeName ? { storeName: answer.storeName } : {}),
+      ...(name ? { tillName: name } : {}),
+      enrolledAt: clock.now(),
+      configVersion: answer.configVersion,
+      lastShift: answer.lastShift,
+    }
+    // Two enrolments racing in two tabs: the lock makes the second see the first's link.
+    const saved = await d.locks.run(SYNC_LOCK, async () => {
+      if (await link.read()) return false
+      await link.save(l, answer.token)
+      return true
+    })
+    if (saved !== true) return { ok: false, message: msg('store.alreadyLinked') }
+    log.info('sync', 'joined the store', { storeId: l.storeId, tillId: l.tillId, address: l.address })
+    runner.schedule(0)
+    return { ok: true, message: msg('store.linked', { store: l.storeName ?? l.storeId }), link: l }
+  }
+
+  /** Leave the store: refused while any row waits to be sent (it would never reach the store). */
+  async function unenrolStore(): Promise<R<{ message: Msg }>> {
+    const r = await d.locks.run(SYNC_LOCK, async (): Promise<R<{ message: Msg }>> => {
+      const l = await link.read()
+      if (!l) return { ok: false, message: msg('store.notLinked') }
+      const { count } = await outbox.depth()
+      if (count > 0) return { ok: false, message: msg('store.outboxNotEmpty', { count }) }
+      await link.forget()
+      await db.settings.put({ key: DEMO_DONE_KEY, value: true })
+      log.info('sync', 'left the store', { storeId: l.storeId, tillId: l.tillId })
+      return { ok: true, message: msg('store.unlinked') }
+    })
+    return typeof r === 'symbol' ? { ok: false, message: msg('common.busy') } : r
+  }
+
+  /** What the settings card shows (never the token). */
+  async function storeStatus(): Promise<{ link?: StoreLink; waiting: number; oldestAt?: number; rejected: number }> {
+    const l = await link.read()
+    const depth = await outbox.depth()
+    return {
+      ...(l ? { link: l } : {}),
+      waiting: depth.count,
+      ...(depth.oldestAt !== undefined ? { oldestAt: depth.oldestAt } : {}),
+      rejected: (await outbox.rejected()).length,
+    }
+  }
+
+  /** A demo build joins its store once, by itself. */
+  async function demoEnrol() {
+    if (!d.demoStore || (await link.read()) || (await db.settings.get(DEMO_DONE_KEY))?.value) return
+    try {
+      const e = await d.demoStore.enrolment()
+      if (!e) return
+      const r = await enrolStore({ address: e.address, code: e.code, name: 'Demo' })
+      if (r.ok) await db.settings.put({ key: DEMO_DONE_KEY, value: true })
+      else log.warn('sync', 'demo enrolment failed', { message: r.message.key })
+    } catch (e) {
+      log.warn('sync', 'demo enrolment failed', { error: String(e) })
+    }
+  }
+
+  return {
+    /** On start: the demo till joins its store; whatever waits goes now. */
+    async start() {
+      // The browser never waits for the store at start (its first start may take a minute): in the background.
+      if (d.timers) void demoEnrol().finally(() => runner.schedule(0))
+      else {
+        await demoEnrol()
+        await runner.drain()
+      }
+    },
+    online: () => runner.online(),
+    stop: () => runner.stop(),
+    tillStatus: runner.tillStatus,
+    calls: {
+      enrolStore,
+      unenrolStore,
+      storeStatus,
+      /** Push what waits now (tests; a tab that holds the lock elsewhere waits its turn). */
+      syncNow: () => runner.drain(),
+    },
+  }
+}
+
+export type Sync = ReturnType<typeof createSync>
