@@ -80,7 +80,7 @@ describe('console admin API', () => {
 
   it('CSRF: a call from a foreign origin, with no origin, or cross-site is refused and changes nothing', async () => {
     const before = await db.query('SELECT count(*)::int AS n FROM till')
-    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }] as Record<string, string>[]) {
       const r = await call('POST', '/admin/tills', { name: 'Evil' }, headers)
       expect(r.status).toBe(403)
       expect(await json(r)).toEqual({ error: { key: 'console.csrf' } })

@@ -8,7 +8,9 @@ import { consoleUz } from '../../console/messages/uz.ts'
 import { consoleEn } from '../../console/messages/en.ts'
 
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : /\.(ts|svelte)$/.test(d.name) ? [join(dir, d.name)] : []))
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : /\.(ts|svelte)$/.test(d.name) ? [join(dir, d.name)] : [],
+  )
 
 describe('console words', () => {
   it('every console.* key used in the console, the server and the domain is in the catalogue', () => {
