@@ -7,6 +7,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { isDemoMode, paydeskDemoModule, paydeskSandbox } from './sandbox/vite-plugin.ts'
 import { paydeskSecurityHeaders } from './sandbox/security-headers.ts'
+import { paydeskStore } from './server/vite-plugin.ts'
 
 export default defineConfig(({ mode }) => {
   const demo = isDemoMode(mode)
@@ -17,7 +18,8 @@ export default defineConfig(({ mode }) => {
       paydeskDemoModule(demo),
       // Before the sandbox, so its answers carry the headers too (issue 10).
       paydeskSecurityHeaders(),
-      ...(demo ? [paydeskSandbox()] : []),
+      // The demo's store server on the same origin (/api/v1, issue 20); production runs it with `npm run store`.
+      ...(demo ? [paydeskSandbox(), paydeskStore()] : []),
       VitePWA({
         strategies: 'generateSW',
         registerType: 'prompt',

@@ -1,6 +1,7 @@
-// Two projects: `node` runs the pure core and the integration suites (engine + clients
-// against the sandboxes over real HTTP, fake-indexeddb); `browser` drives Debian's
-// Chromium through playwright-core against the built app.
+// Three projects: `node` runs the pure core and the integration suites (engine + clients
+// against the sandboxes over real HTTP, fake-indexeddb); `server` runs the store server on
+// PGlite and on a throwaway PostgreSQL; `browser` drives Debian's Chromium through
+// playwright-core against the built app.
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -12,6 +13,19 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The store server (issue 20) on both engines: PGlite in memory, and a throwaway PostgreSQL cluster.
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/server/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Files restart the shared cluster (the crash suites): one file at a time.
+          fileParallelism: false,
         },
       },
       {

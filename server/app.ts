@@ -73,7 +73,6 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
     ctx.log(`store api ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}`)
     return fail(c, 'internal', 'the store server failed; try again')
   })
-  api.notFound((c) => fail(c, 'not-found', `no ${c.req.method} ${c.req.path}`))
 
   const limitBody = bodyLimit({
     maxSize: opts.maxBodyBytes ?? MAX_BODY_BYTES,
@@ -108,7 +107,7 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
     if (!body.ok) return body.response
     const req = v.safeParse(EnrolRequest, body.value)
     if (!req.success) return fail(c, 'invalid-body', describeIssues(req.issues))
-    const reply = await enrol(await database(), req.output)
+    const reply = await enrol(await database(), ctx.store.id, req.output)
     if (!reply) return fail(c, 'code-invalid', 'the code is unknown, used or expired: ask the store for a new one')
     c.header('Cache-Control', 'no-store')
     return c.json(reply)
@@ -172,6 +171,8 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
   })
 
   api.route('/admin', adminRoutes(ctx))
+  // Last: any other path under /api/v1 is a JSON 404 (a mounted app's notFound is not its parent's).
+  api.all('*', (c) => fail(c, 'not-found', `no ${c.req.method} ${c.req.path}`))
 
   app.route(API_PREFIX, api)
   return { app, load: () => gate?.load ?? { running: 0, waiting: 0 } }

@@ -32,6 +32,12 @@ export function openPostgres(opts: PgOptions): Db {
     async tx(fn) {
       const client = await pool.connect()
       let broken: Error | undefined
+      // A checked-out client has no pool listener: without this, PostgreSQL dying mid-transaction is an
+      // unhandled 'error' event (the failed query already rejects; the client is dropped on release).
+      const onError = (err: Error) => {
+        broken = err
+      }
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         const q: Queryable = {
@@ -50,7 +56,8 @@ export function openPostgres(opts: PgOptions): Db {
         })
         throw err
       } finally {
-        // A connection that could not roll back is dropped, not handed to the next transaction.
+        client.off('error', onError)
+        // A connection that could not roll back, or that died, is dropped, not handed to the next transaction.
         client.release(broken)
       }
     },

@@ -64,6 +64,8 @@ export interface PgliteOptions {
   dir?: string
   /** Prints the start-up warnings (default: console.warn). */
   say?: (line: string) => void
+  /** An initialised data folder to start from (a PGlite dumpDataDir tar): skips initdb (tests). */
+  loadDataDir?: Blob
 }
 
 export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
@@ -79,7 +81,10 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
   let pg: PGliteT
   try {
     const { PGlite } = await import('@electric-sql/pglite')
-    pg = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: (v: string) => int8(v) } })
+    pg = await PGlite.create(dataDir ?? 'memory://', {
+      parsers: { [INT8_OID]: (v: string) => int8(v) },
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    })
   } catch (err) {
     release()
     throw err
@@ -87,7 +92,8 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
   const wrap = (t: Tx | PGliteT): Queryable => ({
     async query<R extends Row>(text: string, params?: readonly unknown[]) {
       const r = await t.query<R>(text, params as unknown[] | undefined)
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length }
+      // PGlite's affectedRows is 0 for a SELECT; pg's rowCount counts the rows returned.
+      return { rows: r.rows, rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) }
     },
     exec: async (text) => void (await t.exec(text)),
   })

@@ -44,15 +44,17 @@ export async function issueEnrolCode(
   })
 }
 
-/** Trades a code for a token; undefined when the code is unknown, used or expired (one answer for all three). */
-export async function enrol(db: Db, req: EnrolRequest): Promise<EnrolReply | undefined> {
+/** Trades a code for a token; undefined when the code is unknown, used, expired or another store's (one answer for all). */
+export async function enrol(db: Db, storeId: string, req: EnrolRequest): Promise<EnrolReply | undefined> {
   const code = normaliseEnrolCode(req.code)
   if (!looksLikeEnrolCode(code)) return undefined
   const token = newTillToken()
   return db.tx(async (q) => {
     const used = await q.query<{ till_id: string }>(
-      'UPDATE enrolment SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING till_id',
-      [sha256hex(code)],
+      `UPDATE enrolment e SET used_at = now() FROM till t
+        WHERE e.code_hash = $1 AND e.used_at IS NULL AND e.expires_at > now() AND t.id = e.till_id AND t.store_id = $2
+       RETURNING e.till_id`,
+      [sha256hex(code), storeId],
     )
     const tillId = used.rows[0]?.till_id
     if (tillId === undefined) return undefined

@@ -1,0 +1,85 @@
+// Mounts the store API on the demo's own origin (`npm start`, `npm run dev`), the way sandbox/vite-plugin.ts
+// mounts the sandbox: `/api/v1/*` goes to the store server, everything else to Vite. The database opens on the
+// first API request, in the background of the app: the till pages never wait for PGlite's first start (tens of
+// seconds on a loaded machine); an API request waits at most a few seconds and is otherwise told 503 + Retry-After.
+// The demo store also answers POST /api/v1/demo/enrol-code, so a demo till can enrol by itself (never in
+// `npm run store`).
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
+import { Hono } from 'hono'
+import type { Plugin } from 'vite'
+import { API_PREFIX } from '../src/domain/store-contract.ts'
+import { createStoreApp } from './app.ts'
+import { emptyConfig, type StoreContext } from './context.ts'
+import type { Db } from './db/db.ts'
+import { StoreEvents } from './events.ts'
+import { openStoreDb, storeIdentity } from './open.ts'
+import { issueEnrolCode } from './store/enrolment.ts'
+
+export const DEMO_STORE = { id: 'demo', name: 'Demo store' }
+
+/** The store server as a Connect middleware over a lazily opened database. */
+export function storeMiddleware(env: Record<string, string | undefined> = process.env, open: typeof openStoreDb = openStoreDb) {
+  const store = storeIdentity(env, DEMO_STORE)
+  let opening: Promise<Db> | undefined
+  const db = (): Promise<Db> => {
+    if (!opening) {
+      opening = open(env, store)
+      opening.catch((err: unknown) => {
+        console.error(`store database did not open: ${err instanceof Error ? err.message : String(err)}`)
+        // The next request tries again (a stale lock's process may have ended).
+        opening = undefined
+      })
+    }
+    return opening
+  }
+  const ctx: StoreContext = {
+    db,
+    store,
+    events: new StoreEvents(),
+    config: emptyConfig,
+    now: () => Date.now(),
+    log: (l) => console.warn(l),
+  }
+  const { app: storeApp } = createStoreApp(ctx)
+  const app = new Hono()
+  // The demo's shortcut: a code for a new demo till, so the till enrols itself (no admin console needed).
+  app.post(`${API_PREFIX}/demo/enrol-code`, async (c) => {
+    const issued = await issueEnrolCode(await db(), { storeId: store.id, name: `Demo till ${new Date().toISOString().slice(11, 19)}` })
+    return c.json({ code: issued.code })
+  })
+  app.route('/', storeApp)
+  const listener = getRequestListener(app.fetch)
+  return {
+    handle(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void {
+      const path = (req.url ?? '/').split('?')[0]!
+      if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return next()
+      listener(req, res).catch(next)
+    },
+    async close(): Promise<void> {
+      const o = opening
+      opening = undefined
+      if (o) await (await o.catch(() => undefined))?.close()
+    },
+  }
+}
+
+export function paydeskStore(): Plugin {
+  const mount = (server: {
+    middlewares: { use(fn: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): unknown }
+    httpServer: { once(event: 'close', fn: () => void): unknown } | null
+  }) => {
+    const store = storeMiddleware()
+    server.middlewares.use((req, res, next) => store.handle(req, res, next))
+    server.httpServer?.once('close', () => void store.close())
+  }
+  return {
+    name: 'paydesk-store',
+    configureServer(server) {
+      mount(server)
+    },
+    configurePreviewServer(server) {
+      mount(server)
+    },
+  }
+}
