@@ -14,6 +14,7 @@ import { SYNC_LOCK, syncRunner } from './runner.ts'
 import { storeTransport } from './transport.ts'
 import { appliedConfig, configPuller } from './config-pull.ts'
 import type { ConfigSchema } from '../../../src/domain/config.ts'
+import { readSyncView, type SyncView } from './status.ts'
 
 export const APP_VERSION: string = pkg.version
 
@@ -132,16 +133,7 @@ export function createSync(d: SyncDeps) {
   }
 
   /** What the settings card shows (never the token). */
-  async function storeStatus(): Promise<{ link?: StoreLink; waiting: number; oldestAt?: number; rejected: number }> {
-    const l = await link.read()
-    const depth = await outbox.depth()
-    return {
-      ...(l ? { link: l } : {}),
-      waiting: depth.count,
-      ...(depth.oldestAt !== undefined ? { oldestAt: depth.oldestAt } : {}),
-      rejected: (await outbox.rejected()).length,
-    }
-  }
+  const storeStatus = (): Promise<SyncView> => readSyncView(db)
 
   /** A demo build joins its store once, by itself. */
   async function demoEnrol() {

@@ -1,0 +1,24 @@
+// What the status bar and the settings card show about the store (issue 20), read from the database alone so the
+// page can keep it live (Dexie liveQuery): the link without its token, how much waits and since when, the refused.
+import type { PaydeskDb } from '../db.ts'
+import { readLink, type StoreLink } from './link.ts'
+import { outboxStore } from './outbox.ts'
+
+export interface SyncView {
+  link?: StoreLink
+  waiting: number
+  oldestAt?: number
+  rejected: number
+}
+
+export async function readSyncView(db: PaydeskDb): Promise<SyncView> {
+  const outbox = outboxStore(db)
+  const link = await readLink(db)
+  const depth = await outbox.depth()
+  return {
+    ...(link ? { link } : {}),
+    waiting: depth.count,
+    ...(depth.oldestAt !== undefined ? { oldestAt: depth.oldestAt } : {}),
+    rejected: (await outbox.rejected()).length,
+  }
+}
