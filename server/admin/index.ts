@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import type { StoreContext } from '../context.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import type { FieldError } from '../../src/domain/config.ts'
@@ -15,8 +16,12 @@ import { configSource, keysToRotate, listTypes, saveType } from './payment-types
 import { createSealer, loadSealKey, type Sealer } from './seal.ts'
 import { auditLog, journal, parseFilter, report, storeVersion, tillLines } from './views.ts'
 
-/** Where the sealing key lives: its own file, never in the database (PAYDESK_SEAL_KEY_FILE, docs/console.md). */
-export const sealKeyPath = () => process.env.PAYDESK_SEAL_KEY_FILE ?? '.paydesk-store/seal.key'
+/**
+ * Where the sealing key lives: its own file, never in the database (PAYDESK_SEAL_KEY_FILE, else `seal.key` in the
+ * store's data folder beside PGlite's `pgdata`; docs/console.md). A store in memory gets a key in memory.
+ */
+export const sealKeyPath = (env = process.env): string | undefined =>
+  env.PAYDESK_SEAL_KEY_FILE ?? (env.PAYDESK_STORE_DIR === 'memory' ? undefined : `${env.PAYDESK_STORE_DIR ?? '.paydesk-store'}/seal.key`)
 const MAX_ADMIN_BODY = 256 * 1024
 const MAX_RANGE_MS = 93 * 86_400_000
 
@@ -30,7 +35,11 @@ function appVersion(): string | undefined {
 
 export function adminRoutes(ctx: StoreContext, opts: { sealer?: Sealer } = {}): Hono {
   let sealer = opts.sealer
-  const getSealer = () => (sealer ??= createSealer(loadSealKey(sealKeyPath())))
+  const getSealer = () => {
+    if (sealer) return sealer
+    const path = sealKeyPath()
+    return (sealer = createSealer(path ? loadSealKey(path) : new Uint8Array(randomBytes(32))))
+  }
   // The till API's GET /config is the console's to fill: the assigned types and their secrets.
   ctx.config = (q, till, version) => configSource(getSealer())(q, till, version)
   const version = appVersion()
