@@ -246,3 +246,58 @@ it('a page on a foreign origin cannot call the console’s API, even with the ma
   expect(after).toBe(before)
   await evil.close()
 })
+
+it('a till enrolled from its own Settings gets the store’s type read-only, labelled with the store’s version, at 1366×768', async () => {
+  await tab('Кассы')
+  await page.getByRole('button', { name: 'Подключить кассу' }).click()
+  await page.getByLabel('Название кассы').fill('Касса 3')
+  await page.getByRole('button', { name: 'Получить код подключения' }).click()
+  const code = (await page.getByTestId('enrol-code').locator('.code').textContent())!.trim()
+  await page.getByRole('button', { name: 'Готово' }).click()
+
+  const tillContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' })
+  const till = await tillContext.newPage()
+  await till.goto(`${store.url}/#/settings`)
+  await till.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
+  await till.getByLabel('Адрес магазина').fill(store.url)
+  await till.getByLabel('Одноразовый код').fill(code)
+  await till.getByRole('button', { name: 'Подключить к магазину' }).click()
+  await till.getByTestId('store-state').filter({ hasText: 'Подключена к магазину' }).waitFor()
+
+  // The manager assigns the store's Click type to the new till, under a name of its own.
+  await tab('Типы оплаты')
+  await page.getByRole('button', { name: 'Изменить «ClickPass (Click, UZ)»' }).click()
+  await page.getByRole('textbox', { name: 'Название', exact: true }).fill('Click магазина')
+  await page.getByRole('textbox', { name: 'Номер типа оплаты', exact: true }).fill('50')
+  await page.getByLabel('Касса 3').check()
+  await page.getByRole('button', { name: 'Сохранить', exact: true }).click()
+  await page.getByRole('status').filter({ hasText: 'сохранён' }).waitFor()
+
+  // The till pulls on start: a reload brings the new version.
+  const storeType = till.getByRole('button', { name: /^№ 50 · Click магазина/ })
+  await expect
+    .poll(
+      async () => {
+        await till.reload()
+        await till.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
+        return storeType.count()
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(1)
+  await storeType.click()
+  await till
+    .getByTestId('pt-managed')
+    .filter({ hasText: /Задаётся магазином \(настройки магазина, версия \d+\)/ })
+    .waitFor()
+  expect(await till.getByTestId('f-timeout').getAttribute('readonly')).not.toBeNull()
+  expect(await till.getByTestId('f-timeout').inputValue()).toBe('25')
+  expect(await till.getByTestId('f-cashboxCode').getAttribute('readonly')).toBeNull()
+  expect(await till.content()).not.toContain(SECRET)
+  // The console fits the smaller screen too: no sideways scrolling of the page.
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await tab('Кассы')
+  await row('Касса 3').filter({ hasText: 'в сети' }).waitFor()
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+  await tillContext.close()
+})
