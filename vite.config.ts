@@ -38,7 +38,9 @@ export default defineConfig(({ mode }) => {
         workbox: {
           globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
           navigateFallback: 'index.html',
-          navigateFallbackDenylist: [/^\/sandbox/, /^\/api\//],
+          // The store console (issue 21) is its own page, served by the store server: never the till's shell.
+          navigateFallbackDenylist: [/^\/sandbox/, /^\/console/, /^\/api\//],
+          globIgnores: ['console/**'],
           cleanupOutdatedCaches: true,
           // The first worker takes the open page at once (offline from the first visit); an
           // update still waits for the cashier (registerType: prompt, no skipWaiting).
@@ -49,7 +51,13 @@ export default defineConfig(({ mode }) => {
     worker: { format: 'es', plugins: () => [paydeskDemoModule(demo)] },
     // No source maps in what is served (issue 10).
     // A demo build goes to its own folder: `dist/` only ever holds the production build, the one to deploy.
-    build: { target: 'es2022', sourcemap: false, outDir: demo ? 'dist-demo' : 'dist' },
+    // Two pages: the till (index.html) and the store console (console/index.html, issue 21), served at /console/.
+    build: {
+      target: 'es2022',
+      sourcemap: false,
+      outDir: demo ? 'dist-demo' : 'dist',
+      rolldownOptions: { input: { main: 'index.html', console: 'console/index.html' } },
+    },
     preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
     server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
   }

@@ -15,16 +15,19 @@ import type { Db } from './db/db.ts'
 import { StoreEvents } from './events.ts'
 import { openStoreDb, storeIdentity } from './open.ts'
 import { issueEnrolCode } from './store/enrolment.ts'
+import { demoPassword, setDemoPassword } from './admin/demo.ts'
 
 export const DEMO_STORE = { id: 'demo', name: 'Demo store' }
 
 /** The store server as a Connect middleware over a lazily opened database. */
 export function storeMiddleware(env: Record<string, string | undefined> = process.env, open: typeof openStoreDb = openStoreDb) {
   const store = storeIdentity(env, DEMO_STORE)
+  const password = demoPassword(env.PAYDESK_STORE_DIR ?? '.paydesk-store')
   let opening: Promise<Db> | undefined
   const db = (): Promise<Db> => {
     if (!opening) {
-      opening = open(env, store)
+      // The demo's console password (issue 21), set when the demo store first opens.
+      opening = open(env, store).then(async (d) => (await setDemoPassword(d, store.id, password), d))
       opening.catch((err: unknown) => {
         console.error(`store database did not open: ${err instanceof Error ? err.message : String(err)}`)
         // The next request tries again (a stale lock's process may have ended).
@@ -51,6 +54,8 @@ export function storeMiddleware(env: Record<string, string | undefined> = proces
   app.route('/', storeApp)
   const listener = getRequestListener(app.fetch)
   return {
+    /** The store console's demo password (printed by the plugin at start). */
+    password,
     handle(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void {
       const path = (req.url ?? '/').split('?')[0]!
       if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return next()
@@ -70,6 +75,7 @@ export function paydeskStore(): Plugin {
     httpServer: { once(event: 'close', fn: () => void): unknown } | null
   }) => {
     const store = storeMiddleware()
+    console.warn(`Store console (issue 21): /console/ on this server, demo password: ${store.password}`)
     server.middlewares.use((req, res, next) => store.handle(req, res, next))
     server.httpServer?.once('close', () => void store.close())
   }

@@ -28,6 +28,8 @@ export interface FieldDef {
   warnPattern?: { pattern: RegExp; message: string }
   /** A seed placeholder (Payme's `"id"`, `"key"`): while the value equals it, the field counts as missing (R8). */
   placeholder?: string
+  /** A value of this one device (an O!plati `regNum`, a pin-pad port, a Sendy terminal): never set by the store's console (issue 21). */
+  perTill?: boolean
 }
 
 export type ConfigValue = number | boolean | string | string[] | undefined

@@ -532,4 +532,7 @@ export const en: Record<MessageKey, string> = {
   'store.bar.never': 'Store: {count} waiting',
   'store.bar.revoked': 'Store: this till’s access was revoked',
   'store.bar.rejected': '{count} refused',
+
+  // Issue 21 (store console): a payment type the store manages, on the till's Settings.
+  'settings.storeManaged': 'Set by the store (store settings version {version}): only this till’s own parameters change here',
 }

@@ -529,6 +529,9 @@ export const ru = {
   'store.bar.never': 'Магазин: {count} в очереди',
   'store.bar.revoked': 'Магазин: доступ кассы отозван',
   'store.bar.rejected': '{count} не принято',
+
+  // Issue 21 (store console): a payment type the store manages, on the till's Settings.
+  'settings.storeManaged': 'Задаётся магазином (настройки магазина, версия {version}): здесь меняются только параметры этой кассы',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -531,4 +531,7 @@ export const uz: Record<MessageKey, string> = {
   'store.bar.never': 'Doʻkon: navbatda {count}',
   'store.bar.revoked': 'Doʻkon: kassa ruxsati bekor qilingan',
   'store.bar.rejected': '{count} ta qabul qilinmadi',
+
+  // Issue 21 (store console): a payment type the store manages, on the till's Settings.
+  'settings.storeManaged': 'Do‘kon tomonidan beriladi (do‘kon sozlamalari, {version}-versiya): bu yerda faqat shu kassaning parametrlari o‘zgaradi',
 }

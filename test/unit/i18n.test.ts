@@ -29,7 +29,8 @@ describe('message catalogues', () => {
       for (const m of text.matchAll(/label: '(slip\.\w+)'/g)) used.add(m[1]!)
     }
     expect(used.size).toBeGreaterThan(30)
-    expect([...used].filter((k) => !(k in ru))).toEqual([])
+    // `console.*` keys are the store console's catalogue (console/messages, checked by console-i18n.test.ts).
+    expect([...used].filter((k) => !(k in ru) && !k.startsWith('console.'))).toEqual([])
   })
 
   it('seed sentences are quoted byte-exact (README R14)', () => {

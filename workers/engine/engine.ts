@@ -482,7 +482,19 @@ export function createEngine(deps: EngineDeps) {
   // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
   const settings = settingsApi({ db, clock, log, providers, baseUrl: deps.baseUrl, adminPinSet: pin.isSet, refreshSecretValues, loadConfig, probeContext })
   // Issue 20: the store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
-  const sync = createSync({ db, clock, locks, log, random, fetch: deps.fetch, timers: !!deps.timers, baseUrl: deps.baseUrl, demoStore: deps.demoStore })
+  const sync = createSync({
+    db,
+    clock,
+    locks,
+    log,
+    random,
+    fetch: deps.fetch,
+    timers: !!deps.timers,
+    baseUrl: deps.baseUrl,
+    demoStore: deps.demoStore,
+    schemaOf: (id) => providers.get(id)?.schema,
+    afterConfig: refreshSecretValues,
+  })
 
   return {
     ...shifts,

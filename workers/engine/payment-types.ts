@@ -36,6 +36,8 @@ export interface PaymentTypeView {
   adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
   /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
   sandbox: boolean
+  /** Issue 21: set by the store's config (that version); only the per-till fields are this till's to change. */
+  managed?: { version: number }
 }
 
 export interface PaymentTypeInput {
@@ -114,6 +116,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       sandbox,
       ...(reason ? { reason } : {}),
       ...(choices ? { choices } : {}),
+      ...(pt.managed ? { managed: pt.managed } : {}),
     }
   }
 
@@ -192,7 +195,13 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     const types = await paymentTypes()
     const id = input.id ?? freshTypeId(p.id, types, clock.now())
     if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
-    const pt: PaymentType = { id, number: input.number, name: input.name.trim(), provider: p.id, values }
+    // Issue 21: a type the store manages keeps the store's name, number, values and secrets; the till sets only its own fields.
+    const held = types.find((t) => t.id === id)?.managed ? types.find((t) => t.id === id) : undefined
+    if (held) {
+      for (const f of p.schema.fields) if (!f.perTill && !f.secret) values[f.name] = held.values[f.name]
+      input = { ...input, number: held.number, name: held.name, secrets: {} }
+    }
+    const pt: PaymentType = { id, number: input.number, name: input.name.trim(), provider: p.id, values, ...(held?.managed ? { managed: held.managed } : {}) }
     await db.transaction('rw', db.settings, db.secrets, async () => {
       await db.settings.put({ key: PAYMENT_TYPES_KEY, value: [...types.filter((t) => t.id !== id), pt].sort((a, b) => a.number - b.number) })
       for (const [k, v] of Object.entries(input.secrets ?? {})) if (v !== '') await db.secrets.put({ key: `${id}:${k}`, value: v })

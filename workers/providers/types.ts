@@ -58,6 +58,8 @@ export interface PaymentType {
   values: ConfigValues
   /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again (issue 8). */
   foreign?: Record<string, string>
+  /** Issue 21: set by the store's config (that version): its fields, but the per-till ones, are the store's. */
+  managed?: { version: number }
 }
 
 /** Everything a provider may do while it drives one operation. */

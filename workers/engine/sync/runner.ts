@@ -32,6 +32,9 @@ export interface SyncRunnerDeps {
   appVersion: string
   /** Run the timer (the browser does; tests call `drain` by hand). */
   timers: boolean
+  /** Issue 21: the store's config version each push reports, and the version this till applied (the status says it). */
+  configChanged?: (storeVersion: number | null) => void
+  appliedConfig?: () => Promise<number | undefined>
 }
 
 export type DrainResult = { ok: true; drainer: boolean; synced: number; pushes: number; waiting: number; error?: string }
@@ -59,7 +62,7 @@ export function syncRunner(d: SyncRunnerDeps) {
           .count(),
         attention: (await db.operations.where('state').equals('needs-attention').count()) + refused,
         appVersion: d.appVersion,
-        configVersion: (await link.read())?.configVersion ?? 0,
+        configVersion: (await d.appliedConfig?.()) ?? (await link.read())?.configVersion ?? 0,
         now: clock.now(),
       }
     })
@@ -89,6 +92,7 @@ export function syncRunner(d: SyncRunnerDeps) {
         const r = await outbox.settle(answer, now)
         synced += r.synced
         await link.patch(l.tillId, { lastSyncAt: now, lastError: undefined, configVersion: answer.configVersion ?? l.configVersion })
+        d.configChanged?.(answer.configVersion)
         if (r.rejected) log.error('sync', 'store refused rows', { count: r.rejected, reasons: [...new Set(answer.rejected.map((x) => x.reason))].join(',') })
         if (batchSize < SYNC_BATCH) batchSize = Math.min(SYNC_BATCH, batchSize * 2)
         if (empty) break

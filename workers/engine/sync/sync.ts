@@ -12,6 +12,8 @@ import { linkStore, type StoreLink } from './link.ts'
 import { outboxStore } from './outbox.ts'
 import { SYNC_LOCK, syncRunner } from './runner.ts'
 import { storeTransport } from './transport.ts'
+import { appliedConfig, configPuller } from './config-pull.ts'
+import type { ConfigSchema } from '../../../src/domain/config.ts'
 import { readSyncView, type SyncView } from './status.ts'
 
 export const APP_VERSION: string = pkg.version
@@ -33,6 +35,10 @@ export interface SyncDeps {
   /** The worker's origin: a store address may be a path on it. */
   baseUrl?: string | undefined
   demoStore?: DemoStore | undefined
+  /** Issue 21: a provider's settings schema, to apply the store's payment types on it. */
+  schemaOf?: (provider: string) => ConfigSchema | undefined
+  /** After a store config was applied (the engine refreshes the secret values it scrubs from logs). */
+  afterConfig?: () => Promise<void>
 }
 
 type R<T = object> = ({ ok: true } & T) | { ok: false; message: Msg }
@@ -46,7 +52,27 @@ export function createSync(d: SyncDeps) {
   const link = linkStore(db)
   const outbox = outboxStore(db)
   const transport = storeTransport(d.fetch)
-  const runner = syncRunner({ db, clock, locks: d.locks, log, random: d.random, transport, appVersion: APP_VERSION, timers: d.timers })
+  const puller = configPuller({ db, fetch: d.fetch, log, now: () => clock.now(), schemaOf: d.schemaOf ?? (() => undefined) })
+  const pull = async () => {
+    const r = await puller.pull()
+    if (r.kind === 'applied') await d.afterConfig?.()
+    return r
+  }
+  const runner = syncRunner({
+    db,
+    clock,
+    locks: d.locks,
+    log,
+    random: d.random,
+    transport,
+    appVersion: APP_VERSION,
+    timers: d.timers,
+    // A push that reports another store config version than the one applied: pull it (issue 21).
+    configChanged: (v) => {
+      if (v !== null) void appliedConfig(db).then((a) => (a?.version !== v ? pull() : undefined))
+    },
+    appliedConfig: async () => (await appliedConfig(db))?.version,
+  })
 
   async function enrolStore(req: { address: string; code: string; name?: string }): Promise<R<{ message: Msg; link: StoreLink }>> {
     const a = normalizeStoreAddress(req?.address, origin)
@@ -129,7 +155,11 @@ export function createSync(d: SyncDeps) {
     /** On start: the demo till joins its store; whatever waits goes now. */
     async start() {
       // The browser never waits for the store at start (its first start may take a minute): in the background.
-      if (d.timers) void demoEnrol().finally(() => runner.schedule(0))
+      if (d.timers)
+        void demoEnrol().finally(() => {
+          runner.schedule(0)
+          void pull()
+        })
       else {
         await demoEnrol()
         await runner.drain()
@@ -144,6 +174,8 @@ export function createSync(d: SyncDeps) {
       storeStatus,
       /** Push what waits now (tests; a tab that holds the lock elsewhere waits its turn). */
       syncNow: () => runner.drain(),
+      /** Pull the store's configuration now (issue 21; tests and the settings card). */
+      pullStoreConfig: pull,
     },
   }
 }

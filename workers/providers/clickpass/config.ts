@@ -21,7 +21,7 @@ export const CLICKPASS_SCHEMA: ConfigSchema = {
     { name: 'secretKey', type: 'string', secret: true, required: true, seedText: 'Секретный ключ' },
     { name: 'merchantUserId', type: 'int', required: true, min: 1, seedText: 'Идентификатор пользователя' },
     { name: 'paymentProvider', type: 'int', default: 64, min: 0, seedText: 'Код провайдера услуг по оплате по QR-коду. По умолчанию 64' },
-    { name: 'cashboxCode', type: 'string', seedText: 'Код кассы (Paydesk)', hint: 'clickpass.cashboxCodeHint' },
+    { name: 'cashboxCode', type: 'string', perTill: true, seedText: 'Код кассы (Paydesk)', hint: 'clickpass.cashboxCodeHint' },
   ],
 }
 

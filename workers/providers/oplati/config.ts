@@ -23,6 +23,7 @@ export const OPLATI_SCHEMA: ConfigSchema = {
     { name: 'timeout', type: 'int', default: 10, min: 1, max: 300, seedText: 'Время ожидания ответа от сервера (в секундах). По умолчанию 10 секунд' },
     {
       name: 'regNum',
+      perTill: true,
       type: 'string',
       required: true,
       seedText: 'Регистрационный номер кассы',
