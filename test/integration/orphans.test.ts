@@ -9,6 +9,7 @@ import type { Logger } from '../../workers/engine/log.ts'
 import { memoryLocks, type Locks } from '../../workers/engine/locks.ts'
 import { newOperation } from '../../workers/engine/new-operation.ts'
 import type { Minor } from '../../src/domain/money.ts'
+import type { OperationId } from '../../src/domain/ids.ts'
 import { CREATED_GRACE_MS } from '../../workers/engine/recovery.ts'
 
 let h: Harness
@@ -41,7 +42,7 @@ async function paymentInTabA(locks: Locks) {
     async () => (await h.ops())[0],
     (o) => o?.state === 'resolving',
   )
-  return { a, op }
+  return { a, op: op! }
 }
 
 const checks = async () => (await h.routes()).filter((r) => r === 'check').length
@@ -88,7 +89,10 @@ it('a sale the other tab still drives (its lock held) is left to it, on a stop a
 it('a sale just being created (journaled, lock not yet taken) is not declined under the creator; an old one is', async () => {
   h = await harness({ provider: 'payme', locks: memoryLocks() })
   const now = h.clock.now()
-  const op = newOperation({ id: 'OP-CREATED', kind: 'pay', provider: 'payme', paymentTypeId: 'payme', amount: 100 as Minor, currency: 'UZS' }, now)
+  const op = newOperation(
+    { id: 'OP-CREATED' as OperationId, kind: 'pay', provider: 'payme', paymentTypeId: 'payme', amount: 100 as Minor, currency: 'UZS' },
+    now,
+  )
   await h.db.operations.add(op)
   await h.engine.drainQueue()
   await h.engine.settled()

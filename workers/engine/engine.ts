@@ -4,7 +4,7 @@
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
 import { ulid, type OperationId } from '../../src/domain/ids.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch } from '../../src/domain/operation.ts'
+import { advance, isFinal, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
 import { createShifts } from './shift.ts'
