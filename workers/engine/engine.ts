@@ -32,6 +32,7 @@ import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, type StopChannel } from './tabs.ts'
 import { createRecovery } from './recovery.ts'
+import { providerStore } from './provider-store.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
@@ -205,13 +206,9 @@ export function createEngine(deps: EngineDeps) {
   }
 
   function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
-    return {
-      get: async <T>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
-      put: async (key: string, value: unknown) => {
-        await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
-        if (provider.secretStoreKey?.(key)) await refreshSecretValues()
-      },
-    }
+    return providerStore(db, provider.id, pt.id, async (key) => {
+      if (provider.secretStoreKey?.(key)) await refreshSecretValues()
+    })
   }
 
   /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
