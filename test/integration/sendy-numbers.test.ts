@@ -35,6 +35,11 @@ const onlineNeverLeaves = (source: string, log: Logger): Http => {
   return { send: (req) => (req.route === 'online' ? new Promise<never>(() => undefined) : real.send(req)) }
 }
 
+const offlineNeverLeaves = (source: string, log: Logger): Http => {
+  const real = createHttp(globalThis.fetch, log, source, () => h.clock.now())
+  return { send: (req) => (req.route === 'offline' ? new Promise<never>(() => undefined) : real.send(req)) }
+}
+
 async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
   for (let i = 0; i < 1000; i++) {
     const v = await get()
@@ -120,4 +125,60 @@ it('two tills on one terminal: the crashed till’s sale is recovered as a lost 
   expect((await h.op(first.id)).state).toBe('declined')
   expect(await sbPayments()).toMatchObject([{ transactionNumber: Number(first.ref), tradeState: 'SUCCESS', orderId: second.id }])
   expect((await h.routes()).filter((r) => r === 'reverse')).toHaveLength(0)
+})
+
+it('offline, two tills: the crashed till’s payment never arrived and its number was taken by the other till; the poll finds it foreign and declines, never reverses', async () => {
+  h = await harness({ provider: 'sendy' })
+  expect(await h.engine.providerAction('sendy', 'activate', { activationCode: await cabinetCode() })).toMatchObject({ ok: true })
+  const db2 = new PaydeskDb('till-2-offline', { indexedDB: new IDBFactory(), IDBKeyRange })
+  const till2 = createEngine({ db: db2, fetch: globalThis.fetch, clock: h.clock, locks: memoryLocks(), providers: PROVIDERS, timers: false })
+  others.push(till2)
+  await till2.start()
+  for (const t of await till2.listPaymentTypes()) await till2.deletePaymentType(t.id)
+  const values = { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1' }
+  expect(await till2.savePaymentType({ id: 'sendy', number: 4, name: 'Sendy', provider: 'sendy', values })).toMatchObject({ ok: true })
+  for (const row of await h.db.settings.where('key').startsWith('sendy:sendy:').toArray()) await db2.settings.put(row)
+  const code = async () => ((await h.sb.mintToken('sendy', { system: 'wechat' })) as { token: string }).token
+
+  // Till 1: its `offline` request never leaves; the till dies.
+  const a = h.makeEngine({ locks: memoryLocks(), http: offlineNeverLeaves })
+  others.push(a)
+  void a.pay({ paymentTypeId: 'sendy', amount: 5000, code: await code() })
+  const first = (await until(
+    async () => (await h.db.operations.toArray()).find((o) => o.kind === 'pay'),
+    (o) => o?.state === 'sent',
+  ))!
+  a.stop()
+  // Till 2 takes the same number and is paid.
+  const r = await till2.pay({ paymentTypeId: 'sendy', amount: 7000, code: await code() })
+  await till2.settled()
+  const second = (await db2.operations.get(r.ok ? r.op.id : ''))!
+  expect(second).toMatchObject({ state: 'approved', ref: first.ref })
+
+  const reopened = h.makeEngine()
+  others.push(reopened)
+  await reopened.start()
+  await reopened.settled()
+  expect(await h.op(first.id)).toMatchObject({ state: 'declined', message: { key: 'sendy.notPaid' } })
+  expect(await h.db.queue.count()).toBe(0)
+  expect(await sbPayments()).toMatchObject([{ transactionNumber: Number(first.ref), tradeState: 'SUCCESS', orderId: second.id }])
+  expect((await h.routes()).filter((x) => x === 'reverse')).toHaveLength(0)
+})
+
+it('close: a sale whose QR was shown and whose stop was pressed closes by number only once the number is still its own', async () => {
+  await setup()
+  const first = await crashedSale(h.db, () => h.makeEngine({ locks: memoryLocks(), http: onlineNeverLeaves }))
+  const second = await paidSale(h.engine, h.db)
+  expect(second.ref).toBe(first.ref)
+  // A journal that says a QR was shown (an older build wrote it before the reply was read) and a stop pressed:
+  // the resume goes straight to the close, which used to reverse by the number at once.
+  await h.db.operations.update(first.id, { display: { kind: 'qr', payload: 'weixin://x', until: h.clock.now() + 60_000 }, cashierLeft: true })
+  const reopened = h.makeEngine()
+  others.push(reopened)
+  await reopened.start()
+  await reopened.settled()
+  expect((await h.op(first.id)).state).toBe('declined')
+  expect((await h.op(second.id)).state).toBe('approved')
+  expect(await sbPayments()).toMatchObject([{ transactionNumber: Number(first.ref), tradeState: 'SUCCESS', orderId: second.id }])
+  expect((await h.routes()).filter((x) => x === 'reverse')).toHaveLength(0)
 })
