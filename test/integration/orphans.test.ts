@@ -102,3 +102,21 @@ it('a sale just being created (journaled, lock not yet taken) is not declined un
   await h.engine.settled()
   expect(await h.op(op.id)).toMatchObject({ state: 'declined', message: { key: 'common.interrupted' } })
 })
+
+it('the same sale crashed twice: the tab that took it over dies too, and a third tab takes it over and settles it', async () => {
+  h = await harness({ provider: 'payme', locks: memoryLocks() })
+  const { a, op } = await paymentInTabA(memoryLocks())
+  a.stop()
+  // Tab B takes it over on its sweep and dies asking too.
+  const b = h.makeEngine({ locks: memoryLocks(), http: deadAt('check') })
+  await b.drainQueue()
+  await until(
+    async () => (await h.db.log.toArray()).filter((r) => JSON.stringify(r).includes('resuming an operation no worker drives')).length,
+    (n) => n === 1,
+  )
+  b.stop()
+  await h.engine.drainQueue()
+  await h.engine.settled()
+  expect(await h.op(op.id)).toMatchObject({ state: 'approved' })
+  expect((await h.receipts())[0]?.state).toBe(4)
+})

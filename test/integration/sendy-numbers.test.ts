@@ -182,3 +182,18 @@ it('close: a sale whose QR was shown and whose stop was pressed closes by number
   expect(await sbPayments()).toMatchObject([{ transactionNumber: Number(first.ref), tradeState: 'SUCCESS', orderId: second.id }])
   expect((await h.routes()).filter((x) => x === 'reverse')).toHaveLength(0)
 })
+
+it('a settings change while the sale is open: an online sale resumes as online (a lost request) after the type was switched to offline', async () => {
+  await setup()
+  const first = await crashedSale(h.db, () => h.makeEngine({ locks: memoryLocks(), http: onlineNeverLeaves }))
+  expect(first.details).toMatchObject({ mode: 'online' })
+  const values = { url: `${h.sb.url}/sandbox/sendy`, terminalId: 'T0001', terminalSerial: 'SN-0001', timeout: '1', mode: 'offline' }
+  expect(await h.engine.savePaymentType({ id: 'sendy', number: 4, name: 'Sendy', provider: 'sendy', values })).toMatchObject({ ok: true })
+  const reopened = h.makeEngine()
+  others.push(reopened)
+  await reopened.start()
+  await reopened.settled()
+  expect(await h.op(first.id)).toMatchObject({ state: 'declined', message: { key: 'sendy.noServer' } })
+  expect((await h.op(first.id)).history.some((x) => x.note === 'resumed: the online reply was never read')).toBe(true)
+  expect((await h.routes()).filter((x) => x === 'reverse')).toHaveLength(0)
+})
