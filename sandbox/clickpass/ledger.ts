@@ -26,7 +26,7 @@ export interface Pending {
   /** Status polls that still see "processing" (undefined: not poll-bound). */
   pollsLeft: number | undefined
   then: 'approve' | 'decline'
-  /** Set when the payment enters PROCESSING. */
+  /** Set when it starts: at the payment (confirm mode, before the confirm) or when the payment enters PROCESSING. */
   until?: number
 }
 
@@ -79,8 +79,26 @@ export function startProcessing(p: Payment, now: number): void {
   p.updatedAt = now
 }
 
+/**
+ * Issue 19: in confirm mode a pending (a `pending` fault on `payment`, magic 92/93) holds the payment *before*
+ * the confirm, so the § 3.4 diagram holds as drawn — a confirm that is answered 0 always makes it PAID. While
+ * held, status reads 1 and a confirm answers -9041 (it is not awaiting confirmation yet); when the hold ends it
+ * awaits confirmation (or FAILED for `then: "decline"`), and the 30 s window cancels it as for any payment.
+ */
+export function holdBeforeConfirm(p: Payment, now: number): void {
+  if (p.pending) p.pending.until = now + p.pending.forMs
+}
+
+/** Held before its confirm (confirm mode with a pending that has not ended). */
+export function heldBeforeConfirm(p: Payment): boolean {
+  return p.state === 'AWAITING_CONFIRM' && p.pending !== undefined
+}
+
 function finishPending(p: Payment, pending: Pending, at: number): void {
-  p.state = pending.then === 'decline' ? 'FAILED' : 'PAID'
+  if (p.state === 'AWAITING_CONFIRM') {
+    p.pending = undefined
+    if (pending.then === 'decline') p.state = 'FAILED'
+  } else p.state = pending.then === 'decline' ? 'FAILED' : 'PAID'
   p.updatedAt = at
 }
 
@@ -91,13 +109,13 @@ export function settle(p: Payment, now: number, confirmWindowMs: number): void {
     p.updatedAt = p.createdAt + confirmWindowMs
   }
   const pending = p.pending
-  if (p.state === 'PROCESSING' && pending?.until !== undefined && now >= pending.until) finishPending(p, pending, pending.until)
+  if ((p.state === 'PROCESSING' || heldBeforeConfirm(p)) && pending?.until !== undefined && now >= pending.until) finishPending(p, pending, pending.until)
 }
 
 /** A status poll: uses up one of a poll-bound pending's polls, or ends it. Returns nothing; read `p.state`. */
 export function countPoll(p: Payment, now: number): void {
   const pending = p.pending
-  if (p.state !== 'PROCESSING' || pending?.pollsLeft === undefined) return
+  if ((p.state !== 'PROCESSING' && !heldBeforeConfirm(p)) || pending?.pollsLeft === undefined) return
   if (pending.pollsLeft > 0) pending.pollsLeft -= 1
   else finishPending(p, pending, now)
 }
@@ -115,7 +133,7 @@ export function paymentView(p: Payment): Record<string, Json> {
     irreversible: p.irreversible,
     createdAt: new Date(p.createdAt).toISOString(),
     updatedAt: new Date(p.updatedAt).toISOString(),
-    ...(p.pending && p.state === 'PROCESSING'
+    ...(p.pending && (p.state === 'PROCESSING' || heldBeforeConfirm(p))
       ? {
           pending: {
             until: p.pending.until === undefined || !Number.isFinite(p.pending.until) ? null : new Date(p.pending.until).toISOString(),

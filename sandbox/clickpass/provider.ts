@@ -15,7 +15,9 @@
 //
 // Sandbox conventions beyond § 3 [C]:
 //   - a `pending` fault on `payment` holds the payment in PROCESSING (status 1) when it would be PAID;
-//     in confirm mode it starts at the confirm. On `confirm` it does the same for the confirmed payment.
+//     in confirm mode it holds the payment before its confirm (status 1, a confirm answers -9041 until
+//     it ends; then the confirm makes it PAID as § 3.4 draws it, and the 30 s window still cancels it).
+//     A `pending` fault on `confirm` holds the confirmed payment in PROCESSING (an injected fault only).
 //     On other routes it has no effect. `forMs` runs on the sandbox clock from that moment;
 //     `polls: N` lets N status polls see 1 first; `forever: true` never ends (magic 93);
 //     neither → 20 s. `then: "decline"` ends it FAILED (-1).
@@ -34,6 +36,8 @@ import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, S
 import { CLICK_DECLINE_CODE, CLICK_DEMO_DECLINE, CLICK_ERRORS, clickError, clickErrorCode } from './errors.ts'
 import {
   countPoll,
+  heldBeforeConfirm,
+  holdBeforeConfirm,
   PAYMENT_STATUS,
   type Payment,
   type PaymentState,
@@ -368,6 +372,7 @@ export class ClickPassSandbox implements SandboxProvider {
           card: this.#card(ids),
         }
         if (!p.confirmMode) startProcessing(p, now)
+        else holdBeforeConfirm(p, now)
         const reply = jsonReply(200, {
           error_code: 0,
           error_note: OK_NOTE,
@@ -382,7 +387,7 @@ export class ClickPassSandbox implements SandboxProvider {
         const p = this.#find(shaped.paymentId, now)
         if (!p) return refuse(clickError('notFound'))
         if (p.state === 'AUTO_CANCELLED') return refuse(clickError('confirmTooLate'))
-        if (p.state !== 'AWAITING_CONFIRM') return refuse(clickError('notAwaitingConfirm'))
+        if (p.state !== 'AWAITING_CONFIRM' || heldBeforeConfirm(p)) return refuse(clickError('notAwaitingConfirm'))
         return {
           reply: jsonReply(200, { error_code: 0, error_note: CONFIRMED_NOTE }),
           commit: () => {

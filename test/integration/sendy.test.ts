@@ -526,6 +526,7 @@ async function probe() {
     store: {
       get: async <T>(k: string) => (await h.db.settings.get(`sendy:sendy:${k}`))?.value as T | undefined,
       put: async (k: string, v: unknown) => void (await h.db.settings.put({ key: `sendy:sendy:${k}`, value: v })),
+      next: () => Promise.reject(new Error('not used by reports')),
     },
   }
 }

@@ -4,7 +4,7 @@
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
 import { ulid, type OperationId } from '../../src/domain/ids.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { advance, isFinal, OPEN_STATES, type Operation, type OpPatch } from '../../src/domain/operation.ts'
+import { advance, isFinal, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
 import { createShifts } from './shift.ts'
@@ -32,6 +32,8 @@ import { createLogger, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, type StopChannel } from './tabs.ts'
 import { createSync, type DemoStore } from './sync/sync.ts'
+import { createRecovery } from './recovery.ts'
+import { providerStore } from './provider-store.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
@@ -92,7 +94,8 @@ export function createEngine(deps: EngineDeps) {
   let stopped = false
   // Issue 10: «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
   const stops = deps.stops ?? stopChannel(db.name)
-  stops.listen((opId) => markStopped(opId))
+  // Issue 19: a stop for an operation whose worker died is taken over here (recovery.ts).
+  stops.listen((opId) => (markStopped(opId), void recovery.pickUp(opId)))
 
   /** The cashier stopped waiting for this operation (here or in another tab): wake and release whoever waits. */
   function markStopped(opId: string) {
@@ -206,13 +209,9 @@ export function createEngine(deps: EngineDeps) {
   }
 
   function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
-    return {
-      get: async <T>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
-      put: async (key: string, value: unknown) => {
-        await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
-        if (provider.secretStoreKey?.(key)) await refreshSecretValues()
-      },
-    }
+    return providerStore(db, provider.id, pt.id, async (key) => {
+      if (provider.secretStoreKey?.(key)) await refreshSecretValues()
+    })
   }
 
   /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
@@ -290,7 +289,7 @@ export function createEngine(deps: EngineDeps) {
     if ((await queued()) === 0) return undefined
     // Reachable again: the waiting entries go now, not at their backoff time.
     await queue.hurry(p.id, clock.now())
-    await drainQueue()
+    await runner.drainQueue()
     return (await queued()) === 0 ? undefined : blocked
   }
 
@@ -337,38 +336,14 @@ export function createEngine(deps: EngineDeps) {
     markStopped(opId)
     stops.post(opId)
     log.warn('engine', 'cashier stopped waiting', {}, opId)
+    await recovery.pickUp(opId)
     return { ok: true }
   }
 
   // ---- recovery and queue ----------------------------------------------------------------
 
-  async function recover() {
-    const open = await db.operations
-      .where('state')
-      .anyOf([...OPEN_STATES])
-      .toArray()
-    for (const op of open) {
-      if (op.state === 'compensating' && op.reversedBy) {
-        // A journal written before the queue's ack and the original's final state were one transaction:
-        // the compensation ended, its queue entry is gone, and the original still says compensating.
-        const comp = await db.operations.get(op.reversedBy)
-        if (comp && isFinal(comp.state) && (await db.queue.where('opId').equals(comp.id).count()) === 0) await finishQueued(comp)
-      }
-      if (op.queued || op.state === 'compensating') continue
-      log.warn('engine', 'resuming after restart', { state: op.state }, op.id)
-      void track(
-        drive(
-          op,
-          async (ctx, prov) => {
-            if (ctx.op.state === 'created')
-              await ctx.commit({ state: 'declined', message: msg('common.interrupted'), note: 'never sent: interrupted before the request' })
-            else await prov.resume(ctx)
-          },
-          true,
-        ),
-      ).catch(() => undefined)
-    }
-  }
+  // Issue 19: open operations nobody drives are taken over at start, on the timer's sweeps and on a stop.
+  const recovery = createRecovery({ db, clock, log, drive, track, finishQueued: (comp) => finishQueued(comp) })
 
   async function finishQueued(op: Operation) {
     if (!op.compensates) return
@@ -405,8 +380,9 @@ export function createEngine(deps: EngineDeps) {
     finished: finishQueued,
   })
 
-  /** Drain every provider's queue once, in this tab only if it holds the queue lock. */
+  /** Take over what nobody drives (issue 19), then drain every provider's queue once if this tab holds the queue lock. */
   async function drainQueue(): Promise<Result<{ drained: number; drainer: boolean }>> {
+    await recovery.sweep('sweep').catch((e: unknown) => log.error('engine', 'sweep failed', { error: String(e) }))
     return runner.drainQueue()
   }
 
@@ -427,7 +403,7 @@ export function createEngine(deps: EngineDeps) {
   async function start(): Promise<Result> {
     await seedDemo()
     await refreshSecretValues()
-    await recover()
+    await recovery.sweep('start')
     if (deps.timers) void timerLoop()
     else await drainQueue()
     await sync.start()

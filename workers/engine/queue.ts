@@ -1,6 +1,7 @@
 // The durable compensation queue (README R5), in two parts as in Workbox's QueueStore/Queue:
-// the store says how entries are kept (push, head, reschedule, ack); the runner holds the replay
-// policy — per provider, take the head, try it, on failure put it back later and stop.
+// the store says how entries are kept (push, due, reschedule, ack); the runner holds the replay
+// policy — per provider, try every due entry in order; one that fails is put back on its own backoff
+// and the next is tried (issue 19: one stuck refund never delays another customer's).
 import { isFinal, type Operation } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import type { QueueVerdict } from '../providers/types.ts'
@@ -18,8 +19,10 @@ export function queueStore(db: PaydeskDb) {
   return {
     /** Add an entry; called inside the caller's transaction with the operation it drives. */
     push: (e: Omit<QueueEntry, 'id'>) => db.queue.add(e as QueueEntry),
-    /** The provider's oldest entry: the only one its runner may try. */
+    /** The provider's oldest entry. */
     head: (provider: string) => db.queue.where('provider').equals(provider).first(),
+    /** The provider's entries, oldest first. */
+    list: (provider: string) => db.queue.where('provider').equals(provider).toArray(),
     /** Put a failed head back with its next attempt time. */
     reschedule: (e: QueueEntry) => db.queue.put(e),
     /** The head is done: remove it, and a final operation is no longer queued. */
@@ -58,20 +61,42 @@ export interface QueueRunnerDeps {
   finished: (op: Operation) => Promise<void>
 }
 
+/** The sale an operation belongs to: a compensation's or a reversal's original, else itself. */
+const saleOf = (op: Operation): string => op.compensates ?? op.original ?? op.id
+
 export function queueRunner(deps: QueueRunnerDeps) {
   const { store, db, clock, log } = deps
 
-  /** Replay one provider's queue in order; stop at the first entry that must wait. */
+  /**
+   * Replay one provider's due entries, oldest first. An entry that must wait goes back on its own backoff and
+   * the next one is tried (issue 19); only a later entry about the same sale (a cancel of a queued refund…)
+   * waits behind one of that sale that is waiting or not due, so the order of one sale's steps is kept.
+   */
   async function drainProvider(provider: string): Promise<number> {
     let done = 0
+    const tried = new Set<number>()
+    const waiting = new Set<string>()
     for (;;) {
-      const head = await store.head(provider)
-      if (!head || head.nextAttemptAt > clock.now()) return done
-      const op = await db.operations.get(head.opId)
-      if (!op) {
-        await store.drop(head)
-        continue
+      let head: QueueEntry | undefined
+      let op: Operation | undefined
+      for (const e of await store.list(provider)) {
+        if (tried.has(e.id!)) continue
+        const o = await db.operations.get(e.opId)
+        if (!o) {
+          await store.drop(e)
+          continue
+        }
+        if (e.nextAttemptAt > clock.now() || waiting.has(saleOf(o))) {
+          waiting.add(saleOf(o))
+          continue
+        }
+        head = e
+        op = o
+        break
       }
+      if (!head || !op) return done
+      tried.add(head.id!)
+      const sale = saleOf(op)
       let verdict: QueueVerdict = isFinal(op.state) ? { kind: 'done' } : await deps.attempt(op)
       if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
         // README R5: definitive refusals end in needs-attention after 10 attempts.
@@ -88,7 +113,8 @@ export function queueRunner(deps: QueueRunnerDeps) {
         }
         await store.reschedule(next)
         log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
-        return done
+        waiting.add(sale)
+        continue
       }
       // The entry leaves and the operation it compensates takes its final state together: a crash
       // between the two would leave the original compensating with nothing left to finish it.

@@ -85,7 +85,12 @@ export interface OpCtx<C> {
   /** Wait `ms` between polls; returns early when the cashier stops waiting. */
   pause(ms: number): Promise<void>
   /** Provider-scoped durable key/value store (settings table). */
-  store: { get<T>(key: string): Promise<T | undefined>; put(key: string, value: unknown): Promise<void> }
+  store: {
+    get<T>(key: string): Promise<T | undefined>
+    put(key: string, value: unknown): Promise<void>
+    /** Read a counter, advance it by one and return the new value, in one transaction (two tabs never share a number). */
+    next(key: string): Promise<number>
+  }
 }
 
 export interface ReconcileOptions {

@@ -218,12 +218,12 @@ function isFinalState(op: Operation): boolean {
 
 // ---- durable provider state (ctx.store) ------------------------------------------------------------------
 
-/** § 6.3 step 2: the next field-26 number for this terminal id — monotonic, never reused. */
-async function nextEcrNo(ctx: OpCtx<InpasConfig>): Promise<number> {
-  const key = `ecrNo:${ctx.config.id}`
-  const n = ((await ctx.store.get<number>(key)) ?? 0) + 1
-  await ctx.store.put(key, n)
-  return n
+/**
+ * § 6.3 step 2: the next field-26 number for this terminal id — monotonic, never reused. Read and advanced in
+ * one transaction (issue 19): a refund and a payment started in two tabs on one pin-pad type never share one.
+ */
+export async function nextEcrNo(ctx: Pick<OpCtx<InpasConfig>, 'config' | 'store'>): Promise<number> {
+  return ctx.store.next(`ecrNo:${ctx.config.id}`)
 }
 
 async function knownRrns(ctx: OpCtx<InpasConfig>): Promise<string[]> {

@@ -367,6 +367,7 @@ async function pollOffline(ctx: Ctx): Promise<void> {
     // The window's end is the reverse's moment, not one more query.
     if (!ctx.waiting() || ctx.clock.now() >= deadline) break
     const q = await query(ctx, txn)
+    if (q.kind === 'missing' && q.foreign) return notOurNumber(ctx, txn)
     if (q.kind !== 'state') continue
     if (q.state === 'SUCCESS') return approve(ctx, q.data, 'found paid by query')
     if (q.state === 'CLOSED' || q.state === 'REVOKED' || q.state === 'PAYERROR') {
@@ -385,7 +386,8 @@ async function payOnline(ctx: Ctx): Promise<void> {
     await ctx.commit({ state: 'declined', message: msg('sendy.systemNotOffered'), note: 'no allowed system chosen: nothing sent' })
     return
   }
-  const n = await number(ctx, { details: { system: chosen } })
+  // `mode` on the operation: a resume decides online or offline by how the sale was sent, not by today's settings.
+  const n = await number(ctx, { details: { system: chosen, mode: 'online' } })
   if (!n) return
   const r = await call(ctx, 'online', 'POST', {
     transactionNumber: n.txn,
@@ -426,6 +428,7 @@ async function pollOnline(ctx: Ctx): Promise<void> {
     await ctx.pause(Math.min(t.ONLINE_POLL_MS, Math.max(0, deadline - ctx.clock.now())))
     if (!ctx.waiting() || ctx.clock.now() >= deadline) break
     const q = await query(ctx, txn)
+    if (q.kind === 'missing' && q.foreign) return notOurNumber(ctx, txn)
     if (q.kind !== 'state') continue
     if (q.state === 'SUCCESS') return approve(ctx, q.data)
     if (q.state === 'CLOSED' || q.state === 'PAYERROR' || q.state === 'REVOKED') {
@@ -442,6 +445,11 @@ async function closeOnline(ctx: Ctx): Promise<void> {
   const w = wire(ctx)
   const txn = Number(ctx.op.ref)
   const cancelled = !ctx.waiting()
+  // Issue 19: the reverse goes by number, so the number must still be ours (another sale may have taken it
+  // when ours never arrived); unreadable → the queue decides, and it queries first too.
+  const mine = await query(ctx, txn)
+  if (mine.kind === 'missing' && mine.foreign) return notOurNumber(ctx, txn)
+  if (mine.kind === 'unknown') return ctx.compensate({ display: undefined, message: msg('sendy.notConfirmed'), note: `close: ${mine.reason}: queued` })
   for (let i = 0; i < 10; i++) {
     const r = await call(ctx, 'reverse', 'POST', { transactionNumber: txn })
     if (r.kind === 'ok') {
@@ -472,6 +480,38 @@ async function closeOnline(ctx: Ctx): Promise<void> {
     break
   }
   return ctx.compensate({ display: undefined, message: msg('sendy.notConfirmed'), note: 'online reverse not confirmed: queued' })
+}
+
+/**
+ * Issue 19: our number carries another order — ours never took it (its request never arrived, and a later
+ * sale, here or on another till, took the number). Never reverse by it: our own order, looked up by its id, decides.
+ */
+async function notOurNumber(ctx: Ctx, txn: number): Promise<void> {
+  const o = await ourOrder(ctx)
+  const note = `number ${txn} is another order's`
+  if (o.kind === 'missing') {
+    await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.notPaid'), note: `${note}: ours never arrived, nothing moved` })
+    return
+  }
+  if (o.kind === 'state' && (o.state === 'CLOSED' || o.state === 'REVOKED' || o.state === 'PAYERROR')) {
+    await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.tradeState', { state: o.state }), note: `${note}; ours is ${o.state}` })
+    return
+  }
+  if (o.kind === 'state' && o.state === 'SUCCESS') {
+    await ctx.commit({
+      state: 'needs-attention',
+      display: undefined,
+      message: msg('common.unknownAttention'),
+      note: `${note}; ours is paid under another number`,
+    })
+    return
+  }
+  // Unreadable or still open: the queue decides (its foreign-number rule never reverses by this number).
+  return ctx.compensate({
+    display: undefined,
+    message: msg('sendy.notConfirmed'),
+    note: `${note}; ours ${o.kind === 'state' ? `is ${o.state}` : 'could not be read'}: queued`,
+  })
 }
 
 /** § 4.5 step 5: the `online` answer was lost — the QR was never shown, so nobody can pay it. */
@@ -517,8 +557,12 @@ async function resume(ctx: Ctx): Promise<void> {
     await ctx.commit({ state: 'declined', display: undefined, message: msg('common.interrupted'), note: 'resumed: no number was taken' })
     return
   }
+  // Issue 19: an online sale that never got its QR (the `online` reply was never read) is a lost request,
+  // not a poll: nobody saw a QR to pay, and its number may since belong to another sale.
+  const online = ctx.op.details?.mode !== undefined ? ctx.op.details.mode === 'online' : ctx.config.mode === 'online'
+  if (online && !ctx.op.display) return lostOnline(ctx, 'resumed: the online reply was never read')
   if (ctx.op.state !== 'resolving') await ctx.commit({ state: 'resolving' })
-  return ctx.config.mode === 'online' || ctx.op.display ? pollOnline(ctx) : pollOffline(ctx)
+  return online || ctx.op.display ? pollOnline(ctx) : pollOffline(ctx)
 }
 
 // ---- cancel and refund (§ 4.6, § 4.7) ---------------------------------------------------------------
