@@ -16,7 +16,7 @@ export default defineConfig(({ mode }) => {
       svelte(),
       paydeskDemoModule(demo),
       // Before the sandbox, so its answers carry the headers too (issue 10).
-      paydeskSecurityHeaders(),
+      paydeskSecurityHeaders(demo),
       ...(demo ? [paydeskSandbox()] : []),
       VitePWA({
         strategies: 'generateSW',
@@ -48,7 +48,9 @@ export default defineConfig(({ mode }) => {
     // No source maps in what is served (issue 10).
     // A demo build goes to its own folder: `dist/` only ever holds the production build, the one to deploy.
     build: { target: 'es2022', sourcemap: false, outDir: demo ? 'dist-demo' : 'dist' },
-    preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
-    server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
+    // No CORS from Vite (issue 18): its default answers any loopback origin (another port on the same till)
+    // before the sandbox's own check, and would let such a page read the demo secrets and add faults.
+    preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true, cors: false },
+    server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1', cors: false },
   }
 })

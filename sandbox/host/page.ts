@@ -38,6 +38,8 @@ export function hostPage(paydeskOrigin: string): string {
   <button id="refund">Refund</button>
   <button id="void">Void</button>
   <button id="status">Status</button>
+  <label>Request id <input id="requestId" placeholder="new each time" size="10"></label>
+  <label>Supervisor PIN <input id="supervisorPin" placeholder="the till asks" inputmode="numeric" size="8"></label>
 </fieldset>
 <h2>Messages from Paydesk</h2>
 <ol id="log" aria-label="Messages from Paydesk"></ol>
@@ -72,7 +74,8 @@ export function hostPage(paydeskOrigin: string): string {
     if (!win || win.closed) open()
     // Paydesk says \`paydesk.ready\` only to allowed origins: a host it does not know sends anyway after 5 s.
     await Promise.race([ready, new Promise((r) => setTimeout(r, 5000))])
-    win.postMessage({ ...msg, requestId: 'r' + ++n }, origin())
+    // A fixed request id plays a host that resends the same request (after its own timeout).
+    win.postMessage({ ...msg, requestId: $('requestId').value || 'r' + ++n }, origin())
   }
   window.addEventListener('message', (e) => {
     if (e.origin !== origin()) return
@@ -85,10 +88,15 @@ export function hostPage(paydeskOrigin: string): string {
   $('open').onclick = () => open()
   $('embed').onclick = () => embed()
   $('pay').onclick = () => send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
-  $('payUrl').onclick = () => open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value))
-  $('cancel').onclick = () => send({ type: 'paydesk.cancel', order: $('order').value })
-  $('refund').onclick = () => send({ type: 'paydesk.refund', order: $('order').value, ...($('refundAmount').value ? { amount: $('refundAmount').value } : {}) })
-  $('void').onclick = () => send({ type: 'paydesk.void', order: $('order').value })
+  // A URL alone carries no authority (any page can open one): the host confirms the order by message.
+  $('payUrl').onclick = () => {
+    open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value))
+    return send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
+  }
+  const approval = () => ($('supervisorPin').value ? { supervisorPin: $('supervisorPin').value } : {})
+  $('cancel').onclick = () => send({ type: 'paydesk.cancel', order: $('order').value, ...approval() })
+  $('refund').onclick = () => send({ type: 'paydesk.refund', order: $('order').value, ...($('refundAmount').value ? { amount: $('refundAmount').value } : {}), ...approval() })
+  $('void').onclick = () => send({ type: 'paydesk.void', order: $('order').value, ...approval() })
   $('status').onclick = () => send({ type: 'paydesk.status', order: $('order').value })
 })()
 </script>

@@ -500,4 +500,11 @@ export const en: Record<MessageKey, string> = {
   'display.scanQr': 'Scan the QR code in the app',
   'display.pinpadQr': 'Scan the QR code on the pin-pad screen in your bank’s app',
   'display.declinedNext': 'Try again or choose another way to pay',
+  // ---- security (issues 17.2, 17.7, 18) ----
+  'self.needAdminPin': 'Self-checkout not started: set the admin PIN in Settings first — without it anyone can leave the kiosk',
+  'supervisor.needAdmin': 'Set the admin PIN first: the supervisor PIN is changed only behind it',
+  'supervisor.askAdmin': 'Money back: enter the admin PIN',
+  'supervisor.adminPin': 'Admin PIN',
+  'host.pending': 'Order {order} for {amount} is waiting for the sales software to confirm it',
+  'export.failed': 'The file could not be exported: {error}',
 }

@@ -497,6 +497,13 @@ export const ru = {
   'display.scanQr': 'Отсканируйте QR-код в приложении',
   'display.pinpadQr': 'Отсканируйте QR-код на экране пин-пада в приложении банка',
   'display.declinedNext': 'Попробуйте ещё раз или выберите другой способ оплаты',
+  // ---- security (issues 17.2, 17.7, 18) ----
+  'self.needAdminPin': 'Самообслуживание не запущено: сначала задайте PIN администратора в Настройках — без него из киоска может выйти любой',
+  'supervisor.needAdmin': 'Сначала задайте PIN администратора: PIN старшего кассира меняется только под ним',
+  'supervisor.askAdmin': 'Возврат денег: введите PIN администратора',
+  'supervisor.adminPin': 'PIN администратора',
+  'host.pending': 'Заказ {order} на {amount} ждёт подтверждения от кассовой программы',
+  'export.failed': 'Не удалось выгрузить файл: {error}',
 } as const
 
 export type MessageKey = keyof typeof ru

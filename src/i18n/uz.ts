@@ -499,4 +499,11 @@ export const uz: Record<MessageKey, string> = {
   'display.scanQr': 'QR-kodni ilovada skanerlang',
   'display.pinpadQr': 'Pin-pad ekranidagi QR-kodni bank ilovasida skanerlang',
   'display.declinedNext': 'Qayta urinib ko‘ring yoki boshqa to‘lov usulini tanlang',
+  // ---- security (issues 17.2, 17.7, 18) ----
+  'self.needAdminPin': 'O‘z-o‘ziga xizmat ishga tushmadi: avval Sozlamalarda administrator PIN kodini o‘rnating — usiz kioskdan istalgan kishi chiqa oladi',
+  'supervisor.needAdmin': 'Avval administrator PIN kodini o‘rnating: katta kassir PIN kodi faqat u orqali o‘zgartiriladi',
+  'supervisor.askAdmin': 'Pulni qaytarish: administrator PIN kodini kiriting',
+  'supervisor.adminPin': 'Administrator PIN kodi',
+  'host.pending': '{order} buyurtmasi ({amount}) kassa dasturining tasdig‘ini kutmoqda',
+  'export.failed': 'Faylni yuklab bo‘lmadi: {error}',
 }
