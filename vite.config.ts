@@ -7,6 +7,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { isDemoMode, paydeskDemoModule, paydeskSandbox } from './sandbox/vite-plugin.ts'
 import { paydeskSecurityHeaders } from './sandbox/security-headers.ts'
+import { DEMO_CACHE_ID, DEMO_SW, demoServiceWorkerKillSwitch } from './sandbox/demo-sw.ts'
 
 export default defineConfig(({ mode }) => {
   const demo = isDemoMode(mode)
@@ -18,8 +19,11 @@ export default defineConfig(({ mode }) => {
       // Before the sandbox, so its answers carry the headers too (issue 10).
       paydeskSecurityHeaders(demo),
       ...(demo ? [paydeskSandbox()] : []),
+      // Issue 18.3: a demo's worker has its own file and caches; production ships a kill switch under that file.
+      demoServiceWorkerKillSwitch(demo),
       VitePWA({
         strategies: 'generateSW',
+        filename: demo ? DEMO_SW : 'sw.js',
         registerType: 'prompt',
         injectRegister: false,
         manifest: {
@@ -34,7 +38,9 @@ export default defineConfig(({ mode }) => {
           icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
         },
         workbox: {
+          ...(demo ? { cacheId: DEMO_CACHE_ID } : {}),
           globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+          globIgnores: ['**/node_modules/**/*', `**/${DEMO_SW}`],
           navigateFallback: 'index.html',
           navigateFallbackDenylist: [/^\/sandbox/],
           cleanupOutdatedCaches: true,

@@ -25,6 +25,7 @@ export function hostPage(paydeskOrigin: string): string {
 <fieldset>
   <label>Paydesk origin <input id="origin" size="32"></label>
   <label>Screen <select id="screen"><option value="self">Self-checkout (#/self)</option><option value="pay">Till (#/pay)</option></select></label>
+  <label>Idle, s <input id="idle" placeholder="60" inputmode="numeric" size="4"></label>
   <button id="open">Open Paydesk</button>
   <button id="embed">Embed Paydesk</button>
 </fieldset>
@@ -90,7 +91,8 @@ export function hostPage(paydeskOrigin: string): string {
   $('pay').onclick = () => send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
   // A URL alone carries no authority (any page can open one): the host confirms the order by message.
   $('payUrl').onclick = () => {
-    open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value))
+    const idle = $('idle').value ? '&idle=' + encodeURIComponent($('idle').value) : ''
+    open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value) + idle)
     return send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
   }
   const approval = () => ($('supervisorPin').value ? { supervisorPin: $('supervisorPin').value } : {})
