@@ -15,14 +15,25 @@ const stored = (): boolean => {
 /** A tab opened while the profile is a locked kiosk is the kiosk. */
 let thisTab = stored()
 
+/** A long press or right click opens no browser menu on a locked kiosk («Открыть в новой вкладке», «Просмотреть код»). */
+const noMenu = (e: Event) => e.preventDefault()
+const menus = (on: boolean) => {
+  if (typeof window === 'undefined') return
+  window.removeEventListener('contextmenu', noMenu, true)
+  if (on) window.addEventListener('contextmenu', noMenu, true)
+}
+menus(thisTab)
+
 export const kioskLocked = (): boolean => thisTab && stored()
 export const lockKiosk = (): void => {
   thisTab = true
   localStorage.setItem(KEY, '1')
+  menus(true)
 }
 export const unlockKiosk = (): void => {
   thisTab = false
   localStorage.removeItem(KEY)
+  menus(false)
 }
 
 /** Seconds without a touch before the self-checkout goes back to its attract screen: `#/self?idle=<5–600>`, default 60. */
