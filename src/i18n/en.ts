@@ -507,4 +507,5 @@ export const en: Record<MessageKey, string> = {
   'supervisor.adminPin': 'Admin PIN',
   'host.pending': 'Order {order} for {amount} is waiting for the sales software to confirm it',
   'export.failed': 'The file could not be exported: {error}',
+  'conf.tooManyUnknown': 'Too many unknown keys: {count} (at most {max} and {kb} KB together with those already kept). Remove the extra lines from the file',
 }

@@ -504,6 +504,7 @@ export const ru = {
   'supervisor.adminPin': 'PIN администратора',
   'host.pending': 'Заказ {order} на {amount} ждёт подтверждения от кассовой программы',
   'export.failed': 'Не удалось выгрузить файл: {error}',
+  'conf.tooManyUnknown': 'Слишком много неизвестных ключей: {count} (не больше {max} и {kb} КБ вместе с уже сохранёнными). Уберите лишние строки из файла',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -506,4 +506,6 @@ export const uz: Record<MessageKey, string> = {
   'supervisor.adminPin': 'Administrator PIN kodi',
   'host.pending': '{order} buyurtmasi ({amount}) kassa dasturining tasdig‘ini kutmoqda',
   'export.failed': 'Faylni yuklab bo‘lmadi: {error}',
+  'conf.tooManyUnknown':
+    'Noma’lum kalitlar juda ko‘p: {count} (saqlanganlari bilan birga ko‘pi bilan {max} ta va {kb} KB). Fayldan ortiqcha qatorlarni olib tashlang',
 }
