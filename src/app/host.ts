@@ -20,7 +20,6 @@ import {
   type HostRequest,
 } from '../domain/host-protocol.ts'
 import type { Msg } from '../domain/messages.ts'
-import { hostReversalApproved } from './supervisor.ts'
 
 /** A payment the host asked for: the till or the self-checkout takes it with the customer. */
 export interface HostPay {
@@ -213,6 +212,9 @@ async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, orig
     },
   })
 }
+
+/** The PIN guard's dialog loads only when money goes back (it stays out of the till's first load). */
+const hostReversalApproved = async (pin: string | undefined) => (await import('./supervisor.ts')).hostReversalApproved(pin)
 
 /** A repeat of an earlier request is answered with that request's operation: its result, or (still open) nothing now. */
 async function answerRepeat(op: Operation, req: { requestId?: string; order: string }, origin: string, source: MessageEventSource | null) {
