@@ -8,6 +8,7 @@ import { VitePWA } from 'vite-plugin-pwa'
 import { isDemoMode, paydeskDemoModule, paydeskSandbox } from './sandbox/vite-plugin.ts'
 import { paydeskSecurityHeaders } from './sandbox/security-headers.ts'
 import { paydeskStore } from './server/vite-plugin.ts'
+import { DEMO_CACHE_ID, DEMO_SW, demoServiceWorkerKillSwitch } from './sandbox/demo-sw.ts'
 
 export default defineConfig(({ mode }) => {
   const demo = isDemoMode(mode)
@@ -17,11 +18,14 @@ export default defineConfig(({ mode }) => {
       svelte(),
       paydeskDemoModule(demo),
       // Before the sandbox, so its answers carry the headers too (issue 10).
-      paydeskSecurityHeaders(),
+      paydeskSecurityHeaders(demo),
       // The demo's store server on the same origin (/api/v1, issue 20); production runs it with `npm run store`.
       ...(demo ? [paydeskSandbox(), paydeskStore()] : []),
+      // Issue 18.3: a demo's worker has its own file and caches; production ships a kill switch under that file.
+      demoServiceWorkerKillSwitch(demo),
       VitePWA({
         strategies: 'generateSW',
+        filename: demo ? DEMO_SW : 'sw.js',
         registerType: 'prompt',
         injectRegister: false,
         manifest: {
@@ -36,11 +40,12 @@ export default defineConfig(({ mode }) => {
           icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
         },
         workbox: {
+          ...(demo ? { cacheId: DEMO_CACHE_ID } : {}),
           globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+          globIgnores: ['**/node_modules/**/*', `**/${DEMO_SW}`, 'console/**'],
           navigateFallback: 'index.html',
           // The store console (issue 21) is its own page, served by the store server: never the till's shell.
           navigateFallbackDenylist: [/^\/sandbox/, /^\/console/, /^\/api\//],
-          globIgnores: ['console/**'],
           cleanupOutdatedCaches: true,
           // The first worker takes the open page at once (offline from the first visit); an
           // update still waits for the cashier (registerType: prompt, no skipWaiting).
@@ -58,7 +63,9 @@ export default defineConfig(({ mode }) => {
       outDir: demo ? 'dist-demo' : 'dist',
       rolldownOptions: { input: { main: 'index.html', console: 'console/index.html' } },
     },
-    preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true },
-    server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1' },
+    // No CORS from Vite (issue 18): its default answers any loopback origin (another port on the same till)
+    // before the sandbox's own check, and would let such a page read the demo secrets and add faults.
+    preview: { port: Number(process.env.PORT ?? 4173), host: '127.0.0.1', strictPort: true, cors: false },
+    server: { port: Number(process.env.PORT ?? 5173), host: '127.0.0.1', cors: false },
   }
 })

@@ -31,16 +31,17 @@ export function appCsp(env: Env = process.env): string {
   ].join('; ')
 }
 
-export function securityHeaders(path: string, env: Env = process.env): Record<string, string> {
-  const sandbox = path === '/sandbox' || path.startsWith('/sandbox/')
+/** `demo`: only a demo server has a sandbox; in production `/sandbox/…` is an app path with the app's CSP (issue 18). */
+export function securityHeaders(path: string, env: Env = process.env, demo = true): Record<string, string> {
+  const sandbox = demo && (path === '/sandbox' || path.startsWith('/sandbox/'))
   const csp = sandbox ? `frame-ancestors 'self'; object-src 'none'; base-uri 'none'` : appCsp(env)
   return { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }
 }
 
-export function paydeskSecurityHeaders(): Plugin {
+export function paydeskSecurityHeaders(demo: boolean): Plugin {
   const use = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const path = new URL(req.url ?? '/', 'http://x.invalid').pathname
-    for (const [k, v] of Object.entries(securityHeaders(path))) res.setHeader(k, v)
+    for (const [k, v] of Object.entries(securityHeaders(path, process.env, demo))) res.setHeader(k, v)
     next()
   }
   return {

@@ -25,6 +25,7 @@ export function hostPage(paydeskOrigin: string): string {
 <fieldset>
   <label>Paydesk origin <input id="origin" size="32"></label>
   <label>Screen <select id="screen"><option value="self">Self-checkout (#/self)</option><option value="pay">Till (#/pay)</option></select></label>
+  <label>Idle, s <input id="idle" placeholder="60" inputmode="numeric" size="4"></label>
   <button id="open">Open Paydesk</button>
   <button id="embed">Embed Paydesk</button>
 </fieldset>
@@ -38,6 +39,8 @@ export function hostPage(paydeskOrigin: string): string {
   <button id="refund">Refund</button>
   <button id="void">Void</button>
   <button id="status">Status</button>
+  <label>Request id <input id="requestId" placeholder="new each time" size="10"></label>
+  <label>Supervisor PIN <input id="supervisorPin" placeholder="the till asks" inputmode="numeric" size="8"></label>
 </fieldset>
 <h2>Messages from Paydesk</h2>
 <ol id="log" aria-label="Messages from Paydesk"></ol>
@@ -72,7 +75,8 @@ export function hostPage(paydeskOrigin: string): string {
     if (!win || win.closed) open()
     // Paydesk says \`paydesk.ready\` only to allowed origins: a host it does not know sends anyway after 5 s.
     await Promise.race([ready, new Promise((r) => setTimeout(r, 5000))])
-    win.postMessage({ ...msg, requestId: 'r' + ++n }, origin())
+    // A fixed request id plays a host that resends the same request (after its own timeout).
+    win.postMessage({ ...msg, requestId: $('requestId').value || 'r' + ++n }, origin())
   }
   window.addEventListener('message', (e) => {
     if (e.origin !== origin()) return
@@ -85,10 +89,16 @@ export function hostPage(paydeskOrigin: string): string {
   $('open').onclick = () => open()
   $('embed').onclick = () => embed()
   $('pay').onclick = () => send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
-  $('payUrl').onclick = () => open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value))
-  $('cancel').onclick = () => send({ type: 'paydesk.cancel', order: $('order').value })
-  $('refund').onclick = () => send({ type: 'paydesk.refund', order: $('order').value, ...($('refundAmount').value ? { amount: $('refundAmount').value } : {}) })
-  $('void').onclick = () => send({ type: 'paydesk.void', order: $('order').value })
+  // A URL alone carries no authority (any page can open one): the host confirms the order by message.
+  $('payUrl').onclick = () => {
+    const idle = $('idle').value ? '&idle=' + encodeURIComponent($('idle').value) : ''
+    open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value) + idle)
+    return send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
+  }
+  const approval = () => ($('supervisorPin').value ? { supervisorPin: $('supervisorPin').value } : {})
+  $('cancel').onclick = () => send({ type: 'paydesk.cancel', order: $('order').value, ...approval() })
+  $('refund').onclick = () => send({ type: 'paydesk.refund', order: $('order').value, ...($('refundAmount').value ? { amount: $('refundAmount').value } : {}), ...approval() })
+  $('void').onclick = () => send({ type: 'paydesk.void', order: $('order').value, ...approval() })
   $('status').onclick = () => send({ type: 'paydesk.status', order: $('order').value })
 })()
 </script>

@@ -30,7 +30,11 @@ export interface HostPay {
   origin?: string
 }
 
-export type HostState = { kind: 'none' } | { kind: 'pay'; pay: HostPay } | { kind: 'error'; message: Msg }
+/**
+ * `pending` (issue 18): a payment asked for by URL only. Any page can open a URL, so it carries no
+ * authority: nothing can be paid for it until an allowed origin asks the same by message.
+ */
+export type HostState = { kind: 'none' } | { kind: 'pending'; pay: HostPay } | { kind: 'pay'; pay: HostPay } | { kind: 'error'; message: Msg }
 
 const REPORTED_KEY = 'paydesk.host.reported'
 const TRACKED_KEY = 'paydesk.host.tracked'
@@ -172,8 +176,13 @@ async function paidOf(order: string): Promise<Operation | undefined> {
 
 async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, origin?: string, source?: MessageEventSource | null) {
   const ctx = { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }
-  // A repeated request for a paid order answers with that payment: nothing is charged again.
+  // A repeated request for a paid order answers with that payment: nothing is charged again. Only for
+  // the same amount (issue 18): another amount is not what was paid, and the host must hear so.
   const paid = await paidOf(req.order)
+  if (paid && paid.amount !== req.amount) {
+    fail('amount-mismatch', 'the order was paid with another amount', ctx, origin, source)
+    return
+  }
   if (paid) {
     post(resultMessage(paid, { ...(req.requestId ? { requestId: req.requestId } : {}), repeated: true, demo: await demoOf(paid) }), origin, source)
     return
@@ -204,13 +213,34 @@ async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, orig
   })
 }
 
+/** The PIN guard's dialog loads only when money goes back (it stays out of the till's first load). */
+const hostReversalApproved = async (pin: string | undefined) => (await import('./supervisor.ts')).hostReversalApproved(pin)
+
+/** A repeat of an earlier request is answered with that request's operation: its result, or (still open) nothing now. */
+async function answerRepeat(op: Operation, req: { requestId?: string; order: string }, origin: string, source: MessageEventSource | null) {
+  const withOrder = op.order ? op : { ...op, order: req.order }
+  if (isFinal(op.state))
+    post(resultMessage(withOrder, { ...(req.requestId ? { requestId: req.requestId } : {}), repeated: true, demo: await demoOf(op) }), origin, source)
+  else track(op.id, { origin, order: req.order, ...(req.requestId ? { requestId: req.requestId } : {}) })
+}
+
 async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'paydesk.refund' }>, origin: string, source: MessageEventSource | null) {
   const ctx = { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }
-  const paid = await paidOf(req.order)
-  if (!paid) return fail('not-found', 'no approved payment for this order', ctx, origin, source)
   const kind = req.type === 'paydesk.cancel' ? 'cancel' : 'refund'
-  const r = await engine.reverse({ opId: paid.id, kind, ...(req.type === 'paydesk.refund' && req.amount !== undefined ? { amount: req.amount } : {}) })
+  const amount = req.type === 'paydesk.refund' ? req.amount : undefined
+  // Issue 18: the same request again (a host resends after its own timeout) moves no money: same host,
+  // order, kind, amount and requestId is one request. A new refund of the same amount has a new requestId.
+  const dedupe = req.requestId ? JSON.stringify([origin, req.order, kind, amount ?? null, req.requestId]) : undefined
+  const earlier = dedupe ? await engine.hostRequestOperation(dedupe) : undefined
+  if (earlier) return answerRepeat(earlier, req, origin, source)
+  const ops = await engine.orderOperations(req.order)
+  const paid = (await paidOf(req.order)) ?? ops.filter((o) => o.kind === 'pay' && o.state === 'approved').at(-1)
+  if (!paid) return fail('not-found', 'no approved payment for this order', ctx, origin, source)
+  // Money going back through the host has the journal's guard (issue 18): the host's supervisor PIN, or the till asks.
+  if (!(await hostReversalApproved(req.supervisorPin))) return fail('refused', 'not approved by a supervisor', ctx, origin, source)
+  const r = await engine.reverse({ opId: paid.id, kind, ...(amount !== undefined ? { amount } : {}), ...(dedupe ? { dedupe } : {}) })
   if (!r.ok) return fail('refused', textOf(r.message), ctx, origin, source)
+  if (r.repeated) return answerRepeat(r.op, req, origin, source)
   track(r.op.id, { origin, order: req.order, ...(req.requestId ? { requestId: req.requestId } : {}) })
 }
 
@@ -244,6 +274,8 @@ async function handle(e: MessageEvent) {
     case 'paydesk.refund':
       return reverse(req, e.origin, e.source)
     case 'paydesk.void': {
+      if (!(await hostReversalApproved(req.supervisorPin)))
+        return fail('refused', 'not approved by a supervisor', { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }, e.origin, e.source)
       const r = await engine.voidOrder({ order: req.order })
       if (!r.ok) return fail('not-found', textOf(r.message), { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }, e.origin, e.source)
       return post(
@@ -263,6 +295,42 @@ async function handle(e: MessageEvent) {
   }
 }
 
+/**
+ * A payment in the URL (`#/pay?…`, `#/self?…`): shown as waiting for the host, never payable by the URL
+ * alone (issue 18) — any page can open a URL. An allowed origin's `paydesk.pay` for it makes it the sale.
+ */
+async function fromUrl() {
+  const url = parseHostUrl(location.hash)
+  if ('none' in url) return
+  if (!url.ok) {
+    fail(url.code, url.why, { ...(url.order ? { order: url.order } : {}) })
+    setState({ kind: 'error', message: { key: 'host.badAmount', params: { why: url.why } } })
+    return
+  }
+  // The host's message for this order came first: it already is the sale.
+  if (state.kind === 'pay' && state.pay.order === url.value.order) return
+  setState({
+    kind: 'pending',
+    pay: { order: url.value.order, amount: url.value.amount, ...(url.value.items !== undefined ? { items: url.value.items } : {}) },
+  })
+}
+
+/**
+ * A reused window (`window.open(url, 'paydesk')`) gets a new URL without a reload (issue 17): a new
+ * order there is a new sale once the sale on screen is final; one still in progress keeps the screen.
+ */
+const onHash = () => void hashChanged()
+async function hashChanged() {
+  const url = parseHostUrl(location.hash)
+  if ('none' in url) return
+  const cur = state.kind === 'pay' || state.kind === 'pending' ? state.pay : undefined
+  if (url.ok && cur?.order === url.value.order) return
+  if (cur && state.kind === 'pay' && (await engine.orderOperations(cur.order)).some((o) => !isFinal(o.state))) return
+  await fromUrl()
+  // The host that reused the window hears that this page listens for its confirmation.
+  post({ type: 'paydesk.ready', protocol: 'paydesk/1' })
+}
+
 /** The host's payment was taken or given up: the screen is free for the next one. */
 export function clearHostPay() {
   setState({ kind: 'none' })
@@ -278,18 +346,14 @@ export async function startHost(): Promise<() => void> {
   if (started === 1) {
     window.addEventListener('message', onMessage)
     watch()
-    const url = parseHostUrl(location.hash)
-    if (!('none' in url)) {
-      if (!url.ok) {
-        fail(url.code, url.why, { ...(url.order ? { order: url.order } : {}) })
-        setState({ kind: 'error', message: { key: 'host.badAmount', params: { why: url.why } } })
-      } else await startPay(url.value)
-    }
+    await fromUrl()
+    window.addEventListener('hashchange', onHash)
     post({ type: 'paydesk.ready', protocol: 'paydesk/1' })
   }
   return () => {
     if (--started > 0) return
     window.removeEventListener('message', onMessage)
+    window.removeEventListener('hashchange', onHash)
     watcher?.unsubscribe()
     watcher = undefined
   }

@@ -1,10 +1,40 @@
-// The self-checkout lock (issue 13): once `#/self` is open, this tab stays on it — any other
-// route goes back to `#/self` — until staff leave with the PIN.
+// The self-checkout lock (issues 13, 18): once `#/self` is open, the kiosk stays on it — any other
+// route goes back to `#/self` — until staff leave with the PIN. The lock belongs to the browser
+// profile (localStorage), not the tab: a new tab or window the customer opens (Ctrl+N, a link) opens
+// the self-checkout too. A tab that was already open before the lock (a staff till of the same
+// profile that hears «Позвать сотрудника») keeps working.
 const KEY = 'paydesk.kiosk'
 
-export const kioskLocked = (): boolean => sessionStorage.getItem(KEY) === '1'
-export const lockKiosk = (): void => sessionStorage.setItem(KEY, '1')
-export const unlockKiosk = (): void => sessionStorage.removeItem(KEY)
+const stored = (): boolean => {
+  try {
+    return localStorage.getItem(KEY) === '1'
+  } catch {
+    return false
+  }
+}
+/** A tab opened while the profile is a locked kiosk is the kiosk. */
+let thisTab = stored()
+
+/** A long press or right click opens no browser menu on a locked kiosk («Открыть в новой вкладке», «Просмотреть код»). */
+const noMenu = (e: Event) => e.preventDefault()
+const menus = (on: boolean) => {
+  if (typeof window === 'undefined') return
+  window.removeEventListener('contextmenu', noMenu, true)
+  if (on) window.addEventListener('contextmenu', noMenu, true)
+}
+menus(thisTab)
+
+export const kioskLocked = (): boolean => thisTab && stored()
+export const lockKiosk = (): void => {
+  thisTab = true
+  localStorage.setItem(KEY, '1')
+  menus(true)
+}
+export const unlockKiosk = (): void => {
+  thisTab = false
+  localStorage.removeItem(KEY)
+  menus(false)
+}
 
 /** Seconds without a touch before the self-checkout goes back to its attract screen: `#/self?idle=<5–600>`, default 60. */
 export function idleSeconds(hash = location.hash): number {

@@ -12,7 +12,9 @@ class Updates {
 
   register() {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
-    this.#wb = new Workbox('/sw.js')
+    // Issue 18.3: a demo build's worker is its own file; a production page removes one left at this origin.
+    if (!__PAYDESK_DEMO__) void removeDemoWorker()
+    this.#wb = new Workbox(__PAYDESK_DEMO__ ? '/sw-demo.js' : '/sw.js')
     this.#wb.addEventListener('waiting', () => (this.#waiting = true))
     this.#wb.addEventListener('controlling', (e) => e.isUpdate && window.location.reload())
     this.#wb.register({ immediate: true }).catch((e: unknown) => console.error('paydesk: service worker registration failed', e))
@@ -21,6 +23,15 @@ class Updates {
   apply() {
     this.#wb?.messageSkipWaiting()
   }
+}
+
+/** A production page never runs under a demo worker: unregister it (and reload if it served this page). */
+async function removeDemoWorker() {
+  const isDemo = (w: ServiceWorker | null | undefined) => !!w && new URL(w.scriptURL).pathname.endsWith('/sw-demo.js')
+  for (const r of await navigator.serviceWorker.getRegistrations()) {
+    if (isDemo(r.active) || isDemo(r.waiting) || isDemo(r.installing)) await r.unregister()
+  }
+  if (isDemo(navigator.serviceWorker.controller)) window.location.reload()
 }
 
 export const updates = new Updates()

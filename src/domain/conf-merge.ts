@@ -9,6 +9,25 @@ import { msg, type Msg } from './messages.ts'
 export const CONF_MAX_BYTES = 64 * 1024
 /** More bad lines than this: not a `.conf` at all; refused at once. */
 export const CONF_MAX_BAD_LINES = 50
+/**
+ * Unknown keys are kept (and exported again), but counted (issue 18): all of a type's unknown keys together
+ * stay well under the import cap, so its own export can always be imported back.
+ */
+export const CONF_MAX_FOREIGN_KEYS = 100
+export const CONF_MAX_FOREIGN_BYTES = 16 * 1024
+
+/** The message when a type's unknown keys, with those of an import, would be too many or too large. */
+export function foreignTooBig(merged: Record<string, string>): Msg | undefined {
+  const count = Object.keys(merged).length
+  const bytes = utf8Bytes(
+    Object.entries(merged)
+      .map(([k, v]) => `${k} = ${v}\n`)
+      .join(''),
+  )
+  if (count > CONF_MAX_FOREIGN_KEYS || bytes > CONF_MAX_FOREIGN_BYTES)
+    return msg('conf.tooManyUnknown', { count, max: CONF_MAX_FOREIGN_KEYS, kb: CONF_MAX_FOREIGN_BYTES / 1024 })
+  return undefined
+}
 /** How many errors a refusal lists. */
 export const CONF_ERRORS_SHOWN = 10
 /** The seed modules' `url` placeholder: a file that still has it was never filled in. */
@@ -96,6 +115,8 @@ export function previewConf(
     if (old !== next) changes.push({ field: f.name, old, next })
   }
   const known = current.foreign ?? {}
+  const tooMany = foreignTooBig({ ...known, ...r.foreign })
+  if (tooMany) return { ok: false, message: tooMany, errors: [] }
   const newForeign = Object.keys(r.foreign).filter((k) => known[k] !== r.foreign[k])
   const warnings = [...r.warnings]
   for (const f of schema.fields) {

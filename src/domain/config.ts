@@ -53,6 +53,9 @@ export interface FieldError {
 }
 
 /** Parse one value written as text (form input or INI). `""` / empty means "not set". */
+/** A C0 control character or DEL anywhere in the text. */
+const hasControl = (s: string): boolean => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+
 export function parseValue(def: FieldDef, raw: string): { ok: true; value: ConfigValue } | { ok: false; message: Msg } {
   const s = raw.trim()
   if (s === '' || s === '""') return { ok: true, value: undefined }
@@ -79,6 +82,10 @@ export function parseValue(def: FieldDef, raw: string): { ok: true; value: Confi
       return { ok: true, value: items }
     }
     case 'string': {
+      // Issue 18: no control characters in any value (a `cashboxCode` goes into requests and slips), and a
+      // url never leaves the origin scheme-relative (`//other-host`).
+      if (hasControl(s) || (def.name === 'url' && s.startsWith('//')))
+        return { ok: false, message: msg('config.badFormat', { field: def.name, value: [...s].map((c) => (hasControl(c) ? '�' : c)).join('') }) }
       if (def.allowed && !def.allowed.includes(s)) return { ok: false, message: msg('config.notAllowed', { field: def.name, value: s }) }
       if (def.pattern && !def.pattern.test(s)) return { ok: false, message: msg('config.badFormat', { field: def.name, value: s }) }
       return { ok: true, value: s }

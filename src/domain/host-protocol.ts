@@ -17,9 +17,9 @@ export type HostErrorCode = 'bad-request' | 'bad-amount' | 'bad-order' | 'amount
 
 export type HostRequest =
   | { type: 'paydesk.pay'; requestId?: string; order: string; amount: number; items?: unknown }
-  | { type: 'paydesk.cancel'; requestId?: string; order: string }
-  | { type: 'paydesk.refund'; requestId?: string; order: string; amount?: number }
-  | { type: 'paydesk.void'; requestId?: string; order: string }
+  | { type: 'paydesk.cancel'; requestId?: string; order: string; supervisorPin?: string }
+  | { type: 'paydesk.refund'; requestId?: string; order: string; amount?: number; supervisorPin?: string }
+  | { type: 'paydesk.void'; requestId?: string; order: string; supervisorPin?: string }
   | { type: 'paydesk.status'; requestId?: string; order: string }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: HostErrorCode; why: string; requestId?: string; order?: string }
@@ -53,6 +53,11 @@ export function parseHostRequest(data: unknown): Parsed<HostRequest> {
   const order = str(d.order)
   if (!order || !ORDER_RE.test(order)) return { ok: false, code: 'bad-order', why: 'order is 1–64 printable characters', ...base }
   const withOrder = { ...base, order }
+  // Money going back (issue 18): the host may say who approved it with the supervisor's PIN; else the till asks.
+  const pinRaw = d.supervisorPin
+  if (pinRaw !== undefined && (typeof pinRaw !== 'string' || !/^\d{1,8}$/.test(pinRaw)))
+    return { ok: false, code: 'bad-request', why: 'supervisorPin is 1–8 digits', ...withOrder }
+  const approval = typeof pinRaw === 'string' && type !== 'paydesk.pay' && type !== 'paydesk.status' ? { supervisorPin: pinRaw } : {}
   switch (type) {
     case 'paydesk.pay': {
       const a = parseHostAmount(d.amount)
@@ -62,13 +67,15 @@ export function parseHostRequest(data: unknown): Parsed<HostRequest> {
       return { ok: true, value: { type, ...withOrder, amount: a.value, ...(d.items !== undefined ? { items: d.items } : {}) } }
     }
     case 'paydesk.refund': {
-      if (d.amount === undefined) return { ok: true, value: { type, ...withOrder } }
+      if (d.amount === undefined) return { ok: true, value: { type, ...withOrder, ...approval } }
       const a = parseHostAmount(d.amount)
       if (!a.ok) return { ok: false, code: 'bad-amount', why: a.why, ...withOrder }
-      return { ok: true, value: { type, ...withOrder, amount: a.value } }
+      return { ok: true, value: { type, ...withOrder, amount: a.value, ...approval } }
     }
+    case 'paydesk.status':
+      return { ok: true, value: { type, ...withOrder } }
     default:
-      return { ok: true, value: { type: type as 'paydesk.cancel' | 'paydesk.void' | 'paydesk.status', ...withOrder } }
+      return { ok: true, value: { type: type as 'paydesk.cancel' | 'paydesk.void', ...withOrder, ...approval } }
   }
 }
 

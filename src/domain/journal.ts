@@ -212,8 +212,8 @@ export function remainingOf(
 
 const cell = (v: string | number): string => {
   const s = String(v)
-  // A leading = + - @ would be a formula in a spreadsheet: quote it as text.
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s
+  // A leading = + - @ (or a tab or CR before one, issue 18) would be a formula in a spreadsheet: quote it as text.
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s
   return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 export const csvRow = (cells: readonly (string | number)[]): string => cells.map(cell).join(',')

@@ -10,6 +10,10 @@ export interface Msg {
   serverByLang?: Record<string, string>
 }
 
+/** A processor's own text is kept and shown at most this long (issue 18: a 200 KB `error_note`). */
+export const SERVER_TEXT_MAX = 500
+
 export function msg(key: string, params?: Record<string, string | number>, server?: string): Msg {
-  return { key, ...(params ? { params } : {}), ...(server ? { server } : {}) }
+  const text = server && server.length > SERVER_TEXT_MAX ? `${server.slice(0, SERVER_TEXT_MAX)}…` : server
+  return { key, ...(params ? { params } : {}), ...(text ? { server: text } : {}) }
 }

@@ -535,4 +535,12 @@ export const en: Record<MessageKey, string> = {
 
   // Issue 21 (store console): a payment type the store manages, on the till's Settings.
   'settings.storeManaged': 'Set by the store (store settings version {version}): only this till’s own parameters change here',
+  // ---- security (issues 17.2, 17.7, 18) ----
+  'self.needAdminPin': 'Self-checkout not started: set the admin PIN in Settings first — without it anyone can leave the kiosk',
+  'supervisor.needAdmin': 'Set the admin PIN first: the supervisor PIN is changed only behind it',
+  'supervisor.askAdmin': 'Money back: enter the admin PIN',
+  'supervisor.adminPin': 'Admin PIN',
+  'host.pending': 'Order {order} for {amount} is waiting for the sales software to confirm it',
+  'export.failed': 'The file could not be exported: {error}',
+  'conf.tooManyUnknown': 'Too many unknown keys: {count} (at most {max} and {kb} KB together with those already kept). Remove the extra lines from the file',
 }

@@ -532,6 +532,14 @@ export const ru = {
 
   // Issue 21 (store console): a payment type the store manages, on the till's Settings.
   'settings.storeManaged': 'Задаётся магазином (настройки магазина, версия {version}): здесь меняются только параметры этой кассы',
+  // ---- security (issues 17.2, 17.7, 18) ----
+  'self.needAdminPin': 'Самообслуживание не запущено: сначала задайте PIN администратора в Настройках — без него из киоска может выйти любой',
+  'supervisor.needAdmin': 'Сначала задайте PIN администратора: PIN старшего кассира меняется только под ним',
+  'supervisor.askAdmin': 'Возврат денег: введите PIN администратора',
+  'supervisor.adminPin': 'PIN администратора',
+  'host.pending': 'Заказ {order} на {amount} ждёт подтверждения от кассовой программы',
+  'export.failed': 'Не удалось выгрузить файл: {error}',
+  'conf.tooManyUnknown': 'Слишком много неизвестных ключей: {count} (не больше {max} и {kb} КБ вместе с уже сохранёнными). Уберите лишние строки из файла',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -534,4 +534,13 @@ export const uz: Record<MessageKey, string> = {
 
   // Issue 21 (store console): a payment type the store manages, on the till's Settings.
   'settings.storeManaged': 'Do‘kon tomonidan beriladi (do‘kon sozlamalari, {version}-versiya): bu yerda faqat shu kassaning parametrlari o‘zgaradi',
+  // ---- security (issues 17.2, 17.7, 18) ----
+  'self.needAdminPin': 'O‘z-o‘ziga xizmat ishga tushmadi: avval Sozlamalarda administrator PIN kodini o‘rnating — usiz kioskdan istalgan kishi chiqa oladi',
+  'supervisor.needAdmin': 'Avval administrator PIN kodini o‘rnating: katta kassir PIN kodi faqat u orqali o‘zgartiriladi',
+  'supervisor.askAdmin': 'Pulni qaytarish: administrator PIN kodini kiriting',
+  'supervisor.adminPin': 'Administrator PIN kodi',
+  'host.pending': '{order} buyurtmasi ({amount}) kassa dasturining tasdig‘ini kutmoqda',
+  'export.failed': 'Faylni yuklab bo‘lmadi: {error}',
+  'conf.tooManyUnknown':
+    'Noma’lum kalitlar juda ko‘p: {count} (saqlanganlari bilan birga ko‘pi bilan {max} ta va {kb} KB). Fayldan ortiqcha qatorlarni olib tashlang',
 }

@@ -4,13 +4,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { closeHosts, hostOpens } from './host-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
 let browser: Browser
 beforeAll(async () => {
   browser = await launch()
 })
-afterAll(async () => browser?.close())
+afterAll(async () => {
+  await browser?.close()
+  closeHosts()
+})
 beforeEach(async () => {
   await resetSandbox()
 })
@@ -351,8 +355,11 @@ describe('the shift', () => {
 
 describe('a finished sale', () => {
   it('a host request takes one approved payment: a second scan is refused', async () => {
-    const { context, page } = await newPage(browser)
-    await page.goto(`${baseURL()}/#/pay?amount=150000&order=J-1`)
+    const { context, page: first } = await newPage(browser)
+    // Issue 18: a sale by URL is the host's once the host confirms it by message.
+    const { page } = await hostOpens(context, 'pay', 'J-1', '150000')
+    await first.close()
+    await expect.poll(() => page.getByTestId('amount').inputValue()).toBe('1500.00')
     await page.getByTestId('code').click()
     await scan(page, await mint())
     await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })

@@ -98,3 +98,55 @@ it('a production till starts with no payment types and its first-run screen lead
   await page.getByRole('heading', { name: 'No payment types yet' }).waitFor()
   await context.close()
 })
+
+/** A plain static server whose folder can be swapped: one origin that first served a demo, then production. */
+async function swappableServer(first: string) {
+  const { createServer } = await import('node:http')
+  const { existsSync } = await import('node:fs')
+  let dir = first
+  const types: Record<string, string> = {
+    '.js': 'text/javascript',
+    '.html': 'text/html; charset=utf-8',
+    '.svg': 'image/svg+xml',
+    '.css': 'text/css',
+    '.webmanifest': 'application/manifest+json',
+  }
+  const srv = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const file = join(dir, path === '/' ? 'index.html' : path)
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'Content-Type': types[/\.[a-z]+$/.exec(file)?.[0] ?? ''] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' })
+    res.end(readFileSync(file))
+  })
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+  const port = (srv.address() as { port: number }).port
+  return { url: `http://127.0.0.1:${port}`, serve: (d: string) => (dir = d), close: () => srv.close() }
+}
+
+it('issue 18.3: a demo once served at an origin does not outlive the production deploy there', async () => {
+  const origin = await swappableServer(demoDir)
+  const { context, page } = await newPage(browser)
+  try {
+    await page.goto(`${origin.url}/`)
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 })
+    const entry = (dir: string) => /<script[^>]+src="([^"]+\.js)"/.exec(readFileSync(join(dir, 'index.html'), 'utf8'))?.[1]
+    const running = () => page.evaluate(() => document.querySelector<HTMLScriptElement>('script[type=module]')?.getAttribute('src') ?? '')
+    expect(await running()).toBe(entry(demoDir))
+    // Production is deployed at the same origin; the cashier reloads as usual, twice at most.
+    origin.serve(outDir)
+    await page.reload()
+    await expect.poll(running, { timeout: 30_000 }).toBe(entry(outDir))
+    await page.reload()
+    expect(await running()).toBe(entry(outDir))
+    const workers = await page.evaluate(async () =>
+      (await navigator.serviceWorker.getRegistrations()).map((r) => (r.active ?? r.waiting ?? r.installing)?.scriptURL ?? ''),
+    )
+    expect(workers.filter((u) => u.endsWith('/sw-demo.js'))).toEqual([])
+  } finally {
+    await context.close()
+    origin.close()
+  }
+})

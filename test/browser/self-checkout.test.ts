@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { baseURL, clickCalls, control, launch, mint, resetSandbox, scan } from './support.ts'
+import { closeHosts, hostOpens, setAdminPin } from './host-support.ts'
 
 let browser: Browser
 const SHOTS = process.env.PAYDESK_SHOTS
@@ -13,20 +14,33 @@ beforeAll(async () => {
   browser = await launch()
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
 })
-afterAll(async () => browser?.close())
+afterAll(async () => {
+  await browser?.close()
+  closeHosts()
+})
 beforeEach(async () => {
   await resetSandbox()
 })
 
 async function kiosk(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true, locale: 'ru-RU' })
-  const page = await context.newPage()
-  await page.addInitScript(() => {
+  await context.addInitScript(() => {
     ;(window as unknown as { __printed: number }).__printed = 0
     window.print = () => {
       ;(window as unknown as { __printed: number }).__printed++
     }
   })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => console.error('page error:', e.message))
+  return { context, page }
+}
+
+/** Issues 17, 18: the self-checkout starts behind an admin PIN, and its sale comes from a host that confirms it by message. */
+async function kioskSale(order: string, amount: string, idle?: number): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page: first } = await kiosk()
+  await setAdminPin(context, '482913')
+  const { page } = await hostOpens(context, 'self', order, amount, { adminPin: '482913', ...(idle ? { idle } : {}) })
+  await first.close()
   page.on('pageerror', (e) => console.error('page error:', e.message))
   return { context, page }
 }
@@ -37,8 +51,7 @@ const shot = async (page: Page, name: string) => {
 const screen = (page: Page) => page.getByTestId('self').getAttribute('data-screen')
 
 it('a customer pays alone with ClickPass at the scanner, in their language, and the slip prints', async () => {
-  const { context, page } = await kiosk()
-  await page.goto(`${baseURL()}/#/self?amount=150000&order=S-1`)
+  const { context, page } = await kioskSale('S-1', '150000')
   await expect.poll(async () => (await page.getByTestId('self-amount').textContent())?.replace(/\s/g, ' ')).toBe('1 500 сум')
   await shot(page, 'self-choose')
   if (SHOTS) {
@@ -70,8 +83,7 @@ it('a customer pays alone with ClickPass at the scanner, in their language, and 
 
 it('O!plati mode 2: a large QR with a countdown; idle does not leave the payment; afterwards idle goes back to attract', async () => {
   await control('oplati/_control/config', { autoCustomer: false }, 'PUT')
-  const { context, page } = await kiosk()
-  await page.goto(`${baseURL()}/#/self?amount=1705&order=S-2&idle=5`)
+  const { context, page } = await kioskSale('S-2', '1705', 5)
   await page.getByRole('button', { name: 'O!плати', exact: true }).tap()
   const qr = page.locator('[data-testid=qr] svg')
   await qr.waitFor({ timeout: 20_000 })
@@ -108,8 +120,7 @@ it('O!plati mode 2: a large QR with a countdown; idle does not leave the payment
 })
 
 it('SBP: the customer is sent to the QR on the pin-pad screen and the payment ends approved', async () => {
-  const { context, page } = await kiosk()
-  await page.goto(`${baseURL()}/#/self?amount=12345&order=S-3`)
+  const { context, page } = await kioskSale('S-3', '12345')
   await page.getByRole('button', { name: 'Inpas SmartSale', exact: true }).tap()
   await expect.poll(() => page.getByTestId('self-instruction').textContent(), { timeout: 20_000 }).toBe('QR-код на экране пин-пада')
   await shot(page, 'self-sbp')

@@ -144,21 +144,21 @@ it('imports a .conf as a preview (old → new, unknown keys, url warning), appli
   const { context, page } = await newPage(browser)
   await openSettings(page)
   await pick(page, /ClickPass/)
-  const conf = '[Main]\n; from the old till\ntimeout = 15\nurl = //pay.example/click\nlegacyPort = 9000\n'
+  const conf = '[Main]\n; from the old till\ntimeout = 15\nurl = https://pay.example/click\nlegacyPort = 9000\n'
   await page.getByLabel('Импорт .conf').setInputFiles({ name: 'clickpass.conf', mimeType: 'text/plain', buffer: Buffer.from(conf) })
   const preview = page.getByTestId('conf-preview')
   await preview.waitFor()
   expect(await preview.getByRole('row', { name: /timeout/ }).textContent()).toBe('timeout1015')
-  expect(await preview.getByRole('row', { name: /url/ }).textContent()).toBe('url/sandbox/clickpass//pay.example/click')
+  expect(await preview.getByRole('row', { name: /url/ }).textContent()).toBe('url/sandbox/clickpasshttps://pay.example/click')
   expect(await preview.textContent()).toContain('Неизвестные параметры сохраняются и экспортируются снова: legacyPort')
-  expect(await preview.textContent()).toContain('url: «//pay.example/click» ведёт на другой сервер (адрес начинается с //)')
+  expect(await preview.textContent()).toContain('url: «https://pay.example/click» — не адрес Paydesk; браузеру нужен прокси на том же адресе')
   // Nothing is stored before «Применить».
   await page.reload()
   await pick(page, /ClickPass/)
   expect(await field(page, 'timeout').inputValue()).toBe('10')
   await page
     .getByLabel('Импорт .conf')
-    .setInputFiles({ name: 'clickpass.conf', mimeType: 'text/plain', buffer: Buffer.from(conf.replace('//pay.example/click', '/sandbox/clickpass')) })
+    .setInputFiles({ name: 'clickpass.conf', mimeType: 'text/plain', buffer: Buffer.from(conf.replace('https://pay.example/click', '/sandbox/clickpass')) })
   await page.getByRole('button', { name: 'Применить' }).click()
   await expect.poll(() => notice(page).textContent()).toBe('Настройки из файла применены: изменено параметров — 1')
   await page.reload()
@@ -213,10 +213,20 @@ it('exports the request log with the settings change log; the change log on the 
 it('supervisor PIN: set in Settings, the journal asks for it before a cancel, refuses a wrong one, and cancels with the right one', async () => {
   const { context, page } = await newPage(browser)
   await openSettings(page)
+  // Issue 18: the supervisor PIN is changed only behind the admin PIN.
   await page.getByRole('textbox', { name: 'Новый PIN старшего кассира (пусто — не спрашивать)' }).fill('9753')
+  await page.getByRole('button', { name: 'Сохранить PIN старшего кассира' }).click()
+  await expect.poll(() => notice(page).textContent()).toBe('Сначала задайте PIN администратора: PIN старшего кассира меняется только под ним')
+  await page.getByTestId('pin-next').fill('2468')
+  await page.getByTestId('pin-save').click()
+  await expect.poll(() => page.getByTestId('pin-note').textContent()).toBe('PIN сохранён')
+  await page.getByRole('textbox', { name: 'Новый PIN старшего кассира (пусто — не спрашивать)' }).fill('9753')
+  await page.getByRole('textbox', { name: 'PIN администратора' }).fill('2468')
   await page.getByRole('button', { name: 'Сохранить PIN старшего кассира' }).click()
   await expect.poll(() => notice(page).textContent()).toBe('PIN старшего кассира сохранён: журнал будет его спрашивать')
   await page.reload()
+  await page.getByTestId('pin-input').fill('2468')
+  await page.getByTestId('pin-submit').click()
   await expect.poll(() => page.getByTestId('supervisor-state').textContent()).toBe('Журнал спрашивает PIN старшего кассира')
 
   await page.goto(`${baseURL()}/#/sale`)

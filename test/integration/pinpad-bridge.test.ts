@@ -157,3 +157,40 @@ it('a new till (fresh profile, its ecrNo counter from 1) on a pin-pad that alrea
   expect(row?.op.state, JSON.stringify(row?.op.history)).toBe('needs-attention')
   after.stop()
 }, 60_000)
+
+it('issue 18: the bridge takes a WebSocket only from the app’s own origin (a page on another loopback port is refused)', async () => {
+  const { connect } = await import('node:net')
+  const host = new URL(sb.url).host
+  const handshake = (origin?: string) =>
+    new Promise<string>((resolve) => {
+      const s = connect(Number(new URL(sb.url).port), '127.0.0.1', () => {
+        s.write(
+          [
+            `GET ${PINPAD_BRIDGE_PATH} HTTP/1.1`,
+            `Host: ${host}`,
+            'Upgrade: websocket',
+            'Connection: Upgrade',
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+            'Sec-WebSocket-Version: 13',
+            ...(origin ? [`Origin: ${origin}`] : []),
+            '',
+            '',
+          ].join('\r\n'),
+        )
+      })
+      let got = ''
+      s.on('data', (d) => {
+        got += d.toString('latin1')
+        if (got.includes('\r\n\r\n')) {
+          s.destroy()
+          resolve(got.split('\r\n')[0]!)
+        }
+      })
+      s.on('close', () => resolve(got.split('\r\n')[0] ?? ''))
+      s.on('error', () => resolve(''))
+    })
+  expect(await handshake(`http://127.0.0.1:${Number(new URL(sb.url).port) + 1}`)).not.toContain('101')
+  expect(await handshake('null')).not.toContain('101')
+  expect(await handshake(`http://${host}`)).toContain('101')
+  expect(await handshake()).toContain('101')
+})

@@ -108,15 +108,20 @@ describe('the PIN lockout lives in IndexedDB', () => {
     expect(await h.engine.verifyAdminPin('9999')).toMatchObject({ message: { key: 'pin.wrong' } })
   })
 
-  it('the supervisor PIN has its own lockout and is set or removed from Settings', async () => {
+  it('the supervisor PIN has its own lockout and is set or removed from Settings behind the admin PIN', async () => {
     h = await harness()
-    expect(await h.engine.setSupervisorPin({ next: '12' })).toMatchObject({ ok: false, message: { key: 'pin.format' } })
+    // Issue 18: with no admin PIN nobody can set (or later remove) it; with one, only behind it.
+    expect(await h.engine.setSupervisorPin({ next: '5555' })).toMatchObject({ ok: false, message: { key: 'supervisor.needAdmin' } })
+    await h.engine.setAdminPin({ current: '', next: '2468' })
+    expect(await h.engine.setSupervisorPin({ next: '12', adminPin: '2468' })).toMatchObject({ ok: false, message: { key: 'pin.format' } })
     expect(await h.engine.supervisorPinSet()).toBe(false)
-    expect(await h.engine.setSupervisorPin({ next: '5555' })).toEqual({ ok: true })
+    expect(await h.engine.setSupervisorPin({ next: '5555', adminPin: '2468' })).toEqual({ ok: true })
     for (let i = 0; i < 5; i++) await h.engine.verifySupervisorPin('0000')
     expect(await h.engine.verifySupervisorPin('5555')).toMatchObject({ ok: false, message: { key: 'pin.locked' } })
-    expect(await h.engine.verifyAdminPin('')).toEqual({ ok: true })
-    expect(await h.engine.setSupervisorPin({ next: '' })).toEqual({ ok: true })
+    expect(await h.engine.verifyAdminPin('2468')).toEqual({ ok: true })
+    expect(await h.engine.setSupervisorPin({ next: '', adminPin: '1357' })).toMatchObject({ ok: false, message: { key: 'pin.wrong' } })
+    expect(await h.engine.supervisorPinSet()).toBe(true)
+    expect(await h.engine.setSupervisorPin({ next: '', adminPin: '2468' })).toEqual({ ok: true })
     expect(await h.engine.supervisorPinSet()).toBe(false)
   })
 })

@@ -7,6 +7,7 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import { advance, isFinal, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import { adminPin } from './admin-pin.ts'
+import { moneyGuard } from './money-guard.ts'
 import { createShifts } from './shift.ts'
 import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
@@ -28,7 +29,7 @@ import { realRandom, type Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { MAX_REFUSALS } from './queue.ts'
-import { createLogger, type Logger } from './log.ts'
+import { createLogger, scrub, type Logger } from './log.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, type StopChannel } from './tabs.ts'
 import { createSync, type DemoStore } from './sync/sync.ts'
@@ -88,7 +89,8 @@ export function createEngine(deps: EngineDeps) {
   const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   const checkScan = scanGuard(db, clock)
   const queue = queueStore(db)
-  const pin = adminPin(db, clock)
+  const pin = adminPin(db, clock, undefined, locks)
+  const guard = moneyGuard(db, clock, log, locks)
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
   let stopped = false
@@ -413,13 +415,13 @@ export function createEngine(deps: EngineDeps) {
   async function exportJournal(): Promise<string> {
     const ops = await db.operations.orderBy('createdAt').toArray()
     const clean = ops.map((o) => ({ ...o, code: o.code ? { masked: o.code.masked, hash: o.code.hash } : undefined }))
-    return JSON.stringify({ exportedAt: new Date(clock.now()).toISOString(), operations: scrubDeep(clean, types.secretValues()) }, null, 2)
+    return JSON.stringify({ exportedAt: new Date(clock.now()).toISOString(), operations: scrub(clean, types.secretValues()) }, null, 2)
   }
 
   async function exportLog(): Promise<string> {
     await log.flush()
     const rows = await db.log.orderBy('id').toArray()
-    return rows.map((r) => JSON.stringify(scrubDeep(r, types.secretValues()))).join('\n')
+    return rows.map((r) => JSON.stringify(scrub(r, types.secretValues()))).join('\n')
   }
 
   async function queueStatus(): Promise<{ length: number; oldestAt?: number; entries: QueueEntry[] }> {
@@ -456,7 +458,19 @@ export function createEngine(deps: EngineDeps) {
 
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
   // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
-  const settings = settingsApi({ db, clock, log, providers, baseUrl: deps.baseUrl, adminPinSet: pin.isSet, refreshSecretValues, loadConfig, probeContext })
+  const settings = settingsApi({
+    db,
+    clock,
+    log,
+    providers,
+    baseUrl: deps.baseUrl,
+    adminPinSet: pin.isSet,
+    verifyAdminPin: (p: string) => pin.verify(p),
+    locks,
+    refreshSecretValues,
+    loadConfig,
+    probeContext,
+  })
   // Issue 20: the store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
   const sync = createSync({
     db,
@@ -504,7 +518,13 @@ export function createEngine(deps: EngineDeps) {
     exportConf: exportConfFile,
     /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
     adminPinSet: pin.isSet,
-    verifyAdminPin: pin.verify,
+    verifyAdminPin: (p: string) => pin.verify(p),
+    /** Issues 17, 18: the self-checkout behind the admin PIN, its exit's own tries, the PIN money going back needs. */
+    kioskStart: guard.kioskStart,
+    verifyKioskExit: guard.verifyKioskExit,
+    reversalGuard: guard.reversalGuard,
+    verifyReversalPin: guard.verifyReversalPin,
+    hostRequestOperation: guard.hostRequestOperation,
     setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
     /** Host POS contract v1 (issue 13): allowed origins, host orders and their journal, refused requests. */
     hostOrigins: host.origins,
@@ -530,12 +550,6 @@ export function createEngine(deps: EngineDeps) {
       sync.stop()
     },
   }
-}
-
-function scrubDeep<T>(v: T, secrets: readonly string[]): T {
-  let s = JSON.stringify(v)
-  for (const secret of secrets) s = s.split(JSON.stringify(secret).slice(1, -1)).join('****')
-  return JSON.parse(s) as T
 }
 
 export type Engine = ReturnType<typeof createEngine>

@@ -1,6 +1,7 @@
 // The structured log (the seed's `terminal.log`, README R10): rows in IndexedDB, masked
 // before they are written, batched so logging never slows a payment, rotated by count.
 import type { PaydeskDb, LogEntry } from './db.ts'
+import { maskPhoneText, PHONE_FIELD } from '../transport/personal.ts'
 
 /** Rotation: keep this many rows (about a week of a busy till). */
 export const LOG_MAX_ROWS = 20_000
@@ -25,7 +26,13 @@ export function scrub(value: unknown, secrets: readonly string[]): unknown {
   if (Array.isArray(value)) return value.map((v) => scrub(v, secrets))
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.test(k) && typeof v === 'string' && v !== '' ? '****' : scrub(v, secrets)
+    for (const [k, v] of Object.entries(value))
+      out[k] =
+        SECRET_FIELDS.test(k) && typeof v === 'string' && v !== ''
+          ? '****'
+          : PHONE_FIELD.test(k) && (typeof v === 'string' || typeof v === 'number')
+            ? maskPhoneText(String(v))
+            : scrub(v, secrets)
     return out
   }
   return value

@@ -3,6 +3,7 @@
 // bound to an emulator (issue 9). The secret values are kept here for scrubbing logs and exports.
 import { importConf, exportConf, missingRequired, parseValue, withDefaults, type ConfigValues, type FieldError } from '../../src/domain/config.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
+import { foreignTooBig } from '../../src/domain/conf-merge.ts'
 import type { AnyProvider, PaymentType, PayMode, ProbeCtx } from '../providers/types.ts'
 import type { EngineDeps, Result } from './engine.ts'
 import type { Logger } from './log.ts'
@@ -230,6 +231,8 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
     const r = importConf(p.schema, text)
     if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
+    const tooMany = foreignTooBig({ ...pt.foreign, ...r.foreign })
+    if (tooMany) return { ok: false, message: tooMany }
     const types = await paymentTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
       await db.settings.put({

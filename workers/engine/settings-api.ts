@@ -6,7 +6,8 @@ import { previewConf, valueText, type ConfChange } from '../../src/domain/conf-m
 import { withDefaults, type FieldError } from '../../src/domain/config.ts'
 import { checkPinFormat } from '../../src/domain/pin.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { adminPin } from './admin-pin.ts'
+import { adminPin, type PinResult } from './admin-pin.ts'
+import type { Locks } from './locks.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
 import type { Logger } from './log.ts'
@@ -42,6 +43,8 @@ export interface SettingsDeps {
   providers: ReadonlyMap<string, AnyProvider>
   baseUrl?: string | undefined
   adminPinSet(): Promise<boolean>
+  verifyAdminPin(pin: string): Promise<PinResult>
+  locks?: Locks
   refreshSecretValues(): Promise<void>
   loadConfig(ptId: string): Promise<{ ok: true; pt: PaymentType; provider: AnyProvider; config: unknown } | { ok: false; message: Msg }>
   probeContext(pt: PaymentType, provider: AnyProvider, config: unknown): ProbeCtx<unknown>
@@ -49,7 +52,7 @@ export interface SettingsDeps {
 
 export function settingsApi(d: SettingsDeps) {
   const { db, clock, log } = d
-  const supervisor = adminPin(db, clock, SUPERVISOR_PIN_KEY)
+  const supervisor = adminPin(db, clock, SUPERVISOR_PIN_KEY, d.locks)
   const origin = d.baseUrl ? new URL(d.baseUrl).origin : undefined
 
   const types = async () => ((await db.settings.get(PAYMENT_TYPES_KEY))?.value as PaymentType[] | undefined) ?? []
@@ -222,9 +225,15 @@ export function settingsApi(d: SettingsDeps) {
       settingsChanges: changes,
       /** The supervisor PIN (optional): when set, the journal asks for it before money goes back. */
       supervisorPinSet: supervisor.isSet,
-      verifySupervisorPin: supervisor.verify,
-      /** Set or remove (`next` empty) from Settings, which already sit behind the admin PIN. */
-      async setSupervisorPin(r: { next: string }): Promise<R> {
+      verifySupervisorPin: (pin: string) => supervisor.verify(pin),
+      /**
+       * Set or remove (`next` empty) behind the admin PIN, checked here (issue 18): the page's gate alone let
+       * anyone remove it where no admin PIN was set.
+       */
+      async setSupervisorPin(r: { next: string; adminPin?: string }): Promise<R> {
+        if (!(await d.adminPinSet())) return { ok: false, message: msg('supervisor.needAdmin') }
+        const admin = await d.verifyAdminPin(r.adminPin ?? '')
+        if (!admin.ok) return admin
         const was = await supervisor.isSet()
         const bad = r.next === '' ? undefined : checkPinFormat(r.next)
         if (bad) return { ok: false, message: bad }

@@ -1,6 +1,7 @@
 // HTTP from the worker (README R3, R12): fetch with a per-request timeout through an
 // AbortController, no credentials, and one log row per exchange with what the provider masked.
 import type { Logger } from '../engine/log.ts'
+import { maskPersonal } from './personal.ts'
 
 export interface HttpRequest {
   /** The provider's route name, for the log. */
@@ -62,9 +63,9 @@ export function createHttp(fetchFn: typeof fetch, log: Logger, source: string, n
         method: req.method,
         path: pathOf(req.url),
         headers: req.logHeaders ?? {},
-        body: cut(req.logBody ?? req.body),
+        body: cut(masked(req.logBody ?? req.body)),
         ...(result.kind === 'response'
-          ? { status: result.status, reply: cut(req.logReply ? req.logReply(result.text) : result.text) }
+          ? { status: result.status, reply: cut(maskPersonal(req.logReply ? req.logReply(result.text) : result.text)) }
           : { failed: result.reason, detail: result.detail }),
         ms: result.ms,
       }
@@ -82,6 +83,8 @@ function pathOf(url: string): string {
     return url
   }
 }
+
+const masked = (s: string | undefined) => (s === undefined ? s : maskPersonal(s))
 
 function cut(s: string | undefined): string | undefined {
   return s && s.length > LOG_BODY_MAX ? `${s.slice(0, LOG_BODY_MAX)}…` : s

@@ -37,5 +37,11 @@ export interface VerbDeps {
   /** Used by void: stop waiting for a payment still open. */
   stopWaiting: (opId: string) => Promise<Result>
   /** Used by void: cancel an approved payment. */
-  reverse: (req: { opId: string; kind: 'cancel' | 'refund'; amount?: number; void?: boolean }) => Promise<Result<{ op: Operation }>>
+  reverse: (req: {
+    opId: string
+    kind: 'cancel' | 'refund'
+    amount?: number
+    void?: boolean
+    dedupe?: string
+  }) => Promise<Result<{ op: Operation; repeated?: true }>>
 }

@@ -8,7 +8,24 @@ import type { VerbDeps } from './deps.ts'
 
 export function reverseVerb(d: VerbDeps) {
   const { db, clock, log, providers, loadConfig, gate, newId, track, drive, queue } = d
-  async function reverse(req: { opId: string; kind: 'cancel' | 'refund'; amount?: number; void?: boolean }): Promise<Result<{ op: Operation }>> {
+  /**
+   * `dedupe` (issue 18): the host's request as a key (origin, order, kind, amount, requestId). A request
+   * with a key already used moves no money: it is answered with the earlier operation, whatever its state.
+   */
+  async function reverse(req: {
+    opId: string
+    kind: 'cancel' | 'refund'
+    amount?: number
+    void?: boolean
+    dedupe?: string
+  }): Promise<Result<{ op: Operation; repeated?: true }>> {
+    const dedupeKey = req.dedupe ? `host.request:${req.dedupe}` : undefined
+    const earlier = async () => {
+      const id = dedupeKey ? ((await db.settings.get(dedupeKey))?.value as string | undefined) : undefined
+      return id ? await db.operations.get(id) : undefined
+    }
+    const seen = await earlier()
+    if (seen) return { ok: true, op: seen, repeated: true }
     const orig = await db.operations.get(req.opId)
     if (!orig || (orig.kind !== 'pay' && orig.kind !== 'refund')) return { ok: false, message: msg('common.noOperation') }
     const p = providers.get(orig.provider)
@@ -35,7 +52,9 @@ export function reverseVerb(d: VerbDeps) {
     const now = clock.now()
     const id = newId()
     const kind: OpKind = req.kind
-    const created = await db.transaction('rw', db.operations, db.queue, async () => {
+    const created = await db.transaction('rw', db.operations, db.queue, db.settings, async () => {
+      // Checked again inside the transaction: two copies of one request racing create one operation.
+      if (dedupeKey && (await db.settings.get(dedupeKey))) return 'repeated'
       const cur = (await db.operations.get(orig.id))!
       if (cur.reversedBy) {
         const by = await db.operations.get(cur.reversedBy)
@@ -69,9 +88,14 @@ export function reverseVerb(d: VerbDeps) {
           ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
         }),
       )
+      if (dedupeKey) await db.settings.put({ key: dedupeKey, value: id })
       if (blocked) await queue.push({ provider: orig.provider, paymentTypeId: orig.paymentTypeId, opId: id, attempt: 0, nextAttemptAt: now, createdAt: now })
       return 'ok'
     })
+    if (created === 'repeated') {
+      const op = await earlier()
+      if (op) return { ok: true, op, repeated: true }
+    }
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
     if (created === 'tooLarge') return { ok: false, message: tooLarge }
     log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)

@@ -1,6 +1,7 @@
 // ClickPass wire codec (protocols/clickpass.md § 2): paths, the `Auth` header, request
 // bodies in so'm, and replies read into a typed union. Pure: no fetch, no clock.
 import { toMajorText, type Minor } from '../../../src/domain/money.ts'
+import { SERVER_TEXT_MAX } from '../../../src/domain/messages.ts'
 
 /** § 2.2: every path is below `{url}/v2/merchant/`. */
 export const CLICK_PATHS = {
@@ -68,7 +69,8 @@ export function decodeReply(text: string): Decoded {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'malformed', why: 'not an object' }
   const o = json as Record<string, unknown>
   if (typeof o.error_code !== 'number' || !Number.isInteger(o.error_code)) return { kind: 'malformed', why: 'no error_code' }
-  const rawId = /"payment_id"\s*:\s*"?(\d+)"?/.exec(text)?.[1]
+  // Read from the text (ids may exceed 2^53), but only the top-level key: a nested `payment_id` never wins (issue 18).
+  const rawId = topLevelDigits(text, 'payment_id')
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
   const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined)
   if (o.payment_status !== undefined && int(o.payment_status) === undefined) return { kind: 'malformed', why: 'bad payment_status' }
@@ -76,7 +78,7 @@ export function decodeReply(text: string): Decoded {
     kind: 'reply',
     reply: {
       errorCode: o.error_code,
-      errorNote: str(o.error_note),
+      errorNote: str(o.error_note)?.slice(0, SERVER_TEXT_MAX),
       paymentId: rawId,
       paymentStatus: int(o.payment_status),
       confirmMode: int(o.confirm_mode),
@@ -86,6 +88,26 @@ export function decodeReply(text: string): Decoded {
       phoneNumber: str(o.phone_number),
     },
   }
+}
+
+/** The digits of `"key": 123` or `"key": "123"` at the top level of a JSON object text (strings and nesting skipped). */
+export function topLevelDigits(text: string, key: string): string | undefined {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '{' || c === '[') depth++
+    else if (c === '}' || c === ']') depth--
+    else if (c === '"') {
+      let j = i + 1
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
+      const name = text.slice(i + 1, j)
+      i = j
+      if (depth !== 1 || name !== key) continue
+      const m = /^\s*:\s*"?(\d+)"?/.exec(text.slice(j + 1, j + 1 + 64))
+      if (m) return m[1]
+    }
+  }
+  return undefined
 }
 
 /** § 4.8: the phone masked as `998*****4567`. */
