@@ -500,4 +500,9 @@ export const en: Record<MessageKey, string> = {
   'display.scanQr': 'Scan the QR code in the app',
   'display.pinpadQr': 'Scan the QR code on the pin-pad screen in your bank’s app',
   'display.declinedNext': 'Try again or choose another way to pay',
+  // walk: issue 17 (the walk through as cashier, customer, admin)
+  'settings.deleteConfirm':
+    'Delete payment type “{name}”? If it already has operations it is archived: the till and the self-checkout no longer offer it, while the journal, refunds and reports keep it.',
+  'settings.archived': 'Payment type “{name}” archived: the till no longer offers it; its journal, refunds and reports are kept',
+  'journal.archivedType': 'archived',
 }

@@ -497,6 +497,11 @@ export const ru = {
   'display.scanQr': 'Отсканируйте QR-код в приложении',
   'display.pinpadQr': 'Отсканируйте QR-код на экране пин-пада в приложении банка',
   'display.declinedNext': 'Попробуйте ещё раз или выберите другой способ оплаты',
+  // walk: issue 17 (the walk through as cashier, customer, admin)
+  'settings.deleteConfirm':
+    'Удалить тип оплаты «{name}»? Если по нему уже были операции, он уйдёт в архив: касса и самообслуживание его больше не предложат, а журнал, возвраты и отчёты по нему сохранятся.',
+  'settings.archived': 'Тип оплаты «{name}» в архиве: касса его не предлагает, журнал, возвраты и отчёты по нему сохранены',
+  'journal.archivedType': 'в архиве',
 } as const
 
 export type MessageKey = keyof typeof ru

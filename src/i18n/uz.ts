@@ -499,4 +499,9 @@ export const uz: Record<MessageKey, string> = {
   'display.scanQr': 'QR-kodni ilovada skanerlang',
   'display.pinpadQr': 'Pin-pad ekranidagi QR-kodni bank ilovasida skanerlang',
   'display.declinedNext': 'Qayta urinib ko‘ring yoki boshqa to‘lov usulini tanlang',
+  // walk: issue 17 (the walk through as cashier, customer, admin)
+  'settings.deleteConfirm':
+    '«{name}» to‘lov turini o‘chirasizmi? Agar unda operatsiyalar bo‘lsa, u arxivga o‘tadi: kassa va o‘z-o‘ziga xizmat uni boshqa taklif qilmaydi, jurnal, qaytarishlar va hisobotlar esa saqlanadi.',
+  'settings.archived': '«{name}» to‘lov turi arxivda: kassa uni taklif qilmaydi, jurnal, qaytarishlar va hisobotlar saqlangan',
+  'journal.archivedType': 'arxivda',
 }

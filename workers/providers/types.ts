@@ -58,6 +58,11 @@ export interface PaymentType {
   values: ConfigValues
   /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again (issue 8). */
   foreign?: Record<string, string>
+  /**
+   * Deleted while it had operations (issue 17): kept so the journal, refunds and reports still find it,
+   * hidden from the till and from Settings, never offered for a new payment. Epoch ms.
+   */
+  archived?: number
 }
 
 /** Everything a provider may do while it drives one operation. */

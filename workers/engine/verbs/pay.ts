@@ -35,6 +35,8 @@ export function payVerb(d: VerbDeps) {
     if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
+    // A deleted type with operations is archived (issue 17): it reverses its own, never takes new ones.
+    if (cfg.pt.archived !== undefined) return { ok: false, message: msg('common.noPaymentType') }
     const p = cfg.provider
     const code = req.code.trim()
     const now = clock.now()
