@@ -505,4 +505,6 @@ export const en: Record<MessageKey, string> = {
     'Delete payment type “{name}”? If it already has operations it is archived: the till and the self-checkout no longer offer it, while the journal, refunds and reports keep it.',
   'settings.archived': 'Payment type “{name}” archived: the till no longer offers it; its journal, refunds and reports are kept',
   'journal.archivedType': 'archived',
+  'common.wrongCurrency': 'The amount is in {currency}, and “{type}” takes another currency. Choose another way to pay',
+  'sale.otherCurrency': 'another currency ({currency})',
 }

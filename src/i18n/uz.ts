@@ -504,4 +504,6 @@ export const uz: Record<MessageKey, string> = {
     '«{name}» to‘lov turini o‘chirasizmi? Agar unda operatsiyalar bo‘lsa, u arxivga o‘tadi: kassa va o‘z-o‘ziga xizmat uni boshqa taklif qilmaydi, jurnal, qaytarishlar va hisobotlar esa saqlanadi.',
   'settings.archived': '«{name}» to‘lov turi arxivda: kassa uni taklif qilmaydi, jurnal, qaytarishlar va hisobotlar saqlangan',
   'journal.archivedType': 'arxivda',
+  'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
+  'sale.otherCurrency': 'boshqa valyuta ({currency})',
 }

@@ -1,5 +1,6 @@
-// Issue 17: deleting a payment type that has operations archives it. Its operations keep their type
-// (refund works, reports name it), the till's list drops it, and no new payment is taken on it.
+// Issue 17 in the engine: deleting a payment type that has operations archives it (its operations
+// keep their type: refund works, reports name it; the till's list drops it; no new payment is taken
+// on it), and a host's amount in one currency is never taken by a type of another.
 import { afterEach, expect, it } from 'vitest'
 import { harness, type Harness } from '../support/engine.ts'
 
@@ -32,4 +33,14 @@ it('a used type is archived: refundable, listed for the journal only, refusing n
     secrets: { secretKey: 'x' },
   })
   expect(again).toMatchObject({ ok: true })
+})
+
+it('a payment in the host’s currency is refused by a type of another currency, before any request', async () => {
+  h = await harness()
+  const code = await h.token()
+  expect(await h.engine.pay({ paymentTypeId: 'click', amount: 1500000, code, order: 'CUR-1', currency: 'BYN' })).toMatchObject({
+    ok: false,
+    message: { key: 'common.wrongCurrency', params: { currency: 'BYN' } },
+  })
+  expect(await h.engine.pay({ paymentTypeId: 'click', amount: 1500000, code, order: 'CUR-1', currency: 'UZS' })).toMatchObject({ ok: true })
 })
