@@ -178,6 +178,12 @@ export interface Provider<C> {
     journal: readonly Operation[],
     opts: ReconcileOptions,
   ): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  /**
+   * Where the provider's own period starts (O!plati: its shift is the Minsk day, docs/protocols/oplati.md § 4.9).
+   * The day close hands `closeDay` the journal from there, not from the till's last Z: a second Z on the
+   * same day reconciles the provider's whole period against its operations (issue 17). Absent: the till's shift.
+   */
+  closeDaySince?(now: number): number
   /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
   closeDay?(
     ctx: ProbeCtx<C>,
