@@ -507,4 +507,5 @@ export const en: Record<MessageKey, string> = {
   'journal.archivedType': 'archived',
   'common.wrongCurrency': 'The amount is in {currency}, and “{type}” takes another currency. Choose another way to pay',
   'sale.otherCurrency': 'another currency ({currency})',
+  'common.refundExceedsRest': 'The refund is more than what is left of the payment: at most {rest} {currency}',
 }

@@ -504,6 +504,7 @@ export const ru = {
   'journal.archivedType': 'в архиве',
   'common.wrongCurrency': 'Сумма в {currency}, а «{type}» принимает другую валюту. Выберите другой способ оплаты',
   'sale.otherCurrency': 'другая валюта ({currency})',
+  'common.refundExceedsRest': 'Сумма возврата больше остатка по оплате: можно вернуть не более {rest} {currency}',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -506,4 +506,5 @@ export const uz: Record<MessageKey, string> = {
   'journal.archivedType': 'arxivda',
   'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
   'sale.otherCurrency': 'boshqa valyuta ({currency})',
+  'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest} {currency} qaytarish mumkin',
 }

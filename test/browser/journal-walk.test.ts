@@ -61,10 +61,10 @@ it('deleting a payment type with a payment archives it: the confirm says so, the
 
 type Row = Record<string, unknown> & { id: string }
 async function seedPayments(page: Page, count: number) {
-  await page.getByTestId('amount').waitFor()
   const now = Date.now()
-  const rows: Row[] = Array.from({ length: count }, (_, i) => {
-    const r = {
+  await seedRows(
+    page,
+    Array.from({ length: count }, (_, i) => ({
       id: `R${String(i).padStart(2, '0')}`,
       kind: 'pay',
       provider: 'clickpass',
@@ -75,9 +75,13 @@ async function seedPayments(page: Page, count: number) {
       createdAt: now - (count - i) * 60_000,
       updatedAt: now - (count - i) * 60_000,
       history: [],
-    }
-    return { ...r, keys: searchKeys(r as never) }
-  })
+    })),
+  )
+}
+
+async function seedRows(page: Page, plain: Row[]) {
+  await page.getByTestId('amount').waitFor()
+  const rows = plain.map((r) => ({ ...r, keys: searchKeys(r as never) }))
   await page.evaluate(async (rows) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('paydesk')
@@ -111,5 +115,28 @@ it('«Возврат» on a row far down the journal opens the refund form at th
   })
   expect(inSight).toBe(true)
   expect(await amount.evaluate((el) => el === document.activeElement)).toBe(true)
+  await context.close()
+})
+
+it('a refund past what is left of a partly refunded payment says how much is left (Inpas), in Russian and English', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(baseURL())
+  const at = Date.now() - 3_600_000
+  const inpas = { provider: 'inpas-sbp', paymentTypeId: 'inpas-sbp-1', currency: 'RUB', state: 'approved', history: [] }
+  await seedRows(page, [
+    { id: 'P1', kind: 'pay', amount: 1_000_00, createdAt: at, updatedAt: at, ...inpas },
+    { id: 'P2', kind: 'refund', amount: 600_00, createdAt: at + 60_000, updatedAt: at + 60_000, original: 'P1', ...inpas },
+  ])
+  await page.getByRole('link', { name: 'Журнал' }).click()
+  const pay = journalRow(page, /Оплата/)
+  await pay.getByRole('button', { name: 'Возврат', exact: true }).click()
+  const amount = page.getByRole('textbox', { name: 'Сумма возврата' })
+  await expect.poll(() => amount.inputValue()).toBe('400.00')
+  await amount.fill('500')
+  await page.getByRole('button', { name: 'Выполнить возврат' }).click()
+  const said = page.getByTestId('journal-message')
+  await expect.poll(() => said.textContent()).toContain('Сумма возврата больше остатка по оплате: можно вернуть не более 400.00 RUB')
+  await page.selectOption('[data-testid=lang]', 'en')
+  await expect.poll(() => said.textContent()).toContain('The refund is more than what is left of the payment: at most 400.00 RUB')
   await context.close()
 })
