@@ -25,6 +25,8 @@ import type { Msg } from '../domain/messages.ts'
 export interface HostPay {
   order: string
   amount: number
+  /** The host's currency (issue 17): only payment types of it are offered and taken. */
+  currency?: string
   items?: unknown
   requestId?: string
   origin?: string
@@ -206,6 +208,7 @@ async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, orig
     pay: {
       order: req.order,
       amount: req.amount,
+      ...(req.currency ? { currency: req.currency } : {}),
       ...(req.items !== undefined ? { items: req.items } : {}),
       ...(req.requestId ? { requestId: req.requestId } : {}),
       ...(origin ? { origin } : {}),

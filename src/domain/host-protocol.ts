@@ -8,6 +8,8 @@ export const HOST_PROTOCOL = 'paydesk/1'
 export const AMOUNT_RE = /^[0-9]{1,15}$/
 /** An order reference: printable, without control characters, 1–64 characters. */
 export const ORDER_RE = /^[\x21-\x7e\u00a0-\uffff][\x20-\x7e\u00a0-\uffff]{0,63}$/
+/** The sale's currency (issue 17): ISO 4217 letters; only payment types of it are offered. */
+export const CURRENCY_RE = /^[A-Z]{3}$/
 /** A request id chosen by the host, echoed on every answer to it. */
 const REQUEST_ID_RE = /^[\x21-\x7e]{1,64}$/
 /** The `items` JSON of a sale is capped (the engine checks its content). */
@@ -16,7 +18,7 @@ export const MAX_ITEMS_TEXT = 20_000
 export type HostErrorCode = 'bad-request' | 'bad-amount' | 'bad-order' | 'amount-mismatch' | 'busy' | 'not-found' | 'refused'
 
 export type HostRequest =
-  | { type: 'paydesk.pay'; requestId?: string; order: string; amount: number; items?: unknown }
+  | { type: 'paydesk.pay'; requestId?: string; order: string; amount: number; currency?: string; items?: unknown }
   | { type: 'paydesk.cancel'; requestId?: string; order: string; supervisorPin?: string }
   | { type: 'paydesk.refund'; requestId?: string; order: string; amount?: number; supervisorPin?: string }
   | { type: 'paydesk.void'; requestId?: string; order: string; supervisorPin?: string }
@@ -64,7 +66,13 @@ export function parseHostRequest(data: unknown): Parsed<HostRequest> {
       if (!a.ok) return { ok: false, code: 'bad-amount', why: a.why, ...withOrder }
       if (d.items !== undefined && JSON.stringify(d.items).length > MAX_ITEMS_TEXT)
         return { ok: false, code: 'bad-request', why: 'items too large', ...withOrder }
-      return { ok: true, value: { type, ...withOrder, amount: a.value, ...(d.items !== undefined ? { items: d.items } : {}) } }
+      const currency = d.currency === undefined ? undefined : str(d.currency)
+      if (d.currency !== undefined && (currency === undefined || !CURRENCY_RE.test(currency)))
+        return { ok: false, code: 'bad-request', why: 'currency is three capital letters (ISO 4217)', ...withOrder }
+      return {
+        ok: true,
+        value: { type, ...withOrder, amount: a.value, ...(currency ? { currency } : {}), ...(d.items !== undefined ? { items: d.items } : {}) },
+      }
     }
     case 'paydesk.refund': {
       if (d.amount === undefined) return { ok: true, value: { type, ...withOrder, ...approval } }
@@ -79,7 +87,7 @@ export function parseHostRequest(data: unknown): Parsed<HostRequest> {
   }
 }
 
-/** A payment started by URL: `#/pay?amount=<minor>&order=<ref>[&items=<JSON>]` (also `#/self?…`). */
+/** A payment started by URL: `#/pay?amount=<minor>&order=<ref>[&currency=<ISO>][&items=<JSON>]` (also `#/self?…`). */
 export function parseHostUrl(hash: string): { none: true } | Parsed<Extract<HostRequest, { type: 'paydesk.pay' }>> {
   const m = /^#\/(?:pay|self)\?(.*)$/.exec(hash)
   if (!m) return { none: true }
@@ -99,6 +107,7 @@ export function parseHostUrl(hash: string): { none: true } | Parsed<Extract<Host
     type: 'paydesk.pay',
     order: q.get('order') ?? undefined,
     amount: q.get('amount') ?? '',
+    ...(q.has('currency') ? { currency: q.get('currency') } : {}),
     ...(itemsText !== null ? { items } : {}),
   })
   return r as Parsed<Extract<HostRequest, { type: 'paydesk.pay' }>>

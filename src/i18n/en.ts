@@ -543,4 +543,12 @@ export const en: Record<MessageKey, string> = {
   'host.pending': 'Order {order} for {amount} is waiting for the sales software to confirm it',
   'export.failed': 'The file could not be exported: {error}',
   'conf.tooManyUnknown': 'Too many unknown keys: {count} (at most {max} and {kb} KB together with those already kept). Remove the extra lines from the file',
+  // walk: issue 17 (the walk through as cashier, customer, admin)
+  'settings.deleteConfirm':
+    'Delete payment type “{name}”? If it already has operations it is archived: the till and the self-checkout no longer offer it, while the journal, refunds and reports keep it.',
+  'settings.archived': 'Payment type “{name}” archived: the till no longer offers it; its journal, refunds and reports are kept',
+  'journal.archivedType': 'archived',
+  'common.wrongCurrency': 'The amount is in {currency}, and “{type}” takes another currency. Choose another way to pay',
+  'sale.otherCurrency': 'another currency ({currency})',
+  'common.refundExceedsRest': 'The refund is more than what is left of the payment: at most {rest} {currency}',
 }

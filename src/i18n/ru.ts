@@ -540,6 +540,14 @@ export const ru = {
   'host.pending': 'Заказ {order} на {amount} ждёт подтверждения от кассовой программы',
   'export.failed': 'Не удалось выгрузить файл: {error}',
   'conf.tooManyUnknown': 'Слишком много неизвестных ключей: {count} (не больше {max} и {kb} КБ вместе с уже сохранёнными). Уберите лишние строки из файла',
+  // walk: issue 17 (the walk through as cashier, customer, admin)
+  'settings.deleteConfirm':
+    'Удалить тип оплаты «{name}»? Если по нему уже были операции, он уйдёт в архив: касса и самообслуживание его больше не предложат, а журнал, возвраты и отчёты по нему сохранятся.',
+  'settings.archived': 'Тип оплаты «{name}» в архиве: касса его не предлагает, журнал, возвраты и отчёты по нему сохранены',
+  'journal.archivedType': 'в архиве',
+  'common.wrongCurrency': 'Сумма в {currency}, а «{type}» принимает другую валюту. Выберите другой способ оплаты',
+  'sale.otherCurrency': 'другая валюта ({currency})',
+  'common.refundExceedsRest': 'Сумма возврата больше остатка по оплате: можно вернуть не более {rest} {currency}',
 } as const
 
 export type MessageKey = keyof typeof ru

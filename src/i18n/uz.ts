@@ -543,4 +543,12 @@ export const uz: Record<MessageKey, string> = {
   'export.failed': 'Faylni yuklab bo‘lmadi: {error}',
   'conf.tooManyUnknown':
     'Noma’lum kalitlar juda ko‘p: {count} (saqlanganlari bilan birga ko‘pi bilan {max} ta va {kb} KB). Fayldan ortiqcha qatorlarni olib tashlang',
+  // walk: issue 17 (the walk through as cashier, customer, admin)
+  'settings.deleteConfirm':
+    '«{name}» to‘lov turini o‘chirasizmi? Agar unda operatsiyalar bo‘lsa, u arxivga o‘tadi: kassa va o‘z-o‘ziga xizmat uni boshqa taklif qilmaydi, jurnal, qaytarishlar va hisobotlar esa saqlanadi.',
+  'settings.archived': '«{name}» to‘lov turi arxivda: kassa uni taklif qilmaydi, jurnal, qaytarishlar va hisobotlar saqlangan',
+  'journal.archivedType': 'arxivda',
+  'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
+  'sale.otherCurrency': 'boshqa valyuta ({currency})',
+  'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest} {currency} qaytarish mumkin',
 }

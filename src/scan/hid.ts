@@ -14,6 +14,15 @@ export const SCANNER_MIN_LENGTH = 8
 export const MAX_SCAN_LENGTH = 1_024
 /** Keys from the burst's start that may still be typing, before it is swallowed. */
 const BURST_AFTER = 3
+/**
+ * Keys closer than this are one run of typing (issue 17): a scanner's first keys land in the focused
+ * field before the burst is recognised, and on a loaded machine a stall can split them off the burst.
+ * The field gets back its value from before the run, and the keys that landed lead the code.
+ * A person picking up the scanner after typing the amount pauses far longer.
+ */
+export const RUN_QUIET_MS = 250
+/** Keys that do not edit the field: a scanner sends Shift for capitals. */
+const NEUTRAL_KEYS = new Set(['Shift', 'CapsLock'])
 
 export interface KeyEventLike {
   key: string
@@ -36,6 +45,17 @@ export class ScanDetector {
   /** The current keys continue a burst that broke off (already reported): never a code. */
   #cut = false
   #tooLong = false
+  /** A run of typing is going on: its field's value before its first key, and its keys that landed before this burst. */
+  #inRun = false
+  #runValue: string | undefined
+  #runChars = ''
+
+  /** The person did something else (focus moved, a click): what follows is a new run. */
+  endRun() {
+    this.#inRun = false
+    this.#runValue = undefined
+    this.#runChars = ''
+  }
 
   /**
    * Feed one key. Returns `{ code }` when Enter ends a burst that looks like a scanner,
@@ -48,22 +68,37 @@ export class ScanDetector {
     if (e.key === 'Enter') {
       const r = this.#end(gap)
       this.#reset()
+      this.endRun()
       return r
     }
-    if (e.key.length !== 1) return undefined
+    if (e.key.length !== 1) {
+      // An edit (Backspace, arrows): the keys that landed are no longer known to be in the field.
+      if (!NEUTRAL_KEYS.has(e.key)) this.endRun()
+      return undefined
+    }
+    const newRun = !this.#inRun || gap >= RUN_QUIET_MS
     if (gap > SCANNER_MAX_GAP_MS) {
       // A new burst, or a stall inside one: a swallowed burst that stops here is reported, not dropped.
       const broken = this.#swallowing && !this.#cut
-      const cut = this.#cut || broken
+      // A broken burst's tail keeps coming, stalls and all, until Enter or a person's pause (issue 17:
+      // a second stall let the tail's last keys land in «Сумма»).
+      const tail = this.#cut && gap < RUN_QUIET_MS
+      const cut = tail || broken
       const restore = this.#startValue
+      const landed = this.#swallowing || this.#cut ? '' : this.#buffer
       this.#reset()
+      if (newRun) {
+        this.#inRun = true
+        this.#runValue = currentValue
+        this.#runChars = ''
+      } else this.#runChars += landed
       this.#buffer = e.key
-      this.#startValue = cut ? restore : currentValue
-      // Until the next Enter, whatever follows a broken burst is its remainder: never a code.
+      this.#startValue = cut ? restore : this.#runValue
+      // Until the next Enter, whatever follows a broken burst is its remainder: swallowed, never a code.
       this.#cut = cut
-      this.#swallowing = broken
+      this.#swallowing = cut
       if (broken) return { unreadable: true, ...(restore !== undefined ? { restore } : {}) }
-      return undefined
+      return cut ? { burst: true } : undefined
     }
     if (this.#buffer.length >= MAX_SCAN_LENGTH) this.#tooLong = true
     else this.#buffer += e.key
@@ -72,7 +107,7 @@ export class ScanDetector {
   }
 
   #end(gap: number): ScanResult {
-    const code = this.#buffer
+    const code = this.#runChars + this.#buffer
     const restore = this.#startValue !== undefined ? { restore: this.#startValue } : {}
     if (!this.#swallowing) return undefined
     if (this.#cut) return { unreadable: true, ...restore }

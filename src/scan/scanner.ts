@@ -22,11 +22,24 @@ export function emitScan(code: string) {
   for (const l of listeners) l(code, at)
 }
 
+/**
+ * Give a field its value back the way typing would (issue 17): an `input` event, so the page's state
+ * bound to the field follows. Setting `value` alone left the sale's amount with the scan's digits.
+ */
+function restoreField(el: HTMLInputElement | undefined, value: string | undefined) {
+  if (!el || value === undefined || el.value === value) return
+  el.value = value
+  el.dispatchEvent(new Event('input', { bubbles: true }))
+}
+
 /** Watch the keyboard: a scanner burst typed into some other field is taken back out of it. */
 export function attachHidScanner(target: Document = document): () => void {
   const detector = new ScanDetector()
+  let field: EventTarget | null = null
   const onKey = (e: KeyboardEvent) => {
     const el = e.target instanceof HTMLInputElement ? e.target : undefined
+    if (e.target !== field) detector.endRun()
+    field = e.target
     if (el?.dataset.scanTarget !== undefined) return // the scan field handles its own Enter
     const r = detector.key({ key: e.key, at: e.timeStamp }, el?.value)
     if (!r) return
@@ -36,16 +49,22 @@ export function attachHidScanner(target: Document = document): () => void {
     }
     if ('unreadable' in r) {
       e.preventDefault()
-      if (el && r.restore !== undefined) el.value = r.restore
+      restoreField(el, r.restore)
       for (const p of problems) p()
       return
     }
     e.preventDefault()
-    if (el && r.restore !== undefined) el.value = r.restore
+    restoreField(el, r.restore)
     emitScan(r.code)
   }
+  // A click is the person doing something else: the next keys are a new run.
+  const onPointer = () => detector.endRun()
   target.addEventListener('keydown', onKey, true)
-  return () => target.removeEventListener('keydown', onKey, true)
+  target.addEventListener('pointerdown', onPointer, true)
+  return () => {
+    target.removeEventListener('keydown', onKey, true)
+    target.removeEventListener('pointerdown', onPointer, true)
+  }
 }
 
 export interface CameraScan {

@@ -64,3 +64,22 @@ it('X-report, then the day close runs O!plati’s reconcile and shows it beside 
   expect(again.ok && again.report.totals.total[0]?.net).toBe(2200)
   expect(again.ok && again.report.providers?.[0]).toMatchObject({ ok: true, mismatches: 0 })
 })
+
+it('a second Z on the same day reconciles O!plati’s whole day against that day’s operations: no false mismatch (issue 17)', async () => {
+  h = await harness({ provider: 'oplati' })
+  await paid(1700)
+  const z1 = await h.engine.closeDay()
+  expect(z1.ok && z1.report.providers?.[0]).toMatchObject({ ok: true, mismatches: 0 })
+  // The second till shift has no O!plati sale (only an X-style reconcile opens it), the same Minsk day.
+  await h.clock.advance(60_000)
+  const rec = await h.engine.reconcile({ paymentTypeId: 'oplati' })
+  expect(rec.ok).toBe(true)
+  const z2 = await h.engine.closeDay()
+  expect(z2.ok).toBe(true)
+  if (!z2.ok) return
+  expect(z2.report.shift).toBe(2)
+  const pc = z2.report.providers![0]!
+  expect(pc).toMatchObject({ ok: true, mismatches: 0 })
+  expect(pc.slip!.lines.find((l) => l.label === 'report.sales')?.value).toBe('1')
+  expect(pc.slip!.lines.some((l) => l.label === 'report.onlyServer')).toBe(false)
+})

@@ -71,3 +71,65 @@ describe('a burst is never sent truncated and never vanishes silently (issue 10)
     expect(d.key({ key: 'Enter', at: scan.t + 8 })).toEqual({ code: '880101698207133392', restore: 'before' })
   })
 })
+
+describe('a scan typed into «Сумма» leaves the amount as the person typed it (issue 17)', () => {
+  /** Feed keys into a simulated field whose value grows by the keys that are not swallowed. */
+  function field(d: ScanDetector, initial: string) {
+    let value = initial
+    return {
+      get value() {
+        return value
+      },
+      key(k: string, at: number) {
+        const r = d.key({ key: k, at }, value)
+        if (r === undefined && k.length === 1) value += k
+        if (k === 'Backspace') value = value.slice(0, -1)
+        if (r && 'restore' in r && r.restore !== undefined) value = r.restore
+        return r
+      },
+    }
+  }
+
+  it('the keys that land before the burst is recognised are taken back, and lead the code', () => {
+    const d = new ScanDetector()
+    const f = field(d, '')
+    let t = 1000
+    for (const k of '3000') f.key(k, (t += 150))
+    let r: unknown
+    t += 1500 // the cashier picks up the scanner
+    for (const k of '880101698207133392') f.key(k, (t += 5))
+    r = f.key('Enter', t + 5)
+    expect(r).toEqual({ code: '880101698207133392', restore: '3000' })
+    expect(f.value).toBe('3000')
+    // A stall after the scanner's first key (a loaded machine) splits the burst: the same result.
+    t += 2000
+    f.key('8', t)
+    t += 80
+    for (const k of '80101698207133392') f.key(k, (t += 5))
+    r = f.key('Enter', t + 5)
+    expect(r).toEqual({ code: '880101698207133392', restore: '3000' })
+    expect(f.value).toBe('3000')
+  })
+
+  it('an edit key or a pause ends the run: what the person typed before it stays', () => {
+    const d = new ScanDetector()
+    const f = field(d, '')
+    let t = 1000
+    for (const k of '12') f.key(k, (t += 100))
+    f.key('Backspace', (t += 100))
+    f.key('5', (t += 100))
+    t += 300
+    for (const k of '880101698207133392') f.key(k, (t += 5))
+    expect(f.key('Enter', t + 5)).toEqual({ code: '880101698207133392', restore: '15' })
+  })
+})
+
+it('a broken burst that stalls again keeps its tail out of the field (issue 17)', () => {
+  const d = new ScanDetector()
+  let t = 1000
+  for (const k of '8801016982') d.key({ key: k, at: (t += 5) }, '3000')
+  expect(d.key({ key: '0', at: (t += 60) }, '3000')).toEqual({ unreadable: true, restore: '3000' })
+  const tail = [...'7133392'].map((k) => d.key({ key: k, at: (t += 60) }, '3000'))
+  expect(tail.every((r) => r !== undefined && 'burst' in r)).toBe(true)
+  expect(d.key({ key: 'Enter', at: (t += 60) })).toEqual({ unreadable: true, restore: '3000' })
+})

@@ -74,6 +74,16 @@ describe('URL', () => {
   it('keeps items that are not JSON as null (the engine refuses them)', () => {
     expect(parseHostUrl('#/pay?amount=1&order=A&items=%7B')).toMatchObject({ ok: true, value: { items: null } })
   })
+  it('carries the sale’s currency (issue 17), three capital letters, or refuses it', () => {
+    expect(parseHostUrl('#/self?amount=1500000&order=A&currency=UZS')).toEqual({
+      ok: true,
+      value: { type: 'paydesk.pay', order: 'A', amount: 1500000, currency: 'UZS' },
+    })
+    expect(parseHostRequest({ type: 'paydesk.pay', order: 'A', amount: 1, currency: 'BYN' })).toMatchObject({ ok: true, value: { currency: 'BYN' } })
+    for (const c of ['uzs', 'SUM1', '', 'сум'])
+      expect(parseHostUrl(`#/pay?amount=1&order=A&currency=${encodeURIComponent(c)}`)).toMatchObject({ ok: false, code: 'bad-request' })
+    expect(parseHostRequest({ type: 'paydesk.pay', order: 'A', amount: 1, currency: 860 })).toMatchObject({ ok: false, code: 'bad-request' })
+  })
 })
 
 describe('results', () => {

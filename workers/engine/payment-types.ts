@@ -39,6 +39,8 @@ export interface PaymentTypeView {
   sandbox: boolean
   /** Issue 21: set by the store's config (that version); only the per-till fields are this till's to change. */
   managed?: { version: number }
+  /** Deleted while it had operations: listed only for the journal (`listPaymentTypes({ archived: true })`). */
+  archived?: boolean
 }
 
 export interface PaymentTypeInput {
@@ -115,6 +117,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       statusCheck: !!p.status,
       adminActions,
       sandbox,
+      ...(pt.archived !== undefined ? { archived: true, enabled: false } : {}),
       ...(reason ? { reason } : {}),
       ...(choices ? { choices } : {}),
       ...(pt.managed ? { managed: pt.managed } : {}),
@@ -160,9 +163,11 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     return { ok: true as const, pt, provider: p, config: p.toConfig(values, secrets) as unknown }
   }
 
-  async function listPaymentTypes(): Promise<PaymentTypeView[]> {
+  /** The till's and Settings' types; the journal asks for the archived ones too, to name and reverse their operations. */
+  async function listPaymentTypes(opts: { archived?: boolean } = {}): Promise<PaymentTypeView[]> {
     const out: PaymentTypeView[] = []
     for (const pt of await paymentTypes()) {
+      if (pt.archived !== undefined && !opts.archived) continue
       const v = await view(pt)
       if (v) out.push(v)
     }
@@ -195,7 +200,10 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       }
     const types = await paymentTypes()
     const id = input.id ?? freshTypeId(p.id, types, clock.now())
-    if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
+    if (types.find((t) => t.id === id)?.archived !== undefined) return { ok: false, message: msg('common.noPaymentType') }
+    // An archived type's number is free again: its operations are found by id.
+    if (types.some((t) => t.id !== id && t.archived === undefined && t.number === input.number))
+      return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
     // Issue 21: a type the store manages keeps the store's name, number, values and secrets; the till sets only its own fields.
     const held = types.find((t) => t.id === id)?.managed ? types.find((t) => t.id === id) : undefined
     if (held) {
@@ -212,14 +220,25 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     return { ok: true, id }
   }
 
-  async function deletePaymentType(id: string): Promise<Result> {
+  /**
+   * Issue 17: a type with operations is archived, never deleted: its journal rows keep their name and
+   * their cancel and refund (which need its settings and secrets), and the reports keep their lines.
+   */
+  async function deletePaymentType(id: string): Promise<Result<{ archived: boolean }>> {
     const types = await paymentTypes()
+    const used = (await db.operations.where('paymentTypeId').equals(id).count()) > 0
+    if (used) {
+      const at = clock.now()
+      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.map((t) => (t.id === id && t.archived === undefined ? { ...t, archived: at } : t)) })
+      log.info('engine', 'payment type archived', { id })
+      return { ok: true, archived: true }
+    }
     await db.transaction('rw', db.settings, db.secrets, async () => {
       await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.filter((t) => t.id !== id) })
       await db.secrets.where('key').startsWith(`${id}:`).delete()
     })
     await refreshSecretValues()
-    return { ok: true }
+    return { ok: true, archived: false }
   }
 
   async function importConfFile(

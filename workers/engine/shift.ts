@@ -148,7 +148,9 @@ export function createShifts(d: ShiftDeps) {
       if (!cfg.ok || !cfg.provider.closeDay) continue
       const p = cfg.provider
       try {
-        const journal = await db.operations.where('[paymentTypeId+createdAt]').between([pt.id, since], [pt.id, Infinity], false, true).toArray()
+        // The provider's own period when it has one (O!plati: the Minsk day), else the till's shift.
+        const from = p.closeDaySince ? p.closeDaySince(clock.now()) : since
+        const journal = await db.operations.where('[paymentTypeId+createdAt]').between([pt.id, from], [pt.id, Infinity], !!p.closeDaySince, true).toArray()
         const queued = await db.queue.where('provider').equals(p.id).count()
         const r = await p.closeDay!(d.probeContext(cfg.pt, p, cfg.config), journal, { queued })
         if (!r.ok) {

@@ -60,6 +60,11 @@ export interface PaymentType {
   foreign?: Record<string, string>
   /** Issue 21: set by the store's config (that version): its fields, but the per-till ones, are the store's. */
   managed?: { version: number }
+  /**
+   * Deleted while it had operations (issue 17): kept so the journal, refunds and reports still find it,
+   * hidden from the till and from Settings, never offered for a new payment. Epoch ms.
+   */
+  archived?: number
 }
 
 /** Everything a provider may do while it drives one operation. */
@@ -180,6 +185,12 @@ export interface Provider<C> {
     journal: readonly Operation[],
     opts: ReconcileOptions,
   ): Promise<{ ok: true; slip: Slip; net: number; mismatches: number } | { ok: false; message: Msg }>
+  /**
+   * Where the provider's own period starts (O!plati: its shift is the Minsk day, docs/protocols/oplati.md § 4.9).
+   * The day close hands `closeDay` the journal from there, not from the till's last Z: a second Z on the
+   * same day reconciles the provider's whole period against its operations (issue 17). Absent: the till's shift.
+   */
+  closeDaySince?(now: number): number
   /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
   closeDay?(
     ctx: ProbeCtx<C>,

@@ -24,6 +24,8 @@ export interface PayRequest {
   tab?: string
   /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
   choice?: string
+  /** The host's currency (issue 17): a type of another currency never takes this amount. */
+  currency?: string
 }
 
 import type { VerbDeps } from './deps.ts'
@@ -35,6 +37,10 @@ export function payVerb(d: VerbDeps) {
     if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
+    // A deleted type with operations is archived (issue 17): it reverses its own, never takes new ones.
+    if (cfg.pt.archived !== undefined) return { ok: false, message: msg('common.noPaymentType') }
+    if (req.currency !== undefined && req.currency !== cfg.provider.currency)
+      return { ok: false, message: msg('common.wrongCurrency', { currency: req.currency, type: cfg.pt.name }) }
     const p = cfg.provider
     const code = req.code.trim()
     const now = clock.now()

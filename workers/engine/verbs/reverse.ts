@@ -75,7 +75,7 @@ export function reverseVerb(d: VerbDeps) {
         if (undone?.state === 'approved') continue
         used += r.amount
       }
-      if (partial && amount > orig.amount - used) return 'tooLarge'
+      if (partial && amount > orig.amount - used) return { rest: Math.max(0, orig.amount - used) }
       // A cancel reverses the whole sale: not once part of it was refunded.
       if (req.kind === 'cancel' && used > 0) return 'reversed'
       if (!partial) await db.operations.put({ ...cur, reversedBy: id, updatedAt: now })
@@ -97,7 +97,9 @@ export function reverseVerb(d: VerbDeps) {
       if (op) return { ok: true, op, repeated: true }
     }
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
-    if (created === 'tooLarge') return { ok: false, message: tooLarge }
+    // Issue 17: past the remainder (not the payment) the cashier is told what is left to refund.
+    if (typeof created === 'object')
+      return { ok: false, message: msg('common.refundExceedsRest', { rest: (created.rest / 100).toFixed(2), currency: orig.currency }) }
     log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
     if (blocked) return { ok: true, op: (await db.operations.get(id))! }
     const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))

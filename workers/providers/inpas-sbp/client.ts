@@ -140,6 +140,8 @@ async function runSession(
       case 'notice':
         ctx.log.warn('inpas-sbp', 'admin notice', { key: f.message.key, ...(f.message.params ?? {}) }, opId)
         await ctx.store.put('notice', f.message)
+        // § 6.5: another terminal answered: new operations stop until fixed (the provider's `unavailable`).
+        if (f.message.key === INPAS_MSG.tidMismatch && f.message.params?.got !== undefined) await ctx.store.put('tid', String(f.message.params.got))
         return
       case 'resolving':
         if (ctx.op.state === 'sent' || ctx.op.state === 'unknown') await ctx.commit({ state: 'resolving', note: 'resolving: check-link, then status' })

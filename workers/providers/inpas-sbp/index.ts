@@ -1,6 +1,7 @@
 // SBP via an Inpas pin-pad (`inpas-sbp`, protocols/inpas-sbp.md): the provider as the engine sees it. Card or
 // SBP QR on one pin-pad over Web Serial in the worker; in a demo build the sandbox transport reaches the pin-pad
 // emulator (sandbox/inpas) the worker was handed, behind a fake Web Serial port.
+import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Provider, ProviderEnv } from '../types.ts'
 import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
 import type { PortFactory } from './client.ts'
@@ -81,15 +82,21 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
     checkCode: () => undefined,
     payModeOf: () => 'pinpad',
     payMethods: ['card', 'sbp'],
+    // § 6.5, § 7.11: the pin-pad last answered with another terminal ID: no new operation until fixed (the right
+    // pin-pad answers «Проверить связь», or the settings' id is set to the one connected). Issue 17.
+    unavailable: async (ctx) => {
+      const tid = await ctx.store.get<string>('tid')
+      return tid && tid !== ctx.config.id ? msg(INPAS_MSG.tidBlocked, { got: tid, want: ctx.config.id }) : undefined
+    },
     admin: {
       status: async (ctx) => {
-        const notice = await ctx.store.get<{ key: string }>('notice')
+        const notice = await ctx.store.get<Msg>('notice')
         const tid = await ctx.store.get<string>('tid')
         return {
           transport: ctx.config.transport,
           port: ctx.config.usbVendorId !== undefined ? `${ctx.config.usbVendorId}:${ctx.config.usbProductId ?? '*'}` : '',
           ...(tid ? { tid } : {}),
-          ...(notice ? { notice: notice.key } : {}),
+          ...(notice ? { notice: notice.key, ...(notice.params ? { noticeParams: JSON.stringify(notice.params) } : {}) } : {}),
           codesUnconfirmed: ctx.config.sbpProfile === 'custom' && ctx.config.transport === 'serial',
         }
       },

@@ -23,6 +23,9 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.link.error': 'Pin-pad link error: corrupted data',
   'inpas.link.refused': 'The pin-pad refused the request. Retry in a few seconds',
   'inpas.tid.mismatch': 'The connected pin-pad has terminal ID {got}, the settings say {want}',
+  // PDK (issue 17): § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
+  'inpas.tid.blocked':
+    'The connected pin-pad has terminal ID {got}, the settings say {want}: operations are stopped. Admin: connect the right pin-pad and press «Check connection», or set ID {got} in the settings',
   'inpas.qr.disabled': 'SBP QR payment is switched off in the settings (qrSBP)',
   'inpas.refund.partialSameDay': 'The bank does not support a partial refund on the day of purchase. Make it on the next day or later',
   'inpas.refund.switched': 'The bank cannot refund a payment made after switching the method on the pin-pad. Refund in cash',

@@ -25,6 +25,7 @@ export const INPAS_MSG = {
   linkError: 'inpas.link.error',
   linkRefused: 'inpas.link.refused',
   tidMismatch: 'inpas.tid.mismatch',
+  tidBlocked: 'inpas.tid.blocked',
   qrDisabled: 'inpas.qr.disabled',
   refundPartialSameDay: 'inpas.refund.partialSameDay',
   refundSwitched: 'inpas.refund.switched',

@@ -23,6 +23,9 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.link.error': 'Pin-pad bilan aloqa xatosi: ma’lumotlar buzilgan',
   'inpas.link.refused': 'Pin-pad so‘rovni rad etdi. Bir necha soniyadan keyin takrorlang',
   'inpas.tid.mismatch': 'Terminal ID si {got} bo‘lgan pin-pad ulangan, sozlamalarda esa {want} ko‘rsatilgan',
+  // PDK (issue 17): § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
+  'inpas.tid.blocked':
+    'Terminal ID si {got} bo‘lgan pin-pad ulangan, sozlamalarda esa {want}: operatsiyalar to‘xtatildi. Administrator: kerakli pin-padni ulang va «Aloqani tekshirish» tugmasini bosing yoki sozlamalarda {got} ID sini ko‘rsating',
   'inpas.qr.disabled': 'SBP QR orqali to‘lov sozlamalarda o‘chirilgan (qrSBP)',
   'inpas.refund.partialSameDay': 'Bank xarid kunida qisman qaytarishni qo‘llab-quvvatlamaydi. Qisman qaytarishni ertasi kuni yoki keyinroq bajaring',
   'inpas.refund.switched': 'Bank pin-padda to‘lov turini almashtirib o‘tkazilgan to‘lovni qaytarishni qo‘llab-quvvatlamaydi. Pulni naqd qaytaring',

@@ -73,6 +73,12 @@ export function shiftOf(ms: number): string {
   return `${p(d.getUTCDate())}${p(d.getUTCMonth() + 1)}${d.getUTCFullYear()}`
 }
 
+/** The start (epoch ms) of the Minsk day holding `ms`: the first moment of O!plati's shift. */
+export function shiftStartOf(ms: number): number {
+  const day = 86_400_000
+  return Math.floor((ms + MINSK_OFFSET_MS) / day) * day - MINSK_OFFSET_MS
+}
+
 /** `YYYY-MM-DD` in Minsk, for E8's `shiftStart` / `shiftEnd`. */
 export function minskDate(ms: number): string {
   return new Date(ms + MINSK_OFFSET_MS).toISOString().slice(0, 10)

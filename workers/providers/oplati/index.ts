@@ -2,7 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import { isSandboxUrl, type PayMode, type Provider } from '../types.ts'
 import { OPLATI_SCHEMA, type OplatiConfig, type OplatiMode } from './config.ts'
-import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, UNREACHABLE_KEY } from './codec.ts'
+import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, shiftStartOf, UNREACHABLE_KEY } from './codec.ts'
 import { lazy } from '../lazy.ts'
 import { ABOUT } from './about.ts'
 
@@ -64,6 +64,8 @@ export const oplati: Provider<OplatiConfig> = {
     () => import('./client.ts').then((m) => m.oplatiClient),
     ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty', 'checkConnection'],
   ),
-  // The till's day close runs O!plati's own end of day: the reconciliation of the shift (E8).
+  // The till's day close runs O!plati's own end of day: the reconciliation of the shift (E8), the Minsk
+  // day, against the journal of that whole day (a second Z on the same day, issue 17).
+  closeDaySince: (now) => shiftStartOf(now),
   closeDay: (ctx, journal, opts) => import('./client.ts').then((m) => m.oplatiClient.reconcile(ctx, journal, opts)),
 }
