@@ -115,7 +115,16 @@ const LAYERS = [
     name: 'The engine',
     files: ['workers/engine/**'],
     // package.json: the app version each store push reports.
-    allow: ['src/domain/**', 'workers/engine/**', 'workers/providers/types.ts', 'workers/providers/common/**', 'workers/transport/**', 'dexie', 'valibot', 'package.json'],
+    allow: [
+      'src/domain/**',
+      'workers/engine/**',
+      'workers/providers/types.ts',
+      'workers/providers/common/**',
+      'workers/transport/**',
+      'dexie',
+      'valibot',
+      'package.json',
+    ],
     message: 'The engine imports src/domain, workers/engine/, workers/providers/types.ts and common/, workers/transport/, Dexie and valibot.',
     instead: [
       {
@@ -186,7 +195,8 @@ const LAYERS = [
       },
       {
         imports: ['workers/**'],
-        message: 'The page asks the engine through src/engine.ts (Comlink); it reads the journal only through db.ts, journal-query.ts, shift.ts and sync/status.ts.',
+        message:
+          'The page asks the engine through src/engine.ts (Comlink); it reads the journal only through db.ts, journal-query.ts, shift.ts and sync/status.ts.',
       },
     ],
   },
