@@ -96,8 +96,7 @@ export function createEngine(deps: EngineDeps) {
   let stopped = false
   // Issue 10: «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
   const stops = deps.stops ?? stopChannel(db.name)
-  // Issue 19: a stop for an operation whose worker died is taken over here (recovery.ts).
-  stops.listen((opId) => (markStopped(opId), void recovery.pickUp(opId)))
+  stops.listen((opId) => markStopped(opId))
 
   /** The cashier stopped waiting for this operation (here or in another tab): wake and release whoever waits. */
   function markStopped(opId: string) {
@@ -338,6 +337,7 @@ export function createEngine(deps: EngineDeps) {
     markStopped(opId)
     stops.post(opId)
     log.warn('engine', 'cashier stopped waiting', {}, opId)
+    // Issue 19: if the worker that drove it is gone (its lock free), this tab takes it over now.
     await recovery.pickUp(opId)
     return { ok: true }
   }
@@ -397,7 +397,8 @@ export function createEngine(deps: EngineDeps) {
       wake = new AbortController()
       await drainQueue().catch(() => undefined)
       const next = await queue.nextDue()
-      const wait = Math.max(250, Math.min(QUEUE_TICK_MS, next ? next.nextAttemptAt - clock.now() : QUEUE_TICK_MS))
+      const due = Math.min(next?.nextAttemptAt ?? Infinity, recovery.wakeAt() ?? Infinity)
+      const wait = Math.max(250, Math.min(QUEUE_TICK_MS, due - clock.now()))
       await clock.sleep(wait, wake.signal).catch(() => undefined)
     }
   }

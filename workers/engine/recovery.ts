@@ -41,6 +41,8 @@ const queueDriven = (op: Operation) => !!op.queued || op.state === 'compensating
 export function createRecovery(d: RecoveryDeps) {
   const { db, clock, log } = d
   const lastTried = new Map<string, number>()
+  /** When the youngest `created` operation left alone by the last sweep may be taken over (the timer wakes then). */
+  let wakeAt: number | undefined
 
   function tooYoung(op: Operation): boolean {
     return op.state === 'created' && clock.now() - op.createdAt < CREATED_GRACE_MS
@@ -74,6 +76,7 @@ export function createRecovery(d: RecoveryDeps) {
       .anyOf([...OPEN_STATES])
       .toArray()
     const now = clock.now()
+    wakeAt = undefined
     for (const id of lastTried.keys()) if (!open.some((o) => o.id === id)) lastTried.delete(id)
     for (const op of open) {
       if (op.state === 'compensating' && op.reversedBy) {
@@ -82,6 +85,7 @@ export function createRecovery(d: RecoveryDeps) {
         const comp = await db.operations.get(op.reversedBy)
         if (comp && isFinal(comp.state) && (await db.queue.where('opId').equals(comp.id).count()) === 0) await d.finishQueued(comp)
       }
+      if (!queueDriven(op) && tooYoung(op)) wakeAt = Math.min(wakeAt ?? Infinity, op.createdAt + CREATED_GRACE_MS)
       if (queueDriven(op) || tooYoung(op)) continue
       if (why === 'sweep' && now - (lastTried.get(op.id) ?? -Infinity) < SWEEP_RETRY_MS) continue
       void take(op, why)
@@ -95,5 +99,5 @@ export function createRecovery(d: RecoveryDeps) {
     void take(op, 'stop')
   }
 
-  return { sweep, pickUp }
+  return { sweep, pickUp, wakeAt: () => wakeAt }
 }
