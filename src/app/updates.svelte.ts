@@ -1,6 +1,7 @@
 // Service-worker updates through workbox-window: a waiting worker is offered to the cashier
 // only when no operation is running; the page never reloads in the middle of a payment.
-import { Workbox } from 'workbox-window'
+// workbox-window loads after the first paint, not in the first load (issue 23).
+import type { Workbox } from 'workbox-window'
 
 class Updates {
   #waiting = $state(false)
@@ -12,10 +13,14 @@ class Updates {
 
   register() {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
-    this.#wb = new Workbox('/sw.js')
-    this.#wb.addEventListener('waiting', () => (this.#waiting = true))
-    this.#wb.addEventListener('controlling', (e) => e.isUpdate && window.location.reload())
-    this.#wb.register({ immediate: true }).catch((e: unknown) => console.error('paydesk: service worker registration failed', e))
+    void import('workbox-window')
+      .then(({ Workbox }) => {
+        const wb = (this.#wb = new Workbox('/sw.js'))
+        wb.addEventListener('waiting', () => (this.#waiting = true))
+        wb.addEventListener('controlling', (e) => e.isUpdate && window.location.reload())
+        return wb.register({ immediate: true })
+      })
+      .catch((e: unknown) => console.error('paydesk: service worker registration failed', e))
   }
 
   apply() {
