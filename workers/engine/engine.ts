@@ -29,6 +29,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { MAX_REFUSALS } from './queue.ts'
 import { createLogger, type Logger } from './log.ts'
+import { memoOf } from './memo.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, type StopChannel } from './tabs.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
@@ -75,7 +76,9 @@ export function createEngine(deps: EngineDeps) {
     () => types.secretValues(),
   )
   // Payment types (settings): the stored types, their secrets, their views and the settings calls.
-  const types = paymentTypesApi(deps, { providers, log, probeContext: (pt, p, config) => probeContext(pt, p, config) })
+  // Issue 23: configuration and the providers' stored state from memory, dropped when the settings change anywhere.
+  const memo = memoOf(db, ['settings', 'secrets'])
+  const types = paymentTypesApi(deps, { providers, log, memo, probeContext: (pt, p, config) => probeContext(pt, p, config) })
   const { paymentTypes, loadConfig, refreshSecretValues, seedDemo, listPaymentTypes, savePaymentType, deletePaymentType, importConfFile, exportConfFile } =
     types
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
@@ -204,7 +207,10 @@ export function createEngine(deps: EngineDeps) {
 
   function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
     return {
-      get: async <T>(key: string) => (await db.settings.get(`${provider.id}:${pt.id}:${key}`))?.value as T | undefined,
+      get: async <T>(key: string) => {
+        const k = `${provider.id}:${pt.id}:${key}`
+        return structuredClone(await memo.get(k, async () => (await db.settings.get(k))?.value)) as T | undefined
+      },
       put: async (key: string, value: unknown) => {
         await db.settings.put({ key: `${provider.id}:${pt.id}:${key}`, value })
         if (provider.secretStoreKey?.(key)) await refreshSecretValues()
@@ -218,6 +224,7 @@ export function createEngine(deps: EngineDeps) {
     job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>,
     ifAvailable = false,
     loaded?: Awaited<ReturnType<typeof loadConfig>>,
+    journaled?: Operation,
   ): Promise<Operation> {
     // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
     const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
@@ -228,7 +235,9 @@ export function createEngine(deps: EngineDeps) {
     const r = await locks.run(
       OP_LOCK(op.id),
       async () => {
-        const fresh = (await db.operations.get(op.id))!
+        // Pay hands over the row it has just journaled (one read fewer a payment): should another context have
+        // moved it meanwhile, the provider's first commit re-reads it and refuses to move a final state.
+        const fresh = journaled?.id === op.id ? journaled : (await db.operations.get(op.id))!
         if (isFinal(fresh.state)) return fresh
         const ctx = context(fresh, cfg.pt, cfg.provider, cfg.config)
         try {
@@ -531,6 +540,7 @@ export function createEngine(deps: EngineDeps) {
       stopped = true
       wake?.abort()
       stops.close()
+      memo.stop()
     },
   }
 }

@@ -6,6 +6,7 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import type { AnyProvider, PaymentType, PayMode, ProbeCtx } from '../providers/types.ts'
 import type { EngineDeps, Result } from './engine.ts'
 import type { Logger } from './log.ts'
+import type { Memo } from './memo.ts'
 
 const PAYMENT_TYPES_KEY = 'paymentTypes'
 
@@ -53,6 +54,8 @@ export interface PaymentTypesWiring {
   providers: ReadonlyMap<string, AnyProvider>
   log: Logger
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
+  /** The types and their secrets kept in memory until the settings or secrets table changes (issue 23). */
+  memo?: Memo
 }
 
 export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' | 'emulators' | 'baseUrl'>, w: PaymentTypesWiring) {
@@ -62,13 +65,22 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
 
   // ---- settings --------------------------------------------------------------------------
 
-  async function paymentTypes(): Promise<PaymentType[]> {
+  /** As stored now: what a save reads before it writes the list back. */
+  async function storedTypes(): Promise<PaymentType[]> {
     return ((await db.settings.get(PAYMENT_TYPES_KEY))?.value as PaymentType[] | undefined) ?? []
   }
 
+  /** The types as the pay path reads them: from memory while the settings table is unchanged. */
+  async function paymentTypes(): Promise<PaymentType[]> {
+    return w.memo ? w.memo.get('paymentTypes', storedTypes) : storedTypes()
+  }
+
   async function secretsOf(ptId: string): Promise<Record<string, string>> {
-    const rows = await db.secrets.where('key').startsWith(`${ptId}:`).toArray()
-    return Object.fromEntries(rows.map((r) => [r.key.slice(ptId.length + 1), r.value]))
+    const read = async () => {
+      const rows = await db.secrets.where('key').startsWith(`${ptId}:`).toArray()
+      return Object.fromEntries(rows.map((r) => [r.key.slice(ptId.length + 1), r.value]))
+    }
+    return { ...(await (w.memo ? w.memo.get(`secrets:${ptId}`, read) : read())) }
   }
 
   async function refreshSecretValues() {
@@ -189,7 +201,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & {
         errors: FieldError[]
       }
-    const types = await paymentTypes()
+    const types = await storedTypes()
     const id = input.id ?? freshTypeId(p.id, types, clock.now())
     if (types.some((t) => t.id !== id && t.number === input.number)) return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
     const pt: PaymentType = { id, number: input.number, name: input.name.trim(), provider: p.id, values }
@@ -203,7 +215,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
   }
 
   async function deletePaymentType(id: string): Promise<Result> {
-    const types = await paymentTypes()
+    const types = await storedTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
       await db.settings.put({ key: PAYMENT_TYPES_KEY, value: types.filter((t) => t.id !== id) })
       await db.secrets.where('key').startsWith(`${id}:`).delete()
@@ -221,7 +233,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     if (!pt || !p) return { ok: false, message: msg('common.noPaymentType') }
     const r = importConf(p.schema, text)
     if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
-    const types = await paymentTypes()
+    const types = await storedTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
       await db.settings.put({
         key: PAYMENT_TYPES_KEY,
