@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink'
 import type { Api } from '../workers/payment.worker.ts'
 import type { PaydeskDb } from '../workers/engine/db.ts'
+import { deferred } from './app/deferred.ts'
 
 const worker = new Worker(new URL('../workers/payment.worker.ts', import.meta.url), { type: 'module', name: 'paydesk-payments' })
 
@@ -13,31 +14,6 @@ export const engine = Comlink.wrap<Api>(worker)
  * types the amount. `live()` subscribes once it is here; a read started before (`await db.operations…`)
  * is replayed on it when it arrives. After that `db` is the Dexie instance itself.
  */
-export const dbReady: Promise<PaydeskDb> = import('../workers/engine/db.ts').then((m) => (view = new m.PaydeskDb()))
-let view: PaydeskDb | undefined
-
-type Step = { get: PropertyKey } | { call: unknown[] }
-
-/** A chain of property reads and calls on the view, replayed when it arrives; awaiting it runs it. */
-function later(steps: Step[]): unknown {
-  return new Proxy(function () {}, {
-    get(_, p) {
-      if (p !== 'then') return later([...steps, { get: p }])
-      const run = dbReady.then((v) => {
-        let target: unknown = v
-        let self: unknown = undefined
-        for (const s of steps) {
-          if ('get' in s) [self, target] = [target, (target as Record<PropertyKey, unknown>)[s.get]]
-          else [self, target] = [undefined, (target as (...a: unknown[]) => unknown).apply(self, s.call)]
-        }
-        return target
-      })
-      return run.then.bind(run)
-    },
-    apply: (_, __, args) => later([...steps, { call: args }]),
-  })
-}
-
-export const db = new Proxy({} as PaydeskDb, {
-  get: (_, p) => (view ? Reflect.get(view, p) : later([{ get: p }])),
-})
+export const dbReady: Promise<PaydeskDb> = import('../workers/engine/db.ts').then((m) => (db = new m.PaydeskDb()))
+// A live binding: every importer sees the Dexie instance itself once it is here (no stand-in in between).
+export let db: PaydeskDb = deferred(dbReady)
