@@ -42,7 +42,7 @@ const NO_SANDBOX = {
 const NO_DB = { group: ['dexie', '**/engine/db', '**/engine/db.ts'], message: 'A provider keeps state through ctx.store, never the engine database.' }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-demo/**', 'dev-dist/**', 'dist-bench/**', 'node_modules/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'dist-demo/**', 'dev-dist/**', 'dist-bench/**', 'dist-bench-cold/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
