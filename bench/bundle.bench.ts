@@ -1,5 +1,7 @@
-// First-load JS: what the browser must fetch before the till works (the page's entry chunk
-// and the payment worker), gzip-compressed. The camera scanner is a lazy chunk, not counted.
+// First-load JS: what the browser must fetch before the till works (the page's entry chunk, the
+// chunks it preloads, and the payment worker), gzip-compressed. Everything else is a lazy chunk
+// loaded when needed (issue 23): the other screens, languages, each provider's client, the camera
+// scanner, and the page's read-only journal view (Dexie), which loads right after the first paint.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -16,11 +18,12 @@ export async function benchBundle(): Promise<Figure[]> {
   const worker = files.filter((f) => f.startsWith('payment.worker'))
   const gz = (list: string[]) => list.reduce((n, f) => n + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length, 0) / 1024
   const lazy = files.filter((f) => !entry.includes(f) && !worker.includes(f))
+  const total = gz(entry) + gz(worker)
   return [
     { name: 'first-load JS, page entry (gzip)', value: round(gz(entry)), unit: 'kB', budget: '(part of first load)' },
     { name: 'first-load JS, payment worker (gzip)', value: round(gz(worker)), unit: 'kB', budget: '(part of first load)' },
-    { name: 'first-load JS total (gzip)', value: round(gz(entry) + gz(worker)), unit: 'kB', budget: '≤ 120 kB' },
-    { name: 'lazy chunks, camera scanner (gzip)', value: round(gz(lazy)), unit: 'kB', budget: '(loaded on demand)' },
+    { name: 'first-load JS total (gzip)', value: round(total), unit: 'kB', budget: `≤ 120 kB${total > 120 ? ' OVER' : ''}` },
+    { name: 'lazy chunks, all (gzip)', value: round(gz(lazy)), unit: 'kB', budget: '(loaded on demand)' },
   ]
 }
 

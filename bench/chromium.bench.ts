@@ -121,6 +121,7 @@ export async function benchChromium(): Promise<Figure[]> {
       .reduce((n, [, v]) => n + v, 0)
     const cores = os.availableParallelism()
     const median = overhead(runs.strict, 0.5)
+    const ratio = (quantile(engine, 0.5) + runs.strict[0]!.hopMs) / quantile(bare, 0.5)
     return [
       { name: 'Chromium: bare sandbox pay request (median)', value: round(quantile(bare, 0.5)), unit: 'ms', budget: '(reference)' },
       {
@@ -139,10 +140,11 @@ export async function benchChromium(): Promise<Figure[]> {
       { name: 'Chromium: engine overhead per payment (p10)', value: round(overhead(runs.strict, 0.1)), unit: 'ms', budget: '(the quietest tenth of the run)' },
       { name: 'Chromium: engine overhead per payment (mean)', value: round(meanOverhead(runs.strict)), unit: 'ms', budget: '(stalls included)' },
       {
+        // Issue 23: a payment costs the disk, not the engine.
         name: 'Chromium: engine / bare request time (median)',
-        value: round((quantile(engine, 0.5) + runs.strict[0]!.hopMs) / quantile(bare, 0.5)),
+        value: round(ratio),
         unit: '×',
-        budget: '(ratio, informative)',
+        budget: `≤ 1.5 ×${ratio > 1.5 ? ' OVER' : ''}`,
       },
       {
         name: 'Chromium: the same overhead with relaxed durability',

@@ -1,11 +1,19 @@
 // The Comlink proxy to the payment worker: the only way the UI reaches payments.
 import * as Comlink from 'comlink'
 import type { Api } from '../workers/payment.worker.ts'
-import { PaydeskDb } from '../workers/engine/db.ts'
+import type { PaydeskDb } from '../workers/engine/db.ts'
+import { deferred } from './app/deferred.ts'
 
 const worker = new Worker(new URL('../workers/payment.worker.ts', import.meta.url), { type: 'module', name: 'paydesk-payments' })
 
 export const engine = Comlink.wrap<Api>(worker)
 
-/** Read-only view of the same IndexedDB for liveQuery (journal, queue, log). Secrets are never read here. */
-export const db = new PaydeskDb()
+/**
+ * Read-only view of the same IndexedDB for liveQuery (journal, queue, log). Secrets are never read here.
+ * Dexie is not in the first load (issue 23): the view loads right after the first paint, while the cashier
+ * types the amount. `live()` subscribes once it is here; a read started before (`await db.operations…`)
+ * is replayed on it when it arrives. After that `db` is the Dexie instance itself.
+ */
+export const dbReady: Promise<PaydeskDb> = import('../workers/engine/db.ts').then((m) => (db = new m.PaydeskDb()))
+// A live binding: every importer sees the Dexie instance itself once it is here (no stand-in in between).
+export let db: PaydeskDb = deferred(dbReady)

@@ -5,8 +5,8 @@
 // never '*'. Each operation the host started gets progress events and exactly one final
 // result: the ids already reported are kept in localStorage, so neither a re-render, a reload
 // nor a second tab repeats one.
-import { liveQuery, type Subscription } from 'dexie'
-import { db, engine } from '../engine.ts'
+import type { Subscription } from 'dexie'
+import { db, dbReady, engine } from '../engine.ts'
 import { isFinal, type Operation } from '../domain/operation.ts'
 import {
   errorMessage,
@@ -58,6 +58,8 @@ let state: HostState = { kind: 'none' }
 const listeners = new Set<(s: HostState) => void>()
 const lastStage = new Map<string, string>()
 let watcher: Subscription | undefined
+/** Bumped on each watch and stop: a subscription that arrives late (Dexie loads after the first paint) for an older one is dropped. */
+let watching = 0
 let started = 0
 
 function setState(s: HostState) {
@@ -139,17 +141,22 @@ async function report(op0: Operation, meta: Meta) {
 /** Follow every operation the host started until its one final result is out. */
 function watch() {
   watcher?.unsubscribe()
+  watcher = undefined
+  const gen = ++watching
   // Only a window the host opened or embeds reports (and marks reported); another tab stays out.
   if (!targets().length) return
   const tracked = readJson<Tracked>(TRACKED_KEY, {})
   const reported = new Set(readJson<string[]>(REPORTED_KEY, []))
   const ids = Object.keys(tracked).filter((id) => !reported.has(id))
   if (!ids.length) return
-  watcher = liveQuery(() => db.operations.where('id').anyOf(ids).toArray()).subscribe({
-    next: (ops) => {
-      for (const op of ops) void report(op, tracked[op.id] ?? {})
-    },
-    error: (e: unknown) => console.error('paydesk host watch failed', e),
+  void Promise.all([import('dexie'), dbReady]).then(([{ liveQuery }]) => {
+    if (gen !== watching) return
+    watcher = liveQuery(() => db.operations.where('id').anyOf(ids).toArray()).subscribe({
+      next: (ops) => {
+        for (const op of ops) void report(op, tracked[op.id] ?? {})
+      },
+      error: (e: unknown) => console.error('paydesk host watch failed', e),
+    })
   })
 }
 
@@ -357,6 +364,7 @@ export async function startHost(): Promise<() => void> {
     if (--started > 0) return
     window.removeEventListener('message', onMessage)
     window.removeEventListener('hashchange', onHash)
+    watching++
     watcher?.unsubscribe()
     watcher = undefined
   }

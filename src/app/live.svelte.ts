@@ -1,6 +1,7 @@
 // Dexie liveQuery as a rune: `live(query, initial).value` re-renders whenever IndexedDB
-// changes, in this tab or in the worker (Dexie broadcasts its changes).
-import { liveQuery } from 'dexie'
+// changes, in this tab or in the worker (Dexie broadcasts its changes). Shows `initial` until
+// the read-only view has loaded (Dexie is not in the first load, issue 23).
+import { dbReady } from '../engine.ts'
 
 export interface Live<T> {
   readonly value: T
@@ -9,14 +10,23 @@ export interface Live<T> {
 
 export function live<T>(query: () => Promise<T>, initial: T): Live<T> {
   let value = $state.raw(initial)
-  const sub = liveQuery(query).subscribe({
-    next: (v) => (value = v),
-    error: (e: unknown) => console.error('paydesk live query failed', e),
+  let stopped = false
+  let unsubscribe = () => {}
+  void Promise.all([import('dexie'), dbReady]).then(([{ liveQuery }]) => {
+    if (stopped) return
+    const sub = liveQuery(query).subscribe({
+      next: (v) => (value = v),
+      error: (e: unknown) => console.error('paydesk live query failed', e),
+    })
+    unsubscribe = () => sub.unsubscribe()
   })
   return {
     get value() {
       return value
     },
-    stop: () => sub.unsubscribe(),
+    stop: () => {
+      stopped = true
+      unsubscribe()
+    },
   }
 }

@@ -1,6 +1,7 @@
 // Service-worker updates through workbox-window: a waiting worker is offered to the cashier
 // only when no operation is running; the page never reloads in the middle of a payment.
-import { Workbox } from 'workbox-window'
+// workbox-window loads after the first paint, not in the first load (issue 23).
+import type { Workbox } from 'workbox-window'
 
 class Updates {
   #waiting = $state(false)
@@ -14,10 +15,14 @@ class Updates {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
     // Issue 18.3: a demo build's worker is its own file; a production page removes one left at this origin.
     if (!__PAYDESK_DEMO__) void removeDemoWorker()
-    this.#wb = new Workbox(__PAYDESK_DEMO__ ? '/sw-demo.js' : '/sw.js')
-    this.#wb.addEventListener('waiting', () => (this.#waiting = true))
-    this.#wb.addEventListener('controlling', (e) => e.isUpdate && window.location.reload())
-    this.#wb.register({ immediate: true }).catch((e: unknown) => console.error('paydesk: service worker registration failed', e))
+    void import('workbox-window')
+      .then(({ Workbox }) => {
+        const wb = (this.#wb = new Workbox(__PAYDESK_DEMO__ ? '/sw-demo.js' : '/sw.js'))
+        wb.addEventListener('waiting', () => (this.#waiting = true))
+        wb.addEventListener('controlling', (e) => e.isUpdate && window.location.reload())
+        return wb.register({ immediate: true })
+      })
+      .catch((e: unknown) => console.error('paydesk: service worker registration failed', e))
   }
 
   apply() {

@@ -50,8 +50,12 @@ export interface ShiftRow extends Revisioned {
   providerCloses?: { paymentTypeId: string; opId?: string; ok: boolean; mismatches?: number }[]
 }
 
-/** Journal row as stored from version 2: the operation and its search keys (kept by a hook, never sent anywhere). */
-export type StoredOperation = Operation & { keys?: string[] }
+/**
+ * Journal row as stored from version 2: the operation and its search keys (kept by a hook, never sent anywhere);
+ * from version 4 a payment some refund names as its original says so (`refunded`, kept by a hook too), so a
+ * journal page looks up refunds only for those payments (issue 23).
+ */
+export type StoredOperation = Operation & { keys?: string[]; refunded?: true }
 
 export const DB_NAME = 'paydesk'
 
@@ -124,10 +128,16 @@ export class PaydeskDb extends Dexie {
             s.outboxAt = s.closedAt
           })
       })
+    // Issue 23 (version 4, no new store or index): mark every payment that has a refund, in the version's upgrade
+    // for the journal as it stands and in the `creating` hook below from then on.
+    this.version(4).upgrade((tx) => markRefunded(tx.table('operations')))
     this.operations.hook('creating', (_key, obj: StoredOperation, tx) => {
       obj.keys = searchKeys(obj)
       stampCreated(obj, obj.updatedAt)
       this.#notifyAfter(tx)
+      // In the refund's own transaction, before its add (a bulkAdd holding the payment too would look before the
+      // payment is there: run `markRefunded` after one; the engine journals a refund long after its payment).
+      if (obj.kind === 'refund' && obj.original) markOne((tx as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStore('operations'), obj.original)
     })
     this.operations.hook('updating', (mods, _key, obj: StoredOperation, tx) => {
       const next = structuredClone(obj)
@@ -156,4 +166,33 @@ export class PaydeskDb extends Dexie {
       for (const fn of this.outboxListeners) fn()
     })
   }
+}
+
+/**
+ * Mark one payment, with IndexedDB's own requests: issued at once and continued in the request's own callback, so
+ * they ride in the hooked transaction whatever Dexie does next (an implicit transaction commits when the add is done).
+ */
+function markOne(store: IDBObjectStore, id: string) {
+  const req = store.get(id)
+  req.onsuccess = () => {
+    const o = req.result as StoredOperation | undefined
+    if (o && !o.refunded) store.put({ ...o, refunded: true })
+  }
+}
+
+/** Mark each payment some refund names as its original (version 4's upgrade; a bulk import of a journal). */
+export async function markRefunded(operations: Table<StoredOperation, string>): Promise<void> {
+  const originals = new Set<string>()
+  await operations
+    .where('kind')
+    .equals('refund')
+    .each((o) => {
+      if (o.original) originals.add(o.original)
+    })
+  await operations
+    .where(':id')
+    .anyOf([...originals])
+    .modify((o) => {
+      o.refunded = true
+    })
 }

@@ -30,6 +30,7 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import { MAX_REFUSALS } from './queue.ts'
 import { createLogger, scrub, type Logger } from './log.ts'
+import { memoOf } from './memo.ts'
 import { createHttp, type Http } from '../transport/http.ts'
 import { stopChannel, type StopChannel } from './tabs.ts'
 import { createSync, type DemoStore } from './sync/sync.ts'
@@ -81,7 +82,9 @@ export function createEngine(deps: EngineDeps) {
     () => types.secretValues(),
   )
   // Payment types (settings): the stored types, their secrets, their views and the settings calls.
-  const types = paymentTypesApi(deps, { providers, log, probeContext: (pt, p, config) => probeContext(pt, p, config) })
+  // Issue 23: configuration and the providers' stored state from memory, dropped when the settings change anywhere.
+  const memo = memoOf(db, ['settings', 'secrets'])
+  const types = paymentTypesApi(deps, { providers, log, memo, probeContext: (pt, p, config) => probeContext(pt, p, config) })
   const { paymentTypes, loadConfig, refreshSecretValues, seedDemo, listPaymentTypes, savePaymentType, deletePaymentType, importConfFile, exportConfFile } =
     types
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
@@ -210,9 +213,12 @@ export function createEngine(deps: EngineDeps) {
   }
 
   function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
-    return providerStore(db, provider.id, pt.id, async (key) => {
+    const store = providerStore(db, provider.id, pt.id, async (key) => {
       if (provider.secretStoreKey?.(key)) await refreshSecretValues()
     })
+    // Issue 23: the stored state from memory, dropped when the settings table changes anywhere.
+    const k = (key: string) => `${provider.id}:${pt.id}:${key}`
+    return { ...store, get: async <T>(key: string) => structuredClone(await memo.get(k(key), () => store.get(key))) as T | undefined }
   }
 
   /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
@@ -221,6 +227,7 @@ export function createEngine(deps: EngineDeps) {
     job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>,
     ifAvailable = false,
     loaded?: Awaited<ReturnType<typeof loadConfig>>,
+    journaled?: Operation,
   ): Promise<Operation> {
     // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
     const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
@@ -231,7 +238,9 @@ export function createEngine(deps: EngineDeps) {
     const r = await locks.run(
       OP_LOCK(op.id),
       async () => {
-        const fresh = (await db.operations.get(op.id))!
+        // Pay hands over the row it has just journaled (one read fewer a payment): should another context have
+        // moved it meanwhile, the provider's first commit re-reads it and refuses to move a final state.
+        const fresh = journaled?.id === op.id ? journaled : (await db.operations.get(op.id))!
         if (isFinal(fresh.state)) return fresh
         const ctx = context(fresh, cfg.pt, cfg.provider, cfg.config)
         try {
@@ -549,6 +558,7 @@ export function createEngine(deps: EngineDeps) {
       wake?.abort()
       stops.close()
       sync.stop()
+      memo.stop()
     },
   }
 }

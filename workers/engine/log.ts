@@ -6,6 +6,11 @@ import { maskPhoneText, PHONE_FIELD } from '../transport/personal.ts'
 /** Rotation: keep this many rows (about a week of a busy till). */
 export const LOG_MAX_ROWS = 20_000
 const PRUNE_EVERY = 500
+/**
+ * Issue 23: rows wait this long and go in one transaction, after the payment that wrote them has committed its
+ * own (a log write beside the journal's made each of its commits wait). `flush` writes at once.
+ */
+export const LOG_BATCH_MS = 200
 
 export interface Logger {
   info(source: string, event: string, data?: Record<string, unknown>, opId?: string): void
@@ -62,17 +67,26 @@ export function createLogger(db: PaydeskDb, now: () => number, secrets: () => re
       }
     }
   }
+  let timer: ReturnType<typeof setTimeout> | undefined
   const schedule = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
     flushing ??= write()
       .catch((e: unknown) => console.error('paydesk log write failed', e))
-      .finally(() => (flushing = undefined))
+      .finally(() => {
+        flushing = undefined
+        if (pending.length) later()
+      })
+  }
+  const later = () => {
+    if (timer === undefined && !flushing) timer = setTimeout(schedule, LOG_BATCH_MS)
   }
   const add = (level: LogEntry['level']) => (source: string, event: string, data?: Record<string, unknown>, opId?: string) => {
     const entry: LogEntry = { at: now(), level, source, event }
     if (data) entry.data = scrub(data, secrets()) as Record<string, unknown>
     if (opId) entry.opId = opId
     pending.push(entry)
-    schedule()
+    later()
   }
   return {
     info: add('info'),

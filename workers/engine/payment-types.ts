@@ -7,6 +7,7 @@ import { foreignTooBig } from '../../src/domain/conf-merge.ts'
 import type { AnyProvider, PaymentType, PayMode, ProbeCtx } from '../providers/types.ts'
 import type { EngineDeps, Result } from './engine.ts'
 import type { Logger } from './log.ts'
+import type { Memo } from './memo.ts'
 
 const PAYMENT_TYPES_KEY = 'paymentTypes'
 
@@ -58,6 +59,8 @@ export interface PaymentTypesWiring {
   providers: ReadonlyMap<string, AnyProvider>
   log: Logger
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
+  /** The types and their secrets kept in memory until the settings or secrets table changes (issue 23). */
+  memo?: Memo
 }
 
 export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' | 'emulators' | 'baseUrl'>, w: PaymentTypesWiring) {
@@ -67,13 +70,22 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
 
   // ---- settings --------------------------------------------------------------------------
 
-  async function paymentTypes(): Promise<PaymentType[]> {
+  /** As stored now: what a save reads before it writes the list back. */
+  async function storedTypes(): Promise<PaymentType[]> {
     return ((await db.settings.get(PAYMENT_TYPES_KEY))?.value as PaymentType[] | undefined) ?? []
   }
 
+  /** The types as the pay path reads them: from memory while the settings table is unchanged. */
+  async function paymentTypes(): Promise<PaymentType[]> {
+    return w.memo ? w.memo.get('paymentTypes', storedTypes) : storedTypes()
+  }
+
   async function secretsOf(ptId: string): Promise<Record<string, string>> {
-    const rows = await db.secrets.where('key').startsWith(`${ptId}:`).toArray()
-    return Object.fromEntries(rows.map((r) => [r.key.slice(ptId.length + 1), r.value]))
+    const read = async () => {
+      const rows = await db.secrets.where('key').startsWith(`${ptId}:`).toArray()
+      return Object.fromEntries(rows.map((r) => [r.key.slice(ptId.length + 1), r.value]))
+    }
+    return { ...(await (w.memo ? w.memo.get(`secrets:${ptId}`, read) : read())) }
   }
 
   async function refreshSecretValues() {
@@ -198,7 +210,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       return { ok: false, message: msg('config.invalid', { count: errors.length }), errors } as Result<{ id: string; errors?: FieldError[] }> & {
         errors: FieldError[]
       }
-    const types = await paymentTypes()
+    const types = await storedTypes()
     const id = input.id ?? freshTypeId(p.id, types, clock.now())
     if (types.find((t) => t.id === id)?.archived !== undefined) return { ok: false, message: msg('common.noPaymentType') }
     // An archived type's number is free again: its operations are found by id.
@@ -225,7 +237,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
    * their cancel and refund (which need its settings and secrets), and the reports keep their lines.
    */
   async function deletePaymentType(id: string): Promise<Result<{ archived: boolean }>> {
-    const types = await paymentTypes()
+    const types = await storedTypes()
     const used = (await db.operations.where('paymentTypeId').equals(id).count()) > 0
     if (used) {
       const at = clock.now()
@@ -252,7 +264,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     if (!r.ok) return { ok: false, message: msg('config.importFailed', { count: r.errors.length }), errors: r.errors }
     const tooMany = foreignTooBig({ ...pt.foreign, ...r.foreign })
     if (tooMany) return { ok: false, message: tooMany }
-    const types = await paymentTypes()
+    const types = await storedTypes()
     await db.transaction('rw', db.settings, db.secrets, async () => {
       await db.settings.put({
         key: PAYMENT_TYPES_KEY,

@@ -19,8 +19,8 @@ async function sha256(text: string): Promise<string> {
 
 export function scanGuard(db: PaydeskDb, clock: Clock) {
   let lastScan: { hash: string; at: number } | undefined
-  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
-  return async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<ScanResult> {
+  /** README R6, what needs no journal: format and a double read of the scanner. Types where the cashier does not scan take no code. */
+  async function early(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<ScanResult> {
     if ((p.payModeOf?.(config) ?? 'customer-qr') !== 'customer-qr') return { ok: true, code: undefined }
     const now = clock.now()
     const bad = p.checkCode(code)
@@ -28,10 +28,26 @@ export function scanGuard(db: PaydeskDb, clock: Clock) {
     const hash = await sha256(code)
     if (lastScan && lastScan.hash === hash && now - lastScan.at < DOUBLE_SCAN_MS) return { ok: false, ignored: true, message: msg('common.doubleScan') }
     lastScan = { hash, at: now }
-    const earlier = await db.operations.where('code.hash').equals(hash).toArray()
-    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
-    const scannedAt = Math.min(scannedAtIn ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
-    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
-    return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt } }
+    return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt: scannedAtIn ?? now } }
   }
+  /**
+   * README R6 against the journal: a code already spent, or first scanned longer ago than it lives. Reads only the
+   * operations table, so the payment runs it inside the transaction that journals it (no transaction of its own).
+   */
+  async function againstJournal(p: AnyProvider, code: NonNullable<Operation['code']>): Promise<ScanResult> {
+    const now = clock.now()
+    const earlier = await db.operations.where('code.hash').equals(code.hash).toArray()
+    if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
+    const scannedAt = Math.min(code.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
+    if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
+    return { ok: true, code: { ...code, scannedAt } }
+  }
+  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
+  async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<ScanResult> {
+    const r = await early(p, config, code, scannedAtIn)
+    return r.ok && r.code ? againstJournal(p, r.code) : r
+  }
+  return Object.assign(checkScan, { early, againstJournal })
 }
+
+export type ScanGuard = ReturnType<typeof scanGuard>

@@ -9,7 +9,7 @@ import type { PaydeskDb } from '../db.ts'
 import type { Locks } from '../locks.ts'
 import type { Logger } from '../log.ts'
 import type { QueueStore } from '../queue.ts'
-import type { ScanResult } from '../scan-guard.ts'
+import type { ScanGuard } from '../scan-guard.ts'
 import type { hostOrders } from '../host-orders.ts'
 import type { Result } from '../engine.ts'
 import type { LoadedConfig } from '../payment-types.ts'
@@ -26,13 +26,20 @@ export interface VerbDeps {
   queue: QueueStore
   host: ReturnType<typeof hostOrders>
   loadConfig: (ptId: string) => Promise<LoadedConfig>
-  checkScan: (p: AnyProvider, config: unknown, code: string, scannedAt: number | undefined) => Promise<ScanResult>
+  /** README R6: the whole guard; `early` and `againstJournal` are its two halves (pay runs the second in its journal write). */
+  checkScan: ScanGuard
   /** README R8: refuse while a blocking provider compensates (undefined: go ahead). */
   gate: (p: AnyProvider, pt: PaymentType, config: unknown) => Promise<Msg | undefined>
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
   newId: () => OperationId
   track: <T>(p: Promise<T>) => Promise<T>
-  drive: (op: Operation, job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>, ifAvailable?: boolean, loaded?: LoadedConfig) => Promise<Operation>
+  drive: (
+    op: Operation,
+    job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>,
+    ifAvailable?: boolean,
+    loaded?: LoadedConfig,
+    journaled?: Operation,
+  ) => Promise<Operation>
   flagFor: (op: Operation) => { onStop: Set<() => void> }
   /** Used by void: stop waiting for a payment still open. */
   stopWaiting: (opId: string) => Promise<Result>

@@ -30,6 +30,9 @@ export interface PayRequest {
 
 import type { VerbDeps } from './deps.ts'
 
+/** A refusal found under the pay lock (the code already used or expired, from the journal). */
+type Refusal = Extract<Result, { ok: false }>
+
 export function payVerb(d: VerbDeps) {
   const { db, clock, log, locks, loadConfig, checkScan, gate, newId, track, drive, flagFor, host, probeContext } = d
   async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
@@ -44,9 +47,10 @@ export function payVerb(d: VerbDeps) {
     const p = cfg.provider
     const code = req.code.trim()
     const now = clock.now()
-    const scan = await checkScan(p, cfg.config, code, req.scannedAt)
+    // Format and double read here; reuse and lifetime in the transaction that journals the payment (issue 23).
+    const scan = await checkScan.early(p, cfg.config, code, req.scannedAt)
     if (!scan.ok) return scan
-    const opCode = scan.code
+    let opCode = scan.code
 
     let items: SaleItem[] | undefined
     if (req.items !== undefined) {
@@ -75,11 +79,9 @@ export function payVerb(d: VerbDeps) {
     }
     const r = await locks.run(
       PAY_LOCK(req.paymentTypeId),
-      async () => {
-        const op = newOperation(
-          { id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency },
-          now,
-          {
+      async (): Promise<Operation | Refusal> => {
+        const row = () =>
+          newOperation({ id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
             ...(opCode ? { code: opCode } : {}),
             ...(req.order ? { order: req.order } : {}),
             ...(items ? { items } : {}),
@@ -90,11 +92,22 @@ export function payVerb(d: VerbDeps) {
               : req.choice
                 ? { details: { choice: req.choice } }
                 : {}),
-          },
-        )
-        await db.operations.add(op)
+          })
+        // The journal's half of the scan guard and the row itself: one strict transaction, before the first request.
+        const journaled = await db.transaction('rw', db.operations, async (): Promise<Operation | Refusal> => {
+          if (opCode) {
+            const seen = await checkScan.againstJournal(p, opCode)
+            if (!seen.ok) return seen
+            opCode = seen.code
+          }
+          const op = row()
+          await db.operations.add(op)
+          return op
+        })
+        if (!('id' in journaled)) return journaled
+        const op = journaled
         log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
-        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg))
+        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg, op))
         const flag = flagFor(op)
         const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
         const done = await Promise.race([run, left.then(() => undefined)])
@@ -105,6 +118,7 @@ export function payVerb(d: VerbDeps) {
       { ifAvailable: true },
     )
     if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
+    if (!('id' in r)) return r
     return { ok: true, op: r }
   }
   return pay

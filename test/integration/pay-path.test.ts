@@ -1,0 +1,95 @@
+// Issue 23: a payment costs the disk, not the engine. On the happy path a ClickPass payment commits what
+// write-ahead needs — the operation before its request (with the scan guard's look-up in the same transaction),
+// `sent` before the request, the final state — and reads nothing else: the payment type, its secrets and the
+// provider's stored state come from memory, dropped when they change in this engine or in another on the same
+// database (a second tab). Counted, not timed (the time is `npm run bench`).
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { IDBDatabase } from 'fake-indexeddb'
+import { harness, type Harness } from '../support/engine.ts'
+
+let h: Harness
+afterEach(async () => h?.close())
+
+// Dexie binds the database's `transaction` when it opens it: the count is installed before any engine opens one.
+let seen: string[] | undefined
+const open = IDBDatabase.prototype.transaction
+IDBDatabase.prototype.transaction = function (this: IDBDatabase, stores: string | string[], mode?: IDBTransactionMode, ...rest: unknown[]) {
+  seen?.push(`${mode ?? 'readonly'} ${[stores].flat().join('+')}`)
+  return (open as (...a: unknown[]) => IDBTransaction).call(this, stores, mode, ...rest)
+} as typeof open
+afterAll(() => {
+  IDBDatabase.prototype.transaction = open
+})
+
+/** IndexedDB transactions opened while `fn` runs, by mode and stores. */
+async function transactions(fn: () => Promise<unknown>): Promise<string[]> {
+  seen = []
+  try {
+    await fn()
+    return seen
+  } finally {
+    seen = undefined
+  }
+}
+
+describe('the pay path', () => {
+  it('commits three read-write transactions of the journal and reads nothing; the log goes in the background', async () => {
+    h = await harness({ confirmMode: false })
+    // The first payment applies the confirm mode (stored once, which drops what is kept); the second fills the memory.
+    for (const amount of [150_000, 150_001])
+      expect(await h.engine.pay({ paymentTypeId: 'click', amount, code: await h.token() })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    await h.engine.settled()
+    const code = await h.token()
+    const seen = await transactions(async () => {
+      const r = await h.engine.pay({ paymentTypeId: 'click', amount: 150_100, code })
+      expect(r).toMatchObject({ ok: true, op: { state: 'approved' } })
+      await h.engine.settled()
+    })
+    const journal = seen.filter((t) => !t.endsWith(' log'))
+    expect(journal).toEqual(['readwrite operations', 'readwrite operations', 'readwrite operations'])
+    expect(seen.filter((t) => t.endsWith(' log')).length).toBeLessThanOrEqual(2)
+    // The journal says the same as before: created, sent, approved, the code spent.
+    const op = (await h.ops()).at(-1)!
+    expect(op.history.map((e) => e.state)).toEqual(['created', 'sent', 'approved'])
+    expect(op.code?.spent).toBe(true)
+  })
+
+  it('a code already used is refused from the journal, in the transaction that would have journaled it', async () => {
+    h = await harness({ confirmMode: false })
+    const code = await h.token()
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_000, code })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    await h.clock.advance(3_000) // past the double-read window: this is a second scan
+    const before = (await h.ops()).length
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_000, code })).toMatchObject({ ok: false, message: { key: 'common.qrUsed' } })
+    expect((await h.ops()).length).toBe(before)
+  })
+
+  it('a payment type changed in another tab is what this tab pays with next', async () => {
+    h = await harness({ confirmMode: false })
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_000, code: await h.token() })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    const other = h.makeEngine()
+    await other.start()
+    const t = (await other.listPaymentTypes())[0]!
+    const values = Object.fromEntries(
+      Object.entries(t.values)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    )
+    // Another tab saves a wrong secret: this engine's next payment is signed with it and refused by ClickPass.
+    expect(
+      await other.savePaymentType({ id: t.id, provider: 'clickpass', number: t.number, name: t.name, values, secrets: { secretKey: 'wrong-key' } }),
+    ).toMatchObject({
+      ok: true,
+    })
+    const r = await h.engine.pay({ paymentTypeId: 'click', amount: 150_100, code: await h.token() })
+    expect(r.ok && r.op.state).not.toBe('approved')
+    // And back: the right secret saved in this tab pays again at once.
+    expect(
+      await h.engine.savePaymentType({ id: t.id, provider: 'clickpass', number: t.number, name: t.name, values, secrets: { secretKey: 'S3cr3t-Click-Key' } }),
+    ).toMatchObject({
+      ok: true,
+    })
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_200, code: await h.token() })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    other.stop()
+  })
+})
