@@ -114,15 +114,24 @@ it('17.7: a new order by URL in the reused window is a new sale once the previou
   await till.getByTestId('code').click()
   await scan(till, await mint())
   await till.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
-  // The same window (window.open(…, 'paydesk')) gets U-4.
-  await payByUrl(context, host, 'pay', 'U-4', '400000').catch(() => undefined)
+  // The same window gets U-4 by URL alone (window.open(url, 'paydesk')): a new sale, waiting for the host.
+  const reopen = (hash: string) => host.evaluate((u) => void window.open(u, 'paydesk'), `${baseURL()}/#/${hash}`)
+  await reopen('pay?amount=400000&order=U-4')
+  await expect
+    .poll(async () => (await till.getByTestId('host-pending').textContent())?.replace(/\s/g, ' '), { timeout: 15_000 })
+    .toBe('Заказ U-4 на 4 000 сум ждёт подтверждения от кассовой программы')
+  expect(await till.getByTestId('amount-locked').count()).toBe(0)
+  // The host confirms it by message: it is the sale, its amount locked.
+  await hostPays(host, 'U-4', '400000')
   await expect.poll(() => till.getByTestId('amount').inputValue(), { timeout: 15_000 }).toBe('4000.00')
   expect(await till.getByTestId('amount-locked').count()).toBe(1)
   await till.close()
 
   const kiosk = await payByUrl(context, host, 'self', 'U-5', '500000')
   await expect.poll(async () => (await kiosk.getByTestId('self-amount').textContent())?.replace(/\s/g, ' '), { timeout: 15_000 }).toBe('5 000 сум')
-  await payByUrl(context, host, 'self', 'U-6', '600000').catch(() => undefined)
+  await reopen('self?amount=600000&order=U-6')
+  await expect.poll(() => kiosk.getByTestId('self').getAttribute('data-screen'), { timeout: 15_000 }).toBe('waiting')
+  await hostPays(host, 'U-6', '600000')
   await expect.poll(async () => (await kiosk.getByTestId('self-amount').textContent())?.replace(/\s/g, ' '), { timeout: 15_000 }).toBe('6 000 сум')
   await context.close()
 })
