@@ -12,8 +12,11 @@ export interface Revisioned {
   syncError?: SyncError
 }
 
-/** Fields that are the outbox's own bookkeeping (and the search keys): writing only these never bumps `rev`. */
-const BOOKKEEPING = new Set(['rev', 'syncedRev', 'outboxAt', 'syncError', 'keys'])
+/**
+ * Fields that are the outbox's own bookkeeping, the search keys and the journal's `refunded` mark (a local index,
+ * derived from the refunds the store receives anyway): writing only these never bumps `rev`.
+ */
+const BOOKKEEPING = new Set(['rev', 'syncedRev', 'outboxAt', 'syncError', 'keys', 'refunded'])
 
 /**
  * Does this modification set (Dexie key paths → new values) change anything but bookkeeping? Dexie lists an
