@@ -1,6 +1,6 @@
 // Browser suite set-up: build the PWA once in demo mode and serve it with the sandboxes on an ephemeral
 // 127.0.0.1 port (vite preview + the sandbox plugin), exactly what `npm start` serves.
-import { build, preview, type PreviewServer } from 'vite'
+import { build, preview, type Plugin, type PreviewServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 
 let server: PreviewServer | undefined
@@ -15,12 +15,46 @@ export default async function setup(project: TestProject) {
   } finally {
     process.env.NODE_ENV = env
   }
-  server = await preview({ mode: 'demo', preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' })
+  // Issue 20: the demo store of this run keeps its database in memory (never the developer's .paydesk-store/).
+  process.env.PAYDESK_STORE_DIR ??= 'memory'
+  server = await preview({
+    mode: 'demo',
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    logLevel: 'warn',
+    plugins: [storeOutage()],
+  })
   const address = server.httpServer.address()
   if (!address || typeof address === 'string') throw new Error('preview server has no port')
   project.provide('baseURL', `http://127.0.0.1:${address.port}`)
+  // The store's database opens on first use (PGlite's first start takes a while): start it now, in the background.
+  void fetch(`http://127.0.0.1:${address.port}/api/v1/demo/operations`).catch(() => undefined)
   return async () => {
     await server?.close()
+  }
+}
+
+/**
+ * The store server "going down" for the browser suite (issue 20): `POST /__test/store-outage` makes every store
+ * API request (but the demo's own routes) die with its connection, as a stopped server's would; `DELETE` ends it.
+ * Test-only: this plugin is added here, never in vite.config.ts.
+ */
+function storeOutage(): Plugin {
+  let down = false
+  return {
+    name: 'paydesk-test-store-outage',
+    enforce: 'pre',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '/').split('?')[0]!
+        if (path === '/__test/store-outage') {
+          down = req.method === 'POST'
+          res.end(JSON.stringify({ down }))
+          return
+        }
+        if (down && path.startsWith('/api/v1/') && !path.startsWith('/api/v1/demo/')) return void req.socket.destroy()
+        next()
+      })
+    },
   }
 }
 
