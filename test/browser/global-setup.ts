@@ -34,24 +34,51 @@ export default async function setup(project: TestProject) {
 }
 
 /**
- * The store server "going down" for the browser suite (issue 20): `POST /__test/store-outage` makes every store
- * API request (but the demo's own routes) die with its connection, as a stopped server's would; `DELETE` ends it.
- * Test-only: this plugin is added here, never in vite.config.ts.
+ * The store server's faults for the browser suite (issue 20). `POST /__test/store-outage` makes every store API
+ * request (but the demo's own routes) die with its connection, as a stopped server's would; `DELETE` ends it.
+ * `POST /__test/store-outage?hold=1` lets pushes reach the store (it commits) but holds their replies until the
+ * outage ends, as a till whose browser dies mid-push sees it. Test-only: added here, never in vite.config.ts.
  */
 function storeOutage(): Plugin {
   let down = false
+  let hold = false
+  const held: (() => void)[] = []
   return {
     name: 'paydesk-test-store-outage',
     enforce: 'pre',
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
-        const path = (req.url ?? '/').split('?')[0]!
+        const [path, query] = (req.url ?? '/').split('?') as [string, string | undefined]
         if (path === '/__test/store-outage') {
-          down = req.method === 'POST'
-          res.end(JSON.stringify({ down }))
+          const on = req.method === 'POST'
+          hold = on && /(^|&)hold=1/.test(query ?? '')
+          down = on && !hold
+          if (!on) for (const release of held.splice(0)) release()
+          res.end(JSON.stringify({ down, hold }))
           return
         }
         if (down && path.startsWith('/api/v1/') && !path.startsWith('/api/v1/demo/')) return void req.socket.destroy()
+        if (hold && path === '/api/v1/push') {
+          // The store answers; the answer waits here (and dies with the connection if the till goes away).
+          res.on('error', () => undefined)
+          const calls: (() => void)[] = []
+          const r = res as unknown as Record<'writeHead' | 'write' | 'end', (...a: unknown[]) => unknown>
+          for (const name of ['writeHead', 'write', 'end'] as const) {
+            const real = r[name].bind(res)
+            r[name] = (...args: unknown[]) => {
+              calls.push(() => void real(...args))
+              if (name === 'end')
+                held.push(() => {
+                  try {
+                    for (const c of calls) c()
+                  } catch {
+                    // the till went away meanwhile
+                  }
+                })
+              return name === 'write' ? true : res
+            }
+          }
+        }
         next()
       })
     },

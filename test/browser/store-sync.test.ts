@@ -1,10 +1,14 @@
 // Issue 20 in the browser: the demo till joins the demo store by itself; two tills in two browser contexts join
 // it by a one-time code from Settings, the store server goes down, both take payments (the status bar says how
 // much waits since when, and leaving the store is refused), it comes back, and the store holds every operation of
-// both tills at each till's final rev.
+// both tills at each till's final rev. And a till whose browser is killed while the store's reply to its push is
+// on the way sends it again when reopened: the store keeps one row per operation, at the till's rev.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { baseURL, CHROMIUM, FLAGS, launch, mint, newPage, resetSandbox, scan } from './support.ts'
 
 let browser: Browser
 beforeAll(async () => {
@@ -121,4 +125,62 @@ it('two tills join by code, the store goes down, both take payments, it comes ba
   await a.reload()
   await expect.poll(() => bar(a).textContent(), { timeout: 20_000 }).toMatch(/^Магазин: синхронизировано \d\d:\d\d · 0 в очереди$/)
   for (const { context } of tills) await context.close()
+}, 300_000)
+
+// ---- the till's browser killed during a push, and reopened ---------------------------------------
+
+/** The browser's processes for this profile, by their command line. */
+function browserPids(dir: string): number[] {
+  const out: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(`--user-data-dir=${dir}`)) out.push(Number(name))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+async function openTill(dir: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: FLAGS,
+    viewport: { width: 1280, height: 800 },
+    locale: 'ru-RU',
+  })
+  await context.addInitScript(() => {
+    window.print = () => undefined
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(baseURL())
+  return { context, page }
+}
+
+it('the till’s browser killed while the store’s reply to its push is on the way, reopened: each operation once, at its rev', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paydesk-store-kill-'))
+  try {
+    let till = await openTill(dir)
+    await expect.poll(() => bar(till.page).textContent(), { timeout: 150_000 }).toMatch(/^Магазин: синхронизировано/)
+    // The store commits the push; its reply never reaches the till, whose browser dies meanwhile.
+    await fetch(`${baseURL()}/__test/store-outage?hold=1`, { method: 'POST' })
+    await pay(till.page, '4200')
+    const [op] = await journal(till.page)
+    await expect.poll(async () => (await storeOperations()).some((o) => o.id === op!.id), { timeout: 20_000 }).toBe(true)
+    // The till has not heard back: the row still waits when its browser dies.
+    expect(await bar(till.page).textContent()).toMatch(/^Магазин: \d+ в очереди с \d\d:\d\d$/)
+    for (const pid of browserPids(dir)) process.kill(pid, 'SIGKILL')
+    await till.context.close().catch(() => undefined)
+    await outage(false)
+
+    till = await openTill(dir)
+    await expect.poll(() => bar(till.page).textContent(), { timeout: 60_000 }).toMatch(/^Магазин: синхронизировано \d\d:\d\d · 0 в очереди$/)
+    const ops = await journal(till.page)
+    const held = new Map((await storeOperations()).map((o) => [o.id, o]))
+    for (const o of ops) expect(held.get(o.id)?.rev, o.id).toBe(o.rev)
+    await till.context.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }, 300_000)
