@@ -124,6 +124,11 @@ it('two tills join by code, the store goes down, both take payments, it comes ba
   // After a reload the till still says it is synced.
   await a.reload()
   await expect.poll(() => bar(a).textContent(), { timeout: 20_000 }).toMatch(/^Магазин: синхронизировано \d\d:\d\d · 0 в очереди$/)
+  // In the cashier's language.
+  await a.getByTestId('lang').selectOption('uz')
+  await expect.poll(() => bar(a).textContent()).toMatch(/^Doʻkon: \d\d:\d\d da sinxronlandi · navbatda 0$/)
+  await a.getByTestId('lang').selectOption('en')
+  await expect.poll(() => bar(a).textContent()).toMatch(/^Store: synced \d\d:\d\d · 0 waiting$/)
   for (const { context } of tills) await context.close()
 }, 300_000)
 
