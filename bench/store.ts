@@ -49,10 +49,15 @@ async function tills(db: Db, url: string, n: number): Promise<SimTill[]> {
 async function scenarios(engine: string, db: Db): Promise<Figure[]> {
   await migrate(db)
   await ensureStore(db, STORE)
-  const { app } = createStoreApp(
-    { db: async () => db, store: STORE, events: new StoreEvents(), config: emptyConfig, now: () => Date.now(), log: () => undefined },
-    { pushRatePerS: 1000, pushBurst: 1000 },
-  )
+  // The server's own limits (10 pushes/s a till, burst 20): a till's backlog of 15 batches fits in the burst.
+  const { app } = createStoreApp({
+    db: async () => db,
+    store: STORE,
+    events: new StoreEvents(),
+    config: emptyConfig,
+    now: () => Date.now(),
+    log: () => undefined,
+  })
   const { server, url } = await new Promise<{ server: ServerType; url: string }>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve({ server: s, url: `http://127.0.0.1:${info.port}` }))
   })
