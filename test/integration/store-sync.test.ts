@@ -91,6 +91,18 @@ describe('joining a store', () => {
     expect(await h.engine.unenrolStore()).toMatchObject({ ok: true })
     expect(await h.db.secrets.get(TOKEN_KEY)).toBeUndefined()
   })
+
+  it('a device re-enrolled as a till the store knows numbers its shifts on from the store’s last one', async () => {
+    await setup()
+    store.state.lastShift = 7
+    await enrol()
+    await pay()
+    expect((await h.engine.shiftStatus()).number).toBe(8)
+    expect((await h.engine.closeDay({})).ok).toBe(true)
+    await h.engine.syncNow()
+    expect([...store.shifts.values()].map((s) => s.body.number)).toEqual([8])
+    expect((await h.engine.shiftStatus()).number).toBe(9)
+  })
 })
 
 describe('what a push carries', () => {

@@ -33,6 +33,8 @@ export function fakeStore(base: typeof fetch = globalThis.fetch) {
     maxRows: Infinity,
     /** Called when a push arrives, before it is applied. */
     onPush: undefined as (() => Promise<void> | void) | undefined,
+    /** The store's last shift of an enrolling till (a re-enrolled device). */
+    lastShift: 0,
   }
 
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -55,7 +57,16 @@ export function fakeStore(base: typeof fetch = globalThis.fetch) {
       codes.delete(code)
       const token = `tok-${tillId}-${'x'.repeat(32)}`
       tokens.set(token, tillId)
-      const reply = { tillId, tillName: `Till ${tillId}`, kind: 'till', storeId: 'S1', storeName: 'Store One', token, configVersion: 1, lastShift: 0 }
+      const reply = {
+        tillId,
+        tillName: `Till ${tillId}`,
+        kind: 'till',
+        storeId: 'S1',
+        storeName: 'Store One',
+        token,
+        configVersion: 1,
+        lastShift: state.lastShift,
+      }
       return json(200, v.parse(EnrolReply, reply))
     }
     if (url.pathname === '/api/v1/push') {

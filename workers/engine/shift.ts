@@ -68,8 +68,11 @@ export async function readShiftStatus(db: PaydeskDb): Promise<ShiftStatus> {
     .first()
   const v = (await db.settings.get(CASHIER_KEY))?.value
   const who = typeof v === 'string' && v ? v : undefined
+  // Issue 20: a device enrolled as a till the store already knows numbers on from the store's last shift of it
+  // (the enrolment reply), so its shifts never collide with the ones the store holds.
+  const storeLast = ((await db.settings.get('store.link'))?.value as { lastShift?: unknown } | undefined)?.lastShift
   return {
-    number: (last?.number ?? 0) + 1,
+    number: Math.max(last?.number ?? 0, typeof storeLast === 'number' ? storeLast : 0) + 1,
     ...(first ? { openedAt: first.createdAt } : {}),
     ...(who ? { cashier: who } : {}),
     ...(last ? { lastClosedAt: last.closedAt } : {}),
