@@ -24,8 +24,10 @@ export default defineConfig({
           globalSetup: ['test/server/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Files restart the shared cluster (the crash suites): one file at a time.
+          // Files restart the shared cluster (the crash suites): one file at a time, in one process, so PGlite's
+          // WASM and its data folder template are loaded once, not per file.
           fileParallelism: false,
+          isolate: false,
         },
       },
       {

@@ -9,6 +9,7 @@ import { API_PREFIX, EnrolRequest, MAX_BODY_BYTES, PushEnvelope, SSE_HEARTBEAT_M
 import { adminRoutes } from './admin/index.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db/db.ts'
+import type { StoreEventMessage } from './events.ts'
 import { Gate, MAX_WAITING_PUSHES, PUSH_BURST, PUSH_RATE_PER_S, RateLimiter, retryAfterSeconds } from './limits.ts'
 import { enrol, tillOfToken, type TillAuth } from './store/enrolment.ts'
 import { push } from './store/push.ts'
@@ -24,6 +25,8 @@ export interface StoreAppOptions {
   pushBurst?: number
   /** How long a request waits for a database still opening before it is told 503 (ms). */
   dbWaitMs?: number
+  /** Event stream heartbeat (ms). */
+  heartbeatMs?: number
 }
 
 const STATUS: Record<StoreErrorCode, 400 | 401 | 404 | 413 | 429 | 500 | 503> = {
@@ -53,6 +56,7 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
   const enrolLimiter = new RateLimiter(5, 20)
   let gate: Gate | undefined
   const dbWaitMs = opts.dbWaitMs ?? 5_000
+  const heartbeatMs = opts.heartbeatMs ?? SSE_HEARTBEAT_MS
 
   const database = async (): Promise<Db> => {
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -140,16 +144,17 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
 
   api.get('/events', auth, (c) => {
     const till = c.get('till')
+    const db = c.get('db')
     c.header('Cache-Control', 'no-store')
     return streamSSE(c, async (stream) => {
       let closed = false
       let wake: () => void = () => undefined
+      // Events wait here and are written by the loop below, in order, each awaited (a `revoked` must reach the
+      // till before the stream ends).
+      const queued: StoreEventMessage[] = []
       const unsubscribe = ctx.events.subscribe(till.tillId, (m) => {
-        void stream.writeSSE({ event: m.event, data: JSON.stringify(m.data) })
-        if (m.event === 'revoked') {
-          closed = true
-          wake()
-        }
+        queued.push(m)
+        wake()
       })
       stream.onAbort(() => {
         closed = true
@@ -157,12 +162,27 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
       })
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ tillId: till.tillId }) })
+        let lastBeat = Date.now()
         while (!closed) {
-          await new Promise<void>((resolve) => {
-            wake = resolve
-            setTimeout(resolve, SSE_HEARTBEAT_MS)
-          })
-          if (!closed) await stream.write(': heartbeat\n\n')
+          if (!queued.length) {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+              setTimeout(resolve, heartbeatMs)
+            })
+          }
+          for (let m = queued.shift(); m && !closed; m = queued.shift()) {
+            await stream.writeSSE({ event: m.event, data: JSON.stringify(m.data) })
+            if (m.event === 'revoked') closed = true
+          }
+          if (closed || Date.now() - lastBeat < heartbeatMs) continue
+          lastBeat = Date.now()
+          // A token revoked by another process (npm run store -- revoke) is noticed here.
+          const now = await tillOfToken(db, (c.req.header('Authorization') ?? '').slice('Bearer '.length)).catch(() => till)
+          if (!now || now.revoked) {
+            await stream.writeSSE({ event: 'revoked', data: '{}' })
+            break
+          }
+          await stream.write(': heartbeat\n\n')
         }
       } finally {
         unsubscribe()

@@ -35,11 +35,15 @@ export function lockDataDir(dir: string): () => void {
       writeSync(fd, String(process.pid))
       closeSync(fd)
       let released = false
-      return () => {
+      const release = () => {
         if (released) return
         released = true
+        process.off('exit', release)
         rmSync(file, { force: true })
       }
+      // A process that exits without closing the database (vite preview on Ctrl-C) still leaves no lock behind.
+      process.once('exit', release)
+      return release
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const pid = Number(readFileSync(file, 'utf8').trim())

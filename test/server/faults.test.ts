@@ -1,13 +1,18 @@
 // Exactly once under faults (fleet design § 8.3). Every case ends with one row per operation, each at the
 // till's final rev, and every simulated till's outbox empty: the store server killed (SIGKILL) after COMMIT and
-// before the reply; PostgreSQL stopped immediately mid-push and restarted; a proxy that drops replies.
+// before the reply (PostgreSQL, and embedded PGlite with its folder lock taken over); PostgreSQL stopped
+// immediately mid-push and restarted; a proxy that drops replies.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { clusterControl } from '../../scripts/postgres-cluster.ts'
+import { openPglite } from '../../server/db/pglite.ts'
 import type { Db } from '../../server/db/db.ts'
 import { migrate } from '../../server/migrate.ts'
 import { enrol, ensureStore, issueEnrolCode } from '../../server/store/enrolment.ts'
@@ -98,6 +103,54 @@ describe.skipIf(!inject('pg'))('exactly once: store server killed after COMMIT, 
   })
 })
 
+describe('exactly once: embedded PGlite killed (kill -9) after COMMIT, before the reply', () => {
+  it("the next process takes over the dead one's folder lock, and the store holds each row once at the final rev", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paydesk-pglite-kill-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const env = { PAYDESK_STORE_DIR: dir, PGLITE_TEMPLATE: inject('pgliteDump') }
+    let base = ''
+    let current: ChildProcess | undefined
+    let deaths = 0
+    const boot = async (killAfter: number) => {
+      const s = await startChild({ ...env, KILL_AFTER_COMMIT: String(killAfter) })
+      current = s.child
+      base = s.url
+      s.child.once('exit', (_c, signal) => signal === 'SIGKILL' && deaths++)
+    }
+    cleanups.push(() => void current?.kill('SIGKILL'))
+    await boot(2)
+    // The till enrols over HTTP: the child holds the folder.
+    const { code } = (await (await fetch(`${base}/api/v1/test/code`, { method: 'POST' })).json()) as { code: string }
+    const enrolled = (await (
+      await fetch(`${base}/api/v1/enrol`, { method: 'POST', body: JSON.stringify({ code, device: { name: 'sim', appVersion: 'sim' } }) })
+    ).json()) as {
+      token: string
+    }
+    const till = new SimTill(enrolled.token, () => base, 200)
+    till.pay(150)
+    let restarting: Promise<void> | undefined
+    const onFailure = async () => {
+      restarting ??= (async () => {
+        await new Promise((r) => setTimeout(r, 50))
+        await boot(deaths === 1 ? 1 : 0)
+      })().finally(() => (restarting = undefined))
+      await restarting
+    }
+    await till.drain({ onFailure, timeoutMs: 60_000 })
+    till.advanceAll('approved')
+    await till.drain({ onFailure, timeoutMs: 60_000 })
+    expect(deaths).toBe(2)
+    const last = current!
+    await new Promise<void>((r) => {
+      last.once('exit', () => r())
+      last.kill('SIGKILL')
+    })
+    const db = await openPglite({ dir, say: () => undefined })
+    cleanups.push(() => db.close())
+    await expectExactlyOnce(db, [till])
+  })
+})
+
 describe.skipIf(!inject('pg'))('exactly once: PostgreSQL stopped immediately mid-push', () => {
   it('tills retry the batches that failed; after the restart the store holds each row once at the final rev', async () => {
     const pg = inject('pg')!
@@ -159,7 +212,7 @@ describe.each(ENGINES)('exactly once on %s: a proxy that drops replies', (engine
     const address = proxy.address()
     const proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
     const tills = await Promise.all(Array.from({ length: 3 }, () => newTill(f.db, () => proxyUrl)))
-    for (const t of tills) t.pay(150)
+    for (const t of tills) t.pay(100)
     await Promise.all(tills.map((t) => t.drain({ retryMs: 10 })))
     for (const t of tills) t.advanceAll('approved')
     await Promise.all(tills.map((t) => t.drain({ retryMs: 10 })))

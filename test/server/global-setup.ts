@@ -1,4 +1,4 @@
-// Server suite set-up: one throwaway PostgreSQL cluster for the run (installed if missing, initdb in a temp
+// Server suite set-up: one throwaway PostgreSQL cluster for the run (wal_level = logical: it is a publishing store in the chain suite) (installed if missing, initdb in a temp
 // folder, 127.0.0.1, a free port), stopped and removed after. Each test file makes its own database in it;
 // PGlite runs in memory in each file, from a data folder made once here. SKIP_POSTGRES=1 runs the PGlite half only.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startCluster, type PgCluster } from '../../scripts/postgres-cluster.ts'
+import { PUBLISHER_CONF } from '../../scripts/store-chain.ts'
 
 let cluster: PgCluster | undefined
 
@@ -24,7 +25,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'paydesk-server-suite-'))
   const [dump, pg] = await Promise.all([
     pgliteTemplate(dir),
-    process.env.SKIP_POSTGRES === '1' ? Promise.resolve(undefined) : startCluster().then((c) => (cluster = c)),
+    process.env.SKIP_POSTGRES === '1' ? Promise.resolve(undefined) : startCluster({ conf: PUBLISHER_CONF }).then((c) => (cluster = c)),
   ])
   project.provide('pgliteDump', dump)
   project.provide('pg', pg ? { url: pg.url, port: pg.port, dataDir: pg.dataDir } : null)
