@@ -51,6 +51,14 @@ export function storeMiddleware(env: Record<string, string | undefined> = proces
     const issued = await issueEnrolCode(await db(), { storeId: store.id, name: `Demo till ${new Date().toISOString().slice(11, 19)}` })
     return c.json({ code: issued.code })
   })
+  // The demo's window on what the store holds (issue 20, the till's browser test and a newcomer's curiosity):
+  // each operation's id, till and rev. Demo only, never in `npm run store`.
+  app.get(`${API_PREFIX}/demo/operations`, async (c) => {
+    const r = await (
+      await db()
+    ).query<{ id: string; till_id: string; rev: number | string }>('SELECT id, till_id, rev FROM operation WHERE store_id = $1 ORDER BY id', [store.id])
+    return c.json({ operations: r.rows.map((o) => ({ id: o.id, tillId: o.till_id, rev: Number(o.rev) })) })
+  })
   app.route('/', storeApp)
   const listener = getRequestListener(app.fetch)
   return {

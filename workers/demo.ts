@@ -5,6 +5,7 @@
 // emulator, demo secret or sandbox url is in the shipped bundle. Types only: `workers/**` never imports `sandbox/**`.
 import type { DemoPaymentType } from './providers/types.ts'
 import type { SerialLike } from './transport/serial.ts'
+import type { DemoStore } from './engine/sync/sync.ts'
 
 export interface WorkerDemo {
   paymentTypes: readonly DemoPaymentType[]
@@ -12,4 +13,6 @@ export interface WorkerDemo {
   emulatedSerial(kind: 'in-page' | 'bridge'): Promise<SerialLike>
   /** Listen for the `#/pinpad` page (the emulator's screen and controls). */
   listen(): void
+  /** Issue 20: the demo store on the app's origin, which the till joins by itself. */
+  store?: DemoStore
 }

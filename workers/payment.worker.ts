@@ -19,6 +19,7 @@ const engine = createEngine({
   timers: true,
   emulators: demo ? 'allow' : 'refuse',
   ...(demo ? { demo: { paymentTypes: demo.paymentTypes } } : {}),
+  ...(demo?.store ? { demoStore: demo.store } : {}),
 })
 
 const ready = engine.start()

@@ -1,10 +1,9 @@
 // What the admin types to join a store (issue 20): the store's address and the one-time enrolment code, checked
 // and normalised before anything is sent. Pure.
 import { msg, type Msg } from './messages.ts'
+import { ENROL_CODE_LENGTH, looksLikeEnrolCode, normaliseEnrolCode } from './store-contract.ts'
 
 export const STORE_ADDRESS_MAX = 200
-/** fleet design § 4: 10 Crockford base-32 characters. */
-export const ENROL_CODE_LENGTH = 10
 export const TILL_NAME_MAX = 60
 
 /**
@@ -26,15 +25,8 @@ export function normalizeStoreAddress(input: string, origin?: string): { ok: tru
   return { ok: true, address: `${u.origin}${path}` }
 }
 
-const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]+$/
-
-/** The one-time code as the store issued it: case, spaces and dashes do not matter; O reads as 0, I and L as 1. */
+/** The one-time code as the store issued it: case, spaces and dashes do not matter; O reads as 0, I and L as 1 (the contract's own rule). */
 export function normalizeEnrolCode(input: string): { ok: true; code: string } | { ok: false; message: Msg } {
-  const code = String(input ?? '')
-    .toUpperCase()
-    .replace(/[\s-]+/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1')
-  if (code.length !== ENROL_CODE_LENGTH || !CROCKFORD.test(code)) return { ok: false, message: msg('store.badCode', { length: ENROL_CODE_LENGTH }) }
-  return { ok: true, code }
+  const code = normaliseEnrolCode(String(input ?? ''))
+  return looksLikeEnrolCode(code) ? { ok: true, code } : { ok: false, message: msg('store.badCode', { length: ENROL_CODE_LENGTH }) }
 }

@@ -506,7 +506,6 @@ export const en: Record<MessageKey, string> = {
   'store.hint': 'The till sends its journal and shifts to the store server. Payments work without it too.',
   'store.address': 'Store address',
   'store.code': 'One-time code',
-  'store.name': 'Till name (optional)',
   'store.link': 'Connect to the store',
   'store.unlink': 'Disconnect from the store',
   'store.unlinkConfirm': 'Disconnect this till from the store?',

@@ -505,7 +505,6 @@ export const uz: Record<MessageKey, string> = {
   'store.hint': 'Kassa jurnal va smenalarni doʻkon serveriga yuboradi. Toʻlovlar u bilan aloqasiz ham ishlaydi.',
   'store.address': 'Doʻkon manzili',
   'store.code': 'Bir martalik kod',
-  'store.name': 'Kassa nomi (ixtiyoriy)',
   'store.link': 'Doʻkonga ulash',
   'store.unlink': 'Doʻkondan uzish',
   'store.unlinkConfirm': 'Kassani doʻkondan uzasizmi?',

@@ -1,6 +1,6 @@
 // Browser suite set-up: build the PWA once in demo mode and serve it with the sandboxes on an ephemeral
 // 127.0.0.1 port (vite preview + the sandbox plugin), exactly what `npm start` serves.
-import { build, preview, type PreviewServer } from 'vite'
+import { build, preview, type Plugin, type PreviewServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 
 let server: PreviewServer | undefined
@@ -15,12 +15,73 @@ export default async function setup(project: TestProject) {
   } finally {
     process.env.NODE_ENV = env
   }
-  server = await preview({ mode: 'demo', preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' })
+  // Issue 20: the demo store of this run keeps its database in memory (never the developer's .paydesk-store/).
+  process.env.PAYDESK_STORE_DIR ??= 'memory'
+  server = await preview({
+    mode: 'demo',
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    logLevel: 'warn',
+    plugins: [storeOutage()],
+  })
   const address = server.httpServer.address()
   if (!address || typeof address === 'string') throw new Error('preview server has no port')
   project.provide('baseURL', `http://127.0.0.1:${address.port}`)
+  // The store's database opens on first use (PGlite's first start takes a while): start it now, in the background.
+  void fetch(`http://127.0.0.1:${address.port}/api/v1/demo/operations`).catch(() => undefined)
   return async () => {
     await server?.close()
+  }
+}
+
+/**
+ * The store server's faults for the browser suite (issue 20). `POST /__test/store-outage` makes every store API
+ * request (but the demo's own routes) die with its connection, as a stopped server's would; `DELETE` ends it.
+ * `POST /__test/store-outage?hold=1` lets pushes reach the store (it commits) but holds their replies until the
+ * outage ends, as a till whose browser dies mid-push sees it. Test-only: added here, never in vite.config.ts.
+ */
+function storeOutage(): Plugin {
+  let down = false
+  let hold = false
+  const held: (() => void)[] = []
+  return {
+    name: 'paydesk-test-store-outage',
+    enforce: 'pre',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const [path, query] = (req.url ?? '/').split('?') as [string, string | undefined]
+        if (path === '/__test/store-outage') {
+          const on = req.method === 'POST'
+          hold = on && /(^|&)hold=1/.test(query ?? '')
+          down = on && !hold
+          if (!on) for (const release of held.splice(0)) release()
+          res.end(JSON.stringify({ down, hold }))
+          return
+        }
+        if (down && path.startsWith('/api/v1/') && !path.startsWith('/api/v1/demo/')) return void req.socket.destroy()
+        if (hold && path === '/api/v1/push') {
+          // The store answers; the answer waits here (and dies with the connection if the till goes away).
+          res.on('error', () => undefined)
+          const calls: (() => void)[] = []
+          const r = res as unknown as Record<'writeHead' | 'write' | 'end', (...a: unknown[]) => unknown>
+          for (const name of ['writeHead', 'write', 'end'] as const) {
+            const real = r[name].bind(res)
+            r[name] = (...args: unknown[]) => {
+              calls.push(() => void real(...args))
+              if (name === 'end')
+                held.push(() => {
+                  try {
+                    for (const c of calls) c()
+                  } catch {
+                    // the till went away meanwhile
+                  }
+                })
+              return name === 'write' ? true : res
+            }
+          }
+        }
+        next()
+      })
+    },
   }
 }
 

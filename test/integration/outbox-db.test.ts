@@ -148,7 +148,7 @@ describe('the outbox batch', () => {
     await outbox.settle({ ops: first.ops.map((o) => [o.id, o.rev]), shifts: [], rejected: [] }, 5_000)
     const second = await outbox.batch(100)
     expect(second.ops).toHaveLength(50)
-    expect(second.shifts).toEqual([expect.objectContaining({ number: 1, rev: 1, operations: 150 })])
+    expect(second.shifts).toEqual([expect.objectContaining({ number: 1, rev: 1, body: expect.objectContaining({ operations: 150 }) })])
     expect(await outbox.depth()).toEqual({ count: 51, oldestAt: rows[100]!.updatedAt })
   })
 
@@ -156,18 +156,7 @@ describe('the outbox batch', () => {
     const { wireOperation } = await import('../../workers/engine/sync/outbox.ts')
     const o = { ...op(1), code: { hash: 'h', masked: 'm', spent: true, scannedAt: 1 }, keys: ['k'], tab: 't', rev: 3, syncedRev: 2, outboxAt: 9 }
     const w = wireOperation(o)
-    expect(Object.keys(w).sort()).toEqual([
-      'amount',
-      'createdAt',
-      'currency',
-      'history',
-      'id',
-      'kind',
-      'paymentTypeId',
-      'provider',
-      'rev',
-      'state',
-      'updatedAt',
-    ])
+    expect(w.rev).toBe(3)
+    expect(Object.keys(w.body).sort()).toEqual(['amount', 'createdAt', 'currency', 'history', 'id', 'kind', 'paymentTypeId', 'provider', 'state', 'updatedAt'])
   })
 })

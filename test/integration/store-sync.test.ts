@@ -35,6 +35,8 @@ async function pay(amount = 150050) {
   return r.ok ? r.op.id : ''
 }
 
+const s_body = (r: { body: Record<string, unknown> }) => r.body.body as Record<string, unknown>
+
 /** Every operation of the till is in the store once, at the till's rev, and nothing waits. */
 async function exactlyOnce() {
   const ops = await h.ops()
@@ -100,8 +102,8 @@ describe('what a push carries', () => {
     expect(op.code?.hash).toBeTruthy()
     await h.engine.syncNow()
     const push = store.pushes.at(-1)!
-    expect(push.ops[0]).toMatchObject({ id, rev: op.rev, state: 'approved', amount: 150050 })
-    for (const k of ['code', 'keys', 'outboxAt', 'syncedRev', 'display', 'tab']) expect(push.ops[0]).not.toHaveProperty(k)
+    expect(push.ops[0]).toMatchObject({ id, rev: op.rev, state: 'approved', amount: 150050, body: { id, state: 'approved', history: op.history } })
+    for (const k of ['code', 'keys', 'rev', 'outboxAt', 'syncedRev', 'display', 'tab']) expect(push.ops[0]!.body).not.toHaveProperty(k)
     expect(push.text).not.toContain(op.code!.hash)
     expect(push.text).not.toContain(op.code!.masked)
     // Nothing of the request log (its rows have `route` and `event`) rides along.
@@ -201,7 +203,10 @@ describe('a till never waits for the store', () => {
     store.state.down = false
     await h.engine.syncNow()
     await exactlyOnce()
-    expect([...store.shifts.values()].map((s) => [s.rev, s.body.number, s.body.operations])).toEqual([[1, 1, 3]])
+    const shift = [...store.shifts.values()]
+    expect(shift.map((s) => [s.rev, s.body.number, (s.body.body as Record<string, unknown>).operations])).toEqual([[1, 1, 3]])
+    // The till's own totals of the shift ride along: one payment left (the other was cancelled).
+    expect((s_body(shift[0]!).totals as { total: { net: number }[] }).total[0]!.net).toBe(300000)
     expect((await h.engine.storeStatus()).link?.lastError).toBeUndefined()
   })
 

@@ -1,7 +1,11 @@
-// A store server in memory, as fleet design § 4 describes it, for the till's sync tests: `POST /api/v1/enrol` by
+// A store server in memory, speaking the store API contract (src/domain/store-contract.ts: every request and reply
+// is checked against its schemas, so the till cannot drift from it), for the till's sync tests: `POST /api/v1/enrol` by
 // one-time code and `POST /api/v1/push` that upserts by id only when rev is newer and the row is the same till's,
 // acks after its "commit", refuses another till's row. As a `fetch` for the engine (no port), with the faults the
 // tests need: down, a held reply, a reply dropped after commit, 413 over a row count, a revoked token.
+
+import * as v from 'valibot'
+import { EnrolReply, EnrolRequest, PushReply, PushRequest, describeIssues, normaliseEnrolCode } from '../../src/domain/store-contract.ts'
 
 export const STORE = 'http://store.test'
 
@@ -31,8 +35,7 @@ export function fakeStore(base: typeof fetch = globalThis.fetch) {
     onPush: undefined as (() => Promise<void> | void) | undefined,
   }
 
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
   function upsert(table: Map<string, Row>, key: string, tillId: string, rev: number, body: Record<string, unknown>): 'ack' | 'foreign' {
     const held = table.get(key)
@@ -44,20 +47,27 @@ export function fakeStore(base: typeof fetch = globalThis.fetch) {
   async function handle(url: URL, init: RequestInit | undefined): Promise<Response> {
     const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>
     if (url.pathname === '/api/v1/enrol') {
-      const tillId = codes.get(String(body.code))
-      if (!tillId) return json(400, { error: 'code_invalid' })
-      codes.delete(String(body.code))
+      const req = v.safeParse(EnrolRequest, body)
+      if (!req.success) return json(400, { error: { code: 'invalid-body', message: describeIssues(req.issues) } })
+      const code = normaliseEnrolCode(req.output.code)
+      const tillId = codes.get(code)
+      if (!tillId) return json(400, { error: { code: 'code-invalid', message: 'unknown, used or expired' } })
+      codes.delete(code)
       const token = `tok-${tillId}-${'x'.repeat(32)}`
       tokens.set(token, tillId)
-      return json(200, { tillId, storeId: 'S1', token, configVersion: 1, lastShift: 0, storeName: 'Store One' })
+      const reply = { tillId, tillName: `Till ${tillId}`, kind: 'till', storeId: 'S1', storeName: 'Store One', token, configVersion: 1, lastShift: 0 }
+      return json(200, v.parse(EnrolReply, reply))
     }
     if (url.pathname === '/api/v1/push') {
       const token = String(new Headers(init?.headers).get('authorization') ?? '').replace(/^Bearer /, '')
       const tillId = tokens.get(token)
-      if (!tillId || revoked.has(tillId)) return json(401, { error: 'unauthorized' })
+      if (!tillId) return json(401, { error: { code: 'unauthorized', message: 'no such token' } })
+      if (revoked.has(tillId)) return json(401, { error: { code: 'revoked', message: 'revoked' } })
       const o = (body.ops ?? []) as Record<string, unknown>[]
       const s = (body.shifts ?? []) as Record<string, unknown>[]
-      if (o.length + s.length > state.maxRows) return json(413, { error: 'too_large' })
+      if (o.length + s.length > state.maxRows) return json(413, { error: { code: 'too-large', message: 'too large' } })
+      const req = v.safeParse(PushRequest, body)
+      if (!req.success) return json(400, { error: { code: 'invalid-body', message: describeIssues(req.issues) } })
       await state.onPush?.()
       pushes.push({ tillId, ops: o, shifts: s, status: body.status as Record<string, unknown>, text: String(init?.body) })
       const acked: [string, number][] = []
@@ -79,7 +89,7 @@ export function fakeStore(base: typeof fetch = globalThis.fetch) {
         state.dropReplies--
         throw new TypeError('fetch failed: connection reset')
       }
-      return json(200, { acked, rejected, configVersion: 1 })
+      return json(200, v.parse(PushReply, { acked, rejected, configVersion: 1 }))
     }
     return json(404, { error: 'not_found' })
   }

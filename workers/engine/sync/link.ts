@@ -10,12 +10,14 @@ export interface StoreLink {
   address: string
   storeId: string
   tillId: string
-  storeName?: string
-  tillName?: string
+  storeName: string
+  tillName: string
+  /** `self` for a self-checkout kiosk. */
+  tillKind: 'till' | 'self'
   enrolledAt: number
-  configVersion: number | null
+  configVersion: number
   /** The store's last shift number for this till at enrolment. */
-  lastShift: number | null
+  lastShift: number
   /** The last push the store answered (till clock). */
   lastSyncAt?: number
   /** The last push that did not go through: when, and why (plain text for the log view). */

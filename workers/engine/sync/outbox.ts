@@ -3,36 +3,41 @@
 // row. The wire form of a row leaves out what never goes to the store: the search keys, the customer's code (the
 // scanned QR), the screen's display state, the tab, and the outbox's own bookkeeping. The request log is a
 // different table and is never read here.
-import type { Operation } from '../../../src/domain/operation.ts'
+import type { Operation, OpKind } from '../../../src/domain/operation.ts'
+import { totals } from '../../../src/domain/journal.ts'
+import { MAX_PUSH_ROWS, NEVER_SENT_FIELDS, type OpRow, type ShiftRow as WireShiftRow } from '../../../src/domain/store-contract.ts'
 import type { PaydeskDb, ShiftRow } from '../db.ts'
 
 /** fleet design § 4: a push carries at most 100 rows. */
-export const SYNC_BATCH = 100
-
-/** An operation as the store receives it. */
-export type WireOperation = Omit<Operation, 'code' | 'display' | 'tab' | 'syncedRev' | 'outboxAt' | 'syncError'> & { rev: number }
-/** A closed shift as the store receives it: the till's own count and totals let the store mark it complete. */
-export type WireShift = Omit<ShiftRow, 'syncedRev' | 'outboxAt' | 'syncError'> & { rev: number; operations: number }
+export const SYNC_BATCH = MAX_PUSH_ROWS
 
 export interface Batch {
-  ops: WireOperation[]
-  shifts: WireShift[]
+  ops: OpRow[]
+  shifts: WireShiftRow[]
 }
 
-export function wireOperation(o: Operation): WireOperation {
-  const {
-    code: _code,
-    display: _display,
-    tab: _tab,
-    syncedRev: _s,
-    outboxAt: _o,
-    syncError: _e,
-    ...rest
-  } = o as Operation & {
-    keys?: unknown
+/** Fields that stay on the till: the contract's NEVER_SENT_FIELDS, and the screen's display state and tab. */
+const LOCAL_ONLY = new Set<string>([...NEVER_SENT_FIELDS, 'display', 'tab'])
+
+function bodyOf(row: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !LOCAL_ONLY.has(k)))
+}
+
+/** An operation as the store receives it (docs/store.md: the indexed columns, and the row as `body`). */
+export function wireOperation(o: Operation): OpRow {
+  return {
+    id: o.id,
+    rev: o.rev ?? 1,
+    kind: o.kind,
+    state: o.state,
+    provider: o.provider,
+    paymentTypeId: o.paymentTypeId,
+    amount: o.amount,
+    currency: o.currency,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    body: bodyOf(o),
   }
-  delete (rest as { keys?: unknown }).keys
-  return { ...rest, rev: o.rev ?? 1 }
 }
 
 /** An acknowledgement of `ackedRev` marks a row synced only if the row is still at that rev (or below it). */
@@ -54,13 +59,25 @@ export function outboxStore(db: PaydeskDb) {
   const waitingOps = () => db.operations.where('outboxAt').aboveOrEqual(-Infinity)
   const waitingShifts = () => db.shifts.where('outboxAt').aboveOrEqual(-Infinity)
 
-  /** Operation count of a closed shift: those created after the previous close up to its own. */
-  async function shiftCount(s: ShiftRow): Promise<number> {
+  /** A closed shift as the store receives it: its body carries the till's own count and totals of the shift. */
+  async function wireShift(s: ShiftRow): Promise<WireShiftRow> {
     const prev = await db.shifts.where('number').below(s.number).last()
-    return db.operations
+    const ops = await db.operations
       .where('createdAt')
       .between(prev?.closedAt ?? -Infinity, s.closedAt, false, true)
-      .count()
+      .toArray()
+    const kinds = new Map<string, OpKind>(ops.map((o) => [o.id, o.kind]))
+    const missing = [...new Set(ops.flatMap((o) => (o.original && !kinds.has(o.original) ? [o.original] : [])))]
+    for (const o of await db.operations.bulkGet(missing)) if (o) kinds.set(o.id, o.kind)
+    const types = ((await db.settings.get('paymentTypes'))?.value as { id: string; name: string; number?: number }[] | undefined) ?? []
+    const t = totals(ops, types, { originals: kinds })
+    return {
+      number: s.number,
+      rev: s.rev ?? 1,
+      openedAt: s.openedAt,
+      closedAt: s.closedAt,
+      body: { ...bodyOf(s), operations: ops.length, totals: { operations: t.operations, total: t.total } },
+    }
   }
 
   return {
@@ -70,16 +87,12 @@ export function outboxStore(db: PaydeskDb) {
      * complete while one of its operations is still on the till.
      */
     async batch(limit = SYNC_BATCH): Promise<Batch> {
-      return db.transaction('r', db.operations, db.shifts, async () => {
+      return db.transaction('r', db.operations, db.shifts, db.settings, async () => {
         const ops = await waitingOps().limit(limit).toArray()
         const room = limit - ops.length
         const allOps = ops.length < limit || (await waitingOps().count()) === ops.length
-        const shifts: WireShift[] = []
-        if (room > 0 && allOps)
-          for (const s of await waitingShifts().limit(room).toArray()) {
-            const { syncedRev: _s, outboxAt: _o, syncError: _e, ...rest } = s
-            shifts.push({ ...rest, rev: s.rev ?? 1, operations: await shiftCount(s) })
-          }
+        const shifts: WireShiftRow[] = []
+        if (room > 0 && allOps) for (const s of await waitingShifts().limit(room).toArray()) shifts.push(await wireShift(s))
         return { ops: ops.map(wireOperation), shifts }
       })
     },

@@ -21,6 +21,11 @@ export const AFTER_COMMIT_MS = 1_000
 export const STATUS_EVERY_MS = 60_000
 /** The first retry after a failed push waits at least this long. */
 export const SYNC_RETRY_FLOOR_MS = 2_000
+/**
+ * No retry waits longer than this: a store server on the shop's network that comes back is seen within half a
+ * minute (a push costs the till one short request), shorter than the compensation queue's 300 s cap.
+ */
+export const SYNC_RETRY_CAP_MS = 30_000
 
 export interface SyncRunnerDeps {
   db: PaydeskDb
@@ -62,7 +67,7 @@ export function syncRunner(d: SyncRunnerDeps) {
           .count(),
         attention: (await db.operations.where('state').equals('needs-attention').count()) + refused,
         appVersion: d.appVersion,
-        configVersion: (await d.appliedConfig?.()) ?? (await link.read())?.configVersion ?? null,
+        configVersion: (await d.appliedConfig?.()) ?? (await link.read())?.configVersion ?? 0,
         now: clock.now(),
       }
     })
@@ -120,7 +125,7 @@ export function syncRunner(d: SyncRunnerDeps) {
 
   async function failed(tillId: string, reason: string, synced: number, pushes: number, afterMs?: number): Promise<DrainResult> {
     const now = clock.now()
-    const wait = Math.max(afterMs ?? 0, backoffDelay(failures, d.random(), SYNC_RETRY_FLOOR_MS))
+    const wait = Math.max(afterMs ?? 0, Math.min(SYNC_RETRY_CAP_MS, backoffDelay(failures, d.random(), SYNC_RETRY_FLOOR_MS)))
     failures++
     await link.patch(tillId, { lastError: { at: now, reason } })
     log.warn('sync', 'push failed: retry later', { reason, inMs: wait, failures })
@@ -148,7 +153,7 @@ export function syncRunner(d: SyncRunnerDeps) {
     running = run()
       .catch((e: unknown) => {
         log.error('sync', 'sync failed', { error: String(e) })
-        schedule(backoffDelay(failures++, d.random(), SYNC_RETRY_FLOOR_MS))
+        schedule(Math.min(SYNC_RETRY_CAP_MS, backoffDelay(failures++, d.random(), SYNC_RETRY_FLOOR_MS)))
         return { ok: true as const, drainer: true, synced: 0, pushes: 0, waiting: -1, error: String(e) }
       })
       .finally(() => (running = undefined))

@@ -10,7 +10,7 @@ import type { Locks } from '../locks.ts'
 import type { Logger } from '../log.ts'
 import { linkStore, type StoreLink } from './link.ts'
 import { outboxStore } from './outbox.ts'
-import { SYNC_LOCK, syncRunner } from './runner.ts'
+import { SYNC_LOCK, SYNC_RETRY_CAP_MS, syncRunner } from './runner.ts'
 import { storeTransport } from './transport.ts'
 import { appliedConfig, configPuller } from './config-pull.ts'
 import type { ConfigSchema } from '../../../src/domain/config.ts'
@@ -45,6 +45,8 @@ type R<T = object> = ({ ok: true } & T) | { ok: false; message: Msg }
 
 /** The settings flag that says the demo till has joined (or left) its store once: it never re-joins by itself. */
 const DEMO_DONE_KEY = 'store.demoDone'
+/** The demo store opens its database on first use (PGlite's first start: up to a minute on a loaded machine). */
+const DEMO_ENROL_TRIES = 12
 
 export function createSync(d: SyncDeps) {
   const { db, clock, log } = d
@@ -52,6 +54,7 @@ export function createSync(d: SyncDeps) {
   const link = linkStore(db)
   const outbox = outboxStore(db)
   const transport = storeTransport(d.fetch)
+  let stopped = false
   const puller = configPuller({ db, fetch: d.fetch, log, now: () => clock.now(), schemaOf: d.schemaOf ?? (() => undefined) })
   const pull = async () => {
     const r = await puller.pull()
@@ -95,26 +98,28 @@ export function createSync(d: SyncDeps) {
       log.warn('sync', 'enrolment refused', { address: a.address, status: answer.status, reason: answer.reason })
       return { ok: false, message: msg('store.codeRefused') }
     }
+    const e = answer.reply
     const l: StoreLink = {
       address: a.address,
-      storeId: answer.storeId,
-      tillId: answer.tillId,
-      ...(answer.storeName ? { storeName: answer.storeName } : {}),
-      ...(name ? { tillName: name } : {}),
+      storeId: e.storeId,
+      tillId: e.tillId,
+      storeName: e.storeName,
+      tillName: e.tillName,
+      tillKind: e.kind,
       enrolledAt: clock.now(),
-      configVersion: answer.configVersion,
-      lastShift: answer.lastShift,
+      configVersion: e.configVersion,
+      lastShift: e.lastShift,
     }
     // Two enrolments racing in two tabs: the lock makes the second see the first's link.
     const saved = await d.locks.run(SYNC_LOCK, async () => {
       if (await link.read()) return false
-      await link.save(l, answer.token)
+      await link.save(l, e.token)
       return true
     })
     if (saved !== true) return { ok: false, message: msg('store.alreadyLinked') }
     log.info('sync', 'joined the store', { storeId: l.storeId, tillId: l.tillId, address: l.address })
     runner.schedule(0)
-    return { ok: true, message: msg('store.linked', { store: l.storeName ?? l.storeId }), link: l }
+    return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l }
   }
 
   /** Leave the store: refused while any row waits to be sent (it would never reach the store). */
@@ -135,17 +140,19 @@ export function createSync(d: SyncDeps) {
   /** What the settings card shows (never the token). */
   const storeStatus = (): Promise<SyncView> => readSyncView(db)
 
-  /** A demo build joins its store once, by itself. */
-  async function demoEnrol() {
-    if (!d.demoStore || (await link.read()) || (await db.settings.get(DEMO_DONE_KEY))?.value) return
-    try {
-      const e = await d.demoStore.enrolment()
-      if (!e) return
-      const r = await enrolStore({ address: e.address, code: e.code, name: 'Demo' })
-      if (r.ok) await db.settings.put({ key: DEMO_DONE_KEY, value: true })
-      else log.warn('sync', 'demo enrolment failed', { message: r.message.key })
-    } catch (e) {
-      log.warn('sync', 'demo enrolment failed', { error: String(e) })
+  /** A demo build joins its store once, by itself; the store's first start may take a while, so it tries again. */
+  async function demoEnrol(tries = 1) {
+    for (let i = 0; i < tries && !stopped; i++) {
+      if (!d.demoStore || (await link.read()) || (await db.settings.get(DEMO_DONE_KEY))?.value) return
+      try {
+        const e = await d.demoStore.enrolment()
+        const r = e ? await enrolStore({ address: e.address, code: e.code, name: 'Demo' }) : undefined
+        if (r?.ok) return void (await db.settings.put({ key: DEMO_DONE_KEY, value: true }))
+        log.warn('sync', 'demo enrolment failed', { message: r && !r.ok ? r.message.key : 'no code' })
+      } catch (e) {
+        log.warn('sync', 'demo enrolment failed', { error: String(e) })
+      }
+      if (i + 1 < tries) await clock.sleep(Math.min(SYNC_RETRY_CAP_MS, 3_000 * 2 ** i)).catch(() => undefined)
     }
   }
 
@@ -154,7 +161,7 @@ export function createSync(d: SyncDeps) {
     async start() {
       // The browser never waits for the store at start (its first start may take a minute): in the background.
       if (d.timers)
-        void demoEnrol().finally(() => {
+        void demoEnrol(DEMO_ENROL_TRIES).finally(() => {
           runner.schedule(0)
           void pull()
         })
@@ -164,7 +171,10 @@ export function createSync(d: SyncDeps) {
       }
     },
     online: () => runner.online(),
-    stop: () => runner.stop(),
+    stop: () => {
+      stopped = true
+      runner.stop()
+    },
     tillStatus: runner.tillStatus,
     calls: {
       enrolStore,

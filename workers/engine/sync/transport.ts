@@ -1,42 +1,21 @@
 // The store's wire (issue 20, fleet design § 4), the transport part of the sync: `fetch` to the store's
 // `/api/v1` with the till's bearer token, a time limit per request, and every answer turned into data the runner
 // decides on (never an exception). The token and the bodies are never logged.
-import type { Batch } from './outbox.ts'
-import type { Settlement } from './outbox.ts'
+import * as v from 'valibot'
+import { API_PREFIX, EnrolReply, ErrorReply, PushReply, shiftNumberOf, type TillStatus } from '../../../src/domain/store-contract.ts'
+import type { Batch, Settlement } from './outbox.ts'
 
 /** A push or an enrolment that has not answered in this long is given up (the next attempt resends the rows). */
 export const SYNC_TIMEOUT_MS = 20_000
 /** A reply bigger than this is not the store's (a push reply is ids and revs). */
 const REPLY_MAX_CHARS = 1_000_000
 
-export interface TillStatus {
-  /** Rows waiting in the outbox. */
-  outbox: number
-  /** The oldest waiting row's `outboxAt` (till clock, ms), or null when nothing waits. */
-  oldestUnsyncedAt: number | null
-  /** Entries in the compensation queue. */
-  queue: number
-  /** Operations not final yet. */
-  open: number
-  /** Operations in needs-attention, and rows the store refused. */
-  attention: number
-  appVersion: string
-  configVersion: number | null
-  /** The till's clock (ms): the store compares it with its own. */
-  now: number
-}
+export type { TillStatus }
 
-export interface Enrolled {
-  tillId: string
-  storeId: string
-  token: string
-  configVersion: number | null
-  lastShift: number | null
-  storeName?: string
-}
+export type Enrolled = EnrolReply
 
 export type PushAnswer =
-  | ({ kind: 'ok'; configVersion: number | null } & Settlement)
+  | ({ kind: 'ok'; configVersion: number } & Settlement)
   /** Try again later: no connection, a time-out, 5xx, 503/429 (`afterMs` from Retry-After). */
   | { kind: 'retry'; reason: string; afterMs?: number }
   /** 401/403: the store does not know this token any more (revoked). */
@@ -47,7 +26,7 @@ export type PushAnswer =
   | { kind: 'refused'; status: number; reason: string }
 
 export type EnrolAnswer =
-  | ({ kind: 'ok' } & Enrolled)
+  | { kind: 'ok'; reply: Enrolled }
   | { kind: 'refused'; status: number; reason: string }
   | { kind: 'unreachable'; reason: string }
   | { kind: 'notAStore'; reason: string }
@@ -84,16 +63,20 @@ export function storeTransport(fetchFn: typeof fetch, timeoutMs = SYNC_TIMEOUT_M
 
   return {
     async enrol(base: string, code: string, device: { name: string; appVersion: string }): Promise<EnrolAnswer> {
-      const r = await post(`${base}/api/v1/enrol`, { code, device })
+      const r = await post(`${base}${API_PREFIX}/enrol`, { code, device })
       if (r.kind === 'failed') return { kind: 'unreachable', reason: r.reason }
       if (r.status >= 500) return { kind: 'unreachable', reason: `HTTP ${r.status}` }
-      if (r.status !== 200 && r.status !== 201) return { kind: 'refused', status: r.status, reason: errorOf(r.body) }
-      const e = parseEnrolled(r.body)
-      return e ? { kind: 'ok', ...e } : { kind: 'notAStore', reason: 'enrolment reply not understood' }
+      if (r.status !== 200 && r.status !== 201) {
+        const code = errorOf(r.body)
+        // Only the store's own refusal of the code is one; anything else at that address is not a store.
+        return v.is(ErrorReply, r.body) ? { kind: 'refused', status: r.status, reason: code } : { kind: 'notAStore', reason: `HTTP ${r.status}` }
+      }
+      const e = v.safeParse(EnrolReply, r.body)
+      return e.success ? { kind: 'ok', reply: e.output } : { kind: 'notAStore', reason: 'enrolment reply not understood' }
     },
 
     async push(base: string, token: string, batch: Batch, status: TillStatus): Promise<PushAnswer> {
-      const r = await post(`${base}/api/v1/push`, { ops: batch.ops, shifts: batch.shifts, status }, token)
+      const r = await post(`${base}${API_PREFIX}/push`, { ops: batch.ops, shifts: batch.shifts, status }, token)
       if (r.kind === 'failed') return { kind: 'retry', reason: r.reason }
       if (r.status === 401 || r.status === 403) return { kind: 'revoked' }
       if (r.status === 413) return { kind: 'tooBig' }
@@ -120,61 +103,26 @@ export function retryAfterMs(v: string | null): number | undefined {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null)
 
+/** The store's error code (`{error: {code, message}}`), for the log. */
 function errorOf(body: unknown): string {
-  if (isObj(body)) {
-    const e = body.error ?? body.message ?? body.reason
-    if (typeof e === 'string') return e.slice(0, 200)
-    if (isObj(e) && typeof e.code === 'string') return e.code.slice(0, 200)
-  }
+  if (isObj(body) && isObj(body.error) && typeof body.error.code === 'string') return body.error.code.slice(0, 100)
   return 'refused'
 }
 
-function parseEnrolled(b: unknown): Enrolled | undefined {
-  if (!isObj(b) || typeof b.tillId !== 'string' || typeof b.storeId !== 'string' || typeof b.token !== 'string' || b.token.length < 16) return undefined
-  return {
-    tillId: b.tillId.slice(0, 100),
-    storeId: b.storeId.slice(0, 100),
-    token: b.token,
-    configVersion: num(b.configVersion),
-    lastShift: num(b.lastShift),
-    ...(typeof b.storeName === 'string'
-      ? { storeName: b.storeName.slice(0, 100) }
-      : isObj(b.store) && typeof b.store.name === 'string'
-        ? { storeName: b.store.name.slice(0, 100) }
-        : {}),
+/** The push reply as the outbox settles it: shifts (`shift:<n>`) apart from operations. */
+function parseSettlement(b: unknown): (Settlement & { configVersion: number }) | undefined {
+  const r = v.safeParse(PushReply, b)
+  if (!r.success) return undefined
+  const out: Settlement & { configVersion: number } = { ops: [], shifts: [], rejected: [], configVersion: r.output.configVersion }
+  for (const [id, rev] of r.output.acked) {
+    const n = shiftNumberOf(id)
+    if (n !== undefined) out.shifts.push([n, rev])
+    else out.ops.push([id, rev])
   }
-}
-
-/** A shift on the wire is named by its number, or `shift:<n>`. */
-function shiftOf(id: unknown): number | undefined {
-  if (typeof id === 'number' && Number.isInteger(id)) return id
-  const m = typeof id === 'string' ? /^shift:(\d{1,9})$/.exec(id) : null
-  return m ? Number(m[1]) : undefined
-}
-
-function parseSettlement(b: unknown): (Settlement & { configVersion: number | null }) | undefined {
-  if (!isObj(b) || !Array.isArray(b.acked)) return undefined
-  const out: Settlement & { configVersion: number | null } = { ops: [], shifts: [], rejected: [], configVersion: num(b.configVersion) }
-  const acked = [
-    ...b.acked,
-    ...(Array.isArray(b.ackedShifts) ? b.ackedShifts.map((x: unknown) => (Array.isArray(x) ? [`shift:${String(x[0])}`, x[1]] : x)) : []),
-  ]
-  for (const a of acked) {
-    const [id, rev] = Array.isArray(a) ? a : isObj(a) ? [a.id ?? (a.number !== undefined ? `shift:${String(a.number)}` : undefined), a.rev] : []
-    const r = num(rev)
-    if (r === null) continue
-    const n = shiftOf(id)
-    if (n !== undefined) out.shifts.push([n, r])
-    else if (typeof id === 'string') out.ops.push([id, r])
-  }
-  for (const x of Array.isArray(b.rejected) ? b.rejected : []) {
-    if (!isObj(x)) continue
-    const reason = typeof x.reason === 'string' ? x.reason.slice(0, 100) : 'refused'
-    const n = shiftOf(x.id ?? (x.number !== undefined ? `shift:${String(x.number)}` : undefined))
-    if (n !== undefined) out.rejected.push({ id: n, reason, shift: true })
-    else if (typeof x.id === 'string') out.rejected.push({ id: x.id, reason })
+  for (const x of r.output.rejected) {
+    const n = shiftNumberOf(x.id)
+    out.rejected.push(n !== undefined ? { id: n, reason: x.reason, shift: true } : { id: x.id, reason: x.reason })
   }
   return out
 }
