@@ -195,7 +195,10 @@ export function createSync(d: SyncDeps) {
       if (d.timers)
         void demoEnrol(DEMO_ENROL_TRIES).finally(() => {
           runner.schedule(0)
-          void listenLoop()
+          void pull()
+          // The event stream only outside the demo for now: under `vite preview` an open stream held the server's
+          // close past its 10 s (the browser suites' teardown); the demo pulls on start and after each push instead.
+          if (!d.demoStore) void listenLoop()
         })
       else {
         await demoEnrol()
