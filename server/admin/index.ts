@@ -11,7 +11,7 @@ import type { StoreContext } from '../context.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import type { FieldError } from '../../src/domain/config.ts'
 import { issueEnrolCode, revokeTill } from '../store/enrolment.ts'
-import { COOKIE, MAX_PASSWORD, MIN_PASSWORD, cookieHeader, csrfOk, login, newSession, readCookie, sessionStore, setFirstPassword } from './auth.ts'
+import { COOKIE, MAX_PASSWORD, MIN_PASSWORD, cookieHeader, csrfOk, login, newSession, readCookie, sessionStore, setFirstPassword, sha256hex } from './auth.ts'
 import { configSource, keysToRotate, listTypes, saveType } from './payment-types.ts'
 import { createSealer, loadSealKey, type Sealer } from './seal.ts'
 import { auditLog, journal, parseFilter, report, storeVersion, tillLines } from './views.ts'
@@ -129,7 +129,6 @@ export function adminRoutes(ctx: StoreContext, opts: { sealer?: Sealer } = {}): 
     const token = readCookie(c.req.header('cookie'))
     if (token) {
       const db = await ctx.db()
-      const { sha256hex } = await import('./auth.ts')
       await db.query('DELETE FROM admin_session WHERE token_hash = $1', [sha256hex(token)])
     }
     c.header('Set-Cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)

@@ -301,3 +301,56 @@ it('a till enrolled from its own Settings gets the store’s type read-only, lab
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
   await tillContext.close()
 })
+
+it('the store journal filters by till and shows needs-attention across the store; a report downloads as CSV and prints; English after a reload', async () => {
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  const at = Date.now() - 30_000
+  const stuck = { ...payRow({ amount: 99_900, paymentTypeId: typeId, at }), state: 'needs-attention' }
+  stuck.body = { ...stuck.body, state: 'needs-attention' }
+  expect((await store.push(tills['Касса 1']!.token, { ops: [stuck], status: { attention: 1 } })).status).toBe(200)
+
+  await tab('Журнал магазина')
+  await page.getByRole('row').filter({ hasText: 'Касса 2' }).first().waitFor()
+  await page.getByRole('combobox', { name: /^Касса/ }).selectOption({ label: 'Касса 1' })
+  await page.getByRole('button', { name: 'Найти' }).click()
+  await expect.poll(() => page.getByTestId('store-op').filter({ hasText: 'Касса 2' }).count()).toBe(0)
+  expect(await page.getByTestId('store-op').filter({ hasText: 'Касса 1' }).count()).toBe(3)
+  await page.getByRole('button', { name: 'Требуют проверки по магазину' }).click()
+  await page.getByTestId('store-op').filter({ hasText: 'требует проверки' }).filter({ hasText: 'проверить на кассе «Касса 1»' }).waitFor()
+  await expect.poll(() => page.getByTestId('store-op').count()).toBe(1)
+  await page.getByText('откройте её журнал, нажмите «Проверить статус»').waitFor()
+  await page.getByLabel('Сумма от').fill('abc')
+  await page.getByRole('button', { name: 'Найти' }).click()
+  await page.getByRole('alert').filter({ hasText: 'Проверьте фильтр' }).waitFor()
+
+  await tab('Отчёты')
+  await page.getByRole('button', { name: 'Показать' }).click()
+  await page.getByTestId('store-report').getByRole('row').filter({ hasText: 'Итого по магазину' }).waitFor()
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Скачать CSV' }).click()])
+  const csv = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    void file.createReadStream().then((s) => {
+      s.on('data', (c: Buffer) => chunks.push(c))
+      s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      s.on('error', reject)
+    })
+  })
+  expect(csv).toContain('X-отчёт магазина')
+  expect(csv).toMatch(/Итого по магазину,,\d+,/)
+  expect(csv).not.toContain(SECRET)
+  await page.evaluate(() => {
+    ;(window as unknown as { __printed: number }).__printed = 0
+    window.print = () => void (window as unknown as { __printed: number }).__printed++
+  })
+  await page.getByRole('button', { name: 'Печать' }).click()
+  expect(await page.evaluate(() => (window as unknown as { __printed: number }).__printed)).toBe(1)
+
+  await page.getByLabel('Язык').selectOption('en')
+  await page.reload()
+  await page.getByRole('link', { name: 'Tills', exact: true }).waitFor()
+  await page.getByRole('link', { name: 'Reports', exact: true }).click()
+  await page.getByRole('button', { name: 'Show' }).waitFor()
+  await page.getByLabel('Language').selectOption('uz')
+  await page.getByRole('link', { name: 'Kassalar', exact: true }).waitFor()
+  await page.getByLabel('Til').selectOption('ru')
+})

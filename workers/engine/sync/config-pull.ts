@@ -101,7 +101,8 @@ export function configPuller(d: {
         schemaOf: d.schemaOf,
       })
       if (plan.kind !== 'apply') return
-      await db.settings.put({ key: PAYMENT_TYPES_KEY, value: plan.types })
+      // Nothing of the till's types changed (a version with nothing for this till): only the version is recorded.
+      if (plan.changed.length || plan.removed.length) await db.settings.put({ key: PAYMENT_TYPES_KEY, value: plan.types })
       for (const [key, value] of Object.entries(plan.putSecrets)) await db.secrets.put({ key, value })
       if (plan.deleteSecrets.length) await db.secrets.bulkDelete(plan.deleteSecrets)
       await db.settings.put({ key: STORE_CONFIG_KEY, value: { version: plan.version, at: d.now() } satisfies AppliedConfig })
