@@ -12,7 +12,7 @@ if (existsSync(new URL('./inpas-codec.bench.ts', import.meta.url))) {
 }
 figures.push(...(await benchEngine()))
 figures.push(...(await benchChromium()))
-// Issue 11: the journal, the X-report and the day close over 500 000 operations in Chromium.
+// The journal, the X-report and the day close over 500 000 operations in Chromium.
 figures.push(...(await (await import('./journal.bench.ts')).benchJournal()))
 figures.push(...(await benchBundle()))
 const w = Math.max(...figures.map((f) => f.name.length))

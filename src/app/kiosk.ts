@@ -1,4 +1,4 @@
-// The self-checkout lock (issue 13): once `#/self` is open, this tab stays on it — any other
+// The self-checkout lock: once `#/self` is open, this tab stays on it — any other
 // route goes back to `#/self` — until staff leave with the PIN.
 const KEY = 'paydesk.kiosk'
 

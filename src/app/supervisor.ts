@@ -1,4 +1,4 @@
-// The supervisor PIN guard (issue 8): before money goes back (cancel, refund, cancel of a refund, void),
+// The supervisor PIN guard: before money goes back (cancel, refund, cancel of a refund, void),
 // `await supervisorApproves()` is true at once when no supervisor PIN is set, and otherwise asks for it
 // in a dialog. One call in front of each action; the journal screen needs nothing else.
 import { mount, unmount } from 'svelte'

@@ -1,4 +1,4 @@
-// Bad input cannot mislead the till (issue 10): a scanner burst that breaks off is reported,
+// Bad input cannot mislead the till: a scanner burst that breaks off is reported,
 // never sent cut short, and the field it typed into keeps its value.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'

@@ -1,4 +1,4 @@
-// The demo surfaces are closed to other origins (issue 10): the sandbox control API answers no
+// The demo surfaces are closed to other origins: the sandbox control API answers no
 // page elsewhere, and the app is served with a CSP, nosniff, no referrer and no source maps —
 // and still takes a payment under them (worker, service worker, slip, QR).
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// The customer display (`#/display`, a 1080×1920 screen turned to the customer; issue 13): before
+// The customer display (`#/display`, a 1080×1920 screen turned to the customer): before
 // the scan it shows the amount and what to do in customer words, and after a decline the next step.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'

@@ -1,4 +1,4 @@
-// Host POS contract v1 from a second origin (issue 13): the sample host page (sandbox/host) is
+// Host POS contract v1 from a second origin: the sample host page (sandbox/host) is
 // served by another HTTP server on another 127.0.0.1 port and opens Paydesk in a window. An
 // allowed host pays, cancels and refunds by messages and hears exactly one result for each; a
 // foreign origin gets nothing and changes nothing; another amount for the same order is refused;

@@ -1,5 +1,5 @@
 // O!plati mode 2 through the UI: the till shows the dynamic QR with the seed's text F, and the
-// customer's phone page scans it and confirms; the till ends approved (protocols/oplati.md § 5 sc. 15).
+// customer's phone page scans it and confirms; the till ends approved (docs/protocols/oplati.md § 5 sc. 15).
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { baseURL, control, launch, newPage, resetSandbox } from './support.ts'

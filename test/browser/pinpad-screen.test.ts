@@ -1,4 +1,4 @@
-// The sandbox pin-pad's screen and controls (`#/pinpad`, protocols/inpas-sbp.md § 5.3) beside the till: the page
+// The sandbox pin-pad's screen and controls (`#/pinpad`, docs/protocols/inpas-sbp.md § 5.3) beside the till: the page
 // talks to the emulator inside the till's payment worker over the BroadcastChannel `paydesk-pinpad`. With the
 // customer script set to ignore, the SBP QR stays on the pin-pad page until the tester presses «Оплатить» there.
 import { afterAll, beforeAll, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Self-checkout (`#/self`) at a 1080×1920 portrait touch screen (issue 13): a customer pays alone
+// Self-checkout (`#/self`) at a 1080×1920 portrait touch screen: a customer pays alone
 // with ClickPass (the scanner), O!plati mode 2 (the merchant QR) and SBP (the in-page pin-pad
 // emulator); the screen goes back to attract when idle but never away from a payment in
 // progress; «Позвать сотрудника» reaches the cashier's till; leaving needs the staff PIN.

@@ -1,4 +1,4 @@
-// Sendy through the UI (protocols/sendy.md § 5): activation in Settings with three wrong codes,
+// Sendy through the UI (docs/protocols/sendy.md § 5): activation in Settings with three wrong codes,
 // then a fresh code from the personal account; the online QR with the service-choice dialog,
 // paid from the customer's phone page; the phone page's Sendy and WeChat codes for offline pay.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'

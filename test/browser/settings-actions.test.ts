@@ -1,4 +1,4 @@
-// Issue 8: the other admin actions of Settings, done by label and visible text, each checked after a
+// The other admin actions of Settings, done by label and visible text, each checked after a
 // reload: the pin-pad port, O!plati's token, the queue, the request log, .conf import and export,
 // «Проверить связь», the supervisor PIN in the journal, and the change log.
 import { readFile } from 'node:fs/promises'

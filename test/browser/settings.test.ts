@@ -1,4 +1,4 @@
-// Issue 8: every admin action on the settings page, done the way an admin does it (by label and
+// Every admin action on the settings page, done the way an admin does it (by label and
 // visible text), with its effect checked after a reload.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -20,7 +20,7 @@ async function openSettings(page: Page) {
   await page.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
 }
 
-it('saves a changed ClickPass timeout: «Сохранено», and 12 after a reload (the DataCloneError of issue 8)', async () => {
+it('saves a changed ClickPass timeout: «Сохранено», and 12 after a reload (the DataCloneError Settings once met)', async () => {
   const { context, page } = await newPage(browser)
   await openSettings(page)
   await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).click()

@@ -33,7 +33,7 @@ export type PinResult = { ok: true } | { ok: false; message: Msg; retryInMs?: nu
 
 /**
  * `key` names the PIN (the admin's `admin.pin`, the supervisor's `supervisor.pin`). Wrong tries and the
- * lockout are kept in IndexedDB beside it (issue 8), so neither a reload nor a second tab resets them.
+ * lockout are kept in IndexedDB beside it, so neither a reload nor a second tab resets them.
  */
 export function adminPin(db: PaydeskDb, clock: Clock, key = KEY) {
   const TRIES = `${key}.tries`

@@ -1,4 +1,4 @@
-// The IndexedDB schema (DESIGN § 4): the journal, the durable queue, settings, secrets kept
+// The IndexedDB schema (docs/architecture.md § 4): the journal, the durable queue, settings, secrets kept
 // apart, and the rotating log. Versioned; a new version adds a `.version(n)` block below.
 import Dexie, { type DexieOptions, type Table } from 'dexie'
 import type { Operation } from '../../src/domain/operation.ts'
@@ -12,7 +12,7 @@ export interface QueueEntry {
   /** The queued operation: a compensation, or a cancel/refund whose reply was lost. */
   opId: string
   attempt: number
-  /** Definitive refusals so far (README R5: 10 make it needs-attention). */
+  /** Definitive refusals so far (docs/rules.md R5: 10 make it needs-attention). */
   refusals?: number
   nextAttemptAt: number
   createdAt: number
@@ -39,7 +39,7 @@ export interface SecretRow {
   value: string
 }
 
-/** A closed shift (issue 11): its number, when it opened and closed, and who closed it. */
+/** A closed shift: its number, when it opened and closed, and who closed it. */
 export interface ShiftRow {
   number: number
   openedAt: number
@@ -63,7 +63,7 @@ export class PaydeskDb extends Dexie {
   shifts!: Table<ShiftRow, number>
 
   constructor(name = DB_NAME, options?: DexieOptions) {
-    // Issue 10: every write that precedes a request (the journal row, a queue entry) is committed with strict
+    // Every write that precedes a request (the journal row, a queue entry) is committed with strict
     // durability, so a power cut right after the request left cannot lose the row (Chromium defaults to relaxed).
     super(name, { chromeTransactionDurability: 'strict', ...options })
     this.version(1).stores({
@@ -73,7 +73,7 @@ export class PaydeskDb extends Dexie {
       secrets: 'key',
       log: '++id, at, level, opId',
     })
-    // Issue 11: the journal's search and filters through indexes over the whole journal, and the shifts.
+    // The journal's search and filters through indexes over the whole journal, and the shifts.
     this.version(2)
       .stores({
         operations:

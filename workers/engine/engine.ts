@@ -1,4 +1,4 @@
-// The payment engine (DESIGN § 2–4): the one object the UI reaches through Comlink. It
+// The payment engine (docs/architecture.md § 2–4): the one object the UI reaches through Comlink. It
 // journals every operation before its first request, hands providers a durable `commit`,
 // resumes open operations on start, and drains the compensation queue under a Web Lock.
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
@@ -34,7 +34,7 @@ import { stopChannel, type StopChannel } from './tabs.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
-/** README R5: the queue drains at least every 30 s. */
+/** docs/rules.md R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
 export { QUEUE_LOCK, MAX_REFUSALS } from './queue.ts'
 const OP_LOCK = (id: string) => `paydesk-op-${id}`
@@ -87,7 +87,7 @@ export function createEngine(deps: EngineDeps) {
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
   let stopped = false
-  // Issue 10: «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
+  // «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
   const stops = deps.stops ?? stopChannel(db.name)
   stops.listen((opId) => markStopped(opId))
 
@@ -245,7 +245,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /**
-   * Issue 9: a provider procedure that threw is an unknown outcome, never an exception for the UI.
+   * A provider procedure that threw is an unknown outcome, never an exception for the UI.
    * Nothing proves the request did not leave, so the operation becomes `unknown` and is resolved as
    * after a lost reply: by the provider's own resume (status first); if that throws too, a payment is
    * compensated and a reversal queued, where the queue's status check decides. No money moves in a loyalty call.
@@ -273,7 +273,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /**
-   * README R8 for providers that block while compensating (O!plati § 4.4): while it is unreachable or
+   * docs/rules.md R8 for providers that block while compensating (docs/protocols/oplati.md § 4.4): while it is unreachable or
    * has queued work, probe; when the probe passes, send the queue now; refuse while anything is left.
    */
   async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
@@ -320,7 +320,7 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true, message }
   }
 
-  /** The cashier's «Проверить статус» (inpas-sbp § 7.51): check-status.ts, loaded on first use. */
+  /** The cashier's «Проверить статус» (docs/protocols/inpas-sbp.md § 7.51): check-status.ts, loaded on first use. */
   async function checkStatus(req: { opId: string }): Promise<Result<{ op: Operation; answer: StatusAnswer; settled: boolean }>> {
     const { checkStatus: run } = await import('./check-status.ts')
     return run({ db, clock, log, locks, loadConfig, probeContext, payLock: PAY_LOCK, opLock: OP_LOCK }, req)
@@ -448,7 +448,7 @@ export function createEngine(deps: EngineDeps) {
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
 
-  // One module per verb over a shared deps object (issue 9).
+  // One module per verb over a shared deps object.
   const verbs: VerbDeps = {
     db,
     clock,
@@ -475,13 +475,13 @@ export function createEngine(deps: EngineDeps) {
   const addLoyaltyCard = loyaltyVerb(verbs)
 
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
-  // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
+  // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
   const settings = settingsApi({ db, clock, log, providers, baseUrl: deps.baseUrl, adminPinSet: pin.isSet, refreshSecretValues, loadConfig, probeContext })
 
   return {
     ...shifts,
     ...settings.calls,
-    /** The journal's search and filters over the whole journal (issue 11). */
+    /** The journal's search and filters over the whole journal. */
     journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
     journalRow: (id: string) => journalRow(db, id),
     start,
@@ -489,7 +489,7 @@ export function createEngine(deps: EngineDeps) {
     reverse,
     stopWaiting,
     drainQueue,
-    /** The browser's `online` event (README R5). */
+    /** The browser's `online` event (docs/rules.md R5). */
     online: async () => {
       kickQueue()
       if (!deps.timers) await drainQueue()
@@ -510,7 +510,7 @@ export function createEngine(deps: EngineDeps) {
     adminPinSet: pin.isSet,
     verifyAdminPin: pin.verify,
     setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
-    /** Host POS contract v1 (issue 13): allowed origins, host orders and their journal, refused requests. */
+    /** Host POS contract v1: allowed origins, host orders and their journal, refused requests. */
     hostOrigins: host.origins,
     setHostOrigins: host.setOrigins,
     registerHostOrder: host.register,
@@ -519,7 +519,7 @@ export function createEngine(deps: EngineDeps) {
     exportJournal,
     exportLog: settings.exportWithChanges(exportLog),
     queueStatus,
-    /** Issue 10: is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
+    /** Is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
     storagePersisted: async (): Promise<boolean | undefined> =>
       typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined,
     /** Tests: wait until every procedure started so far has finished, and the log is written. */

@@ -27,7 +27,7 @@ export interface VerbDeps {
   host: ReturnType<typeof hostOrders>
   loadConfig: (ptId: string) => Promise<LoadedConfig>
   checkScan: (p: AnyProvider, config: unknown, code: string, scannedAt: number | undefined) => Promise<ScanResult>
-  /** README R8: refuse while a blocking provider compensates (undefined: go ahead). */
+  /** docs/rules.md R8: refuse while a blocking provider compensates (undefined: go ahead). */
   gate: (p: AnyProvider, pt: PaymentType, config: unknown) => Promise<Msg | undefined>
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
   newId: () => OperationId
