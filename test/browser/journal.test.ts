@@ -1,19 +1,12 @@
 // In the browser: the journal's search and filters over the whole journal, each kind in
 // the cashier's words, the shift's X-report, the day close with its warning and print, a report by
 // shift after a reload, and a finished sale that a second scan does not charge again.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { baseURL, mint, newPage, scan, useBrowser } from './support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 type Row = Record<string, unknown> & { id: string; kind: string; amount: number; createdAt: number; state: string }
 const NOW = Date.now()

@@ -2,20 +2,15 @@
 // with ClickPass (the scanner), O!plati mode 2 (the merchant QR) and SBP (the in-page pin-pad
 // emulator); the screen goes back to attract when idle but never away from a payment in
 // progress; «Позвать сотрудника» reaches the cashier's till; leaving needs the staff PIN.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { baseURL, clickCalls, control, launch, mint, resetSandbox, scan } from './support.ts'
+import type { BrowserContext, Page } from 'playwright-core'
+import { baseURL, clickCalls, control, mint, scan, useBrowser } from './support.ts'
 
-let browser: Browser
+const browser = useBrowser({ resetSandbox: true })
 const SHOTS = process.env.PAYDESK_SHOTS
 beforeAll(async () => {
-  browser = await launch()
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
 })
 
 async function kiosk(): Promise<{ context: BrowserContext; page: Page }> {

@@ -1,17 +1,10 @@
 // Two till tabs on one device: a stop pressed in the tab that is not driving the
 // payment reaches it, and each tab shows its own sale, never the newest sale of another tab.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { baseURL, control, mint, newPage, scan, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 const printed = (p: Page) => p.evaluate(() => (window as unknown as { __printed: number }).__printed)
 
