@@ -8,7 +8,7 @@ import { join, relative, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const SCANNED = ['workers', 'src', 'sandbox', 'server', 'test', 'bench', 'scripts']
+const SCANNED = ['workers', 'src', 'sandbox', 'server', 'console', 'test', 'bench', 'scripts']
 const SKIPPED = ['test/lint-fixtures', 'node_modules']
 const EXTENSIONS = /\.(ts|mts|js|mjs|svelte|css|html|sql)$/
 const SELF = ['test/unit/citations.test.ts', 'scripts/fix-citations.mjs']
