@@ -1,4 +1,4 @@
-// Engine overhead per payment in Debian's Chromium (issue 10): the engine in a module worker
+// Engine overhead per payment in Debian's Chromium: the engine in a module worker
 // on real IndexedDB with strict durability, against the bare sandbox request timed in the
 // same run, plus the page→worker Comlink hop. Built and served like the app (vite build +
 // preview with the sandbox on the same origin), driven by playwright-core.

@@ -1,4 +1,4 @@
-// Benchmark of the inpas-sbp SA codec (protocols/inpas-sbp.md § 7 scenario 59): encode + decode throughput
+// Benchmark of the inpas-sbp SA codec (docs/protocols/inpas-sbp.md § 7 scenario 59): encode + decode throughput
 // over a realistic mix of terminal traffic — op-21 waits, card/SBP results, host-relay frames and long results
 // with a CP1251 slip that go out as SOH fragments — about 4 MB per round. Budget ≥ 50 MB/s; no test asserts it.
 import {

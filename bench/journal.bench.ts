@@ -1,4 +1,4 @@
-// The journal at scale (issue 11), in Debian's Chromium against real IndexedDB: a Vite dev server
+// The journal at scale, in Debian's Chromium against real IndexedDB: a Vite dev server
 // serves bench/journal/ (the engine's own journal-query and shift modules), playwright-core opens
 // it, and the page seeds 500 000 operations and times each query beside a bare IndexedDB cursor.
 import { createServer } from 'vite'

@@ -1,4 +1,4 @@
-// `npm run sandbox`: the sandbox server alone on 127.0.0.1 (README S1), demo defaults on,
+// `npm run sandbox`: the sandbox server alone on 127.0.0.1 (docs/protocols/README.md S1), demo defaults on,
 // port from `PAYDESK_SANDBOX_PORT` (default 8790). Stops on SIGINT / SIGTERM.
 
 import { closeOnSignals } from './core/shutdown.ts'

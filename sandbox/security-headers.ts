@@ -1,9 +1,9 @@
-// The preview server's security headers (issue 10; `npm start` serves exactly this). The app
+// The preview server's security headers (`npm start` serves exactly this). The app
 // gets a CSP that loads nothing from elsewhere: `frame-ancestors` from PAYDESK_HOST_ORIGINS
 // (space-separated origins of a host POS allowed to frame the till; default 'self'), and
 // `connect-src` widened by PAYDESK_CONNECT_SRC for providers reached directly. The sandbox's
 // own pages (the phone page has an inline script) get the same headers without `default-src`.
-// The same header values are in README.md § Deploying.
+// The same header values are in docs/kiosk.md (Deploying).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Plugin } from 'vite'

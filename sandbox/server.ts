@@ -1,4 +1,4 @@
-// The shared sandbox server (DESIGN § 4a, README S1–S5): one request handler for every
+// The shared sandbox server (docs/architecture.md § 4a, docs/protocols/README.md S1–S5): one request handler for every
 // provider emulator under `/sandbox`, mountable in Vite (`vite-plugin.ts`) or run alone
 // (`startSandboxServer`, `main.ts`). It owns routing, CORS, the loopback-only control
 // plane, the call log, the fault rules' socket effects, reset and the virtual clock.
@@ -18,9 +18,9 @@ import { PROVIDERS } from './registry.ts'
 import { createPinpadBridgeServer, type PinpadBridgeServer } from './inpas/ws-bridge.ts'
 import type { Duplex } from 'node:stream'
 
-/** Every sandbox path starts here (README S1). */
+/** Every sandbox path starts here (docs/protocols/README.md S1). */
 export const SANDBOX_PREFIX = '/sandbox'
-/** The standalone server's default port (README S1; env `PAYDESK_SANDBOX_PORT`). */
+/** The standalone server's default port (docs/protocols/README.md S1; env `PAYDESK_SANDBOX_PORT`). */
 export const DEFAULT_SANDBOX_PORT = 8790
 const CONTROL = '_control'
 
@@ -131,7 +131,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   }
 
   const send = (req: IncomingMessage, res: ServerResponse, reply: ApiReply): void => writeReply(req, res, reply)
-  /** Control replies carry no CORS headers: no page of another origin may read them (issue 10). */
+  /** Control replies carry no CORS headers: no page of another origin may read them. */
   const sendControl = (req: IncomingMessage, res: ServerResponse, reply: ApiReply): void => writeReply(req, res, reply, reply.body, false)
   const badRequest = (error: string): ApiReply => jsonReply(400, { error })
   const notFound = (): ApiReply => jsonReply(404, { error: 'not found' })
@@ -270,7 +270,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       return
     }
     if (isControl) {
-      // Issue 10: the custom header and JSON, or nothing; a preflight is refused like any other request.
+      // The custom header and JSON, or nothing; a preflight is refused like any other request.
       const why = controlRefusal(req)
       if (why) {
         sendControl(req, res, jsonReply(403, { error: why }))
@@ -290,7 +290,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       return
     }
     if (parts[0] === 'host' && parts.length === 1 && req.method === 'GET') {
-      // The sample host POS page (issue 13); `?paydesk=<origin>` when served for another origin.
+      // The sample host POS page; `?paydesk=<origin>` when served for another origin.
       const target = url.searchParams.get('paydesk') ?? `http://${req.headers.host ?? '127.0.0.1'}`
       send(req, res, { status: 200, body: hostPage(target), contentType: 'text/html; charset=utf-8' })
       return

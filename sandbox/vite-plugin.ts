@@ -1,5 +1,5 @@
 // Mounts the sandbox on the app's own origin: `vite dev` and `vite preview` serve the app
-// and `/sandbox/*` together, so demo provider urls are same-origin paths (README S1).
+// and `/sandbox/*` together, so demo provider urls are same-origin paths (docs/protocols/README.md S1).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'

@@ -93,7 +93,7 @@ function qualify(text) {
     .join('\n')
 }
 
-const files = execFileSync('git', ['ls-files', 'workers', 'src', 'sandbox', 'server', 'test', 'bench', 'scripts'], { encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', 'workers', 'src', 'sandbox', 'server', 'console', 'test', 'bench', 'scripts'], { encoding: 'utf8' })
   .split('\n')
   .filter((f) => /\.(ts|mts|js|mjs|svelte|css|html|sql)$/.test(f) && !f.startsWith('test/lint-fixtures/'))
   .filter((f) => !['test/unit/citations.test.ts', 'scripts/fix-citations.mjs'].includes(f))

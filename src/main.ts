@@ -1,4 +1,4 @@
-// Entry: mount the app and register the service worker (app shell precache, README § 6).
+// Entry: mount the app and register the service worker (app shell precache, docs/architecture.md § 6).
 import { mount } from 'svelte'
 import App from './app/App.svelte'
 import './styles.css'

@@ -1,4 +1,4 @@
-// What a demo build hands the payment worker (DESIGN § 4a): the demo payment types, the in-page pin-pad emulator
+// What a demo build hands the payment worker (docs/architecture.md § 4a): the demo payment types, the in-page pin-pad emulator
 // behind a fake serial port, and the `#/pinpad` page's channel. The worker imports it from the virtual module
 // `virtual:paydesk-demo`, which the Vite plugin in sandbox/vite-plugin.ts resolves to sandbox/demo/worker.ts in a
 // demo build (`npm start`, `npm run dev`) and to `undefined` in a production build (`npm run build`), so no

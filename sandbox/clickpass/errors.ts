@@ -1,4 +1,4 @@
-// ClickPass sandbox error codes (clickpass.md § 3.3): code → HTTP status and `error_note`,
+// ClickPass sandbox error codes (docs/protocols/clickpass.md § 3.3): code → HTTP status and `error_note`,
 // byte-exact. Click publishes no table, so all are Paydesk's [C] except -5017 [3P].
 
 import { jsonReply } from '../core/http.ts'

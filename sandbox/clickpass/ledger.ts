@@ -1,11 +1,11 @@
-// The ClickPass emulator's memory: payments with their states (clickpass.md § 3.4), the
+// The ClickPass emulator's memory: payments with their states (docs/protocols/clickpass.md § 3.4), the
 // minted and used customer codes, and the date rules in Asia/Tashkent (month rule for
 // reversals, the -9030 duplicate check, `status_by_mti` dates). Timers are lazy: a state
 // that expires with time is settled whenever it is read, against the sandbox clock.
 
 import type { Json } from '../core/json.ts'
 
-/** Asia/Tashkent is UTC+5 all year (no DST since 1992), README R11. */
+/** Asia/Tashkent is UTC+5 all year (no DST since 1992), docs/rules.md R11. */
 export const TASHKENT_OFFSET_MS = 5 * 3_600_000
 
 export type PaymentState = 'AWAITING_CONFIRM' | 'PROCESSING' | 'PAID' | 'AUTO_CANCELLED' | 'REVERSED' | 'FAILED'

@@ -1,6 +1,6 @@
-// The ClickPass emulator (clickpass.md § 3): CLICK Merchant API v2 at its real paths
+// The ClickPass emulator (docs/protocols/clickpass.md § 3): CLICK Merchant API v2 at its real paths
 // under `/sandbox/clickpass`, with the § 3.2 check order, the § 3.3 codes, the § 3.4
-// payment states, faults (README S3) and magic amounts (S4).
+// payment states, faults (docs/protocols/README.md S3) and magic amounts (S4).
 //
 // Control API under `/sandbox/clickpass/_control/` (faults and calls are the server's):
 //   GET  config                 the settings (§ 3.1)
@@ -63,7 +63,7 @@ const AUTH_FORMAT = /^(\d+):([0-9a-f]{40}):(\d{10})$/
 /** A real-looking first id, like the docs' 2388672086 (§ 2.4). */
 const FIRST_ID_MIN = 2_000_000_000
 const FIRST_ID_MAX = 2_999_999_999
-/** idsAbove2p53: the first id is 2^53 + 1 (README scenario 8); later ones stay odd, so no double holds them. */
+/** idsAbove2p53: the first id is 2^53 + 1 (docs/rules.md scenario 8); later ones stay odd, so no double holds them. */
 const BIG_ID_BASE = 2n ** 53n + 1n
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 

@@ -1,4 +1,4 @@
-// ClickPass sandbox settings (clickpass.md § 3.1): the defaults, the demo overrides, and
+// ClickPass sandbox settings (docs/protocols/clickpass.md § 3.1): the defaults, the demo overrides, and
 // the validated merge behind `PUT /sandbox/clickpass/_control/config`. Amounts in tiyin.
 
 import type { Json } from '../core/json.ts'
@@ -36,7 +36,7 @@ export const CLICK_DEFAULTS: Readonly<ClickSettings> = {
   idsAbove2p53: false,
 }
 
-/** Demo mode (`npm start`, `npm run sandbox`): a person can pay with any code and try every magic amount (README S4, S6). */
+/** Demo mode (`npm start`, `npm run sandbox`): a person can pay with any code and try every magic amount (docs/protocols/README.md S4, S6). */
 export const CLICK_DEMO_OVERRIDES: Partial<ClickSettings> = { magic: true, acceptAnyToken: true }
 
 export function defaultSettings(demo: boolean): ClickSettings {

@@ -1,6 +1,6 @@
-// The call log behind `<prefix>/_control/calls` (README S2): every API request a provider
+// The call log behind `<prefix>/_control/calls` (docs/protocols/README.md S2): every API request a provider
 // received, in arrival order, with the secret-bearing headers masked as the app's own log
-// masks them (README R10). Control-plane requests are not logged.
+// masks them (docs/rules.md R10). Control-plane requests are not logged.
 
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Json } from './json.ts'
@@ -30,7 +30,7 @@ export interface CallEntry {
 
 const MASK = '****'
 
-/** Mask one header value the way README R10 asks; other headers pass unchanged. */
+/** Mask one header value the way docs/rules.md R10 asks; other headers pass unchanged. */
 export function maskHeader(name: string, value: string): string {
   switch (name.toLowerCase()) {
     case 'auth': {

@@ -1,4 +1,4 @@
-// The sandbox clock (README S5): every expiry, confirm window and month rule of every
+// The sandbox clock (docs/protocols/README.md S5): every expiry, confirm window and month rule of every
 // emulator reads time here. In `real` mode it follows the machine clock; in `manual` mode
 // it stands still and moves only by `advance`, so tests never sleep.
 

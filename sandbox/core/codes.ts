@@ -1,4 +1,4 @@
-// One-time customer codes as the emulators keep them (README S2 `wallet/token`, S6): minting
+// One-time customer codes as the emulators keep them (docs/protocols/README.md S2 `wallet/token`, S6): minting
 // with a lifetime and an optional magic behaviour, and the view the control API shows.
 
 import { magicCodeOf } from './faults.ts'

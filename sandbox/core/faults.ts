@@ -1,4 +1,4 @@
-// Fault rules (README S3) and magic amounts (S4): the rule list with its counting, the
+// Fault rules (docs/protocols/README.md S3) and magic amounts (S4): the rule list with its counting, the
 // matching, and the mapping of a rule to a reply with its wire effect. Pure logic: the
 // server performs the wire effects on the socket; each provider supplies only its own
 // bodies (decline, error) and the "prepare, then maybe commit" of its normal outcome.
@@ -9,11 +9,11 @@ import type { ApiReply } from './types.ts'
 
 export const SHARED_FAULTS = ['decline', 'error', 'noReply', 'lostReply', 'http', 'malformed', 'slow', 'reset', 'pending', 'offline'] as const
 
-/** README S3: `noReply` holds the socket this long by default. */
+/** docs/protocols/README.md S3: `noReply` holds the socket this long by default. */
 export const NO_REPLY_HOLD_MS = 600_000
-/** README S4 magic 98: 8 s, just under the seeds' default 10 s `timeout`. */
+/** docs/protocols/README.md S4 magic 98: 8 s, just under the seeds' default 10 s `timeout`. */
 export const MAGIC_SLOW_MS = 8_000
-/** README S4 magic 92: in progress for 20 s, then approve. */
+/** docs/protocols/README.md S4 magic 92: in progress for 20 s, then approve. */
 export const MAGIC_PENDING_MS = 20_000
 /** A `pending` rule with neither `forMs` nor `polls` lasts as long as magic 92 [C]. */
 export const DEFAULT_PENDING_MS = MAGIC_PENDING_MS

@@ -1,5 +1,5 @@
 // Small HTTP helpers for the sandbox server: reading a body, building JSON and text
-// replies, CORS for the standalone server (README S1) and the loopback check that guards
+// replies, CORS for the standalone server (docs/protocols/README.md S1) and the loopback check that guards
 // the control plane (S2, scenario 21).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -9,7 +9,7 @@ import type { ApiReply } from './types.ts'
 /** Request bodies above this are refused; no real request of any provider comes near it [C]. */
 export const BODY_LIMIT_BYTES = 1_048_576
 
-/** README S1: the preflight answer. */
+/** docs/protocols/README.md S1: the preflight answer. */
 export const CORS_ALLOW_METHODS = 'GET, POST, PUT, DELETE'
 export const CORS_ALLOW_HEADERS = 'Content-Type, Accept, Auth, X-Auth, regNum, password, token, Authorization, X-Terminal-Id'
 export const CORS_MAX_AGE_SEC = 600
@@ -75,7 +75,7 @@ export function writeReply(req: IncomingMessage, res: ServerResponse, reply: Api
 }
 
 /**
- * Issue 10: the control API (demo credentials, faults, reset) is closed to web pages of other origins. Every
+ * The control API (demo credentials, faults, reset) is closed to web pages of other origins. Every
  * control request carries this header, and every one that is not a GET sends JSON: a page elsewhere can send
  * neither without a CORS preflight, and the control API answers no preflight and sends no CORS headers.
  */

@@ -1,4 +1,4 @@
-// The seeded id generator handed to every emulator (README S2: `reset {seed}` makes the
+// The seeded id generator handed to every emulator (docs/protocols/README.md S2: `reset {seed}` makes the
 // generated ids deterministic). Without a seed it starts from a random one.
 
 /** mulberry32: a tiny, well-known 32-bit PRNG; quality is ample for ids and card digits. */

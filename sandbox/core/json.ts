@@ -1,4 +1,4 @@
-// Lossless JSON for the emulators. Provider ids above 2^53 (README scenario 8) must cross
+// Lossless JSON for the emulators. Provider ids above 2^53 (docs/rules.md scenario 8) must cross
 // the wire as exact digits, so request bodies are parsed with integers beyond the safe
 // range kept as `bigint`, and replies are written with `bigint` values as bare digits.
 // `JSON.parse`/`JSON.stringify` cannot do either on Node 20.

@@ -1,4 +1,4 @@
-// The phone page's wire outcomes (README S3) that every emulator offers on its pay route: the
+// The phone page's wire outcomes (docs/protocols/README.md S3) that every emulator offers on its pay route: the
 // server does not answer, answers and loses the reply, fails, garbles the body, or is slow.
 
 import type { Json } from './json.ts'

@@ -23,7 +23,7 @@ export interface ApiRequest {
 }
 
 /**
- * What the server does with the socket instead of (or on top of) a plain answer (README S3).
+ * What the server does with the socket instead of (or on top of) a plain answer (docs/protocols/README.md S3).
  * - `noReply`: never answer; close the socket after `holdMs`.
  * - `lostReply`: the request was applied; destroy the socket without answering.
  * - `reset`: destroy the socket at once.
@@ -76,7 +76,7 @@ export interface PhoneCodeKind {
 
 export interface SandboxProvider {
   readonly id: string
-  /** Route names usable in fault rules (README S3), e.g. `payment`, `status`. */
+  /** Route names usable in fault rules (docs/protocols/README.md S3), e.g. `payment`, `status`. */
   readonly routes: readonly string[]
   /** Provider-specific fault kinds beyond the shared ones, if any. */
   readonly extraFaults: readonly string[]

@@ -1,4 +1,4 @@
-// The sample host (README «Host POS contract v1», `GET /sandbox/host`): a self-contained page
+// The sample host (docs/host-contract.md, `GET /sandbox/host`): a self-contained page
 // playing the sales software of a till or self-checkout. It opens Paydesk in a window or embeds
 // it in an iframe, sends pay / cancel / refund / void / status requests by postMessage to
 // Paydesk's origin only, hears answers only from that origin, and lists every message it got.

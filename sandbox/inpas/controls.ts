@@ -1,4 +1,4 @@
-// Controls of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5.3): the scripted customer and manual
+// Controls of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5.3): the scripted customer and manual
 // customer actions, fault injection on the link, device events, bank and host-link behaviour, the terminal
 // calendar, the TID, and inspection (journal, trace). Pure: works on the step's copy of the state.
 import { notice, hex, type Ctx } from './context.ts'

@@ -1,4 +1,4 @@
-// The sandbox transport (protocols/inpas-sbp.md § 5.1 "Fake port"): a fake `Serial` and `SerialPort` with the
+// The sandbox transport (docs/protocols/inpas-sbp.md § 5.1 "Fake port"): a fake `Serial` and `SerialPort` with the
 // Web Serial shapes the adapter uses, carrying bytes to and from an in-memory pin-pad emulator (this folder)
 // that runs in the same worker. `open`, `close`, `readable`, `writable`, `getInfo()` (test VID/PID
 // 0x1209/0x0001), `connected`, `forget`, `connect`/`disconnect` events; a second `open()` while open rejects with

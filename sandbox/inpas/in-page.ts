@@ -1,4 +1,4 @@
-// The in-page pin-pad of a demo build (protocols/inpas-sbp.md § 5.1, 5.3): one emulator per payment worker, on the
+// The in-page pin-pad of a demo build (docs/protocols/inpas-sbp.md § 5.1, 5.3): one emulator per payment worker, on the
 // system clock with its calendar on the device's local time, behind a fake Web Serial port (fake-serial.ts); its
 // screen and controls are bridged to the `#/pinpad` page over the BroadcastChannel `paydesk-pinpad` (bridge.ts).
 // Created by the first operation of a `transport = sandbox` type, or by the page's first message. Handed to the

@@ -1,4 +1,4 @@
-// Public API of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5): the pure core and the in-memory
+// Public API of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5): the pure core and the in-memory
 // runner. Nothing here imports `node:*`, so both also run inside a browser worker; the TCP runner is `tcp.ts`.
 export * from './types.ts'
 export { createPinpadState, step, nextWake, isBusy, resolveConfig, type CreateStateOptions } from './machine.ts'

@@ -1,4 +1,4 @@
-// Journal of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5.2 E12, E13, E17, E20) and the terminal
+// Journal of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5.2 E12, E13, E17, E20) and the terminal
 // calendar. The journal is a copy-on-write list: entries are replaced, never edited, so a step never has to copy
 // it unless it changes.
 import type { JournalEntry, PinpadState } from './types.ts'

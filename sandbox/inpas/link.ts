@@ -1,4 +1,4 @@
-// Link layer of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 2.2–§ 2.5, § 5.2 E1, E10; faults of § 5.3).
+// Link layer of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 2.2–§ 2.5, § 5.2 E1, E10; faults of § 5.3).
 // Owns: splitting the till's byte stream into control bytes and whole frames (1 s inter-byte resync, stray bytes
 // skipped); the terminal's transmit queue — one message at a time, STX or SOH fragments (E10), each frame
 // awaiting ACK 5 s, resent on NAK or timeout at most 3 times, then EOT; and the wire faults applied to the

@@ -1,4 +1,4 @@
-// The Inpas pin-pad emulator core (protocols/inpas-sbp.md § 5): a pure, deterministic state machine
+// The Inpas pin-pad emulator core (docs/protocols/inpas-sbp.md § 5): a pure, deterministic state machine
 // `step(state, event) → {state, effects}` with no timers and no I/O. Events: `bytes` (from the till), `tick(now)`,
 // `control(action)`; every event carries `now` (ms, monotonic; the runner's clock). Effects: `write(bytes)` (to
 // the till), `wakeAt(t)` (call `tick` at t; each step emits at most one, which replaces the previous one — no

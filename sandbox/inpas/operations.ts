@@ -1,4 +1,4 @@
-// Operations of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 2.8–§ 2.10, § 3.2 PDK-SBP/1, § 3.3, § 3.4,
+// Operations of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 2.8–§ 2.10, § 3.2 PDK-SBP/1, § 3.3, § 3.4,
 // § 5.2 E2–E9, E13–E23). Owns: answering requests (check link, sale, refund/cancel, status, receipt copy,
 // settlement, reports, op-41 display, unknown ops), the money operation in flight (card prompt, key-1 switch,
 // QR and its notify, later-day card tap, authorisation, host relay, wait storm), the scripted customer, and

@@ -1,4 +1,4 @@
-// In-memory runner of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5.1 "Runners"): drives the pure core
+// In-memory runner of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5.1 "Runners"): drives the pure core
 // with a clock and carries bytes both ways, as a duplex a client test (or a browser worker in demo mode) plugs
 // into. No `node:*` imports: the system clock uses the global `setTimeout`/`Date.now`, which workers have too.
 //

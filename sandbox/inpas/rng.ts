@@ -1,4 +1,4 @@
-// Seedable RNG of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5.1: "a seedable RNG makes RRNs/auth
+// Seedable RNG of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5.1: "a seedable RNG makes RRNs/auth
 // codes reproducible"). Pure: the generator state is a uint32 inside the emulator state; every draw returns the
 // value and the next state. mulberry32, the same generator as sandbox/core/ids.ts.
 

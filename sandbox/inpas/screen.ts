@@ -1,4 +1,4 @@
-// What the emulated pin-pad shows (protocols/inpas-sbp.md § 5.1 "Runners": the browser demo): a pure function of
+// What the emulated pin-pad shows (docs/protocols/inpas-sbp.md § 5.1 "Runners": the browser demo): a pure function of
 // the emulator state, so the `#/pinpad` page can draw the device's screen — idle, the amount with the card prompt,
 // the SBP QR with its link, "processing", the result text — and the tester sees the scripted customer and the
 // faults armed for the next frames. No I/O; the worker's BroadcastChannel adapter only posts what this returns.

@@ -1,4 +1,4 @@
-// Slips of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 2.11, § 5.2 E11, E20): field 90 as
+// Slips of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 2.11, § 5.2 E11, E20): field 90 as
 // `0xDF^^<customer copy>~0xDA^^<cashier copy>~0xDE^^<product>~`, 32 columns, lines ended by CRLF, CP1251 text.
 // The card lines follow the captured slip («ОПЛАТА ПОКУПКИ», «КОД АВТОРИЗАЦИИ:», «№ ССЫЛКИ:»); the SBP lines
 // («ОПЛАТА СБП», «ВОЗВРАТ СБП») are sandbox wording, since the real SBP slip is not public.

@@ -1,4 +1,4 @@
-// TCP runner of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5.1 "Raw TCP"; DESIGN § 4a). The only part of
+// TCP runner of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5.1 "Raw TCP"; docs/architecture.md § 4a). The only part of
 // the emulator that imports `node:*`. Both servers listen on 127.0.0.1 only.
 //
 // SA byte stream: TCP 127.0.0.1:6060 (`PINPAD_PORT`). The raw serial bytes both ways, chunking arbitrary (the pin-pad

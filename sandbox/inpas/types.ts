@@ -1,4 +1,4 @@
-// Types and tuning constants of the Inpas pin-pad emulator core (protocols/inpas-sbp.md § 5). The core is a
+// Types and tuning constants of the Inpas pin-pad emulator core (docs/protocols/inpas-sbp.md § 5). The core is a
 // pure machine `step(state, event) → {state, effects}`; everything it knows lives in `PinpadState`, everything
 // it wants done comes back as `Effect`s. No `node:*` imports here or anywhere in the core.
 

@@ -1,4 +1,4 @@
-// The pin-pad bridge (DESIGN § 4a): the page's fake serial port (ws-serial.ts) carried over a local WebSocket to
+// The pin-pad bridge (docs/architecture.md § 4a): the page's fake serial port (ws-serial.ts) carried over a local WebSocket to
 // one pin-pad emulator in the sandbox's Node process, so the pin-pad outlives a tab — close the till, reopen it,
 // and the same emulator (its journal, its operation in flight) is still there. Binary frames are raw SA bytes
 // both ways; text frames `{"notice":"unplug"|"replug"}` carry the USB events. Loopback callers only.

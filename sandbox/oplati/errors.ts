@@ -1,4 +1,4 @@
-// O!plati sandbox errors (oplati.md § 2.4 envelope, § 3.3–3.5 codes): `internalCode` →
+// O!plati sandbox errors (docs/protocols/oplati.md § 2.4 envelope, § 3.3–3.5 codes): `internalCode` →
 // HTTP status and the `userMessage` texts. `code` is the HTTP status as a string [V-doc];
 // the `internalCode` values and texts are Paydesk's [C], except A and B (seed § 1.4).
 

@@ -1,4 +1,4 @@
-// The O!plati emulator's memory and its pure rules (oplati.md § 3.3–3.6): payments and
+// The O!plati emulator's memory and its pure rules (docs/protocols/oplati.md § 3.3–3.6): payments and
 // reversals with their statuses, E5 sessions, customer codes, loyalty requests; the body
 // validation of E4/E7/C6, the money codec (BYN on the wire, kopecks inside), the reversal
 // and cancel rules, and the wire and state views. Timers are lazy: whatever time does to an
@@ -7,7 +7,7 @@
 
 import { isJsonObject, type Json } from '../core/json.ts'
 
-/** Europe/Minsk is UTC+3 all year (no DST since 2011), README R11. */
+/** Europe/Minsk is UTC+3 all year (no DST since 2011), docs/rules.md R11. */
 export const MINSK_OFFSET_MS = 3 * 3_600_000
 const DAY_MS = 86_400_000
 
@@ -121,7 +121,7 @@ export function kopecksOf(v: Json | undefined): number | undefined {
   return Number.isSafeInteger(k) ? k : undefined
 }
 
-/** Kopecks → the wire number: 1700 → 17, 1705 → 17.05 (README R1). */
+/** Kopecks → the wire number: 1700 → 17, 1705 → 17.05 (docs/rules.md R1). */
 export function byn(kopecks: number): number {
   return kopecks / 100
 }

@@ -1,7 +1,7 @@
-// The O!plati emulator (oplati.md § 3): the cashbox API `ms-pay` under
+// The O!plati emulator (docs/protocols/oplati.md § 3): the cashbox API `ms-pay` under
 // `/sandbox/oplati/ms-pay`, with the public routes (E3–E8) and the Paydesk conventions
 // C1–C6, the § 3.4 checks and states, poll floors (§ 3.5), the customer (§ 3.6), faults
-// (README S3, § 3.7) and magic amounts (S4). Pure rules live in `ledger.ts`.
+// (docs/protocols/README.md S3, § 3.7) and magic amounts (S4). Pure rules live in `ledger.ts`.
 //
 // Control API under `/sandbox/oplati/_control/` (faults and calls are the server's):
 //   GET  config                 the settings (§ 3.1)
@@ -143,7 +143,7 @@ const CARD_DIGITS = 13
 /** A real-looking first id (the docs' example is 123456). */
 const FIRST_ID_MIN = 1_000_000
 const FIRST_ID_MAX = 9_999_999
-/** idsAbove2p53: the first id is 2^53 + 1 (README scenario 8); later ones stay odd, so no double holds them. */
+/** idsAbove2p53: the first id is 2^53 + 1 (docs/rules.md scenario 8); later ones stay odd, so no double holds them. */
 const BIG_ID_BASE = 2n ** 53n + 1n
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 

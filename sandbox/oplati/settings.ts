@@ -1,4 +1,4 @@
-// O!plati sandbox settings (oplati.md § 3.1): the defaults, the demo overrides, and the
+// O!plati sandbox settings (docs/protocols/oplati.md § 3.1): the defaults, the demo overrides, and the
 // validated merge behind `PUT /sandbox/oplati/_control/config`. Amounts in kopecks.
 
 import { isJsonObject, type Json } from '../core/json.ts'
@@ -32,7 +32,7 @@ export interface OplatiSettings {
   autoCustomerDelayMs: number
   magic: boolean
   idsAbove2p53: boolean
-  /** README S6: any well-formed code not seen before is accepted as a customer QR (demo default). */
+  /** docs/protocols/README.md S6: any well-formed code not seen before is accepted as a customer QR (demo default). */
   acceptAnyToken: boolean
   /**
    * Sandbox extra [C]: in token mode, a well-formed token presented while the cashbox's state is
@@ -42,7 +42,7 @@ export interface OplatiSettings {
   adoptTokens: boolean
 }
 
-/** § 3.1 verbatim, plus the README S6 `acceptAnyToken` and the `adoptTokens` extra, both off. */
+/** § 3.1 verbatim, plus the docs/protocols/README.md S6 `acceptAnyToken` and the `adoptTokens` extra, both off. */
 export const OPLATI_DEFAULTS: Readonly<OplatiSettings> = {
   cashboxes: [{ regNum: 'OPL000011111', password: '1111', authMode: 'token' }],
   consumerTimeoutMs: 60_000,
@@ -60,7 +60,7 @@ export const OPLATI_DEFAULTS: Readonly<OplatiSettings> = {
   adoptTokens: false,
 }
 
-/** Demo mode (`npm start`, `npm run sandbox`): the customer acts by itself, magic amounts work, any code pays (README S4, S6). */
+/** Demo mode (`npm start`, `npm run sandbox`): the customer acts by itself, magic amounts work, any code pays (docs/protocols/README.md S4, S6). */
 export const OPLATI_DEMO_OVERRIDES: Partial<OplatiSettings> = { magic: true, autoCustomer: true, acceptAnyToken: true, adoptTokens: true }
 
 export function defaultSettings(demo: boolean): OplatiSettings {

@@ -1,4 +1,4 @@
-// The PaymeGO emulator's memory: receipts in the states of the real API (payme.md § 2.3,
+// The PaymeGO emulator's memory: receipts in the states of the real API (docs/protocols/payme.md § 2.3,
 // § 3.3), the minted and used customer tokens, and the JSON-RPC error bodies (§ 2.4).
 // Timers are lazy: a state that changes with time is settled whenever it is read.
 

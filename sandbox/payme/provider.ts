@@ -1,6 +1,6 @@
-// The PaymeGO emulator (payme.md § 3): Payme Subscribe API `receipts.*` as JSON-RPC 2.0 at
+// The PaymeGO emulator (docs/protocols/payme.md § 3): Payme Subscribe API `receipts.*` as JSON-RPC 2.0 at
 // `POST /sandbox/payme/api`, with `X-Auth: posId:posKey`, the § 3.2 check order, receipt
-// states 0…4, 21, 50 (§ 3.3), faults (README S3, § 3.4) and magic amounts (S4).
+// states 0…4, 21, 50 (§ 3.3), faults (docs/protocols/README.md S3, § 3.4) and magic amounts (S4).
 //
 // Control API under `/sandbox/payme/_control/` (faults and calls are the server's):
 //   GET  config            the settings (§ 3.1)

@@ -1,4 +1,4 @@
-// PaymeGO sandbox settings (payme.md § 3.1): the defaults, the demo overrides, and the
+// PaymeGO sandbox settings (docs/protocols/payme.md § 3.1): the defaults, the demo overrides, and the
 // validated merge behind `PUT /sandbox/payme/_control/config`. Amounts in tiyin.
 
 import { isJsonObject, type Json } from '../core/json.ts'
@@ -55,7 +55,7 @@ export const PAYME_DEFAULTS: Readonly<PaymeSettings> = {
   idsAbove2p53: false,
 }
 
-/** Demo mode (`npm start`, `npm run sandbox`): any scanned code pays and magic amounts work (README S4, S6). */
+/** Demo mode (`npm start`, `npm run sandbox`): any scanned code pays and magic amounts work (docs/protocols/README.md S4, S6). */
 export const PAYME_DEMO_OVERRIDES: Partial<PaymeSettings> = { magic: true, acceptAnyToken: true }
 
 export function defaultSettings(demo: boolean): PaymeSettings {

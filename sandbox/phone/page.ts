@@ -1,4 +1,4 @@
-// The customer's phone (README S2, `GET /sandbox/phone`): a self-contained page — inline
+// The customer's phone (docs/protocols/README.md S2, `GET /sandbox/phone`): a self-contained page — inline
 // CSS and vanilla JS, no build step — that mints a one-time code through a provider's
 // control API, shows it as a QR (SVG rendered here with `qrcode`) and as digits with its
 // remaining lifetime, and sets how the next payment ends by posting a one-time fault rule.
@@ -148,7 +148,7 @@ export function phonePage(providers: PhoneProvider[]): string {
   function api(path, method, body) {
     return fetch(base() + path, {
       method: method || 'GET',
-      // The control API takes only JSON with its own header (issue 10).
+      // The control API takes only JSON with its own header.
       headers: { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' },
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {

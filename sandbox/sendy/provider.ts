@@ -1,7 +1,7 @@
-// The Sendy emulator (sendy.md § 3): the POS API under `/sandbox/sendy` — activation, info,
+// The Sendy emulator (docs/protocols/sendy.md § 3): the POS API under `/sandbox/sendy` — activation, info,
 // counters with through numbering and server shifts, offline (micropay-like) and online
 // (native-like) payments, query, reverse, refund, shift close and reports — with the two-level
-// JSON envelope, faults (README S3), magic amounts (S4) and the customer (§ 3.6).
+// JSON envelope, faults (docs/protocols/README.md S3), magic amounts (S4) and the customer (§ 3.6).
 //
 // Control API under `/sandbox/sendy/_control/` (faults and calls are the server's):
 //   GET/PUT config                  the settings (§ 3.1)

@@ -1,4 +1,4 @@
-// Sendy sandbox settings (sendy.md § 3.1): the defaults, the demo overrides, and the validated
+// Sendy sandbox settings (docs/protocols/sendy.md § 3.1): the defaults, the demo overrides, and the validated
 // merge behind `PUT /sandbox/sendy/_control/config`. Amounts in kopecks, times in ms.
 
 import { isJsonObject, type Json } from '../core/json.ts'
@@ -52,7 +52,7 @@ export const SENDY_DEFAULTS: Readonly<SendySettings> = {
   magic: false,
 }
 
-/** Demo mode: the customer acts by itself, magic amounts work, any well-formed code pays (README S4, S6). */
+/** Demo mode: the customer acts by itself, magic amounts work, any well-formed code pays (docs/protocols/README.md S4, S6). */
 export const SENDY_DEMO_OVERRIDES: Partial<SendySettings> = { magic: true, autoCustomer: true, acceptAnyToken: true }
 
 export function defaultSettings(demo: boolean): SendySettings {

@@ -1,5 +1,5 @@
 // The till tells the customer display (`#/display`) what is being prepared before any payment
-// exists (issue 13): the amount typed and the chosen payment type's name and pay mode, so the
+// exists: the amount typed and the chosen payment type's name and pay mode, so the
 // customer reads what to do before the scan. Same-origin BroadcastChannel; a display that opens
 // later asks with `hello`.
 import type { PayMode } from '../../workers/providers/types.ts'

@@ -1,4 +1,4 @@
-// The host POS adapter (contract v1, README «Host POS contract v1»; messages in
+// The host POS adapter (contract v1, docs/host-contract.md; messages in
 // src/domain/host-protocol.ts). A host — the sales software of a till or a self-checkout —
 // opens or embeds Paydesk and talks to it by postMessage. Only origins allowed in Settings are
 // heard (others are ignored and logged) and answered, always with that origin as the target,

@@ -1,5 +1,5 @@
 // Printing slips: the slip renders into the print-only area and goes through window.print()
-// (kiosk Chrome prints silently with --kiosk-printing). README R13.
+// (kiosk Chrome prints silently with --kiosk-printing). docs/rules.md R13.
 import { tick } from 'svelte'
 import type { Slip } from '../domain/slip.ts'
 

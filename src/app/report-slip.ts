@@ -1,5 +1,5 @@
 // A shift report (X, Z, by shift, by period) as a slip for the thermal tape, and as CSV, in the
-// cashier's language (issue 11). Money is formatted here because a till may mix currencies.
+// cashier's language. Money is formatted here because a till may mix currencies.
 import type { Slip, SlipLine } from '../domain/slip.ts'
 import { operationsCsv, totalsCsv, type Line } from '../domain/journal.ts'
 import type { Report } from '../../workers/engine/shift.ts'

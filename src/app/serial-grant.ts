@@ -1,4 +1,4 @@
-// Granting the pin-pad's serial port once from Settings (protocols/inpas-sbp.md § 4.1: `requestPort` exists
+// Granting the pin-pad's serial port once from Settings (docs/protocols/inpas-sbp.md § 4.1: `requestPort` exists
 // only on the page and needs the admin's click; the worker finds the port again by its USB VID/PID), and
 // forgetting it. Native Web Serial, or web-serial-polyfill over WebUSB where there is none.
 import type { Msg } from '../domain/messages.ts'
@@ -31,7 +31,7 @@ export async function grantPort(
       pid: info.usbProductId === undefined ? '' : String(info.usbProductId),
     }
   } catch {
-    // NotFoundError: the admin closed the chooser; the stored port stays as it was (§ 7.9).
+    // NotFoundError: the admin closed the chooser; the stored port stays as it was (docs/protocols/inpas-sbp.md § 7.9).
     return { ok: false, message: { key: 'inpas.admin.portNotChosen' } }
   }
 }

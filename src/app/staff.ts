@@ -1,4 +1,4 @@
-// «Позвать сотрудника» (issue 13): the self-checkout calls, every cashier's till of this browser
+// «Позвать сотрудника»: the self-checkout calls, every cashier's till of this browser
 // profile shows it until someone answers «Иду»; the answer goes back to the self-checkout.
 export const STAFF_CHANNEL = 'paydesk-staff'
 

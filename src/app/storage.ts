@@ -1,4 +1,4 @@
-// Persistent storage (issue 10): the journal must not be evicted under storage pressure, so
+// Persistent storage: the journal must not be evicted under storage pressure, so
 // the app asks for it once at start. `persistence()` says whether the browser granted it
 // (Settings can show it); the engine's `storagePersisted` gives the same answer from the worker.
 

@@ -1,4 +1,4 @@
-// This browser tab's id (issue 10): kept in sessionStorage, so a reload keeps it and another
+// This browser tab's id: kept in sessionStorage, so a reload keeps it and another
 // tab has its own. Operations remember it, and the till shows its own sale.
 const KEY = 'paydesk-tab'
 

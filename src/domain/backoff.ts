@@ -1,9 +1,9 @@
-// Queue backoff (README R5): 5 s × 2^attempt, capped at 300 s, with full jitter, never
+// Queue backoff (docs/rules.md R5): 5 s × 2^attempt, capped at 300 s, with full jitter, never
 // below the provider's poll floor. `random` in [0, 1) comes in as an argument.
 
-/** README R5: the first retry waits up to 5 s. */
+/** docs/rules.md R5: the first retry waits up to 5 s. */
 export const BACKOFF_BASE_MS = 5_000
-/** README R5: no wait is longer than 300 s. */
+/** docs/rules.md R5: no wait is longer than 300 s. */
 export const BACKOFF_CAP_MS = 300_000
 
 export function backoffCeiling(attempt: number): number {

@@ -1,4 +1,4 @@
-// Import of a seed `.conf` as a preview, then a merge (issue 8): what changes (field, old → new),
+// Import of a seed `.conf` as a preview, then a merge: what changes (field, old → new),
 // the unknown keys (kept, and written again on export), warnings about the url, and refusals of a
 // file too big or too broken to be a `.conf`. Fields the file does not mention keep their values.
 // Pure: text and the current values in, a preview out.

@@ -1,4 +1,4 @@
-// Provider settings as a schema: the seed module's names, types and defaults (README R9),
+// Provider settings as a schema: the seed module's names, types and defaults (docs/rules.md R9),
 // parsing a seed `.conf`, validating a form, and exporting with secrets left empty.
 import { parseIni, writeIni, type IniOut } from './ini.ts'
 import type { Msg } from './messages.ts'

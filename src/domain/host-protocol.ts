@@ -1,4 +1,4 @@
-// Host POS contract v1 (README «Host POS contract v1»): the typed postMessage protocol between the
+// Host POS contract v1 (docs/host-contract.md): the typed postMessage protocol between the
 // self-checkout's or till's sales software (the host) and Paydesk. Pure: parsing and building
 // messages; the adapter in src/app/host.ts does the window plumbing and origin checks.
 import type { Operation } from './operation.ts'

@@ -1,5 +1,5 @@
 // Operation ids: ULID (26 chars, Crockford base32, time-ordered), the idempotency key and
-// the merchant reference on the wire (README R2). Time and randomness come in as arguments.
+// the merchant reference on the wire (docs/rules.md R2). Time and randomness come in as arguments.
 
 declare const OPID: unique symbol
 export type OperationId = string & { readonly [OPID]: true }

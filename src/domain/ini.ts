@@ -1,4 +1,4 @@
-// The seed modules' INI `.conf` format (README R9): `[Main]` sections, `;` or `#` comments,
+// The seed modules' INI `.conf` format (docs/rules.md R9): `[Main]` sections, `;` or `#` comments,
 // `key = value`, one pair of surrounding quotes removed. Pure text in, entries out.
 
 export interface IniEntry {

@@ -1,4 +1,4 @@
-// The journal as the cashier reads it (issue 11): what each row is in the cashier's words,
+// The journal as the cashier reads it: what each row is in the cashier's words,
 // the search keys the Dexie index keeps, the filter a page applies, and the shift's totals
 // (X-report and day close) by payment type. Pure: the engine reads the rows, this counts them.
 import type { Operation, OpKind, OpState } from './operation.ts'

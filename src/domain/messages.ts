@@ -1,5 +1,5 @@
 // A user-facing message as data: a catalogue key with parameters, or a server's own text
-// shown as received with a key as the fallback (README R14). Rendering is the UI's job.
+// shown as received with a key as the fallback (docs/rules.md R14). Rendering is the UI's job.
 
 export interface Msg {
   key: string

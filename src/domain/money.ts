@@ -1,4 +1,4 @@
-// Money: integer minor units only (README R1). Parsing what a cashier types, and the
+// Money: integer minor units only (docs/rules.md R1). Parsing what a cashier types, and the
 // conversion to and from a major-unit wire number, live here and nowhere else.
 
 declare const MINOR: unique symbol

@@ -1,4 +1,4 @@
-// The operation journal's record and its state machine (DESIGN § 4). Pure: the engine
+// The operation journal's record and its state machine (docs/architecture.md § 4). Pure: the engine
 // persists what `advance` returns before it performs the next side effect.
 import type { Minor } from './money.ts'
 import type { SaleItem } from './sale.ts'
@@ -13,7 +13,7 @@ export type OpKind = 'pay' | 'cancel' | 'refund' | 'reconcile' | 'loyalty'
 export type OpState = 'created' | 'sent' | 'approved' | 'declined' | 'unknown' | 'resolving' | 'compensating' | 'compensated' | 'needs-attention'
 
 export const FINAL_STATES: readonly OpState[] = ['approved', 'declined', 'compensated', 'needs-attention']
-/** States the engine resumes after a restart (DESIGN § 4). */
+/** States the engine resumes after a restart (docs/architecture.md § 4). */
 export const OPEN_STATES: readonly OpState[] = ['created', 'sent', 'unknown', 'resolving', 'compensating']
 
 const NEXT: Record<OpState, readonly OpState[]> = {
@@ -56,7 +56,7 @@ export interface Operation {
   sentAt?: number
   /** End of the current resolution window, stored so a reload resumes the same countdown (R7). */
   deadline?: number
-  /** Provider reference, always a string (README R2: no lost digits). */
+  /** Provider reference, always a string (docs/rules.md R2: no lost digits). */
   ref?: string
   /** One-time customer code: hash for dedupe, mask for people; `spent` once it went into a request (R6). */
   code?: { hash: string; masked: string; spent: boolean; scannedAt: number }
@@ -74,7 +74,7 @@ export interface Operation {
   error?: { code: string; note?: string; httpStatus?: number }
   details?: Record<string, string | number | boolean>
   slip?: Slip
-  /** The till tab that started it (issue 10: a tab shows its own sale); opaque, per browser tab. */
+  /** The till tab that started it (a tab shows its own sale); opaque, per browser tab. */
   tab?: string
   /** Host POS order reference, if the host drove the payment. */
   order?: string

@@ -1,12 +1,12 @@
 // A slip as data: labelled values built from the processor's answer. The UI renders it in
-// the cashier's language for a thermal printer (README R13).
+// the cashier's language for a thermal printer (docs/rules.md R13).
 
 export interface SlipLine {
   /** i18n key of the label. */
   label: string
   /** As received (a processor's value is never looked up as a key), unless `format` is `key`. */
   value: string | number
-  /** `key`: the value is an i18n key of this app (issue 10: server text is never taken for one). */
+  /** `key`: the value is an i18n key of this app (server text is never taken for one). */
   format?: 'money' | 'datetime' | 'text' | 'key'
   strong?: boolean
 }

@@ -211,7 +211,7 @@ export const en: Record<MessageKey, string> = {
   'display.typeCode': 'Type this code in the O!plati app',
   'display.thanks': 'Payment done. Thank you!',
   'display.wait': 'Please wait, payment in progress…',
-  // inpas-sbp (protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
+  // inpas-sbp (docs/protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
   ...PROVIDER_MESSAGES_EN,
   'slip.payMethod': 'Payment method',
   'slip.methodCard': 'Card',
@@ -290,15 +290,15 @@ export const en: Record<MessageKey, string> = {
   'config.importFailed': 'File not loaded, nothing changed: {count} error(s)',
   'config.numberTaken': 'Number {number} is already used by another payment type',
 
-  // issue 9: production build, first run, PaymeGO fiscal lines
+  // production build, first run, PaymeGO fiscal lines
   'common.emulatorOnly':
     'This payment type is bound to an emulator (sandbox) and does not work in a production build: set a real address or pin-pad in Settings',
   'sale.firstRun.title': 'No payment types yet',
   'sale.firstRun.text': 'To take payments, the admin adds a payment type and enters the payment system’s parameters in Settings.',
   'sale.firstRun.action': 'Open Settings',
-  // issue 10: a scan that could not be read whole
+  // a scan that could not be read whole
   'scan.unreadable': 'The code was not read whole. Scan it again',
-  // issue 11: the journal's search and filters, the words for each kind, the shift, X/Z reports
+  // the journal's search and filters, the words for each kind, the shift, X/Z reports
   'rowKind.pay': 'Payment',
   'rowKind.cancel': 'Payment cancel',
   'rowKind.refund': 'Refund',
@@ -382,11 +382,11 @@ export const en: Record<MessageKey, string> = {
   'shift.csv': 'CSV',
   'sale.newSaleFirst': 'This sale is finished: press «New sale» or type a new amount',
   'shift.ops': 'Operations',
-  // issue 12: Sendy (Sendy, WeChat, AliPay)
+  // Sendy (Sendy, WeChat, AliPay)
   'slip.report': 'REPORT',
   'slip.closeDay': 'DAY CLOSE',
   'slip.scanQr': 'Scan the QR code',
-  // issue 8: settings that save, admin page (keys of this block belong to issue 8)
+  // settings that save, admin page
   'settings.workerError': 'Payment worker error: {error}',
   'settings.typeAdded': 'Payment type “{name}” added',
   'settings.deleted': 'Payment type “{name}” deleted',
@@ -448,8 +448,8 @@ export const en: Record<MessageKey, string> = {
   'changes.action.imported': 'from file',
   'changes.action.set': 'set',
   'changes.action.removed': 'removed',
-  // end issue 8
-  // issue 13: host POS contract, self-checkout, customer display
+  // end of the settings block
+  // host POS contract, self-checkout, customer display
   'host.badOrigin': 'Not an origin: “{origin}”. Example: https://pos.example',
   'host.amountMismatch': 'The amount differs from the sales software’s order — nothing was charged',
   'host.badAmount': 'The sales software sent a bad amount ({why}). No payment started — repeat the sale in the sales software',

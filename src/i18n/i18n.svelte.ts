@@ -60,7 +60,7 @@ class I18n {
     return params ? text.replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`)) : text
   }
 
-  /** A message as data: a provider's own text as received, else the catalogue (README R14). */
+  /** A message as data: a provider's own text as received, else the catalogue (docs/rules.md R14). */
   m = (message: Msg | undefined): string => {
     if (!message) return ''
     const byLang = message.serverByLang

@@ -1,4 +1,4 @@
-// Russian: the product's own language. Seed messages are quoted byte-exact (README R14).
+// Russian: the product's own language. Seed messages are quoted byte-exact (docs/rules.md R14).
 import { PROVIDER_MESSAGES_RU } from '../../workers/providers/messages/ru.ts'
 export const ru = {
   'app.title': 'Paydesk',
@@ -209,7 +209,7 @@ export const ru = {
   'display.typeCode': 'Введите код в приложении O!плати',
   'display.thanks': 'Оплата прошла. Спасибо!',
   'display.wait': 'Подождите, идёт оплата…',
-  // inpas-sbp (protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
+  // inpas-sbp (docs/protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
   ...PROVIDER_MESSAGES_RU,
   'slip.payMethod': 'Способ оплаты',
   'slip.methodCard': 'Карта',
@@ -288,14 +288,14 @@ export const ru = {
   'config.importFailed': 'Файл не загружен, ничего не изменено: ошибок — {count}',
   'config.numberTaken': 'Номер {number} уже занят другим типом оплаты',
 
-  // issue 9: production build, first run, PaymeGO fiscal lines
+  // production build, first run, PaymeGO fiscal lines
   'common.emulatorOnly': 'Тип оплаты привязан к эмулятору (sandbox) и в рабочей сборке не работает: укажите настоящий адрес или пин-пад в Настройках',
   'sale.firstRun.title': 'Типов оплаты ещё нет',
   'sale.firstRun.text': 'Чтобы принимать оплату, администратор добавляет тип оплаты и вводит параметры платёжной системы в Настройках.',
   'sale.firstRun.action': 'Открыть Настройки',
-  // issue 10: a scan that could not be read whole
+  // a scan that could not be read whole
   'scan.unreadable': 'Код не считан целиком. Отсканируйте его ещё раз',
-  // issue 11: the journal's search and filters, the words for each kind, the shift, X/Z reports
+  // the journal's search and filters, the words for each kind, the shift, X/Z reports
   'rowKind.pay': 'Оплата',
   'rowKind.cancel': 'Отмена оплаты',
   'rowKind.refund': 'Возврат',
@@ -379,11 +379,11 @@ export const ru = {
   'shift.csv': 'CSV',
   'sale.newSaleFirst': 'Продажа завершена: нажмите «Новая продажа» или введите новую сумму',
   'shift.ops': 'Операции',
-  // issue 12: Sendy (Sendy, WeChat, AliPay)
+  // Sendy (Sendy, WeChat, AliPay)
   'slip.report': 'ОТЧЕТ',
   'slip.closeDay': 'ЗАКРЫТИЕ ДНЯ',
   'slip.scanQr': 'Отсканируйте QR-код',
-  // issue 8: settings that save, admin page (keys of this block belong to issue 8)
+  // settings that save, admin page
   'settings.workerError': 'Ошибка платёжного модуля: {error}',
   'settings.typeAdded': 'Тип оплаты «{name}» добавлен',
   'settings.deleted': 'Тип оплаты «{name}» удалён',
@@ -445,8 +445,8 @@ export const ru = {
   'changes.action.imported': 'из файла',
   'changes.action.set': 'задан',
   'changes.action.removed': 'снят',
-  // end issue 8
-  // issue 13: host POS contract, self-checkout, customer display
+  // end of the settings block
+  // host POS contract, self-checkout, customer display
   'host.badOrigin': 'Это не адрес источника: «{origin}». Пример: https://pos.example',
   'host.amountMismatch': 'Сумма не совпадает с суммой заказа от кассовой программы — оплата не проведена',
   'host.badAmount': 'Кассовая программа передала неверную сумму ({why}). Оплата не начата — повторите продажу в кассовой программе',

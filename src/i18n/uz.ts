@@ -211,7 +211,7 @@ export const uz: Record<MessageKey, string> = {
   'display.typeCode': 'Ushbu kodni O!plati ilovasiga kiriting',
   'display.thanks': 'To‘lov o‘tdi. Rahmat!',
   'display.wait': 'Kuting, to‘lov amalga oshirilmoqda…',
-  // inpas-sbp (protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
+  // inpas-sbp (docs/protocols/inpas-sbp.md § 6.7): the provider's own messages, from its folder
   ...PROVIDER_MESSAGES_UZ,
   'slip.payMethod': 'To‘lov usuli',
   'slip.methodCard': 'Karta',
@@ -290,14 +290,14 @@ export const uz: Record<MessageKey, string> = {
   'config.importFailed': 'Fayl yuklanmadi, hech narsa o‘zgarmadi: xatolar soni — {count}',
   'config.numberTaken': '{number} raqami boshqa to‘lov turida band',
 
-  // issue 9: production build, first run, PaymeGO fiscal lines
+  // production build, first run, PaymeGO fiscal lines
   'common.emulatorOnly': 'To‘lov turi emulyatorga (sandbox) bog‘langan va ishchi yig‘mada ishlamaydi: Sozlamalarda haqiqiy manzil yoki pin-padni ko‘rsating',
   'sale.firstRun.title': 'Hali to‘lov turlari yo‘q',
   'sale.firstRun.text': 'To‘lov qabul qilish uchun administrator Sozlamalarda to‘lov turini qo‘shadi va to‘lov tizimi parametrlarini kiritadi.',
   'sale.firstRun.action': 'Sozlamalarni ochish',
-  // issue 10: a scan that could not be read whole
+  // a scan that could not be read whole
   'scan.unreadable': 'Kod to‘liq o‘qilmadi. Uni qaytadan skanerlang',
-  // issue 11: the journal's search and filters, the words for each kind, the shift, X/Z reports
+  // the journal's search and filters, the words for each kind, the shift, X/Z reports
   'rowKind.pay': 'To‘lov',
   'rowKind.cancel': 'To‘lovni bekor qilish',
   'rowKind.refund': 'Qaytarish',
@@ -381,11 +381,11 @@ export const uz: Record<MessageKey, string> = {
   'shift.csv': 'CSV',
   'sale.newSaleFirst': 'Savdo yakunlandi: «Yangi savdo» tugmasini bosing yoki yangi summani kiriting',
   'shift.ops': 'Operatsiyalar',
-  // issue 12: Sendy (Sendy, WeChat, AliPay)
+  // Sendy (Sendy, WeChat, AliPay)
   'slip.report': 'HISOBOT',
   'slip.closeDay': 'KUNNI YOPISH',
   'slip.scanQr': 'QR kodni skanerlang',
-  // issue 8: settings that save, admin page (keys of this block belong to issue 8)
+  // settings that save, admin page
   'settings.workerError': 'To‘lov moduli xatosi: {error}',
   'settings.typeAdded': '«{name}» to‘lov turi qo‘shildi',
   'settings.deleted': '«{name}» to‘lov turi o‘chirildi',
@@ -447,8 +447,8 @@ export const uz: Record<MessageKey, string> = {
   'changes.action.imported': 'fayldan',
   'changes.action.set': 'o‘rnatildi',
   'changes.action.removed': 'olib tashlandi',
-  // end issue 8
-  // issue 13: host POS contract, self-checkout, customer display
+  // end of the settings block
+  // host POS contract, self-checkout, customer display
   'host.badOrigin': 'Bu manba manzili emas: «{origin}». Misol: https://pos.example',
   'host.amountMismatch': 'Summa kassa dasturidagi buyurtma summasiga mos emas — to‘lov o‘tkazilmadi',
   'host.badAmount': 'Kassa dasturi noto‘g‘ri summa yubordi ({why}). To‘lov boshlanmadi — sotuvni kassa dasturida takrorlang',

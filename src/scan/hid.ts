@@ -1,7 +1,7 @@
 // HID scanner (keyboard wedge) detection, pure: a scanner types a burst of characters with
 // a few milliseconds between keys and ends with Enter; a person types far slower.
 //
-// Issue 10: a burst is never handed on cut short, and never disappears without a word. Keys
+// A burst is never handed on cut short, and never disappears without a word. Keys
 // of a burst are swallowed (they must not land in whatever field has the focus); when such a
 // burst breaks off — a stall in the middle, a late Enter, more than MAX_SCAN_LENGTH keys — the
 // caller is told the scan could not be read, and the remainder is never sent as a code.

@@ -6,7 +6,7 @@ type Listener = (code: string, at: number) => void
 const listeners = new Set<Listener>()
 const problems = new Set<() => void>()
 
-/** A scan that could not be read whole (issue 10): the page says so instead of dropping it. */
+/** A scan that could not be read whole: the page says so instead of dropping it. */
 export function onScanProblem(fn: () => void): () => void {
   problems.add(fn)
   return () => problems.delete(fn)

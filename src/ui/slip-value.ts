@@ -1,5 +1,5 @@
 // One slip line's value as printed. A value is text as the processor sent it; only a line
-// marked `format: 'key'` is one of this app's message keys (issue 10: a server's text that
+// marked `format: 'key'` is one of this app's message keys (a server's text that
 // happens to look like a key is printed as received, never looked up).
 import type { SlipLine } from '../domain/slip.ts'
 

@@ -1,14 +1,9 @@
 // Settings behind the admin PIN: set it from Settings, and after a reload the page asks for it;
 // a wrong PIN keeps it shut, the right one opens it.
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, launch, newPage } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, newPage, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
+const browser = useBrowser()
 
 it('asks for the admin PIN once set, refuses a wrong one and opens with the right one', async () => {
   const { context, page } = await newPage(browser)

@@ -1,17 +1,9 @@
-// Bad input cannot mislead the till (issue 10): a scanner burst that breaks off is reported,
+// Bad input cannot mislead the till: a scanner burst that breaks off is reported,
 // never sent cut short, and the field it typed into keeps its value.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, clickCalls, launch, newPage, resetSandbox } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, clickCalls, newPage, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 it('a scanner burst that stalls in the middle says the code was not read, sends nothing, and leaves the amount as typed', async () => {
   const { context, page } = await newPage(browser)

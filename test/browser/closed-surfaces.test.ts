@@ -1,18 +1,10 @@
-// The demo surfaces are closed to other origins (issue 10): the sandbox control API answers no
+// The demo surfaces are closed to other origins: the sandbox control API answers no
 // page elsewhere, and the app is served with a CSP, nosniff, no referrer and no source maps —
 // and still takes a payment under them (worker, service worker, slip, QR).
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, control, mint, newPage, scan, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 it('the app is served with its CSP, nosniff, no referrer and no source maps', async () => {
   const res = await fetch(baseURL())

@@ -1,17 +1,9 @@
-// The customer display (`#/display`, a 1080×1920 screen turned to the customer; issue 13): before
+// The customer display (`#/display`, a 1080×1920 screen turned to the customer): before
 // the scan it shows the amount and what to do in customer words, and after a decline the next step.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, control, mint, newPage, scan, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 it('tells the customer what to do before the scan, and what to do next after a decline', async () => {
   const { context, page } = await newPage(browser)

@@ -1,4 +1,4 @@
-// The project's own fault matrix (issue 10): for each case, pay (or cancel or refund from the journal)
+// The project's own fault matrix: for each case, pay (or cancel or refund from the journal)
 // through the real UI in Debian Chromium on a persistent profile, with a sandbox fault on one
 // route; kill the browser process at the case's point (found by waiting for a condition: a
 // request held at the browser's edge, a sandbox call logged, a journal row seen through the
@@ -13,7 +13,7 @@
 // impossible combinations — every pair of two factors' values at least once, because the full
 // product takes hours. Each provider's modes (ClickPass with and without confirmMode, O!plati
 // modes 0, 1, 2, Sendy offline and online) take turns within its cases. Plus named cases: the
-// four known losses of issue 10, Sendy's lost replies resent by the browser, Inpas killed in flight
+// the four known losses, Sendy's lost replies resent by the browser, Inpas killed in flight
 // on a payment the pin-pad then approves, and two tabs paying and draining at once. Cases run in one
 // lane per sandbox, side by side. A provider joins as rows (matrix/rows.ts, PROVIDER_ROWS). Inpas
 // joins as pin-pad rows (card, SBP QR) with a device: its pin-pad is the sandbox's Node emulator

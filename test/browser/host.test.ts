@@ -1,16 +1,16 @@
-// Host POS contract v1 from a second origin (issue 13): the sample host page (sandbox/host) is
+// Host POS contract v1 from a second origin: the sample host page (sandbox/host) is
 // served by another HTTP server on another 127.0.0.1 port and opens Paydesk in a window. An
 // allowed host pays, cancels and refunds by messages and hears exactly one result for each; a
 // foreign origin gets nothing and changes nothing; another amount for the same order is refused;
 // a repeated request is answered with the first payment and charges nothing.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { baseURL, clickCalls, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import type { BrowserContext, Page } from 'playwright-core'
+import { baseURL, clickCalls, mint, newPage, scan, useBrowser } from './support.ts'
 import { hostPage } from '../../sandbox/host/page.ts'
 
-let browser: Browser
+const browser = useBrowser({ resetSandbox: true })
 const servers: Server[] = []
 let hostOrigin = ''
 let foreignOrigin = ''
@@ -26,16 +26,11 @@ async function serveHost(): Promise<string> {
 }
 
 beforeAll(async () => {
-  browser = await launch()
   hostOrigin = await serveHost()
   foreignOrigin = await serveHost()
 })
 afterAll(async () => {
-  await browser?.close()
   for (const s of servers) s.close()
-})
-beforeEach(async () => {
-  await resetSandbox()
 })
 
 type HostMsg = {

@@ -1,16 +1,11 @@
-// SBP via the Inpas pin-pad through the UI (protocols/inpas-sbp.md § 7.15, § 7.24): the demo payment type runs
+// SBP via the Inpas pin-pad through the UI (docs/protocols/inpas-sbp.md § 7.15, § 7.24): the demo payment type runs
 // the pin-pad emulator inside the payment worker behind the sandbox's fake Web Serial port. The cashier picks
 // «Оплата QR СБП»; the pin-pad's SBP link (op 201) is mirrored as a QR on the cashier screen; the demo customer
 // pays after about 3 s and the payment ends approved.
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, launch, newPage } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, newPage, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
+const browser = useBrowser()
 
 it('pays by «Оплата QR СБП» on the sandbox pin-pad: the QR is on the cashier screen, then approved', async () => {
   const { context, page } = await newPage(browser)

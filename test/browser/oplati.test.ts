@@ -1,14 +1,9 @@
 // O!plati mode 2 through the UI: the till shows the dynamic QR with the seed's text F, and the
-// customer's phone page scans it and confirms; the till ends approved (protocols/oplati.md § 5 sc. 15).
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, control, launch, newPage, resetSandbox } from './support.ts'
+// customer's phone page scans it and confirms; the till ends approved (docs/protocols/oplati.md § 5 sc. 15).
+import { beforeEach, expect, it } from 'vitest'
+import { baseURL, control, newPage, resetSandbox, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
+const browser = useBrowser()
 beforeEach(async () => {
   await resetSandbox()
   // The demo customer acts by itself; here the phone page does it.

@@ -1,16 +1,8 @@
 // A PaymeGO payment through the UI: two slip copies in the print view (seed rule 1.3.5).
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, control, launch, newPage, resetSandbox, scan } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, control, newPage, scan, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 it('takes a PaymeGO payment and prints the bank slip twice', async () => {
   const { context, page } = await newPage(browser)

@@ -1,17 +1,9 @@
 // What only a browser does: the UI end to end, IndexedDB across a reload, the service
 // worker's offline shell, and two tabs sharing one queue.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, clickCalls, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { describe, expect, it } from 'vitest'
+import { baseURL, clickCalls, control, mint, newPage, scan, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 describe('the cashier screen', () => {
   it('takes a ClickPass payment from amount to printed slip, and the journal shows it', async () => {

@@ -1,15 +1,10 @@
-// The sandbox pin-pad's screen and controls (`#/pinpad`, protocols/inpas-sbp.md § 5.3) beside the till: the page
+// The sandbox pin-pad's screen and controls (`#/pinpad`, docs/protocols/inpas-sbp.md § 5.3) beside the till: the page
 // talks to the emulator inside the till's payment worker over the BroadcastChannel `paydesk-pinpad`. With the
 // customer script set to ignore, the SBP QR stays on the pin-pad page until the tester presses «Оплатить» there.
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { baseURL, launch, newPage } from './support.ts'
+import { expect, it } from 'vitest'
+import { baseURL, newPage, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
+const browser = useBrowser()
 
 it('#/pinpad shows the SBP QR of the till’s payment; its «Оплатить» approves the payment', async () => {
   const { context, page: till } = await newPage(browser)

@@ -1,4 +1,4 @@
-// `npm run build` is production (issue 9): no sandbox code in the shipped files — no emulator, no demo secret,
+// `npm run build` is production: no sandbox code in the shipped files — no emulator, no demo secret,
 // no control API, no demo payment type — and the till starts on a first-run screen that leads the admin to
 // Settings. The demo build the rest of the suite runs (global-setup, `npm start`) carries all of these, so each
 // check below is also made against it and would catch a demo leaking into production.

@@ -1,15 +1,11 @@
-// Sendy through the UI (protocols/sendy.md § 5): activation in Settings with three wrong codes,
+// Sendy through the UI (docs/protocols/sendy.md § 5): activation in Settings with three wrong codes,
 // then a fresh code from the personal account; the online QR with the service-choice dialog,
 // paid from the customer's phone page; the phone page's Sendy and WeChat codes for offline pay.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, control, launch, newPage, resetSandbox } from './support.ts'
+import { beforeEach, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { baseURL, control, newPage, resetSandbox, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
+const browser = useBrowser()
 beforeEach(async () => {
   await resetSandbox()
   // The demo customer pays by itself; here the phone page does it.

@@ -1,19 +1,12 @@
-// Issue 8: the other admin actions of Settings, done by label and visible text, each checked after a
+// The other admin actions of Settings, done by label and visible text, each checked after a
 // reload: the pin-pad port, O!plati's token, the queue, the request log, .conf import and export,
 // «Проверить связь», the supervisor PIN in the journal, and the change log.
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, control, launch, mint, newPage, resetSandbox } from './support.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { baseURL, control, mint, newPage, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 const field = (page: Page, name: string) => page.getByRole('textbox', { name: new RegExp(`^${name}\\b`) })
 const notice = (page: Page) => page.getByTestId('settings-notice')

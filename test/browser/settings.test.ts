@@ -1,17 +1,10 @@
-// Issue 8: every admin action on the settings page, done the way an admin does it (by label and
+// Every admin action on the settings page, done the way an admin does it (by label and
 // visible text), with its effect checked after a reload.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, clickCalls, launch, mint, newPage, resetSandbox } from './support.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { baseURL, clickCalls, mint, newPage, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 const field = (page: Page, name: string) => page.getByRole('textbox', { name: new RegExp(`^${name}\\b`) })
 
@@ -20,7 +13,7 @@ async function openSettings(page: Page) {
   await page.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
 }
 
-it('saves a changed ClickPass timeout: «Сохранено», and 12 after a reload (the DataCloneError of issue 8)', async () => {
+it('saves a changed ClickPass timeout: «Сохранено», and 12 after a reload (the DataCloneError Settings once met)', async () => {
   const { context, page } = await newPage(browser)
   await openSettings(page)
   await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).click()

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core; one fresh profile per test (fresh IndexedDB).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest'
 import { existsSync } from 'node:fs'
 import { CONTROL_HEADERS } from '../../sandbox/core/http.ts'
 
@@ -55,4 +55,28 @@ export const clickCalls = async () => (await control('clickpass/_control/calls')
 export async function scan(page: Page, code: string) {
   await page.keyboard.type(code, { delay: 4 })
   await page.keyboard.press('Enter')
+}
+
+/**
+ * The one launch/reset of a browser test file: Chromium is launched before the file's tests and closed after them,
+ * and with `resetSandbox` the sandbox forgets everything before each test. The returned Browser stands for the one
+ * launched (use it inside tests and hooks, as `newPage(browser)`).
+ */
+export function useBrowser(opts: { args?: string[]; resetSandbox?: boolean } = {}): Browser {
+  let launched: Browser | undefined
+  beforeAll(async () => {
+    launched = await launch(opts.args)
+  })
+  afterAll(async () => launched?.close())
+  if (opts.resetSandbox)
+    beforeEach(async () => {
+      await resetSandbox()
+    })
+  return new Proxy({} as Browser, {
+    get(_, key) {
+      if (!launched) throw new Error('useBrowser(): the browser is launched in beforeAll; use it inside tests and hooks')
+      const value: unknown = Reflect.get(launched, key, launched)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(launched) : value
+    },
+  })
 }

@@ -1,17 +1,10 @@
-// Two till tabs on one device (issue 10): a stop pressed in the tab that is not driving the
+// Two till tabs on one device: a stop pressed in the tab that is not driving the
 // payment reaches it, and each tab shows its own sale, never the newest sale of another tab.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { baseURL, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { baseURL, control, mint, newPage, scan, useBrowser } from './support.ts'
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => browser?.close())
-beforeEach(async () => {
-  await resetSandbox()
-})
+const browser = useBrowser({ resetSandbox: true })
 
 const printed = (p: Page) => p.evaluate(() => (window as unknown as { __printed: number }).__printed)
 
@@ -35,7 +28,7 @@ it('«Прекратить ожидание» pressed in the other tab stops the
   // The till is waiting on that payment: the second tab shows it, with the stop.
   await b.locator('[data-testid=result][data-state=resolving]').waitFor({ timeout: 20_000 })
   await b.getByRole('button', { name: 'Прекратить ожидание' }).click()
-  // The driving tab's worker stops polling at once and queues the receipt's cancel (payme.md rule 1.3.9).
+  // The driving tab's worker stops polling at once and queues the receipt's cancel (docs/protocols/payme.md rule 1.3.9).
   await a.locator('[data-testid=result][data-state=compensating]').waitFor({ timeout: 10_000 })
   await b.locator('[data-testid=result][data-state=compensating]').waitFor({ timeout: 10_000 })
   expect(await a.getByTestId('result').textContent()).toContain('Результат оплаты неизвестен')

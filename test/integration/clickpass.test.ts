@@ -1,5 +1,5 @@
 // ClickPass end to end: the engine and the client against the sandbox over real HTTP
-// (protocols/clickpass.md § 5). "Then" covers the outcome, the message, the call log and
+// (docs/protocols/clickpass.md § 5). "Then" covers the outcome, the message, the call log and
 // the sandbox state. Tests use timeout = 1 s and the sandbox's manual clock.
 import { afterEach, describe, expect, it } from 'vitest'
 import { harness, deferred, SECRET, type Harness, type HarnessOptions } from '../support/engine.ts'

@@ -1,4 +1,4 @@
-// Cross-provider rules with two providers in one engine (protocols/README.md scenario 6):
+// Cross-provider rules with two providers in one engine (docs/protocols/README.md scenario 6):
 // one provider's queue head failing on every attempt never holds up another provider's queue.
 import { afterEach, expect, it } from 'vitest'
 import { harness, SECRET, type Harness } from '../support/engine.ts'

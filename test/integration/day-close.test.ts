@@ -1,4 +1,4 @@
-// Issue 11 end to end in the engine against the O!plati sandbox: the X-report and the day close
+// End to end in the engine against the O!plati sandbox: the X-report and the day close
 // with the provider's own end of day (O!plati's reconcile, E8), next to the till's totals; the
 // journal query names a cancelled refund and computes what is left to refund from the database.
 import { afterEach, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Demo is a mode (issue 9): a production engine starts with no payment types and refuses a payment type bound to an
+// Demo is a mode: a production engine starts with no payment types and refuses a payment type bound to an
 // emulator; a demo engine seeds the demo types it is handed, and they run.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Host POS contract v1 in the engine (issue 13): a host order's amount is fixed by its first
+// Host POS contract v1 in the engine: a host order's amount is fixed by its first
 // request, and a payment for that order with another amount is refused before anything is sent;
 // the allowed origins refuse wildcards and keep what was saved; the order's journal lists the
 // payment and its reversal.

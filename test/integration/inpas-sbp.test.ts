@@ -1,5 +1,5 @@
 // The engine with the inpas-sbp provider against the in-memory pin-pad emulator, through the sandbox's fake Web
-// Serial port and the provider's own Web Serial adapter, on one virtual clock (protocols/inpas-sbp.md § 7, the
+// Serial port and the provider's own Web Serial adapter, on one virtual clock (docs/protocols/inpas-sbp.md § 7, the
 // scenarios that concern the engine: journal states, method, refunds, lost replies, reload, unplug, link faults).
 import { afterEach, describe, expect, it } from 'vitest'
 import { inpasHarness, type InpasHarness } from '../support/engine.ts'

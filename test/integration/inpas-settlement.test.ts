@@ -1,4 +1,4 @@
-// Issue 11: the till's day close runs the Inpas pin-pad's settlement (сверка итогов, op 59) through the engine,
+// The till's day close runs the Inpas pin-pad's settlement (сверка итогов, op 59) through the engine,
 // against the pin-pad emulator on a virtual clock. The pin-pad answers 39 = 1 with its debit/credit totals
 // (fields 29–32) and a totals slip (field 90, titled «СВЕРКА ИТОГОВ»), and the settlement closes the same-day
 // window; the provider compares the totals with the journal's approved Inpas payments and refunds of the day.

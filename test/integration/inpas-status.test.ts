@@ -1,4 +1,4 @@
-// The cashier's «Проверить статус» (protocols/inpas-sbp.md § 7.51): engine.checkStatus goes through the inpas-sbp
+// The cashier's «Проверить статус» (docs/protocols/inpas-sbp.md § 7.51): engine.checkStatus goes through the inpas-sbp
 // provider (check-link, then the PDK status by ecrNo) against the in-memory pin-pad emulator on the virtual clock.
 // A read journals nothing; a needs-attention operation is settled by a definitive answer.
 import { afterEach, describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Issue 11 against IndexedDB (fake-indexeddb): the version-2 upgrade of a version-1 journal with
+// Against IndexedDB (fake-indexeddb): the version-2 upgrade of a version-1 journal with
 // data in it, the journal's filters and paging over the whole journal, and the shift's X/Z reports.
 import { describe, expect, it } from 'vitest'
 import Dexie from 'dexie'
@@ -12,7 +12,7 @@ import type { Minor } from '../../src/domain/money.ts'
 import type { Clock } from '../../workers/engine/clock.ts'
 import { msg } from '../../src/domain/messages.ts'
 
-/** The schema as released before issue 11 (version 1), written out so the test keeps it. */
+/** The schema as released in version 1, written out so the test keeps it. */
 const V1 = {
   operations: 'id, state, createdAt, paymentTypeId, code.hash, original, compensates',
   queue: '++id, provider, opId, nextAttemptAt',

@@ -1,4 +1,4 @@
-// Issue 10: the four losses seen under real faults, each against the real sandbox over HTTP.
+// The four losses seen under real faults, each against the real sandbox over HTTP.
 // A reply lost after the money moved, with the browser resending the request by itself, is
 // modelled by a transport that sends the request, throws the reply away and sends it again
 // (what Chromium does on a reused connection that closed before any reply). A browser killed
@@ -68,7 +68,7 @@ async function drain(e: Engine, times = 3) {
   }
 }
 
-describe('the four losses (issue 10)', () => {
+describe('the four losses', () => {
   it('loss 1 — O!plati: the pay reply is lost and the resent copy meets DUPLICATE_ORDER; our order is looked up and the payment approved', async () => {
     await setup({ provider: 'oplati' })
     const e = h.makeEngine({ http: resent('payments') })
@@ -206,7 +206,7 @@ describe('refusals of our own resent requests are checked before they are believ
   })
 })
 
-describe('two tabs on one till (issue 10)', () => {
+describe('two tabs on one till', () => {
   it('«Прекратить ожидание» pressed in the tab that is not driving the payment reaches it: no approval after the cashier left', async () => {
     await setup({ provider: 'payme' })
     // The receipt would be paid 3 s in; the cashier stops waiting in the other tab at the first check.

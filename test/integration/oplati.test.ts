@@ -1,5 +1,5 @@
 // O!plati end to end: engine and client against the O!plati sandbox over real HTTP
-// (protocols/oplati.md § 5). timeout = 1 s; every poll runs on the test clock, which moves
+// (docs/protocols/oplati.md § 5). timeout = 1 s; every poll runs on the test clock, which moves
 // the sandbox's clock with it, so the poll floors are checked by the sandbox itself.
 import { afterEach, describe, expect, it } from 'vitest'
 import { harness, type Harness, type HarnessOptions } from '../support/engine.ts'

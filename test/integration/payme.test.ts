@@ -1,5 +1,5 @@
 // PaymeGO end to end: engine and client against the Payme sandbox over real HTTP
-// (protocols/payme.md § 5). frequency = 1000, payDuration = 5000, timeout = 1; every poll
+// (docs/protocols/payme.md § 5). frequency = 1000, payDuration = 5000, timeout = 1; every poll
 // interval runs on the test clock, which moves the sandbox's clock with it.
 import { afterEach, describe, expect, it } from 'vitest'
 import { harness, deferred, SECRET, type Harness, type HarnessOptions } from '../support/engine.ts'
@@ -407,7 +407,7 @@ describe('cancel and refund', () => {
   })
 
   it('a refund refused with an ignored code: declined, nothing queued', async () => {
-    // -31008 is not in the seed's list (payme.md § 2.5), so the form refuses it; -31623 is.
+    // -31008 is not in the seed's list (docs/protocols/payme.md § 2.5), so the form refuses it; -31623 is.
     await setup({ values: { ignoredErrors: '-31623' } })
     const { op } = await pay()
     await h.fault({ route: 'cancel', fault: 'error', code: -31623, times: 0 })
@@ -449,7 +449,7 @@ describe('cancel and refund', () => {
 })
 
 describe('robustness', () => {
-  it('a 4xx without a JSON-RPC body is a refusal that names the status; 401/403 also point at the credentials (README R3)', async () => {
+  it('a 4xx without a JSON-RPC body is a refusal that names the status; 401/403 also point at the credentials (docs/rules.md R3)', async () => {
     await setup()
     await h.fault({ route: 'create', fault: 'http', status: 404 })
     const { op } = await pay()

@@ -1,4 +1,4 @@
-// The pin-pad bridge (DESIGN § 4a): the page's fake serial port over a local WebSocket to the sandbox's Node
+// The pin-pad bridge (docs/architecture.md § 4a): the page's fake serial port over a local WebSocket to the sandbox's Node
 // emulator. A payment goes through it end to end, and the emulator — not the page — keeps the operation, so a
 // second page (a reopened tab) finds the same pin-pad and its journal.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'

@@ -1,4 +1,4 @@
-// The Inpas pin-pad emulator (protocols/inpas-sbp.md § 5) driven with raw SA frames built by the codec, on the
+// The Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5) driven with raw SA frames built by the codec, on the
 // fake clock: every behaviour E1–E23 and every control of § 5.3, plus one run over a real TCP socket.
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'

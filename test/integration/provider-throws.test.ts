@@ -1,4 +1,4 @@
-// Issue 9: errors cross Comlink as data, never as exceptions. A provider procedure that throws
+// Errors cross Comlink as data, never as exceptions. A provider procedure that throws
 // (a bug, a codec surprise) is an unknown outcome: the engine still resolves the operation by
 // status or compensation, exactly as for a lost reply, and `pay` answers `{ ok: true, op }`.
 import { afterEach, describe, expect, it } from 'vitest'
@@ -34,7 +34,7 @@ describe('a provider procedure that throws', () => {
     const op = await h.op(r.ok ? r.op.id : '')
     // It went through `unknown` and ended resolved (a final state); the sandbox holds no payment.
     expect(op.history.map((x) => x.state)).toContain('unknown')
-    // ClickPass's rule for a lost reply: not found by our transaction id is for a person to check (§ 4.4).
+    // ClickPass's rule for a lost reply: not found by our transaction id is for a person to check (docs/protocols/clickpass.md § 4.4).
     expect(op.state).toBe('needs-attention')
     expect((await h.payments()).length).toBe(0)
     const log = await h.engine.exportLog()

@@ -1,4 +1,4 @@
-// Issue 10: property tests of the operation state machine and of the engine's queue runner.
+// Property tests of the operation state machine and of the engine's queue runner.
 // Any interleaving of replies, losses (applied but unanswered, or never applied), requests
 // killed in flight, restarts and drains ends — once the processor answers again — with the
 // journal equal to the processor's state: every payment final, money never lost or doubled.
@@ -316,7 +316,7 @@ describe('queue runner (property)', () => {
       }),
       {
         numRuns: 100,
-        // The shapes of the four losses of issue 10, always tried.
+        // The shapes of the four known losses, always tried.
         examples: [
           [
             [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],

@@ -1,4 +1,4 @@
-// The ClickPass emulator (clickpass.md § 3) over real HTTP: the check order, the error
+// The ClickPass emulator (docs/protocols/clickpass.md § 3) over real HTTP: the check order, the error
 // codes, the payment states on the manual clock, reversals and the month rule, faults'
 // wire effects, magic amounts and ids above 2^53.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -338,7 +338,7 @@ describe('reversal (§ 2.7, § 3.4)', () => {
   })
 })
 
-describe('fault wire effects (README S3)', () => {
+describe('fault wire effects (docs/protocols/README.md S3)', () => {
   it('lostReply applies the payment and destroys the socket', async () => {
     await fault({ route: 'payment', fault: 'lostReply' })
     await expect(pay({ transaction_id: 'op-lost' })).rejects.toThrow()
@@ -465,7 +465,7 @@ describe('fault wire effects (README S3)', () => {
   })
 })
 
-describe('magic amounts (README S4)', () => {
+describe('magic amounts (docs/protocols/README.md S4)', () => {
   it('are ignored when magic is off (the test default)', async () => {
     expect((await pay({ amount: 1000.91 })).json).toMatchObject({ error_code: 0, payment_status: 2 })
   })
@@ -506,7 +506,7 @@ describe('magic amounts (README S4)', () => {
   })
 })
 
-describe('ids above 2^53 (§ 3.5, README scenario 8)', () => {
+describe('ids above 2^53 (§ 3.5, docs/rules.md scenario 8)', () => {
   it('writes the exact id in the JSON text, and status, confirm and reversal take it back unchanged', async () => {
     await config({ idsAbove2p53: true })
     const r = await pay()
@@ -533,7 +533,7 @@ describe('ids above 2^53 (§ 3.5, README scenario 8)', () => {
   })
 })
 
-describe('call log (README S2)', () => {
+describe('call log (docs/protocols/README.md S2)', () => {
   it('records every API call with masked Auth and tooEarly false', async () => {
     await pay()
     await call('GET', status(1), undefined, { auth: 'nope' })

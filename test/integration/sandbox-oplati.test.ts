@@ -1,4 +1,4 @@
-// The O!plati emulator (oplati.md § 3) over real HTTP: token issue and auth (C1, C2,
+// The O!plati emulator (docs/protocols/oplati.md § 3) over real HTTP: token issue and auth (C1, C2,
 // password mode), E4 validation and the three modes (C3 customer QR, C4 static code, E5/E6
 // session), statuses on the manual clock, poll floors, cashbox cancel (C5), reversals (E7)
 // with their totals, reconciliation (E8), loyalty (C6), the customer, faults, magic amounts,
@@ -804,7 +804,7 @@ describe('the customer (§ 3.6)', () => {
   })
 })
 
-describe('faults (README S3, § 3.7)', () => {
+describe('faults (docs/protocols/README.md S3, § 3.7)', () => {
   it('decline answers a final status (default 2, or code 3/4) without storing anything', async () => {
     await fault({ route: 'payments', fault: 'decline' })
     await fault({ route: 'payments', fault: 'decline', code: 3 })
@@ -904,7 +904,7 @@ describe('faults (README S3, § 3.7)', () => {
   })
 })
 
-describe('magic amounts (README S4, § 3.6–3.7)', () => {
+describe('magic amounts (docs/protocols/README.md S4, § 3.6–3.7)', () => {
   it('are ignored when magic is off (the test default)', async () => {
     const id = idOf(await pay(1791))
     await advance(60_000 - 1)
@@ -954,7 +954,7 @@ describe('magic amounts (README S4, § 3.6–3.7)', () => {
   })
 })
 
-describe('ids above 2^53 (§ 3.7, README scenario 8)', () => {
+describe('ids above 2^53 (§ 3.7, docs/rules.md scenario 8)', () => {
   it('writes the exact id, and E3, C5, E7 and E8 take it back unchanged', async () => {
     await config({ idsAbove2p53: true })
     const r = await pay()
@@ -973,7 +973,7 @@ describe('ids above 2^53 (§ 3.7, README scenario 8)', () => {
   })
 })
 
-describe('control API (README S2, § 3.1)', () => {
+describe('control API (docs/protocols/README.md S2, § 3.1)', () => {
   it('config starts at the § 3.1 test defaults', async () => {
     expect(await sb.control('oplati', 'config')).toEqual({
       cashboxes: [{ regNum: REG, password: PASSWORD, authMode: 'token' }],

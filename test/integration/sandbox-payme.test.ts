@@ -1,4 +1,4 @@
-// The PaymeGO emulator (payme.md § 3) over real HTTP: JSON-RPC checks in order, X-Auth,
+// The PaymeGO emulator (docs/protocols/payme.md § 3) over real HTTP: JSON-RPC checks in order, X-Auth,
 // receipt states on the manual clock, the one-time 30-second tokens, cancels by state,
 // faults and magic amounts, and the call log the client tests lean on.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// The Sendy emulator (sendy.md § 3) over real HTTP: activation with three tries per code, auth,
+// The Sendy emulator (docs/protocols/sendy.md § 3) over real HTTP: activation with three tries per code, auth,
 // through numbering and server shifts, offline codes and PIN, online QR and the customer, query,
 // reverse rules, refund, shift close with paid receipts only, reports, faults and magic amounts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'

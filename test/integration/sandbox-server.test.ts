@@ -1,4 +1,4 @@
-// The shared sandbox server (README S1–S5) over real HTTP: CORS, the loopback-only control
+// The shared sandbox server (docs/protocols/README.md S1–S5) over real HTTP: CORS, the loopback-only control
 // plane, reset, the virtual clock, fault rule bookkeeping and the held-socket cleanup.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { request } from 'node:http'
@@ -35,7 +35,7 @@ function raw(
   })
 }
 
-describe('CORS (README S1, scenario 20)', () => {
+describe('CORS (docs/protocols/README.md S1, scenario 20)', () => {
   it('answers a preflight with every custom header, Private Network Access included', async () => {
     const res = await raw('OPTIONS', '/sandbox/clickpass/v2/merchant/click_pass/payment', {
       Origin: 'http://localhost:5173',
@@ -69,7 +69,7 @@ describe('CORS (README S1, scenario 20)', () => {
   })
 })
 
-describe('the control API is closed to other origins (issue 10)', () => {
+describe('the control API is closed to other origins', () => {
   const faults = () => sb.control('clickpass', 'faults') as Promise<unknown[]>
 
   it('sends no CORS headers, even to a request that carries everything it needs', async () => {
@@ -116,7 +116,7 @@ describe('the control API is closed to other origins (issue 10)', () => {
   })
 })
 
-describe('control plane (README S2, scenario 21)', () => {
+describe('control plane (docs/protocols/README.md S2, scenario 21)', () => {
   it('counts only loopback peers as local', () => {
     for (const a of ['127.0.0.1', '127.10.20.30', '::1', '::ffff:127.0.0.1']) expect(isLoopback(a), a).toBe(true)
     for (const a of [undefined, '', '10.0.0.5', '192.168.1.2', '::ffff:10.0.0.5', 'fe80::1', '128.0.0.1', '::2']) expect(isLoopback(a), String(a)).toBe(false)
@@ -180,7 +180,7 @@ describe('control plane (README S2, scenario 21)', () => {
   })
 })
 
-describe('virtual clock (README S5)', () => {
+describe('virtual clock (docs/protocols/README.md S5)', () => {
   it('freezes in manual mode, moves only by advance, and returns to real time', async () => {
     const before = Date.now()
     const m = await sb.clock.manual()
@@ -202,7 +202,7 @@ describe('virtual clock (README S5)', () => {
   })
 })
 
-describe('fault rules (README S3)', () => {
+describe('fault rules (docs/protocols/README.md S3)', () => {
   it('lists rules with their remaining counts, deletes one by id, and clears all', async () => {
     const a = (await sb.control('clickpass', 'faults', { route: 'payment', fault: 'decline', times: 2 })) as { id: number }
     const added = (await sb.control('clickpass', 'faults', [

@@ -1,5 +1,5 @@
 // Sendy end to end: engine and client against the Sendy sandbox over real HTTP
-// (protocols/sendy.md § 5). timeout = 1 s and the manual clock: every pause of the client
+// (docs/protocols/sendy.md § 5). timeout = 1 s and the manual clock: every pause of the client
 // moves the sandbox clock with it, so the 5 s / 3 s queries and the 15 s reverse rule are real.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { harness, type Harness, type HarnessOptions } from '../support/engine.ts'
@@ -500,7 +500,7 @@ describe('cancel and refund (§ 5.27–5.32)', () => {
 
 async function closeDay() {
   const p = (await import('../../workers/providers/registry.ts')).PROVIDERS.find((x) => x.id === 'sendy')!
-  // The till's day close (issue 11) runs the provider's closeDay; here it is called as that would.
+  // The till's day close runs the provider's closeDay; here it is called as that would.
   const ctxOf = await probe()
   return p.closeDay!(ctxOf, await h.ops(), { queued: (await h.engine.queueStatus()).length })
 }
@@ -620,10 +620,10 @@ describe('settings', () => {
   })
 })
 
-// Issue 10 faults the browser fault matrix meets with Sendy: a reply lost after the money moved
+// Faults the browser fault matrix meets with Sendy: a reply lost after the money moved
 // with the browser resending the same request (Chromium does so on a reused connection that
 // closed before any reply), and a till killed with a refund journaled but not yet numbered.
-describe('faults (issue 10)', () => {
+describe('faults', () => {
   /** The request reaches the server, its reply is lost, and the browser sends the same request again. */
   const resent =
     (route: string) =>

@@ -1,4 +1,4 @@
-// Issue 8, the engine side of Settings: «Проверить связь» per provider, the import merge, the change log,
+// The engine side of Settings: «Проверить связь» per provider, the import merge, the change log,
 // and the PIN lockout kept in IndexedDB (a second engine on the same database — a reload or another tab).
 import { afterEach, describe, expect, it } from 'vitest'
 import { harness, SECRET, type Harness } from '../support/engine.ts'

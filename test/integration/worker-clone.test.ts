@@ -1,7 +1,7 @@
-// Issue 8: nothing crosses the worker boundary that cannot be cloned. Every engine method the UI calls is
+// Nothing crosses the worker boundary that cannot be cloned. Every engine method the UI calls is
 // called here with the argument shapes the UI builds, through a wrapper that does what postMessage does —
 // `structuredClone` of the arguments on the way in and of the result on the way out. A Svelte state proxy
-// (the DataCloneError of issue 8) fails this clone exactly as it fails postMessage.
+// (the DataCloneError Settings once met) fails this clone exactly as it fails postMessage.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
@@ -113,14 +113,14 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   expect(typeof (await e.exportJournal())).toBe('string')
   expect(await e.online()).toEqual({ ok: true })
 
-  // The shift and its reports: ShiftPanel.svelte's shapes (issue 11).
+  // The shift and its reports: ShiftPanel.svelte's shapes.
   expect(await e.setCashier('Анна')).toMatchObject({ ok: true })
   expect(await e.xReport({ withOps: true })).toMatchObject({ ok: true })
   expect(await e.closeDay({ force: true })).toMatchObject({ ok: true })
   expect(await e.shiftReport({ shift: 1, withOps: false })).toBeDefined()
   expect(await e.shiftReport({ from: h.clock.now() - 86_400_000, to: h.clock.now(), withOps: true })).toMatchObject({ ok: true })
 
-  // The host POS contract: host.ts and HostOrigins.svelte's shapes (issue 13).
+  // The host POS contract: host.ts and HostOrigins.svelte's shapes.
   expect(await e.setHostOrigins('http://127.0.0.1:9000')).toMatchObject({ ok: true })
   expect(await e.hostOrigins()).toEqual(['http://127.0.0.1:9000'])
   expect(await e.registerHostOrder({ order: 'H-1', amount: 150000, origin: 'http://127.0.0.1:9000' })).toMatchObject({ ok: true })

@@ -104,7 +104,7 @@ export async function harness(opts: HarnessOptions = {}) {
         }
       : provider === 'payme'
         ? {
-            // protocols/payme.md § 5: tests use frequency = 1000, payDuration = 5000, timeout = 1.
+            // docs/protocols/payme.md § 5: tests use frequency = 1000, payDuration = 5000, timeout = 1.
             id: 'payme',
             number: 2,
             name: 'PaymeGO',
@@ -121,7 +121,7 @@ export async function harness(opts: HarnessOptions = {}) {
           }
         : provider === 'sendy'
           ? {
-              // protocols/sendy.md § 5: timeout = 1 and the manual clock; activation is the test's first step.
+              // docs/protocols/sendy.md § 5: timeout = 1 and the manual clock; activation is the test's first step.
               id: 'sendy',
               number: 4,
               name: 'Sendy',
@@ -130,7 +130,7 @@ export async function harness(opts: HarnessOptions = {}) {
               secrets: opts.secrets ?? {},
             }
           : {
-              // protocols/oplati.md § 5: timeout = 1 and the manual clock.
+              // docs/protocols/oplati.md § 5: timeout = 1 and the manual clock.
               id: 'oplati',
               number: 3,
               name: 'O!плати',

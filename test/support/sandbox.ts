@@ -79,7 +79,7 @@ export async function startTestSandbox(opts: { seed?: number } = {}): Promise<Te
   }
 }
 
-/** A Click `Auth` header (clickpass.md § 2.1) for the sandbox's default credentials, at `nowMs`. */
+/** A Click `Auth` header (docs/protocols/clickpass.md § 2.1) for the sandbox's default credentials, at `nowMs`. */
 export function clickAuth(nowMs: number, merchantUserId = 123, secretKey = 'secret'): string {
   const ts = String(Math.floor(nowMs / 1000))
   return `${merchantUserId}:${createHash('sha1')

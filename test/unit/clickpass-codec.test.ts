@@ -20,7 +20,7 @@ describe('ClickPass codec', () => {
     expect(paymentBody({ serviceId: 1, code: '1', amount: 150050 as Minor, transactionId: 'T' })).toContain('"amount":1500.5,')
   })
 
-  it('keeps a payment_id above 2^53 exactly as the server wrote it (README R2)', () => {
+  it('keeps a payment_id above 2^53 exactly as the server wrote it (docs/rules.md R2)', () => {
     const d = decodeReply('{"error_code":0,"payment_id":9007199254740993,"payment_status":2}')
     expect(d).toMatchObject({ kind: 'reply', reply: { paymentId: '9007199254740993', paymentStatus: 2 } })
   })

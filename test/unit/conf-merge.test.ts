@@ -1,4 +1,4 @@
-// Issue 8: `.conf` import as a preview, then a merge — pure, in src/domain/conf-merge.ts.
+// `.conf` import as a preview, then a merge — pure, in src/domain/conf-merge.ts.
 import { describe, expect, it } from 'vitest'
 import { CONF_MAX_BAD_LINES, CONF_MAX_BYTES, previewConf } from '../../src/domain/conf-merge.ts'
 import { exportConf, importConf } from '../../src/domain/config.ts'

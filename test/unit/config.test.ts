@@ -28,7 +28,7 @@ const SEED_SAMPLE = `[Main]
 ;paymentProvider = 64
 `
 
-describe('seed .conf import (README R9, clickpass § 5 scenarios 1–4, 19)', () => {
+describe('seed .conf import (docs/rules.md R9, docs/protocols/clickpass.md § 5 scenarios 1–4, 19)', () => {
   it('the seed’s own sample imports as "all defaults" and leaves the type disabled for want of a service id', () => {
     const r = importConf(CLICKPASS_SCHEMA, SEED_SAMPLE)
     expect(r.ok).toBe(true)

@@ -1,4 +1,4 @@
-// Issue 10: the journal and queue writes that precede a request are committed with strict
+// The journal and queue writes that precede a request are committed with strict
 // durability, so a power cut right after the request left cannot lose the row.
 import { expect, it } from 'vitest'
 import Dexie from 'dexie'

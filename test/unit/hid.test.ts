@@ -20,13 +20,13 @@ describe('HID scanner detection', () => {
     expect(r.every((x) => x === undefined)).toBe(true)
   })
 
-  it('a short fast burst (a few keys) is not a scan: never a code (issue 10: its swallowed keys are reported)', () => {
+  it('a short fast burst (a few keys) is not a scan: never a code (its swallowed keys are reported)', () => {
     expect(type(new ScanDetector(), '12345', 1000, 5).at(-1)).toEqual({ unreadable: true, restore: 'before' })
     expect(type(new ScanDetector(), '12', 1000, 5).at(-1)).toBeUndefined()
   })
 })
 
-describe('a burst is never sent truncated and never vanishes silently (issue 10)', () => {
+describe('a burst is never sent truncated and never vanishes silently', () => {
   function keys(d: ScanDetector, text: string, at: number, gap: number) {
     const out = []
     let t = at

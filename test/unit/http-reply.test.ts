@@ -1,4 +1,4 @@
-// The shared reply classification (protocols README R3), one test per row of its table, plus 401/403:
+// The shared reply classification (docs/rules.md R3), one test per row of its table, plus 401/403:
 // what the transport got and what the provider's parser read → definitive, pending, refusal or unknown.
 import { describe, expect, it } from 'vitest'
 import { classify, type Parsed, type Received } from '../../workers/providers/common/reply.ts'
@@ -24,7 +24,7 @@ function parse(text: string): Parsed<Body> {
 const reply = (status: number, text: string): Received => ({ kind: 'response', status, text })
 const run = (got: Received) => classify(got, parse, { route: 'pay' })
 
-describe('README R3: classifying a reply', () => {
+describe('docs/rules.md R3: classifying a reply', () => {
   it('2xx, body parses, final result → definitive (approved or declined)', () => {
     expect(run(reply(200, '{"state":"paid"}'))).toEqual({ kind: 'definitive', status: 200, value: { state: 'paid' } })
     expect(run(reply(201, '{"state":"declined"}'))).toEqual({ kind: 'definitive', status: 201, value: { state: 'declined' } })

@@ -33,7 +33,7 @@ describe('message catalogues', () => {
     expect([...used].filter((k) => !(k in ru) && !k.startsWith('console.'))).toEqual([])
   })
 
-  it('seed sentences are quoted byte-exact (README R14)', () => {
+  it('seed sentences are quoted byte-exact (docs/rules.md R14)', () => {
     expect(ru['common.partialRefund']).toBe('Частичный возврат по чеку продажи запрещен.')
   })
 

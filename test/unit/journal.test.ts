@@ -1,4 +1,4 @@
-// Issue 11: the journal's words for each kind, its search keys, and the shift's totals (X and Z
+// The journal's words for each kind, its search keys, and the shift's totals (X and Z
 // reports) as pure functions over operations.
 import { describe, expect, it } from 'vitest'
 import { matches, operationsCsv, remainingOf, rowKind, searchKeys, totals, totalsCsv } from '../../src/domain/journal.ts'

@@ -27,7 +27,7 @@ describe('money in minor units', () => {
     expect(toMajorText(1 as Minor)).toBe('0.01')
   })
 
-  it('every amount from 1 to 10^13 survives encode → decode (README scenario 7)', () => {
+  it('every amount from 1 to 10^13 survives encode → decode (docs/rules.md scenario 7)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000_000_000_000 }), (m) => {
         const text = toMajorText(m as Minor)

@@ -51,7 +51,7 @@ describe('operation state machine', () => {
   })
 })
 
-describe('queue backoff (README R5, scenario 4)', () => {
+describe('queue backoff (docs/rules.md R5, scenario 4)', () => {
   it('the ceiling doubles from 5 s up to 300 s and stays there', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 10].map(backoffCeiling)).toEqual([5000, 10000, 20000, 40000, 80000, 160000, 300000, 300000])
   })

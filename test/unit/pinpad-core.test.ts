@@ -1,4 +1,4 @@
-// The pure parts of the Inpas pin-pad emulator (protocols/inpas-sbp.md § 5.1): `step` never mutates its input and
+// The pure parts of the Inpas pin-pad emulator (docs/protocols/inpas-sbp.md § 5.1): `step` never mutates its input and
 // asks for time only through `wakeAt`; the seeded RNG, the slips and the JSON control parser; chunking of the
 // till's bytes never changes the answer (property); the core and the in-memory runner import nothing from node:*.
 import { readdirSync, readFileSync } from 'node:fs'

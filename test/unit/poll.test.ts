@@ -1,4 +1,4 @@
-// The shared poll loop (protocols README R4.3, R7) on a fake clock: its cadence, the window's end, the cashier's
+// The shared poll loop (docs/rules.md R4.3, R7) on a fake clock: its cadence, the window's end, the cashier's
 // «Прекратить ожидание» in the middle of a pause, and a failed status query asked again at the next tick.
 import { describe, expect, it } from 'vitest'
 import { poll, type PollTime } from '../../workers/providers/common/poll.ts'

@@ -1,4 +1,4 @@
-// A provider is one folder (issue 9): the page finds its title, settings schema, scan hint and messages in that
+// A provider is one folder: the page finds its title, settings schema, scan hint and messages in that
 // folder, with no list of providers to edit outside it but the registry line.
 import { describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../workers/providers/registry.ts'

@@ -1,4 +1,4 @@
-// Issue 10: a processor's text on a slip is printed as received, even when it looks like one
+// A processor's text on a slip is printed as received, even when it looks like one
 // of this app's message keys; only lines marked `format: 'key'` are translated.
 import { expect, it } from 'vitest'
 import { slipValue, type SlipFormat } from '../../src/ui/slip-value.ts'

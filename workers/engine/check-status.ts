@@ -1,7 +1,7 @@
-// The cashier's «Проверить статус» (protocols/inpas-sbp.md § 7.51), loaded on first use (first-load budget): the
+// The cashier's «Проверить статус» (docs/protocols/inpas-sbp.md § 7.51), loaded on first use (first-load budget): the
 // provider asks for the status of an approved or needs-attention payment or refund. Journals nothing when it only
 // reads; a definitive answer for a needs-attention operation settles it, and its history says the status check
-// did (§ 6.4.4: the operation is marked with a reason).
+// did (docs/protocols/inpas-sbp.md § 6.4.4: the operation is marked with a reason).
 import { msg } from '../../src/domain/messages.ts'
 import type { Operation } from '../../src/domain/operation.ts'
 import type { Clock } from './clock.ts'

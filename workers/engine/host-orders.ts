@@ -1,4 +1,4 @@
-// Host POS contract v1 in the engine (issue 13): the allowed host origins, the amount each host
+// Host POS contract v1 in the engine: the allowed host origins, the amount each host
 // order was requested with (a payment for that order must be for exactly that amount), the
 // order's journal for status and repeats, and the log of refused requests.
 import { msg, type Msg } from '../../src/domain/messages.ts'

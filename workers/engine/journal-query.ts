@@ -1,4 +1,4 @@
-// The journal's search and filters over the whole journal (issue 11), through the version-2
+// The journal's search and filters over the whole journal, through the version-2
 // indexes: one index picks the candidates (newest first), the pure `matches` decides the rest.
 // Read-only: the cashier's journal runs it in a liveQuery, the engine for its own API.
 import type { Collection } from 'dexie'

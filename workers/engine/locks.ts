@@ -1,4 +1,4 @@
-// Cross-tab single flight (DESIGN § 4, README R5/R8): the web implementation is the Web
+// Cross-tab single flight (docs/architecture.md § 4, docs/rules.md R5/R8): the web implementation is the Web
 // Locks API; the memory one serves tests and contexts without `navigator.locks`.
 
 export const NOT_AVAILABLE = Symbol('lock not available')

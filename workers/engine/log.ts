@@ -1,4 +1,4 @@
-// The structured log (the seed's `terminal.log`, README R10): rows in IndexedDB, masked
+// The structured log (the seed's `terminal.log`, docs/rules.md R10): rows in IndexedDB, masked
 // before they are written, batched so logging never slows a payment, rotated by count.
 import type { PaydeskDb, LogEntry } from './db.ts'
 import { maskPhoneText, PHONE_FIELD } from '../transport/personal.ts'
@@ -19,7 +19,7 @@ export interface Logger {
   flush(): Promise<void>
 }
 
-/** Field names whose values are never written (README R10). */
+/** Field names whose values are never written (docs/rules.md R10). */
 const SECRET_FIELDS = /^(secretKey|posKey|password|token|authorization|secret|key)$/i
 
 export function scrub(value: unknown, secrets: readonly string[]): unknown {

@@ -1,6 +1,6 @@
-// Payment types (DESIGN § 3, settings): the stored types and their secrets, what the admin and the
+// Payment types (docs/architecture.md § 3, settings): the stored types and their secrets, what the admin and the
 // till see of them, and loading one as a provider's config. A production engine refuses a type
-// bound to an emulator (issue 9). The secret values are kept here for scrubbing logs and exports.
+// bound to an emulator. The secret values are kept here for scrubbing logs and exports.
 import { importConf, exportConf, missingRequired, parseValue, withDefaults, type ConfigValues, type FieldError } from '../../src/domain/config.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import { foreignTooBig } from '../../src/domain/conf-merge.ts'
@@ -136,7 +136,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     }
   }
 
-  /** A production engine refuses a payment type bound to an emulator (issue 9): no payment is approved with no money. */
+  /** A production engine refuses a payment type bound to an emulator: no payment is approved with no money. */
   function emulatorRefused(p: AnyProvider, values: ConfigValues): Msg | undefined {
     return deps.emulators === 'refuse' && p.emulated?.(values) ? msg('common.emulatorOnly') : undefined
   }

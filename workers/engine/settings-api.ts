@@ -1,4 +1,4 @@
-// The admin's settings API beyond plain save/delete (issue 8): `.conf` import as a preview then a merge,
+// The admin's settings API beyond plain save/delete: `.conf` import as a preview then a merge,
 // «Проверить связь» through each provider's hook, the change log of settings (who, which field, which
 // type, when — a secret only as "changed"), and the optional supervisor PIN that guards money going back.
 // Wired into engine.ts with a few lines; everything here crosses the worker boundary as plain data.

@@ -1,4 +1,4 @@
-// The till's shift (issue 11): opened by the first operation after the last close, numbered;
+// The till's shift: opened by the first operation after the last close, numbered;
 // the X-report (totals without closing), the day close (Z) that runs each provider's own end of
 // day, and reports after the fact by shift number or by a date-time range. The totals are the
 // pure `totals` of src/domain/journal.ts over the rows read here.

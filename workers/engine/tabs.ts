@@ -1,4 +1,4 @@
-// Several till tabs on one device (issue 10). Each tab has its own worker and engine, and
+// Several till tabs on one device. Each tab has its own worker and engine, and
 // the worker that drives a payment keeps the cashier's stop in memory: a stop pressed in
 // another tab is journaled (`cashierLeft`) and announced here, so the driving worker wakes.
 

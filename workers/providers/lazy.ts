@@ -1,6 +1,6 @@
 // A provider's procedures (pay, resume, reverse, runQueued, …) loaded on first use: the worker's
 // first load then carries only schemas, capabilities and demo settings, and each provider's
-// client arrives as its own chunk when the till first uses it (first-load budget, issue 2).
+// client arrives as its own chunk when the till first uses it (first-load budget).
 
 /** Functions with the same names and signatures as `load`'s result, each awaiting it once. */
 export function lazy<T, K extends keyof T>(load: () => Promise<T>, names: readonly K[]): Pick<T, K> {

@@ -1,4 +1,4 @@
-// The one list of providers: adding a provider is one folder and one line here (DESIGN § 2).
+// The one list of providers: adding a provider is one folder and one line here (docs/architecture.md § 2).
 import type { AnyProvider, ProviderEnv } from './types.ts'
 import { clickpass } from './clickpass/index.ts'
 import { payme } from './payme/index.ts'

@@ -3,7 +3,7 @@
 // a status query of our own reference says our request did not go through: a browser
 // silently resends a request whose reused connection closed before the reply (Chromium does),
 // and the second copy meets the effect of the first. Without a status the outcome is unknown,
-// never "no money moved" (issue 10). Every provider routes such refusals through here.
+// never "no money moved". Every provider routes such refusals through here.
 
 /** What a look-up of our own reference found. */
 export type OwnLookup<T> = { kind: 'found'; value: T } | { kind: 'absent' } | { kind: 'unavailable'; reason: string }

@@ -1,4 +1,4 @@
-// The provider contract (DESIGN § 3): what the engine hands a provider (an OpCtx with a
+// The provider contract (docs/architecture.md § 3): what the engine hands a provider (an OpCtx with a
 // transport, clock, log and a durable `commit`), and what a provider offers the engine.
 import type { ConfigSchema, ConfigValues } from '../../src/domain/config.ts'
 import type { Msg } from '../../src/domain/messages.ts'
@@ -31,7 +31,7 @@ export interface ProviderEnv {
   emulatedSerial?: (kind: 'in-page' | 'bridge') => Promise<SerialLike>
 }
 
-/** A payment type a demo build seeds on first start, bound to the sandbox (DESIGN § 4a); lives in `sandbox/<id>/demo.ts`. */
+/** A payment type a demo build seeds on first start, bound to the sandbox (docs/architecture.md § 4a); lives in `sandbox/<id>/demo.ts`. */
 export interface DemoPaymentType {
   provider: ProviderId
   name: string
@@ -56,7 +56,7 @@ export interface PaymentType {
   name: string
   provider: ProviderId
   values: ConfigValues
-  /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again (issue 8). */
+  /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again. */
   foreign?: Record<string, string>
   /** Issue 21: set by the store's config (that version): its fields, but the per-till ones, are the store's. */
   managed?: { version: number }
@@ -76,7 +76,7 @@ export interface OpCtx<C> {
   readonly http: Http
   readonly clock: Clock
   readonly log: Logger
-  /** Persist a change before the next side effect (DESIGN § 4). */
+  /** Persist a change before the next side effect (docs/architecture.md § 4). */
   commit(patch: OpPatch): Promise<Operation>
   /**
    * Commit `compensating` (or the patch's own state, e.g. a `declined` pay whose receipt gets
@@ -85,7 +85,7 @@ export interface OpCtx<C> {
   compensate(patch: OpPatch): Promise<void>
   /** Commit this operation's own unknown outcome and hand it to the durable queue (a lost cancel reply). */
   queueSelf(patch: OpPatch): Promise<void>
-  /** True while the cashier still waits on the screen (README R4.4). */
+  /** True while the cashier still waits on the screen (docs/rules.md R4.4). */
   waiting(): boolean
   /** Wait `ms` between polls; returns early when the cashier stops waiting. */
   pause(ms: number): Promise<void>
@@ -135,7 +135,7 @@ export interface Provider<C> {
   /** Message key the till shows under "scan" (from `about.ts`). */
   scanHint: string
   capabilities: Capabilities
-  /** Customer-code lifetime for the local freshness check (README R6). */
+  /** Customer-code lifetime for the local freshness check (docs/rules.md R6). */
   codeLifetimeMs: number
   /** Smallest gap between queue attempts (the provider's poll floor). */
   queueFloorMs: number
@@ -163,7 +163,7 @@ export interface Provider<C> {
   providerCode?(config: C): number | undefined
   /** Which of this provider's durable store keys hold secrets (O!plati's tokens): masked in logs and exports. */
   secretStoreKey?(key: string): boolean
-  /** With `blockWhileCompensating`: whether the provider last found its server unreachable (O!plati § 4.4). */
+  /** With `blockWhileCompensating`: whether the provider last found its server unreachable (docs/protocols/oplati.md § 4.4). */
   unreachable?(ctx: ProbeCtx<C>): Promise<boolean>
   /** How this payment type takes a payment (O!plati `mode`); default `customer-qr`. */
   payModeOf?(config: C): PayMode
@@ -210,13 +210,13 @@ export interface Provider<C> {
   /** Add the customer's loyalty card (O!plati C6), following the pay mode; the card number goes in `details.cardNumber`. */
   loyalty?(ctx: OpCtx<C>, code: string): Promise<void>
   /**
-   * The cashier's «Проверить статус» (inpas-sbp § 7.51): ask the provider for the status of a payment or refund
+   * The cashier's «Проверить статус» (docs/protocols/inpas-sbp.md § 7.51): ask the provider for the status of a payment or refund
    * already journaled. Reads only; for an operation in `needs-attention` a definitive answer may carry `settle`,
    * which the engine journals.
    */
   status?(ctx: ProbeCtx<C>, op: Operation): Promise<StatusAnswer>
   /**
-   * «Проверить связь» (issue 8): one harmless request that proves the url and the credentials — reachable
+   * «Проверить связь»: one harmless request that proves the url and the credentials — reachable
    * and accepted, credentials refused (with the server's words), or not reachable.
    */
   checkConnection?(ctx: ProbeCtx<C>): Promise<ConnectionCheck>

@@ -1,4 +1,4 @@
-// HTTP from the worker (README R3, R12): fetch with a per-request timeout through an
+// HTTP from the worker (docs/rules.md R3, R12): fetch with a per-request timeout through an
 // AbortController, no credentials, and one log row per exchange with what the provider masked.
 import type { Logger } from '../engine/log.ts'
 import { maskPersonal } from './personal.ts'

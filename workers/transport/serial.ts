@@ -1,8 +1,8 @@
 // The pin-pad port as one small interface (`PinpadPort`: open / write / close / data and device events) and its
-// Web Serial implementation (protocols/inpas-sbp.md § 4): find the granted port with `getPorts()` (by the stored
-// VID/PID), open it 115200 8N1 with a 16 KiB buffer, run the canonical read loop (§ 4.4: reader in
+// Web Serial implementation (docs/protocols/inpas-sbp.md § 4): find the granted port with `getPorts()` (by the stored
+// VID/PID), open it 115200 8N1 with a 16 KiB buffer, run the canonical read loop (docs/protocols/inpas-sbp.md § 4.4: reader in
 // try/finally releaseLock, non-fatal errors loop again, `readable === null` means the device is gone), write one
-// frame at a time, close by cancelling the reader first, and report unplug/replug (§ 4.5). The same code drives a
+// frame at a time, close by cancelling the reader first, and report unplug/replug (docs/protocols/inpas-sbp.md § 4.5). The same code drives a
 // real `navigator.serial`, web-serial-polyfill's `serial` and the sandbox's fake Serial (sandbox/inpas/fake-serial.ts), so the
 // emulator exercises the very adapter a till uses.
 //
@@ -63,7 +63,7 @@ export interface PinpadPort {
   readonly isOpen: boolean
 }
 
-/** § 4.4: the default `bufferSize` (255) is less than one 512-byte frame. */
+/** docs/protocols/inpas-sbp.md § 4.4: the default `bufferSize` (255) is less than one 512-byte frame. */
 export const SERIAL_BUFFER_SIZE = 16_384
 
 export interface WebSerialOptions {
@@ -73,7 +73,7 @@ export interface WebSerialOptions {
   usbVendorId?: number
   usbProductId?: number
   /**
-   * § 4.2: hold a cross-tab lock while the port is open; resolves to a release function, or `undefined` when
+   * docs/protocols/inpas-sbp.md § 4.2: hold a cross-tab lock while the port is open; resolves to a release function, or `undefined` when
    * another context holds it.
    */
   lock?: () => Promise<(() => void) | undefined>
@@ -103,7 +103,7 @@ export function webSerialPort(o: WebSerialOptions): PinpadPort {
     open = false
     const p = port
     p?.removeEventListener('disconnect', lost)
-    // Let go of the dead port once the read loop has released its reader (§ 4.5).
+    // Let go of the dead port once the read loop has released its reader (docs/protocols/inpas-sbp.md § 4.5).
     void loop?.then(() => p?.close()).catch(() => undefined)
     release?.()
     release = undefined

@@ -12,7 +12,7 @@
 // meets a spread of faults and kill points (not every mode × fault pair: that would double the
 // O!plati lane, the slowest, for its 5 s poll floor).
 //
-// Sendy and the refund from the journal (issue 10): Sendy joins as a fourth provider (its rows
+// Sendy and the refund from the journal: Sendy joins as a fourth provider (its rows
 // `sendy-offline` and `sendy-online`, its own lane), and `refund` as a fifth route (a full
 // refund from the journal, on every provider: ClickPass and PaymeGO full, O!plati and Sendy),
 // whose in-flight kill point is `cancelInFlight` ("a cancel or refund from the journal in
@@ -37,7 +37,7 @@
 import { pairwise, type Combo } from './pairwise.ts'
 import { PROVIDER_ROWS, type AbstractRoute, type ProviderRow } from './rows.ts'
 
-/** The protocols README S3 faults the matrix uses (`reset` is covered by `offline`, which resets every route). */
+/** The docs/protocols/README.md S3 faults the matrix uses (`reset` is covered by `offline`, which resets every route). */
 export const FAULTS = ['decline', 'error', 'noReply', 'lostReply', 'http5xx', 'malformed', 'slow', 'pending', 'offline'] as const
 export type Fault = (typeof FAULTS)[number]
 
@@ -109,7 +109,7 @@ export function possible(c: Combo<typeof factors>): boolean {
 
 const caseId = (c: { row: string; fault: string; route: string; kill: string }) => `${c.row}/${c.fault}/${c.route}/${c.kill}`
 
-/** The named cases: each known loss of issue 10 as its own case, and two tabs at once. */
+/** The named cases: each known loss as its own case, and two tabs at once. */
 export const NAMED_CASES: readonly MatrixCase[] = [
   {
     id: 'known-1 oplati pay reply lost',
@@ -180,7 +180,7 @@ export const SENDY_NAMED_CASES: readonly MatrixCase[] = [
 ]
 
 /**
- * The pin-pad outlives the till (issue 10): the browser dies while the customer is still paying on the Inpas
+ * The pin-pad outlives the till: the browser dies while the customer is still paying on the Inpas
  * pin-pad, the pin-pad approves with nobody listening, and the reopened till must ask the same device about the
  * same ecrNo (busy at first: it answers EOT until the customer is done). The pairwise cover kills Inpas in flight
  * only with a fault that declines, so these two name the approving ones: a slow customer on the SBP QR, and a
@@ -225,6 +225,6 @@ export const MATRIX_CASES: readonly MatrixCase[] = [...NAMED_CASES, ...SENDY_NAM
 
 /**
  * Cases known to fail until a fix lands: the runner reports them apart and does not count them as failures.
- * Empty since the four losses of issue 10 were fixed (they failed here before: known-1 … known-4).
+ * Empty since the four known losses were fixed (they failed here before: known-1 … known-4).
  */
 export const PENDING_FIXES: readonly string[] = []

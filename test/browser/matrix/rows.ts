@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core'
 
 /**
- * Abstract routes the matrix aims faults at (protocols README S3: pay, confirm, status, cancel),
+ * Abstract routes the matrix aims faults at (docs/protocols/README.md S3: pay, confirm, status, cancel),
  * and `refund`: a full refund from the journal, for the rows whose provider offers one.
  */
 export type AbstractRoute = 'pay' | 'confirm' | 'status' | 'cancel' | 'refund'
@@ -63,7 +63,7 @@ export interface ProviderRow {
   device?: DeviceRow
 }
 
-/** A bridge rule (sandbox/inpas/ws-bridge.ts): § 5.3 controls applied when a till request of `route` reaches the device. */
+/** A bridge rule (sandbox/inpas/ws-bridge.ts): docs/protocols/inpas-sbp.md § 5.3 controls applied when a till request of `route` reaches the device. */
 export interface BridgeRule {
   route: string
   controls?: { action: string; args?: unknown }[]
@@ -111,7 +111,7 @@ function clickRow(confirm: boolean): ProviderRow {
     reversalRoutes: ['reversal'],
     errorCode: -9999,
     // Without confirm mode, a payment whose request never took effect (no reply, 5xx, offline) and is then not found by
-    // `status_by_mti` ends `needs-attention` by the protocol (clickpass.md § 4: the transaction_id link is unverified, so
+    // `status_by_mti` ends `needs-attention` by the protocol (docs/protocols/clickpass.md § 4: the transaction_id link is unverified, so
     // absence proves nothing) — a person, not the engine, settles it. The confirm-mode row takes those cases: there, not
     // found at 35 s is a decline (Click cancels any unconfirmed payment after 30 s).
     ...(confirm
@@ -256,14 +256,14 @@ const SENDY_PATHS: Record<string, string> = {
   '/pos/reports': 'reports',
 }
 /**
- * Sendy (protocols sendy.md), in its two modes: `offline` (the cashier scans the customer's
+ * Sendy (protocols docs/protocols/sendy.md), in its two modes: `offline` (the cashier scans the customer's
  * WeChat code) and `online` (the till shows a QR; the sandbox's customer pays it by itself,
  * `autoCustomer`, after a few seconds, so the till is still polling at the `polling` point).
  * A new till must be activated (Settings → «Активация» with the demo sandbox's standing code
  * `00000000`; the terminal id and serial are the demo's); through numbering and the shift need
  * nothing: the client asks `counters` before each transaction, and the first one opens the
  * shift. Refunds are on (`allowRefund`; full only). What the rows and `cannot` encode:
- * - `SYSTEMERROR` is "result unknown" (§ 3.5): the `error` fault uses it, so the client must
+ * - `SYSTEMERROR` is "result unknown" (docs/protocols/sendy.md § 3.5): the `error` fault uses it, so the client must
  *   query, not decline;
  * - `DUPLICATE_ORDER` and `TXN_NUMBER_MISMATCH` may answer the browser's own resent copy of a
  *   request whose reply was lost: the client must look its own order up before it believes them;
@@ -273,7 +273,7 @@ const SENDY_PATHS: Record<string, string> = {
  *   shortened to 2 s, the client waits what the server says);
  * - `pending` is the customer confirming an offline payment (USERPAYING): an online QR has no
  *   such state of its own (it simply waits for the customer), so `pending` is offline only;
- * - a refund whose reply went wrong is checked by query while the cashier waits (§ 4.7, up to
+ * - a refund whose reply went wrong is checked by query while the cashier waits (docs/protocols/sendy.md § 4.7, up to
  *   30 s) before it is queued: "a compensation queued" for a Sendy refund is its `checking`.
  */
 function sendyRow(mode: 'offline' | 'online'): ProviderRow {
@@ -344,7 +344,7 @@ interface PinpadState {
  * SBP via the Inpas pin-pad (`card` or `sbp` QR on the pin-pad), bridged: the till's fake serial port is a WebSocket
  * to the sandbox's Node emulator (transport `bridge`), so the device and its transaction outlive a killed browser,
  * and the reopened till asks the same device (check-link, then status by ecrNo). The matrix's abstract faults as a
- * pin-pad plays them (protocols/inpas-sbp.md § 5.3), applied when the till's request of that route reaches it:
+ * pin-pad plays them (docs/protocols/inpas-sbp.md § 5.3), applied when the till's request of that route reaches it:
  * decline → the bank declines (`declineNext`); error → host down (39 = 34); noReply → the request lost on the wire
  * (`lose`: no ACK, so the till sends EOT and asks later); lostReply → approved, its result never sent (`loseResult`;
  * a status reply's ACK lost: `dropAck`); http5xx → EOT instead of ACK (busy, refused); malformed → EOT at the result

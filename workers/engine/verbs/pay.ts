@@ -1,4 +1,4 @@
-// Pay (DESIGN § 4): check, journal before the first request, then drive the provider's pay.
+// Pay (docs/architecture.md § 4): check, journal before the first request, then drive the provider's pay.
 import { parseItems, type SaleItem } from '../../../src/domain/sale.ts'
 import { isMinor, type Minor } from '../../../src/domain/money.ts'
 import { msg } from '../../../src/domain/messages.ts'
@@ -20,7 +20,7 @@ export interface PayRequest {
   items?: unknown
   /** One of the provider's `payMethods` (Inpas: card or «Оплата QR СБП»); kept on the operation as `details.method`. */
   method?: string
-  /** The till tab that asks (issue 10): the operation remembers it, so each tab shows its own sale. */
+  /** The till tab that asks: the operation remembers it, so each tab shows its own sale. */
   tab?: string
   /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
   choice?: string

@@ -83,7 +83,7 @@ export function reverseVerb(d: VerbDeps) {
         newOperation({ id, kind, provider: orig.provider, paymentTypeId: orig.paymentTypeId, amount: amount as Minor, currency: orig.currency }, now, {
           original: orig.id,
           ...(orig.ref ? { ref: orig.ref } : {}),
-          // The journal's words (issue 11): «Отмена возврата», «Аннулирование».
+          // The journal's words: «Отмена возврата», «Аннулирование».
           ...(orig.kind === 'refund' ? { details: { reverses: 'refund' } } : req.void ? { details: { void: true } } : {}),
           ...(blocked ? { queued: true, message: p.messages?.cancelQueued ?? msg('common.queued') } : {}),
         }),

@@ -1,4 +1,4 @@
-// Аннулирование чека (O!plati § 4.8): every payment of the host's receipt gets its own cancel.
+// Аннулирование чека (docs/protocols/oplati.md § 4.8): every payment of the host's receipt gets its own cancel.
 import { msg, type Msg } from '../../../src/domain/messages.ts'
 import { isFinal } from '../../../src/domain/operation.ts'
 import type { Result } from './deps.ts'
@@ -7,7 +7,7 @@ import type { VerbDeps } from './deps.ts'
 export function voidVerb(d: VerbDeps) {
   const { db, log, providers, stopWaiting, reverse } = d
   /**
-   * Аннулирование чека (O!plati § 4.8): every payment of the host's receipt gets its own cancel —
+   * Аннулирование чека (docs/protocols/oplati.md § 4.8): every payment of the host's receipt gets its own cancel —
    * a payment still waiting is cancelled at the server (C5), an approved one reversed. Done when
    * every cancel is done or queued; a refused one needs a person.
    */

@@ -1,4 +1,4 @@
-// «Проверить связь» for ClickPass (issue 8): the status of a payment id that cannot exist. An answer of
+// «Проверить связь» for ClickPass: the status of a payment id that cannot exist. An answer of
 // "not found" proves the url and the `Auth` digest; a 401 (or -9001) means the credentials are refused.
 import type { ConnectionCheck, ProbeCtx } from '../types.ts'
 import { msg } from '../../../src/domain/messages.ts'

@@ -1,4 +1,4 @@
-// The ClickPass client (protocols/clickpass.md § 4): confirm-mode switch once, pay, confirm
+// The ClickPass client (docs/protocols/clickpass.md § 4): confirm-mode switch once, pay, confirm
 // at once, resolve unknown outcomes by status queries, reverse, and queue attempts. Every
 // state change goes through ctx.commit before the next request.
 import { msg, type Msg } from '../../../src/domain/messages.ts'
@@ -13,9 +13,9 @@ import { checkRefusal, type OwnLookup } from '../replay.ts'
 import { classify, type Parsed } from '../common/reply.ts'
 import { poll } from '../common/poll.ts'
 
-/** README R7 [C]: status is polled every 2 s. */
+/** docs/rules.md R7 [C]: status is polled every 2 s. */
 export const POLL_MS = 2_000
-/** README R7 [C]: without confirm mode a pending payment is awaited 60 s. */
+/** docs/rules.md R7 [C]: without confirm mode a pending payment is awaited 60 s. */
 export const PENDING_WINDOW_MS = 60_000
 /** § 4.3.3.3: a confirm is (re)sent only while less than 25 s have passed since the payment was sent. */
 export const CONFIRM_RESEND_MS = 25_000
@@ -231,7 +231,7 @@ async function confirmPhase(ctx: Ctx, statusFirst: boolean): Promise<void> {
   })
   if (end.kind === 'final') return end.value === 'confirmed' ? approve(ctx) : end.value === 2 ? paid(ctx) : declineNotConfirmed(ctx, end.value)
   // The server cancels an unconfirmed payment at 30 s: a status read now that is not PAID is no payment.
-  // Without a status nothing proves that: the outcome is unknown and goes to compensation (issue 10).
+  // Without a status nothing proves that: the outcome is unknown and goes to compensation.
   if (s === undefined) return unknownToCompensate(ctx, last === undefined ? 'no status after the confirm window' : `last status ${last}, then none`)
   return declineNotConfirmed(ctx, s)
 }
@@ -313,7 +313,7 @@ async function findByMti(ctx: Ctx): Promise<void> {
     },
   })
   if (end.kind === 'final') return settleFound(ctx, end.value.status)
-  // Only a look-up that answered "absent" proves absence; a failed one leaves it unknown (issue 10).
+  // Only a look-up that answered "absent" proves absence; a failed one leaves it unknown.
   if (found.kind === 'unavailable') return unknownToCompensate(ctx, `not found, look-up unavailable: ${found.reason}`)
   if (confirm) {
     // Click cancels any unconfirmed payment after 30 s: no money can have stayed (§ 4.4).
@@ -347,7 +347,7 @@ function refusedMaybeReplay(ctx: Ctx, r: Call): Promise<void> {
 }
 
 /**
- * After a restart, an operation is resumed by its kind from what the journal proves was sent (issue 10):
+ * After a restart, an operation is resumed by its kind from what the journal proves was sent:
  * a cancel or refund by the state of the reversal — it carries the payment's reference, so reading the
  * payment as if it were being paid would approve a reversal that never happened. The queue decides it:
  * status first, and the reversal only while the payment is still PAID.
@@ -419,7 +419,7 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
     return { kind: 'done' }
   }
   if (r.kind === 'unknown') return { kind: 'retry', error: r.reason }
-  // A refusal may answer a resent copy of this reversal that went through (README R2): the status decides.
+  // A refusal may answer a resent copy of this reversal that went through (docs/rules.md R2): the status decides.
   const after = await statusOf(ctx)
   if (after !== undefined && after < 0) {
     await approve(ctx, { note: `already reversed (status ${after})` })

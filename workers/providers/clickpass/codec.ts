@@ -1,4 +1,4 @@
-// ClickPass wire codec (protocols/clickpass.md § 2): paths, the `Auth` header, request
+// ClickPass wire codec (docs/protocols/clickpass.md § 2): paths, the `Auth` header, request
 // bodies in so'm, and replies read into a typed union. Pure: no fetch, no clock.
 import { toMajorText, type Minor } from '../../../src/domain/money.ts'
 import { SERVER_TEXT_MAX } from '../../../src/domain/messages.ts'
@@ -43,7 +43,7 @@ export function confirmBody(serviceId: number, paymentId: string): string {
   return `{"service_id":${serviceId},"payment_id":${paymentId}}`
 }
 
-/** A Click reply as the client needs it. `paymentId` is read from the raw JSON text (README R2). */
+/** A Click reply as the client needs it. `paymentId` is read from the raw JSON text (docs/rules.md R2). */
 export interface ClickReply {
   errorCode: number
   errorNote?: string
@@ -58,7 +58,7 @@ export interface ClickReply {
 
 export type Decoded = { kind: 'reply'; reply: ClickReply } | { kind: 'malformed'; why: string }
 
-/** Read a reply body. Anything without an integer `error_code` is malformed (README R3). */
+/** Read a reply body. Anything without an integer `error_code` is malformed (docs/rules.md R3). */
 export function decodeReply(text: string): Decoded {
   let json: unknown
   try {
@@ -115,7 +115,7 @@ export function maskPhone(phone: string): string {
   return phone.length > 7 ? `${phone.slice(0, 3)}*****${phone.slice(-4)}` : phone
 }
 
-/** The Asia/Tashkent calendar date (UTC+5, no DST) of a UTC instant, as `YYYY-MM-DD` (README R11). */
+/** The Asia/Tashkent calendar date (UTC+5, no DST) of a UTC instant, as `YYYY-MM-DD` (docs/rules.md R11). */
 export function tashkentDate(utcMs: number): string {
   return new Date(utcMs + 5 * 3_600_000).toISOString().slice(0, 10)
 }

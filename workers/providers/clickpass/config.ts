@@ -1,5 +1,5 @@
 // ClickPass settings: exactly the seed module's names, types and defaults
-// (seeds/clickpass.txt; protocols/clickpass.md § 1.2), plus Paydesk's `cashboxCode`.
+// (seeds/clickpass.txt; docs/protocols/clickpass.md § 1.2), plus Paydesk's `cashboxCode`.
 import type { ConfigSchema } from '../../../src/domain/config.ts'
 
 export const CLICKPASS_SCHEMA: ConfigSchema = {

@@ -1,4 +1,4 @@
-// One poll loop for every HTTP client (protocols README R4.3, R7): ask `step` every `every` ms until it
+// One poll loop for every HTTP client (docs/rules.md R4.3, R7): ask `step` every `every` ms until it
 // has a final answer, the window ends at `until`, or the cashier stops waiting. Time comes from the
 // operation's context (its clock, and `pause`, which wakes early when the cashier presses «Прекратить
 // ожидание»), never from raw timers. Pure: no fetch, no timers.

@@ -1,4 +1,4 @@
-// One reply classification for every HTTP client (protocols README R3). The transport says what it
+// One reply classification for every HTTP client (docs/rules.md R3). The transport says what it
 // got (a status and a body, or a failure); the provider's parser says what the body means; this
 // module says what the client may conclude: a definitive result, a wait, a refusal (no money
 // moved), or an unknown outcome that must be resolved (R4). Pure: no fetch, no clock.
@@ -46,7 +46,7 @@ export function httpRefusalMessage(status: number, authMessage?: (status: number
 }
 
 /**
- * README R3. A body that parses is taken at its word for 2xx and 4xx alike (a 4xx business error is a refusal);
+ * docs/rules.md R3. A body that parses is taken at its word for 2xx and 4xx alike (a 4xx business error is a refusal);
  * a body that does not parse is a refusal on a 4xx (refused before processing) and unknown on a 2xx; a 5xx with any
  * body, a network failure and a timeout are unknown. Browsers cannot tell "refused" from "reset after sending".
  */

@@ -1,5 +1,5 @@
 // The inpas-sbp adapter between the engine and the pure client machine (machine.ts): it runs one pay, refund or
-// status session over a PinpadPort through the engine's OpCtx (protocols/inpas-sbp.md § 6). Owns: opening the
+// status session over a PinpadPort through the engine's OpCtx (docs/protocols/inpas-sbp.md § 6). Owns: opening the
 // port per operation (§ 4.2), the persisted ecrNo counter (§ 6.3 step 2), committing `sent` before the first byte
 // (§ 6.3 step 4), the timers of both layers on the engine's clock, the cashier's hints and the mirrored SBP QR
 // (`op.display`), unplug/replug (§ 4.5), the outcome → journal mapping (§ 6.5), and resolution after a reload or
@@ -434,7 +434,7 @@ export function inpasClient(ports: PortFactory): Required<Pick<Provider<InpasCon
 
     async resume(ctx) {
       // By kind (a refund asks the pin-pad for the refund, a pay for the pay). Still unknown afterwards (no
-      // port, no answer): the queue keeps asking — no answer is never "no money moved" (issue 10).
+      // port, no answer): the queue keeps asking — no answer is never "no money moved".
       if (!(await resolve(ports, ctx)) && !ctx.op.queued && (ctx.op.state === 'unknown' || ctx.op.state === 'resolving'))
         await ctx.queueSelf({ note: 'resumed: outcome still unknown, the queue keeps asking' })
     },

@@ -1,4 +1,4 @@
-// inpas-sbp settings (protocols/inpas-sbp.md § 1.1): the seed module's names, types and defaults
+// inpas-sbp settings (docs/protocols/inpas-sbp.md § 1.1): the seed module's names, types and defaults
 // (`payment_inpas_smartsale.conf`: `timeout`, `qrSBP`; `inpas_lin.conf`: `currencyCodeNumeric`, `id`), plus the
 // Paydesk keys of § 1.1 (all PDK) that the client machine reads.
 //

@@ -1,4 +1,4 @@
-// SBP via an Inpas pin-pad (`inpas-sbp`, protocols/inpas-sbp.md): the provider as the engine sees it. Card or
+// SBP via an Inpas pin-pad (`inpas-sbp`, docs/protocols/inpas-sbp.md): the provider as the engine sees it. Card or
 // SBP QR on one pin-pad over Web Serial in the worker; in a demo build the sandbox transport reaches the pin-pad
 // emulator (sandbox/inpas) the worker was handed, behind a fake Web Serial port.
 import { msg, type Msg } from '../../../src/domain/messages.ts'

@@ -1,4 +1,4 @@
-// Link layer of the inpas-sbp client (protocols/inpas-sbp.md § 2.2–§ 2.5, § 6.1) as a pure state machine:
+// Link layer of the inpas-sbp client (docs/protocols/inpas-sbp.md § 2.2–§ 2.5, § 6.1) as a pure state machine:
 // `linkStep(state, event) → { state, effects }`. Owns: splitting the terminal's byte stream into frames,
 // ACK/NAK of every received frame, SOH reassembly, de-duplication of a frame resent after a lost ACK, the
 // inter-byte gap, and the till's side of one frame exchange (STX only; ACK wait, resend on NAK, EOT).

@@ -1,5 +1,5 @@
 // The inpas-sbp client as one pure machine: the link layer (link.ts) and the operation machine (session.ts)
-// wired together (protocols/inpas-sbp.md § 6 "Layers"). `clientStep(state, event) → { state, effects }`
+// wired together (docs/protocols/inpas-sbp.md § 6 "Layers"). `clientStep(state, event) → { state, effects }`
 // routes link effects (`acked`, `heard`, `deliver`, `linkError`) into the session and session effects
 // (`send`, `eot`, `resetLink`) into the link, depth-first, so every effect comes out in causal order (the ACK
 // of a frame is written before anything the frame causes). What is left is for the runner: bytes to write,

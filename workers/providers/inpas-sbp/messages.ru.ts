@@ -1,4 +1,4 @@
-// The inpas-sbp provider's messages in Russian (protocols/inpas-sbp.md § 6.7, word for word; seed wording where
+// The inpas-sbp provider's messages in Russian (docs/protocols/inpas-sbp.md § 6.7, word for word; seed wording where
 // § 6.7 marks it). Keys in messages.ts; the Uzbek and English texts sit beside this file, one language a file, so
 // the page's first load carries only Russian.
 
@@ -58,7 +58,7 @@ export const INPAS_RU = {
   'inpas.status.notFound': 'Пин-пад не знает операцию № {ecrNo}: она не проводилась',
   'inpas.status.unknown': 'Пин-пад не сообщил статус операции № {ecrNo}. Проверьте последний чек на пин-паде',
   'inpas.status.noEcrNo': 'Операция не дошла до пин-пада: спрашивать нечего',
-  // PDK (issue 11): the day close's settlement (op 59).
+  // PDK: the day close's settlement (op 59).
   'inpas.settle.noAnswer': 'Пин-пад не ответил на сверку итогов. Смена в кассе закрыта; выполните сверку итогов на пин-паде',
   'inpas.settle.refused': 'Пин-пад отказал в сверке итогов: {text}',
 } as const

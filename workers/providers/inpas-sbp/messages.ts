@@ -1,4 +1,4 @@
-// User-facing message keys of the inpas-sbp provider (protocols/inpas-sbp.md § 6.7). The text, one language a file:
+// User-facing message keys of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 6.7). The text, one language a file:
 // messages.ru.ts (§ 6.7 word for word), messages.uz.ts, messages.en.ts; the app catalogues merge them through
 // workers/providers/messages/. The provider only refers to the keys (`INPAS_MSG.resultApproved` …), never to the
 // text. Keys marked PDK in messages.ru.ts are not in § 6.7: the client needed them.

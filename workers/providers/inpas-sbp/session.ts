@@ -1,4 +1,4 @@
-// The operation machine of the inpas-sbp client (protocols/inpas-sbp.md § 2.10, § 3.2–§ 3.4, § 6.2–§ 6.6):
+// The operation machine of the inpas-sbp client (docs/protocols/inpas-sbp.md § 2.10, § 3.2–§ 3.4, § 6.2–§ 6.6):
 // one pay, refund or status operation as a pure `transition(state, event) → { state, effects }`.
 // Owns: local validation (§ 6.3 step 1, § 6.6 refund rules), the request fields of both SBP profiles (§ 3.2),
 // intermediate messages (op 21 waits, op 52 cashier text, the PDK QR notify, host-relay refusal), the final
@@ -851,7 +851,7 @@ function onCheckLink(s: SessionState, m: SaMessage, fx: SessionEffect[]): Sessio
 }
 
 /**
- * A status reply that answers another operation with our ecrNo (issue 10, found by the fault matrix): a till whose
+ * A status reply that answers another operation with our ecrNo (found by the fault matrix): a till whose
  * journal and ecrNo counter start afresh (site data cleared, another profile) on a pin-pad that already used that
  * number, and whose own request never reached it, is answered with the older payment. It is not ours when its amount
  * differs, when the pin-pad made it more than a minute before our request, or when its RRN is one we journaled.

@@ -1,4 +1,4 @@
-// The O!plati client (protocols/oplati.md § 4): token or password auth, pay in the three
+// The O!plati client (docs/protocols/oplati.md § 4): token or password auth, pay in the three
 // modes with E3 polling at the 5 s floor, the cashbox cancel (C5), reversals (E7) for
 // cancels and partial refunds, cancel-refund, and the durable resolution of every lost
 // reply through E3 / E8 — never a second charge, never a reversal sent twice.
@@ -245,7 +245,7 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   return carryOn(ctx, r.info)
 }
 
-/** Refusals that can answer a resent copy of our own request (issue 10). */
+/** Refusals that can answer a resent copy of our own request. */
 const REPLAYABLE = ['DUPLICATE_ORDER']
 
 /** Our own sale in the shift's E8 list, by its `orderNumber` (the operation id). */
@@ -676,7 +676,7 @@ async function probe(ctx: ProbeCtx<OplatiConfig>): Promise<boolean> {
   return r.ok
 }
 
-/** «Проверить связь» (issue 8): E8 for today needs the token (issued here if none) or the password. */
+/** «Проверить связь»: E8 for today needs the token (issued here if none) or the password. */
 async function checkConnection(ctx: ProbeCtx<OplatiConfig>): Promise<ConnectionCheck> {
   const r = await reports(ctx, shiftOf(ctx.clock.now()))
   if (r.ok) return { verdict: 'ok' }

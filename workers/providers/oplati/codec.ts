@@ -1,4 +1,4 @@
-// O!plati `ms-pay` wire codec (protocols/oplati.md § 2, § 3.3): amounts in BYN on the wire,
+// O!plati `ms-pay` wire codec (docs/protocols/oplati.md § 2, § 3.3): amounts in BYN on the wire,
 // the payment body with its single receipt line, PaymentInfo and the error envelope read
 // into typed values with `paymentId` kept as digits (ids above 2^53 survive). Pure.
 import { maskCode } from '../../../src/domain/ids.ts'

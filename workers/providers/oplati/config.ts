@@ -1,5 +1,5 @@
 // O!plati settings: the seed module's `oplati.conf` names, types and defaults
-// (seeds/oplati.txt; protocols/oplati.md § 1.2), plus Paydesk's `password` (password mode).
+// (seeds/oplati.txt; docs/protocols/oplati.md § 1.2), plus Paydesk's `password` (password mode).
 import type { ConfigSchema } from '../../../src/domain/config.ts'
 
 /** § 1.2 [V-doc]: a cashbox registration number is `OPL` and 9 digits. */

@@ -1,4 +1,4 @@
-// Reconciliation of cashless totals (сверка итогов по безналу, protocols/oplati.md § 4.9): the
+// Reconciliation of cashless totals (сверка итогов по безналу, docs/protocols/oplati.md § 4.9): the
 // shift's E8 list matched against the journal by paymentId, then by orderNumber, and the report
 // the module's `oplat.xml` prints — totals and every mismatch. Pure.
 import { FINAL_STATES as FINAL, type Operation } from '../../../src/domain/operation.ts'

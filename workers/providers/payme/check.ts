@@ -1,4 +1,4 @@
-// «Проверить связь» for PaymeGO (issue 8): `receipts.check` of a receipt id that cannot exist. "Receipt not
+// «Проверить связь» for PaymeGO: `receipts.check` of a receipt id that cannot exist. "Receipt not
 // found" proves the url and `X-Auth`; -32504 (insufficient privileges) means the cashbox id or key is refused.
 import type { ConnectionCheck, ProbeCtx } from '../types.ts'
 import { msg } from '../../../src/domain/messages.ts'

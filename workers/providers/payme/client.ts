@@ -1,4 +1,4 @@
-// The PaymeGO client (protocols/payme.md § 4): receipts.create, receipts.pay with the
+// The PaymeGO client (docs/protocols/payme.md § 4): receipts.create, receipts.pay with the
 // scanned token, polling receipts.check every `frequency` for `payDuration`, a durable
 // receipts.cancel after a timeout (unless the code is in `ignoredErrors`), and two slips.
 import { msg, type Msg } from '../../../src/domain/messages.ts'
@@ -207,7 +207,7 @@ async function receiptState(ctx: Ctx, target: typeof PAID | typeof CANCELLED): P
 }
 
 /**
- * After a restart, by the operation's kind (issue 10): a cancel or refund never spends a customer code, so
+ * After a restart, by the operation's kind: a cancel or refund never spends a customer code, so
  * the code says nothing about it; what the journal proves is that it left (`sent`), and the queue decides it
  * by the receipt's state (check first, so a receipt is never cancelled twice).
  */
@@ -282,7 +282,7 @@ async function runQueued(ctx: Ctx): Promise<QueueVerdict> {
   }
   // 21: a cancel is already under way. Any other state gets the cancel: by the time a cancel is queued the
   // pay window has ended, and a receipt still in 1–3 (debiting) must be stopped rather than waited on for
-  // ever (payme.md scenario 21); what the server cannot cancel it refuses, and 10 refusals need a person.
+  // ever (docs/protocols/payme.md scenario 21); what the server cannot cancel it refuses, and 10 refusals need a person.
   if (s.state === CANCEL_QUEUE) return { kind: 'retry', error: `receipt in state ${s.state}: waiting` }
   if (ctx.op.state === 'created') await ctx.commit({ state: 'sent', sentAt: ctx.clock.now() })
   else if (ctx.op.state === 'unknown') await ctx.commit({ state: 'resolving' })

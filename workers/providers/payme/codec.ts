@@ -1,4 +1,4 @@
-// PaymeGO wire codec (protocols/payme.md § 2): JSON-RPC 2.0 bodies, the static `X-Auth`,
+// PaymeGO wire codec (docs/protocols/payme.md § 2): JSON-RPC 2.0 bodies, the static `X-Auth`,
 // the `account` template, and replies read into a typed union. Pure.
 import type { Minor } from '../../../src/domain/money.ts'
 import type { SaleItem } from '../../../src/domain/sale.ts'

@@ -1,5 +1,5 @@
 // PaymeGO settings: the seed module's `payme.go.conf` names, types and defaults
-// (seeds/paymego.txt; protocols/payme.md § 1.2), plus Paydesk's `accountTemplate`.
+// (seeds/paymego.txt; docs/protocols/payme.md § 1.2), plus Paydesk's `accountTemplate`.
 import type { ConfigSchema, ConfigValues, FieldError } from '../../../src/domain/config.ts'
 import { msg } from '../../../src/domain/messages.ts'
 

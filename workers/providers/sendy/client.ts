@@ -1,4 +1,4 @@
-// The Sendy client (protocols/sendy.md § 4): activation, counters before every transaction
+// The Sendy client (docs/protocols/sendy.md § 4): activation, counters before every transaction
 // (through numbering, server shifts), offline pay with the micropay rules (USERPAYING and
 // SYSTEMERROR → query, then a durable reverse), online pay with a QR and a token, cancel
 // (reverse, with the 15 s wait), the optional full refund, day close (shift close: paid
@@ -295,7 +295,7 @@ async function queryBy(ctx: AnyCtx, q: Record<string, string>): Promise<Trade> {
 }
 
 /**
- * Issue 10: a refusal that may answer the browser's own resent copy of a request whose reply
+ * A refusal that may answer the browser's own resent copy of a request whose reply
  * was lost — the number already taken (by our first copy), the order already there, the
  * customer's code already spent, the refund already made — is not believed before our own
  * order is looked up: `missing` → the refusal stands; found or unreadable → not a refusal.

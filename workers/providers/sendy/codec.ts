@@ -1,4 +1,4 @@
-// Sendy wire codec (protocols/sendy.md § 3, § 4.1): the one table of wire constants — every
+// Sendy wire codec (docs/protocols/sendy.md § 3, § 4.1): the one table of wire constants — every
 // path, header, envelope field, errCode and timing — overridable from the advanced settings,
 // the two-level envelope read into a typed result, the customer-code format, Moscow time, and
 // the plain-text slips and reports in the slip language at the slip width. Pure.

@@ -1,4 +1,4 @@
-// Sendy settings (protocols/sendy.md § 1.2): the module's GUI items under Paydesk keys and
+// Sendy settings (docs/protocols/sendy.md § 1.2): the module's GUI items under Paydesk keys and
 // defaults [C] — the seed gives no names — plus Paydesk's `printQr`, `allowRefund` and the
 // wire-constant overrides (§ 4.1). Settings travel as Paydesk JSON: the module has no `.conf`.
 import type { ConfigSchema, FieldError } from '../../../src/domain/config.ts'

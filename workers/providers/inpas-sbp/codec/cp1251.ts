@@ -1,4 +1,4 @@
-// Windows-1251 (CP1251) text codec of the inpas-sbp provider (protocols/inpas-sbp.md § 2.1, § 2.6, § 2.12).
+// Windows-1251 (CP1251) text codec of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 2.1, § 2.6, § 2.12).
 // Owns both directions as pure tables: `TextEncoder` writes only UTF-8, and `TextDecoder('windows-1251')`
 // needs full ICU, so the native decoder is only a fast path for long values, checked against the table at
 // load and never relied on. Encoding refuses characters outside CP1251 (§ 2.6: "MUST reject characters

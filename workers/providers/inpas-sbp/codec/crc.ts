@@ -1,4 +1,4 @@
-// CRC-16 variants of the inpas-sbp provider (protocols/inpas-sbp.md § 2.3 and § 2.14).
+// CRC-16 variants of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 2.3 and § 2.14).
 // Owns: CRC-16/UMTS for STX/SOH frames and CRC-16/CCITT-FALSE for the SBP functional link.
 // Both are MSB-first (no reflection), table-driven (slicing-by-4); pure functions over Uint8Array.
 

@@ -1,4 +1,4 @@
-// SA link framing of the inpas-sbp provider (protocols/inpas-sbp.md § 2.2–§ 2.5, § 6.1).
+// SA link framing of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 2.2–§ 2.5, § 6.1).
 // Owns: control bytes; STX frames `STX | LEN_L LEN_H | DATA | CRC_H CRC_L`; SOH fragments
 // `SOH | LEN | HLEN | HEADER | PART | CRC` with split and reassembly; and `FrameDecoder`, a byte-wise
 // streaming decoder over arbitrary chunks. No clock: the link layer owns the 1 s inter-byte rule and calls

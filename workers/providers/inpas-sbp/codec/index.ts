@@ -1,4 +1,4 @@
-// Public API of the inpas-sbp SA codec (protocols/inpas-sbp.md § 2): CRCs, CP1251, TLV and the field
+// Public API of the inpas-sbp SA codec (docs/protocols/inpas-sbp.md § 2): CRCs, CP1251, TLV and the field
 // dictionary, STX/SOH framing with the streaming decoder, SA messages, and the SBP functional link.
 // Everything here is pure: no clock, no timers, no I/O.
 export * from './crc.ts'

@@ -1,4 +1,4 @@
-// SA messages of the inpas-sbp provider (protocols/inpas-sbp.md § 2.7–§ 2.11, § 3.2, § 3.4).
+// SA messages of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 2.7–§ 2.11, § 3.2, § 3.4).
 // Owns: operation, sub-command and status codes; building request/reply DATA from typed fields (amounts are
 // integer minor units, written as ASCII digits); parsing DATA into a typed message; field-19 display text
 // and the field-90 receipt records. Pure: no clock, no I/O; wire input never throws.

@@ -1,4 +1,4 @@
-// SBP functional link of the inpas-sbp provider (protocols/inpas-sbp.md § 2.14, used by § 3.3 mirroring).
+// SBP functional link of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 2.14, used by § 3.3 mirroring).
 // Owns: parsing and checking `https://qr.nspk.ru/<QRC_ID>?type=…&bank=…[&sum=…&cur=RUB]&crc=XXXX`, and
 // writing such a link (emulator, tests). The crc is checked first, over the exact link text, so any edit
 // before `&crc=` is reported as `crc-mismatch`.

@@ -1,4 +1,4 @@
-// SA TLV codec and field dictionary of the inpas-sbp provider (protocols/inpas-sbp.md § 2.6, § 2.7).
+// SA TLV codec and field dictionary of the inpas-sbp provider (docs/protocols/inpas-sbp.md § 2.6, § 2.7).
 // Owns: TAG (1 byte, decimal field number) | LEN (2 bytes little-endian) | VALUE; the named field
 // dictionary with its value kinds; typed reading of known fields. Never throws on wire bytes: malformed
 // input comes back as `{ ok: false, error }`.
