@@ -40,6 +40,9 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.cfg.timeout': 'timeout: whole seconds, 30 to 900. Set twice the bank’s recommendation',
   'inpas.cfg.currency': 'currencyCodeNumeric: the 3-digit ISO 4217 code (643 = Russian rouble)',
   'inpas.cfg.id': 'id: the terminal ID, 8 characters (digits or Latin letters)',
+  // PDK (issue 17): sbpExtraFields is settable.
+  'inpas.cfg.extraFields':
+    'sbpExtraFields: tag=value fields separated by «;»: tag 0–255, each once, not 0, 4, 25, 26, 27 or sbpMethodTag; a value of up to 64 characters',
   'inpas.admin.choosePort': 'Choose the port',
   'inpas.admin.checkLink': 'Check the link',
   'inpas.admin.linkOk': 'The pin-pad answers, terminal ID {tid}',

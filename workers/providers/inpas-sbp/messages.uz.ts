@@ -40,6 +40,9 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.cfg.timeout': 'timeout — 30 dan 900 gacha butun soniyalar. Bank tavsiya qilganidan ikki baravar ko‘p qiymat kiriting',
   'inpas.cfg.currency': 'currencyCodeNumeric — ISO 4217 bo‘yicha uch xonali raqamli valyuta kodi (643 — Rossiya rubli)',
   'inpas.cfg.id': 'id — 8 belgidan iborat terminal ID si (raqamlar yoki lotin harflari)',
+  // PDK (issue 17): sbpExtraFields is settable.
+  'inpas.cfg.extraFields':
+    'sbpExtraFields — «;» bilan ajratilgan tag=value maydonlari: teg 0–255, har biri bir marta, 0, 4, 25, 26, 27 va sbpMethodTag emas; qiymat 64 belgigacha',
   'inpas.admin.choosePort': 'Portni tanlash',
   'inpas.admin.checkLink': 'Aloqani tekshirish',
   'inpas.admin.linkOk': 'Pin-pad aloqada, terminal ID si {tid}',
