@@ -508,4 +508,9 @@ export const en: Record<MessageKey, string> = {
   'common.wrongCurrency': 'The amount is in {currency}, and “{type}” takes another currency. Choose another way to pay',
   'sale.otherCurrency': 'another currency ({currency})',
   'common.refundExceedsRest': 'The refund is more than what is left of the payment: at most {rest} {currency}',
+  'customer.newCode': 'This QR code is no longer valid. Refresh it in the app and show it again',
+  'customer.scanAgain': 'The code was not read. Show the QR code to the scanner again',
+  'customer.unavailable': 'This way to pay is not working now. Choose another one — staff already know and are coming',
+  'customer.declined': 'The payment did not go through',
+  'staff.reason': 'Reason: {text}',
 }

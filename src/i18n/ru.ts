@@ -505,6 +505,11 @@ export const ru = {
   'common.wrongCurrency': 'Сумма в {currency}, а «{type}» принимает другую валюту. Выберите другой способ оплаты',
   'sale.otherCurrency': 'другая валюта ({currency})',
   'common.refundExceedsRest': 'Сумма возврата больше остатка по оплате: можно вернуть не более {rest} {currency}',
+  'customer.newCode': 'Этот QR-код уже не действует. Обновите его в приложении и покажите ещё раз',
+  'customer.scanAgain': 'Код не считан. Покажите QR-код сканеру ещё раз',
+  'customer.unavailable': 'Этот способ оплаты сейчас не работает. Выберите другой — сотрудник уже знает и скоро подойдёт',
+  'customer.declined': 'Оплата не прошла',
+  'staff.reason': 'Причина: {text}',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -507,4 +507,9 @@ export const uz: Record<MessageKey, string> = {
   'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
   'sale.otherCurrency': 'boshqa valyuta ({currency})',
   'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest} {currency} qaytarish mumkin',
+  'customer.newCode': 'Bu QR-kod endi amal qilmaydi. Uni ilovada yangilang va qayta ko‘rsating',
+  'customer.scanAgain': 'Kod o‘qilmadi. QR-kodni skanerga yana bir bor ko‘rsating',
+  'customer.unavailable': 'Bu to‘lov usuli hozir ishlamayapti. Boshqasini tanlang — xodim xabardor va tez orada keladi',
+  'customer.declined': 'To‘lov o‘tmadi',
+  'staff.reason': 'Sabab: {text}',
 }
