@@ -513,4 +513,6 @@ export const en: Record<MessageKey, string> = {
   'customer.unavailable': 'This way to pay is not working now. Choose another one — staff already know and are coming',
   'customer.declined': 'The payment did not go through',
   'staff.reason': 'Reason: {text}',
+  'settings.importAs': 'Import {ext}',
+  'settings.exportAs': 'Export {ext}',
 }

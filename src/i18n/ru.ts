@@ -510,6 +510,8 @@ export const ru = {
   'customer.unavailable': 'Этот способ оплаты сейчас не работает. Выберите другой — сотрудник уже знает и скоро подойдёт',
   'customer.declined': 'Оплата не прошла',
   'staff.reason': 'Причина: {text}',
+  'settings.importAs': 'Импорт {ext}',
+  'settings.exportAs': 'Экспорт {ext}',
 } as const
 
 export type MessageKey = keyof typeof ru

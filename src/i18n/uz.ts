@@ -512,4 +512,6 @@ export const uz: Record<MessageKey, string> = {
   'customer.unavailable': 'Bu to‘lov usuli hozir ishlamayapti. Boshqasini tanlang — xodim xabardor va tez orada keladi',
   'customer.declined': 'To‘lov o‘tmadi',
   'staff.reason': 'Sabab: {text}',
+  'settings.importAs': '{ext} importi',
+  'settings.exportAs': '{ext} eksporti',
 }

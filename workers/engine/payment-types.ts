@@ -36,6 +36,10 @@ export interface PaymentTypeView {
   adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
   /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
   sandbox: boolean
+  /** The provider has «Проверить связь» (issue 17: not offered where unsupported). */
+  checkConnection: boolean
+  /** The settings file's name (`payment_clickpass.conf`, `sendy.json`): the import and export buttons say its kind. */
+  fileName: string
   /** Deleted while it had operations: listed only for the journal (`listPaymentTypes({ archived: true })`). */
   archived?: boolean
 }
@@ -107,8 +111,11 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       secretsSet: [...set],
       missing,
       enabled: missing.length === 0 && !reason,
-      capabilities: p.capabilities,
+      // A setting may turn a capability off for this type (Sendy `allowRefund`), issue 17.
+      capabilities: config !== undefined && p.capabilitiesOf ? { ...p.capabilities, ...p.capabilitiesOf(config) } : p.capabilities,
       payMode,
+      checkConnection: !!p.checkConnection,
+      fileName: p.schema.fileName,
       scanHint: p.scanHint,
       closeDay: !!p.closeDay,
       statusCheck: !!p.status,

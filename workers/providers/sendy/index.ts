@@ -24,6 +24,8 @@ export const sendy: Provider<SendyConfig> = {
     shifts: true,
     blockWhileCompensating: false,
   },
+  // `allowRefund` off: no «Возврат» is offered (the client refuses it too), issue 17.
+  capabilitiesOf: (c) => (c.allowRefund ? {} : { refund: 'none' }),
   codeLifetimeMs: WIRE_DEFAULTS.timing.CUSTOMER_CODE_TTL_MS,
   queueFloorMs: WIRE_DEFAULTS.timing.OFFLINE_POLL_MS,
   toConfig: (v, _s) => ({

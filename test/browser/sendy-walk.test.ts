@@ -1,0 +1,74 @@
+// Issue 17, Sendy in Settings and the journal: its file is JSON (the buttons say so), «Проверить связь» is
+// not offered (Sendy has none), and with `allowRefund` off no «Возврат» is offered on its payments.
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { baseURL, launch, newPage, resetSandbox } from './support.ts'
+import { searchKeys } from '../../src/domain/journal.ts'
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(async () => browser?.close())
+beforeEach(async () => {
+  await resetSandbox()
+})
+
+it('Sendy’s settings say JSON on the import and export buttons and offer no «Проверить связь»; ClickPass keeps both', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(`${baseURL()}/#/settings`)
+  await page.getByRole('button', { name: /^№ \d+ · Sendy/ }).click()
+  await page.getByTestId('pt-form').waitFor()
+  await page.getByRole('button', { name: 'Экспорт .json' }).waitFor()
+  expect(await page.getByLabel('Импорт .json').count()).toBe(1)
+  expect(await page.getByRole('button', { name: 'Проверить связь' }).count()).toBe(0)
+  await page.selectOption('[data-testid=lang]', 'en')
+  await page.getByRole('button', { name: 'Export .json' }).waitFor()
+  await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).click()
+  await page.getByRole('button', { name: 'Export .conf' }).waitFor()
+  expect(await page.getByRole('button', { name: 'Check connection' }).count()).toBe(1)
+  await context.close()
+})
+
+it('with allowRefund off a Sendy payment offers no «Возврат» in the journal (a cancel still)', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(baseURL())
+  await page.getByTestId('amount').waitFor()
+  const at = Date.now() - 60_000
+  const row = {
+    id: 'SY1',
+    kind: 'pay',
+    provider: 'sendy',
+    paymentTypeId: 'sendy-1',
+    currency: 'UZS',
+    state: 'approved',
+    amount: 5_000_00,
+    createdAt: at,
+    updatedAt: at,
+    history: [],
+    ref: '77',
+  }
+  await page.evaluate(
+    async (o) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('paydesk')
+        r.onsuccess = () => resolve(r.result)
+        r.onerror = () => reject(r.error)
+      })
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(['operations'], 'readwrite')
+        tx.objectStore('operations').put(o)
+        tx.oncomplete = () => resolve()
+        tx.onerror = () => reject(tx.error)
+      })
+      db.close()
+    },
+    { ...row, keys: searchKeys(row as never) },
+  )
+  await page.reload()
+  await page.getByRole('link', { name: 'Журнал' }).click()
+  const r = page.getByTestId('journal-rows').getByRole('row').filter({ hasText: /Sendy/ })
+  await r.getByRole('button', { name: 'Отменить' }).waitFor()
+  expect(await r.getByRole('button', { name: 'Возврат', exact: true }).count()).toBe(0)
+  await context.close()
+})
