@@ -515,4 +515,6 @@ export const en: Record<MessageKey, string> = {
   'staff.reason': 'Reason: {text}',
   'settings.importAs': 'Import {ext}',
   'settings.exportAs': 'Export {ext}',
+  'pinpad.forgets':
+    "The demo pin-pad lives in the till's tab: after the tab reloads it forgets earlier operations — their refunds fail and the Z report shows mismatches. A real pin-pad keeps them itself",
 }

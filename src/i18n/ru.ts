@@ -512,6 +512,8 @@ export const ru = {
   'staff.reason': 'Причина: {text}',
   'settings.importAs': 'Импорт {ext}',
   'settings.exportAs': 'Экспорт {ext}',
+  'pinpad.forgets':
+    'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -514,4 +514,6 @@ export const uz: Record<MessageKey, string> = {
   'staff.reason': 'Sabab: {text}',
   'settings.importAs': '{ext} importi',
   'settings.exportAs': '{ext} eksporti',
+  'pinpad.forgets':
+    'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
 }

@@ -84,3 +84,21 @@ it('sbpExtraFields can be set, is kept after a reload, and a malformed value is 
   await expect.poll(() => field(page, 'sbpExtraFields').inputValue()).toBe('210=ABC;211=7')
   await context.close()
 })
+
+it('the demo pin-pad says it forgets its operations when the till’s tab reloads: on its page and in Settings (ru, en)', async () => {
+  const { context, page } = await newPage(browser)
+  await openInpas(page)
+  await expect.poll(() => page.getByTestId('pinpad-row').textContent()).toContain('после перезагрузки забывает прежние операции')
+  const pad = await context.newPage()
+  await pad.goto(`${baseURL()}/#/pinpad`)
+  await expect
+    .poll(() => pad.getByTestId('pinpad-forgets').textContent())
+    .toBe(
+      'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
+    )
+  await page.selectOption('[data-testid=lang]', 'en')
+  await expect.poll(() => page.getByTestId('pinpad-row').textContent()).toContain('after a reload it forgets earlier operations')
+  await pad.reload()
+  await expect.poll(() => pad.getByTestId('pinpad-forgets').textContent()).toContain('The demo pin-pad lives in the till')
+  await context.close()
+})

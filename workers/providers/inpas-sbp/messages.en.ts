@@ -49,7 +49,8 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.admin.linkFailed': 'The pin-pad did not answer the link check',
   'inpas.admin.portChosen': 'Pin-pad selected (VID {vid}, PID {pid})',
   'inpas.admin.portNotChosen': 'No port was chosen',
-  'inpas.admin.sandbox': 'Transport sandbox: the pin-pad emulator runs in the browser, no port to choose',
+  'inpas.admin.sandbox':
+    "Transport sandbox: the pin-pad emulator runs in the browser, no port to choose. It lives in the till's tab: after a reload it forgets earlier operations (their refunds fail, the Z report shows mismatches). A real pin-pad keeps them itself",
   'inpas.status.approved': 'Pin-pad: operation No. {ecrNo} approved, RRN {rrn}',
   'inpas.status.declined': 'Pin-pad: operation No. {ecrNo} was not made: {text}',
   'inpas.status.notFound': 'The pin-pad has no operation No. {ecrNo}: it never ran',

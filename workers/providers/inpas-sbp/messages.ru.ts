@@ -54,7 +54,8 @@ export const INPAS_RU = {
   'inpas.admin.linkFailed': 'Пин-пад не ответил на проверку связи',
   'inpas.admin.portChosen': 'Пин-пад выбран (VID {vid}, PID {pid})',
   'inpas.admin.portNotChosen': 'Порт не выбран',
-  'inpas.admin.sandbox': 'Транспорт sandbox: эмулятор пин-пада работает в браузере, порт выбирать не нужно',
+  'inpas.admin.sandbox':
+    'Транспорт sandbox: эмулятор пин-пада работает в браузере, порт выбирать не нужно. Он живёт во вкладке кассы: после перезагрузки забывает прежние операции (их возврат не пройдёт, Z-отчёт покажет расхождения). Настоящий пин-пад помнит их сам',
   // PDK: the cashier's «Проверить статус» in the journal (§ 7.51).
   'inpas.status.approved': 'Пин-пад: операция № {ecrNo} одобрена, RRN {rrn}',
   'inpas.status.declined': 'Пин-пад: операция № {ecrNo} не проведена: {text}',

@@ -49,7 +49,8 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.admin.linkFailed': 'Pin-pad aloqa tekshiruviga javob bermadi',
   'inpas.admin.portChosen': 'Pin-pad tanlandi (VID {vid}, PID {pid})',
   'inpas.admin.portNotChosen': 'Port tanlanmadi',
-  'inpas.admin.sandbox': 'sandbox transporti: pin-pad emulyatori brauzerda ishlaydi, portni tanlash shart emas',
+  'inpas.admin.sandbox':
+    'sandbox transporti: pin-pad emulyatori brauzerda ishlaydi, portni tanlash shart emas. U kassa varag‘ida yashaydi: qayta yuklangandan keyin oldingi operatsiyalarni unutadi (ularni qaytarish o‘tmaydi, Z-hisobot farqlarni ko‘rsatadi). Haqiqiy pin-pad ularni o‘zi eslab qoladi',
   'inpas.status.approved': 'Pin-pad: № {ecrNo} operatsiya ma’qullangan, RRN {rrn}',
   'inpas.status.declined': 'Pin-pad: № {ecrNo} operatsiya o‘tkazilmagan: {text}',
   'inpas.status.notFound': 'Pin-padda № {ecrNo} operatsiya yo‘q: u o‘tkazilmagan',
