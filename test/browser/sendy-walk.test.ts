@@ -2,7 +2,7 @@
 // not offered (Sendy has none), and with `allowRefund` off no «Возврат» is offered on its payments.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { baseURL, launch, newPage, resetSandbox } from './support.ts'
+import { baseURL, control, launch, newPage, resetSandbox } from './support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
 let browser: Browser
@@ -70,5 +70,36 @@ it('with allowRefund off a Sendy payment offers no «Возврат» in the jou
   const r = page.getByTestId('journal-rows').getByRole('row').filter({ hasText: /Sendy/ })
   await r.getByRole('button', { name: 'Отменить' }).waitFor()
   expect(await r.getByRole('button', { name: 'Возврат', exact: true }).count()).toBe(0)
+  await context.close()
+})
+
+const cabinetCode = async () => ((await control('sendy/_control/cabinet/activation-code', { terminalId: 'T0001' })) as { code: string }).code
+const activations = async () => ((await control('sendy/_control/calls')) as { route: string }[]).filter((c) => c.route === 'activate').length
+
+it('«Повторить активацию» says «возможно, уже был активирован» first; «Отмена» sends nothing, «OK» activates again', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(`${baseURL()}/#/settings`)
+  await page.getByRole('button', { name: /^№ \d+ · Sendy/ }).click()
+  const activate = page.getByTestId('action-activate')
+  await activate.getByLabel('Код активации').fill(await cabinetCode())
+  await activate.getByRole('button', { name: 'Активация' }).click()
+  await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Терминал активирован: Sendy Demo Shop')
+  const before = await activations()
+
+  const again = page.getByTestId('action-reactivate')
+  await again.getByLabel('Код активации').fill(await cabinetCode())
+  let asked = ''
+  page.once('dialog', (d) => {
+    asked = d.message()
+    void d.dismiss()
+  })
+  await again.getByRole('button', { name: 'Повторить активацию' }).click()
+  await expect.poll(() => asked).toBe('Терминал, возможно, уже был активирован на этом ПК. Повторить активацию?')
+  expect(await activations()).toBe(before)
+
+  page.once('dialog', (d) => void d.accept())
+  await again.getByRole('button', { name: 'Повторить активацию' }).click()
+  await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Терминал активирован: Sendy Demo Shop')
+  expect(await activations()).toBe(before + 1)
   await context.close()
 })

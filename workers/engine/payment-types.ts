@@ -33,7 +33,7 @@ export interface PaymentTypeView {
   /** What the cashier picks before paying (Sendy online: the payment system); asked only with more than one option. */
   choices?: { title: Msg; options: { id: string; label: string }[] }
   /** Admin actions; those that declare `inputs` (even none) are rendered by Settings' generic block. */
-  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
+  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[]; confirm?: string }[]
   /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
   sandbox: boolean
   /** The provider has «Проверить связь» (issue 17: not offered where unsupported). */
@@ -99,7 +99,11 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     const ctx = config !== undefined ? probeContext(pt, p, config) : undefined
     const reason = emulatorRefused(p, values) ?? (ctx && p.unavailable ? await p.unavailable(ctx) : undefined)
     const choices = ctx && p.payChoices && !reason ? await p.payChoices(ctx) : undefined
-    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
+    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({
+      name,
+      ...(a.inputs ? { inputs: a.inputs } : {}),
+      ...(a.confirm ? { confirm: a.confirm } : {}),
+    }))
     const sandbox = !!p.emulated?.(values)
     return {
       id: pt.id,

@@ -226,6 +226,8 @@ export interface Provider<C> {
 export interface AdminAction<C> {
   /** Declared (even empty): Settings renders the action generically, with these labelled fields above its button. */
   inputs?: { name: string; label: string; secret?: boolean }[]
+  /** A message key Settings asks the admin to confirm before running it (Sendy «Повторить активацию»), issue 17. */
+  confirm?: string
   run(ctx: ProbeCtx<C>, input: Record<string, string>): Promise<Msg>
 }
 
