@@ -517,4 +517,6 @@ export const en: Record<MessageKey, string> = {
   'settings.exportAs': 'Export {ext}',
   'pinpad.forgets':
     "The demo pin-pad lives in the till's tab: after the tab reloads it forgets earlier operations — their refunds fail and the Z report shows mismatches. A real pin-pad keeps them itself",
+  'state.cancelled': 'cancelled',
+  'state.refunded': 'refunded',
 }

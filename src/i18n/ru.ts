@@ -514,6 +514,8 @@ export const ru = {
   'settings.exportAs': 'Экспорт {ext}',
   'pinpad.forgets':
     'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
+  'state.cancelled': 'отменена',
+  'state.refunded': 'возвращена',
 } as const
 
 export type MessageKey = keyof typeof ru

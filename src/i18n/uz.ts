@@ -516,4 +516,6 @@ export const uz: Record<MessageKey, string> = {
   'settings.exportAs': '{ext} eksporti',
   'pinpad.forgets':
     'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
+  'state.cancelled': 'bekor qilingan',
+  'state.refunded': 'qaytarilgan',
 }
