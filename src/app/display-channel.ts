@@ -11,6 +11,8 @@ export interface Draft {
   currency?: string
   typeName?: string
   payMode?: PayMode
+  /** «Новая продажа» pressed at (epoch ms): a result finished before it is the last customer's, not shown (issue 17). */
+  newSaleAt?: number
 }
 
 export type DisplayMessage = { type: 'draft'; draft: Draft } | { type: 'hello' }

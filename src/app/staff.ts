@@ -2,7 +2,10 @@
 // profile shows it until someone answers «Иду»; the answer goes back to the self-checkout.
 export const STAFF_CHANNEL = 'paydesk-staff'
 
-export type StaffMessage = { type: 'call'; id: string; at: number; order?: string } | { type: 'ack'; id: string }
+import type { Msg } from '../domain/messages.ts'
+
+/** A call may carry why (issue 17): a staff text the customer was not shown (src/domain/customer-text.ts). */
+export type StaffMessage = { type: 'call'; id: string; at: number; order?: string; reason?: Msg } | { type: 'ack'; id: string }
 
 export function staffChannel(onMessage: (m: StaffMessage) => void): { send(m: StaffMessage): void; close(): void } {
   const ch = new BroadcastChannel(STAFF_CHANNEL)

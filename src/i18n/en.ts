@@ -551,4 +551,15 @@ export const en: Record<MessageKey, string> = {
   'common.wrongCurrency': 'The amount is in {currency}, and “{type}” takes another currency. Choose another way to pay',
   'sale.otherCurrency': 'another currency ({currency})',
   'common.refundExceedsRest': 'The refund is more than what is left of the payment: at most {rest} {currency}',
+  'customer.newCode': 'This QR code is no longer valid. Refresh it in the app and show it again',
+  'customer.scanAgain': 'The code was not read. Show the QR code to the scanner again',
+  'customer.unavailable': 'This way to pay is not working now. Choose another one — staff already know and are coming',
+  'customer.declined': 'The payment did not go through',
+  'staff.reason': 'Reason: {text}',
+  'settings.importAs': 'Import {ext}',
+  'settings.exportAs': 'Export {ext}',
+  'pinpad.forgets':
+    "The demo pin-pad lives in the till's tab: after the tab reloads it forgets earlier operations — their refunds fail and the Z report shows mismatches. A real pin-pad keeps them itself",
+  'state.cancelled': 'cancelled',
+  'state.refunded': 'refunded',
 }

@@ -548,6 +548,17 @@ export const ru = {
   'common.wrongCurrency': 'Сумма в {currency}, а «{type}» принимает другую валюту. Выберите другой способ оплаты',
   'sale.otherCurrency': 'другая валюта ({currency})',
   'common.refundExceedsRest': 'Сумма возврата больше остатка по оплате: можно вернуть не более {rest} {currency}',
+  'customer.newCode': 'Этот QR-код уже не действует. Обновите его в приложении и покажите ещё раз',
+  'customer.scanAgain': 'Код не считан. Покажите QR-код сканеру ещё раз',
+  'customer.unavailable': 'Этот способ оплаты сейчас не работает. Выберите другой — сотрудник уже знает и скоро подойдёт',
+  'customer.declined': 'Оплата не прошла',
+  'staff.reason': 'Причина: {text}',
+  'settings.importAs': 'Импорт {ext}',
+  'settings.exportAs': 'Экспорт {ext}',
+  'pinpad.forgets':
+    'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
+  'state.cancelled': 'отменена',
+  'state.refunded': 'возвращена',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -551,4 +551,15 @@ export const uz: Record<MessageKey, string> = {
   'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
   'sale.otherCurrency': 'boshqa valyuta ({currency})',
   'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest} {currency} qaytarish mumkin',
+  'customer.newCode': 'Bu QR-kod endi amal qilmaydi. Uni ilovada yangilang va qayta ko‘rsating',
+  'customer.scanAgain': 'Kod o‘qilmadi. QR-kodni skanerga yana bir bor ko‘rsating',
+  'customer.unavailable': 'Bu to‘lov usuli hozir ishlamayapti. Boshqasini tanlang — xodim xabardor va tez orada keladi',
+  'customer.declined': 'To‘lov o‘tmadi',
+  'staff.reason': 'Sabab: {text}',
+  'settings.importAs': '{ext} importi',
+  'settings.exportAs': '{ext} eksporti',
+  'pinpad.forgets':
+    'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
+  'state.cancelled': 'bekor qilingan',
+  'state.refunded': 'qaytarilgan',
 }

@@ -33,7 +33,7 @@ it('the second Z of the day: O!plati’s day matches its operations, no «Тол
 
   // The second shift: a ClickPass sale only, then the second Z the same day.
   await page.getByRole('link', { name: 'Касса' }).click()
-  await page.getByRole('button', { name: /ClickPass/ }).click()
+  await page.getByTestId('type-clickpass-1').click()
   await page.getByRole('textbox', { name: /Сумма/ }).fill('1500')
   await page.getByTestId('code').click()
   await scan(page, await mint())

@@ -62,3 +62,43 @@ it('another terminal ID stops Inpas payments until fixed; Settings keeps the not
   await expect.poll(() => page.getByRole('button', { name: /Inpas/ }).isDisabled()).toBe(false)
   await context.close()
 })
+
+it('sbpExtraFields can be set, is kept after a reload, and a malformed value is refused with why (ru, uz)', async () => {
+  const { context, page } = await newPage(browser)
+  await openInpas(page)
+  const extra = field(page, 'sbpExtraFields')
+  await extra.fill('210=ABC;211=7')
+  await page.getByRole('button', { name: 'Сохранить', exact: true }).click()
+  await expect.poll(() => notice(page).textContent()).toBe('Сохранено')
+  await page.reload()
+  await page.getByRole('button', { name: /^№ \d+ · Inpas/ }).click()
+  await expect.poll(() => field(page, 'sbpExtraFields').inputValue()).toBe('210=ABC;211=7')
+  await field(page, 'sbpExtraFields').fill('27=X')
+  await page.getByRole('button', { name: 'Сохранить', exact: true }).click()
+  const errors = page.getByTestId('settings-errors')
+  await expect.poll(() => errors.textContent()).toContain('sbpExtraFields — поля tag=value через «;»')
+  await page.selectOption('[data-testid=lang]', 'uz')
+  await expect.poll(() => errors.textContent()).toContain('sbpExtraFields — «;» bilan ajratilgan tag=value maydonlari')
+  await page.reload()
+  await page.getByRole('button', { name: /^№ \d+ · Inpas/ }).click()
+  await expect.poll(() => field(page, 'sbpExtraFields').inputValue()).toBe('210=ABC;211=7')
+  await context.close()
+})
+
+it('the demo pin-pad says it forgets its operations when the till’s tab reloads: on its page and in Settings (ru, en)', async () => {
+  const { context, page } = await newPage(browser)
+  await openInpas(page)
+  await expect.poll(() => page.getByTestId('pinpad-row').textContent()).toContain('после перезагрузки забывает прежние операции')
+  const pad = await context.newPage()
+  await pad.goto(`${baseURL()}/#/pinpad`)
+  await expect
+    .poll(() => pad.getByTestId('pinpad-forgets').textContent())
+    .toBe(
+      'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
+    )
+  await page.selectOption('[data-testid=lang]', 'en')
+  await expect.poll(() => page.getByTestId('pinpad-row').textContent()).toContain('after a reload it forgets earlier operations')
+  await pad.reload()
+  await expect.poll(() => pad.getByTestId('pinpad-forgets').textContent()).toContain('The demo pin-pad lives in the till')
+  await context.close()
+})

@@ -42,8 +42,9 @@ it('deleting a payment type with a payment archives it: the confirm says so, the
   expect(await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).count()).toBe(0)
 
   await page.getByRole('link', { name: 'Касса' }).click()
-  await page.getByRole('button', { name: /PaymeGO/ }).waitFor()
-  expect(await page.getByRole('button', { name: /ClickPass/ }).count()).toBe(0)
+  // The till's type buttons (the page left is Settings, whose «+ Добавить …» buttons also name providers).
+  await page.getByTestId('type-payme-1').waitFor()
+  expect(await page.getByTestId('type-clickpass-1').count()).toBe(0)
 
   await page.getByRole('link', { name: 'Журнал' }).click()
   const row = journalRow(page, /ClickPass · № 1 \(в архиве\)/)
@@ -138,5 +139,24 @@ it('a refund past what is left of a partly refunded payment says how much is lef
   await expect.poll(() => said.textContent()).toContain('Сумма возврата больше остатка по оплате: можно вернуть не более 400.00 RUB')
   await page.selectOption('[data-testid=lang]', 'en')
   await expect.poll(() => said.textContent()).toContain('The refund is more than what is left of the payment: at most 400.00 RUB')
+  await context.close()
+})
+
+it('a cancelled payment’s badge says «отменена», not a green «успешно»; a standing one keeps «успешно» (ru, en)', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(baseURL())
+  const at = Date.now() - 3_600_000
+  const click = { provider: 'clickpass', paymentTypeId: 'clickpass-1', currency: 'UZS', state: 'approved', history: [] }
+  await seedRows(page, [
+    { id: 'C1', kind: 'pay', amount: 1_111_00, createdAt: at, updatedAt: at, reversedBy: 'C2', ...click },
+    { id: 'C2', kind: 'cancel', amount: 1_111_00, createdAt: at + 60_000, updatedAt: at + 60_000, original: 'C1', ...click },
+    { id: 'C3', kind: 'pay', amount: 2_222_00, createdAt: at + 120_000, updatedAt: at + 120_000, ...click },
+  ])
+  await page.getByRole('link', { name: 'Журнал' }).click()
+  const badge = (id: string) => page.locator(`[role=row][data-op=${id}] .state .badge`)
+  await expect.poll(() => badge('C1').textContent()).toBe('отменена')
+  expect(await badge('C3').textContent()).toBe('успешно')
+  await page.selectOption('[data-testid=lang]', 'en')
+  await expect.poll(() => badge('C1').textContent()).toBe('cancelled')
   await context.close()
 })

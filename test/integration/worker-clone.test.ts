@@ -127,7 +127,7 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   expect(Array.isArray(await e.orderOperations('R-1'))).toBe(true)
   await e.hostRefused('http://evil.example', 'origin not allowed (paydesk.pay)')
 
-  expect(await e.deletePaymentType('click')).toEqual({ ok: true })
+  expect(await e.deletePaymentType('click')).toEqual({ ok: true, archived: true })
 
   // A method the UI starts calling must be added here.
   expect(uiMethods().filter((m) => !used.has(m))).toEqual([])

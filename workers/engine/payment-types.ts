@@ -35,11 +35,15 @@ export interface PaymentTypeView {
   /** What the cashier picks before paying (Sendy online: the payment system); asked only with more than one option. */
   choices?: { title: Msg; options: { id: string; label: string }[] }
   /** Admin actions; those that declare `inputs` (even none) are rendered by Settings' generic block. */
-  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[] }[]
+  adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[]; confirm?: string }[]
   /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
   sandbox: boolean
   /** Issue 21: set by the store's config (that version); only the per-till fields are this till's to change. */
   managed?: { version: number }
+  /** The provider has «Проверить связь» (issue 17: not offered where unsupported). */
+  checkConnection: boolean
+  /** The settings file's name (`payment_clickpass.conf`, `sendy.json`): the import and export buttons say its kind. */
+  fileName: string
   /** Deleted while it had operations: listed only for the journal (`listPaymentTypes({ archived: true })`). */
   archived?: boolean
 }
@@ -110,7 +114,11 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     const ctx = config !== undefined ? probeContext(pt, p, config) : undefined
     const reason = emulatorRefused(p, values) ?? (ctx && p.unavailable ? await p.unavailable(ctx) : undefined)
     const choices = ctx && p.payChoices && !reason ? await p.payChoices(ctx) : undefined
-    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({ name, ...(a.inputs ? { inputs: a.inputs } : {}) }))
+    const adminActions = Object.entries(p.admin?.actions ?? {}).map(([name, a]) => ({
+      name,
+      ...(a.inputs ? { inputs: a.inputs } : {}),
+      ...(a.confirm ? { confirm: a.confirm } : {}),
+    }))
     const sandbox = !!p.emulated?.(values)
     return {
       id: pt.id,
@@ -122,8 +130,11 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       secretsSet: [...set],
       missing,
       enabled: missing.length === 0 && !reason,
-      capabilities: p.capabilities,
+      // A setting may turn a capability off for this type (Sendy `allowRefund`), issue 17.
+      capabilities: config !== undefined && p.capabilitiesOf ? { ...p.capabilities, ...p.capabilitiesOf(config) } : p.capabilities,
       payMode,
+      checkConnection: !!p.checkConnection,
+      fileName: p.schema.fileName,
       scanHint: p.scanHint,
       closeDay: !!p.closeDay,
       statusCheck: !!p.status,

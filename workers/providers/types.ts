@@ -191,6 +191,8 @@ export interface Provider<C> {
    * same day reconciles the provider's whole period against its operations (issue 17). Absent: the till's shift.
    */
   closeDaySince?(now: number): number
+  /** Capabilities a setting turns off for one payment type (Sendy: `allowRefund` off → no refund), issue 17. */
+  capabilitiesOf?(config: C): Partial<Capabilities>
   /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
   closeDay?(
     ctx: ProbeCtx<C>,
@@ -231,6 +233,8 @@ export interface Provider<C> {
 export interface AdminAction<C> {
   /** Declared (even empty): Settings renders the action generically, with these labelled fields above its button. */
   inputs?: { name: string; label: string; secret?: boolean }[]
+  /** A message key Settings asks the admin to confirm before running it (Sendy «Повторить активацию»), issue 17. */
+  confirm?: string
   run(ctx: ProbeCtx<C>, input: Record<string, string>): Promise<Msg>
 }
 

@@ -98,8 +98,12 @@ export function reverseVerb(d: VerbDeps) {
     }
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
     // Issue 17: past the remainder (not the payment) the cashier is told what is left to refund.
+    // A provider's own words win (O!plati's seed text); else what is left is said.
     if (typeof created === 'object')
-      return { ok: false, message: msg('common.refundExceedsRest', { rest: (created.rest / 100).toFixed(2), currency: orig.currency }) }
+      return {
+        ok: false,
+        message: p.messages?.refundTooLarge ?? msg('common.refundExceedsRest', { rest: (created.rest / 100).toFixed(2), currency: orig.currency }),
+      }
     log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
     if (blocked) return { ok: true, op: (await db.operations.get(id))! }
     const op = await track(drive((await db.operations.get(id))!, (ctx, prov) => prov.reverse(ctx, orig)))

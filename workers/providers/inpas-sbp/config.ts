@@ -89,6 +89,13 @@ export const INPAS_SCHEMA: ConfigSchema = {
     { name: 'sbpStatusOp', type: 'int', default: 200, min: 0, max: 255, seedText: 'Paydesk (custom): код запроса статуса; 0 — по копии чека' },
     { name: 'sbpQrNotifyOp', type: 'int', default: 201, min: 0, max: 255, seedText: 'Paydesk (custom): код сообщения пин-пада со ссылкой СБП; 0 — нет' },
     { name: 'sbpMethodTag', type: 'int', default: 200, min: 0, max: 255, seedText: 'Paydesk (custom): поле способа оплаты (SBP/CARD)' },
+    {
+      name: 'sbpExtraFields',
+      type: 'string',
+      default: '',
+      seedText: 'Paydesk (custom): дополнительные поля запросов оплаты и возврата СБП, tag=value;… (что требует спецификация банка)',
+      hint: 'inpas.cfg.extraFields',
+    },
     { name: 'mirrorQr', type: 'bool', default: false, seedText: 'Paydesk: показывать QR СБП также на экране кассы, когда пин-пад присылает ссылку' },
     {
       name: 'sameDayPartialRefund',
@@ -113,8 +120,38 @@ export const INPAS_SCHEMA: ConfigSchema = {
     if (typeof v.currencyCodeNumeric !== 'string' || !CURRENCY_FORMAT.test(v.currencyCodeNumeric))
       errors.push({ field: 'currencyCodeNumeric', message: msg(INPAS_MSG.cfgCurrency) })
     if (v.id !== undefined && (typeof v.id !== 'string' || !TERMINAL_ID_FORMAT.test(v.id))) errors.push({ field: 'id', message: msg(INPAS_MSG.cfgId) })
+    const reserved = [...RESERVED_TAGS, typeof v.sbpMethodTag === 'number' ? v.sbpMethodTag : 200]
+    if (v.sbpExtraFields !== undefined && !parseExtraFields(String(v.sbpExtraFields), reserved))
+      errors.push({ field: 'sbpExtraFields', message: msg(INPAS_MSG.cfgExtraFields) })
     return errors
   },
+}
+
+/** Tags the request sets itself (amount, currency, op code, ecrNo, terminal id): never an extra field. */
+const RESERVED_TAGS = [0, 4, 25, 26, 27]
+/** `sbpExtraFields` is at most this long; a value at most 64 characters. */
+export const EXTRA_FIELDS_MAX = 256
+
+/**
+ * `sbpExtraFields` (§ 3.2): `tag=value;…`, tags 0–255, each once, none the request sets itself, values of
+ * 1–64 printable characters without `;`. Empty is none. Undefined when malformed (issue 17: it was not settable).
+ */
+export function parseExtraFields(text: string, reserved: readonly number[] = RESERVED_TAGS): [number, string][] | undefined {
+  const t = text.trim()
+  if (t === '') return []
+  if (t.length > EXTRA_FIELDS_MAX) return undefined
+  const out: [number, string][] = []
+  for (const part of t.split(';')) {
+    if (part.trim() === '') continue
+    const m = /^\s*(\d{1,3})\s*=(.{1,64})$/u.exec(part)
+    if (!m) return undefined
+    const tag = Number(m[1])
+    const value = m[2]!.trim()
+    // eslint-disable-next-line no-control-regex
+    if (tag > 255 || value === '' || /[\u0000-\u001f\u007f]/u.test(value) || reserved.includes(tag) || out.some(([x]) => x === tag)) return undefined
+    out.push([tag, value])
+  }
+  return out
 }
 
 export interface InpasConfig {
@@ -132,6 +169,7 @@ export interface InpasConfig {
   sbpStatusOp: number
   sbpQrNotifyOp: number
   sbpMethodTag: number
+  sbpExtraFields: [number, string][]
   mirrorQr: boolean
   sameDayPartialRefund: 'allow' | 'block'
   switchedRefund: 'allow' | 'cash'
@@ -155,6 +193,7 @@ export function toInpasConfig(v: ConfigValues): InpasConfig {
     sbpStatusOp: int('sbpStatusOp', 200),
     sbpQrNotifyOp: int('sbpQrNotifyOp', 201),
     sbpMethodTag: int('sbpMethodTag', 200),
+    sbpExtraFields: parseExtraFields(String(v.sbpExtraFields ?? '')) ?? [],
     mirrorQr: v.mirrorQr === true,
     sameDayPartialRefund: v.sameDayPartialRefund === 'block' ? 'block' : 'allow',
     switchedRefund: v.switchedRefund === 'cash' ? 'cash' : 'allow',
@@ -176,7 +215,7 @@ export function toSessionConfig(c: InpasConfig): SessionConfig {
     sbpStatusOp: c.sbpStatusOp,
     sbpQrNotifyOp: c.sbpQrNotifyOp,
     sbpMethodTag: c.sbpMethodTag,
-    sbpExtraFields: [],
+    sbpExtraFields: c.sbpExtraFields,
     refundRefTags: [14, 13],
     mirrorQr: c.mirrorQr,
     sameDayPartialRefund: c.sameDayPartialRefund,

@@ -40,13 +40,17 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.cfg.timeout': 'timeout: whole seconds, 30 to 900. Set twice the bank’s recommendation',
   'inpas.cfg.currency': 'currencyCodeNumeric: the 3-digit ISO 4217 code (643 = Russian rouble)',
   'inpas.cfg.id': 'id: the terminal ID, 8 characters (digits or Latin letters)',
+  // PDK (issue 17): sbpExtraFields is settable.
+  'inpas.cfg.extraFields':
+    'sbpExtraFields: tag=value fields separated by «;»: tag 0–255, each once, not 0, 4, 25, 26, 27 or sbpMethodTag; a value of up to 64 characters',
   'inpas.admin.choosePort': 'Choose the port',
   'inpas.admin.checkLink': 'Check the link',
   'inpas.admin.linkOk': 'The pin-pad answers, terminal ID {tid}',
   'inpas.admin.linkFailed': 'The pin-pad did not answer the link check',
   'inpas.admin.portChosen': 'Pin-pad selected (VID {vid}, PID {pid})',
   'inpas.admin.portNotChosen': 'No port was chosen',
-  'inpas.admin.sandbox': 'Transport sandbox: the pin-pad emulator runs in the browser, no port to choose',
+  'inpas.admin.sandbox':
+    "Transport sandbox: the pin-pad emulator runs in the browser, no port to choose. It lives in the till's tab: after a reload it forgets earlier operations (their refunds fail, the Z report shows mismatches). A real pin-pad keeps them itself",
   'inpas.status.approved': 'Pin-pad: operation No. {ecrNo} approved, RRN {rrn}',
   'inpas.status.declined': 'Pin-pad: operation No. {ecrNo} was not made: {text}',
   'inpas.status.notFound': 'The pin-pad has no operation No. {ecrNo}: it never ran',

@@ -44,6 +44,9 @@ export const INPAS_RU = {
   'inpas.cfg.timeout': 'timeout — целое число секунд от 30 до 900. Укажите значение вдвое больше рекомендованного банком',
   'inpas.cfg.currency': 'currencyCodeNumeric — трёхзначный цифровой код валюты ISO 4217 (643 — российский рубль)',
   'inpas.cfg.id': 'id — ID терминала из 8 символов (цифры или латинские буквы)',
+  // PDK (issue 17): sbpExtraFields is settable.
+  'inpas.cfg.extraFields':
+    'sbpExtraFields — поля tag=value через «;»: тег 0–255, каждый один раз, кроме 0, 4, 25, 26, 27 и sbpMethodTag; значение до 64 символов',
   // PDK: the settings page's pin-pad block (port grant and the check-link admin action, § 4.1, § 6.6).
   'inpas.admin.choosePort': 'Выбрать порт',
   'inpas.admin.checkLink': 'Проверить связь',
@@ -51,7 +54,8 @@ export const INPAS_RU = {
   'inpas.admin.linkFailed': 'Пин-пад не ответил на проверку связи',
   'inpas.admin.portChosen': 'Пин-пад выбран (VID {vid}, PID {pid})',
   'inpas.admin.portNotChosen': 'Порт не выбран',
-  'inpas.admin.sandbox': 'Транспорт sandbox: эмулятор пин-пада работает в браузере, порт выбирать не нужно',
+  'inpas.admin.sandbox':
+    'Транспорт sandbox: эмулятор пин-пада работает в браузере, порт выбирать не нужно. Он живёт во вкладке кассы: после перезагрузки забывает прежние операции (их возврат не пройдёт, Z-отчёт покажет расхождения). Настоящий пин-пад помнит их сам',
   // PDK: the cashier's «Проверить статус» in the journal (§ 7.51).
   'inpas.status.approved': 'Пин-пад: операция № {ecrNo} одобрена, RRN {rrn}',
   'inpas.status.declined': 'Пин-пад: операция № {ecrNo} не проведена: {text}',

@@ -40,6 +40,7 @@ export const INPAS_MSG = {
   cfgTimeout: 'inpas.cfg.timeout',
   cfgCurrency: 'inpas.cfg.currency',
   cfgId: 'inpas.cfg.id',
+  cfgExtraFields: 'inpas.cfg.extraFields',
   adminLinkOk: 'inpas.admin.linkOk',
   adminLinkFailed: 'inpas.admin.linkFailed',
 } as const satisfies Record<string, InpasMessageKey>

@@ -40,13 +40,17 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.cfg.timeout': 'timeout — 30 dan 900 gacha butun soniyalar. Bank tavsiya qilganidan ikki baravar ko‘p qiymat kiriting',
   'inpas.cfg.currency': 'currencyCodeNumeric — ISO 4217 bo‘yicha uch xonali raqamli valyuta kodi (643 — Rossiya rubli)',
   'inpas.cfg.id': 'id — 8 belgidan iborat terminal ID si (raqamlar yoki lotin harflari)',
+  // PDK (issue 17): sbpExtraFields is settable.
+  'inpas.cfg.extraFields':
+    'sbpExtraFields — «;» bilan ajratilgan tag=value maydonlari: teg 0–255, har biri bir marta, 0, 4, 25, 26, 27 va sbpMethodTag emas; qiymat 64 belgigacha',
   'inpas.admin.choosePort': 'Portni tanlash',
   'inpas.admin.checkLink': 'Aloqani tekshirish',
   'inpas.admin.linkOk': 'Pin-pad aloqada, terminal ID si {tid}',
   'inpas.admin.linkFailed': 'Pin-pad aloqa tekshiruviga javob bermadi',
   'inpas.admin.portChosen': 'Pin-pad tanlandi (VID {vid}, PID {pid})',
   'inpas.admin.portNotChosen': 'Port tanlanmadi',
-  'inpas.admin.sandbox': 'sandbox transporti: pin-pad emulyatori brauzerda ishlaydi, portni tanlash shart emas',
+  'inpas.admin.sandbox':
+    'sandbox transporti: pin-pad emulyatori brauzerda ishlaydi, portni tanlash shart emas. U kassa varag‘ida yashaydi: qayta yuklangandan keyin oldingi operatsiyalarni unutadi (ularni qaytarish o‘tmaydi, Z-hisobot farqlarni ko‘rsatadi). Haqiqiy pin-pad ularni o‘zi eslab qoladi',
   'inpas.status.approved': 'Pin-pad: № {ecrNo} operatsiya ma’qullangan, RRN {rrn}',
   'inpas.status.declined': 'Pin-pad: № {ecrNo} operatsiya o‘tkazilmagan: {text}',
   'inpas.status.notFound': 'Pin-padda № {ecrNo} operatsiya yo‘q: u o‘tkazilmagan',

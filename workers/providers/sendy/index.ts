@@ -24,6 +24,8 @@ export const sendy: Provider<SendyConfig> = {
     shifts: true,
     blockWhileCompensating: false,
   },
+  // `allowRefund` off: no «Возврат» is offered (the client refuses it too), issue 17.
+  capabilitiesOf: (c) => (c.allowRefund ? {} : { refund: 'none' }),
   codeLifetimeMs: WIRE_DEFAULTS.timing.CUSTOMER_CODE_TTL_MS,
   queueFloorMs: WIRE_DEFAULTS.timing.OFFLINE_POLL_MS,
   toConfig: (v, _s) => ({
@@ -78,6 +80,8 @@ export const sendy: Provider<SendyConfig> = {
       // The same, after the admin confirmed «Терминал, возможно, уже был активирован…».
       reactivate: {
         inputs: [{ name: 'activationCode', label: 'sendy.activationCode', secret: true }],
+        // § 4.2: the warning is said before the repeat, never skipped (issue 17).
+        confirm: 'sendy.maybeActivated',
         run: async (ctx, input) => (await import('./client.ts')).activate(ctx, { ...input, confirm: 'yes' }),
       },
       info: { inputs: [], run: async (ctx) => (await import('./client.ts')).information(ctx) },
