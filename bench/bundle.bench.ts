@@ -1,6 +1,6 @@
 // First-load JS: what the browser must fetch before the till works (the page's entry chunk, the
 // chunks it preloads, and the payment worker), gzip-compressed. Everything else is a lazy chunk
-// loaded when needed (issue 23): the other screens, languages, each provider's client, the camera
+// loaded when needed: the other screens, languages, each provider's client, the camera
 // scanner, and the page's read-only journal view (Dexie), which loads right after the first paint.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'

@@ -140,7 +140,7 @@ export async function benchChromium(): Promise<Figure[]> {
       { name: 'Chromium: engine overhead per payment (p10)', value: round(overhead(runs.strict, 0.1)), unit: 'ms', budget: '(the quietest tenth of the run)' },
       { name: 'Chromium: engine overhead per payment (mean)', value: round(meanOverhead(runs.strict)), unit: 'ms', budget: '(stalls included)' },
       {
-        // Issue 23: a payment costs the disk, not the engine.
+        // A payment costs the disk, not the engine.
         name: 'Chromium: engine / bare request time (median)',
         value: round(ratio),
         unit: '×',

@@ -1,4 +1,4 @@
-// Cold start (issue 23): a new Chromium on a till that has been here before, from navigation to a till ready
+// Cold start: a new Chromium on a till that has been here before, from navigation to a till ready
 // for the amount — the amount field enabled and the payment type chosen, which needs the payment worker up
 // (its start-up recovery done and the payment types listed). Everything comes from the service worker's cache.
 // Beside it, a bare page of the same size: the same bytes of page script and of worker script, served by a

@@ -12,9 +12,9 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
       : [],
   engine: async () => (await import('./engine.bench.ts')).benchEngine(),
   chromium: async () => (await import('./chromium.bench.ts')).benchChromium(),
-  // Issue 11: the journal, the X-report and the day close over 500 000 operations in Chromium.
+  // The journal, the X-report and the day close over 500 000 operations in Chromium.
   journal: async () => (await import('./journal.bench.ts')).benchJournal(),
-  // Issue 23: a new browser on a till that has been here before, to the amount field.
+  // A new browser on a till that has been here before, to the amount field.
   coldstart: async () => (await import('./coldstart.bench.ts')).benchColdStart(),
   bundle: async () => (await import('./bundle.bench.ts')).benchBundle(),
 }

@@ -1,4 +1,4 @@
-// `npm run bench:store` (issue 20; not in `npm test`): the store server on 127.0.0.1 under simulated tills,
+// `npm run bench:store` (not in `npm test`): the store server on 127.0.0.1 under simulated tills,
 // on PostgreSQL (a throwaway cluster, as the tests start) and on embedded PGlite (a file-backed folder, as
 // `npm start` runs it). Every figure beside its budget, OVER when over, with the machine's load printed.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -40,7 +40,7 @@ async function tills(db: Db, url: string, n: number): Promise<SimTill[]> {
   for (let i = 0; i < n; i++) {
     const { code } = await issueEnrolCode(db, { storeId: STORE.id, name: `bench ${i}` })
     const r = await enrol(db, STORE.id, { code, device: { name: 'bench', appVersion: 'bench' } })
-    // ~1.3 KB a row, as a journal row with a slip (fleet design § 2).
+    // ~1.3 KB a row, as a journal row with a slip (docs/fleet.md § 2).
     out.push(new SimTill(r!.token, () => url, 1100))
   }
   return out

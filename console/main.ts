@@ -1,4 +1,4 @@
-// The store console's entry (issue 21): the manager's and support engineer's page, served by the store server at
+// The store console's entry: the manager's and support engineer's page, served by the store server at
 // /console. No service worker: the console is only useful with the server it talks to.
 import { mount } from 'svelte'
 import App from './App.svelte'

@@ -1,4 +1,4 @@
-// A demo build served once at a shop's origin must not outlive the production deploy there (issue 18.3).
+// A demo build served once at a shop's origin must not outlive the production deploy there.
 // The demo build's service worker has its own file (`sw-demo.js`) and cache names (`paydesk-demo-…`);
 // the production build ships a `sw-demo.js` that is a kill switch: the browser's update check of a
 // demo registration fetches it, it takes over at once, deletes the demo caches, unregisters and

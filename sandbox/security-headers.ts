@@ -31,7 +31,7 @@ export function appCsp(env: Env = process.env): string {
   ].join('; ')
 }
 
-/** `demo`: only a demo server has a sandbox; in production `/sandbox/…` is an app path with the app's CSP (issue 18). */
+/** `demo`: only a demo server has a sandbox; in production `/sandbox/…` is an app path with the app's CSP. */
 export function securityHeaders(path: string, env: Env = process.env, demo = true): Record<string, string> {
   const sandbox = demo && (path === '/sandbox' || path.startsWith('/sandbox/'))
   const csp = sandbox ? `frame-ancestors 'self'; object-src 'none'; base-uri 'none'` : appCsp(env)

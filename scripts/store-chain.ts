@@ -1,4 +1,4 @@
-// A chain of stores by logical replication (DESIGN § 6b; docs/store.md § Chain): a store's PostgreSQL publishes
+// A chain of stores by logical replication (docs/architecture.md § 6b; docs/store.md § Chain): a store's PostgreSQL publishes
 // `operation` and `shift` with publish = 'insert, update' (so a store trimming old rows never deletes the
 // chain's history), and the chain's PostgreSQL subscribes. `npm run store:chain` starts two throwaway clusters,
 // replicates a batch, restarts the publisher in the middle (a crash: pg_ctl stop -m immediate), trims the store,

@@ -1,4 +1,4 @@
-// `npm test`: each part in turn, its time printed when it ends and all of them at the end (issue 23), so a
+// `npm test`: each part in turn, its time printed when it ends and all of them at the end, so a
 // CI log says where the time went. Stops at the first part that fails, as `a && b && …` did.
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'

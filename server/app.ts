@@ -1,4 +1,4 @@
-// The store server's HTTP API (`/api/v1`, fleet design § 4) as a Hono app: tested with app.request() and no
+// The store server's HTTP API (`/api/v1`, docs/fleet.md § 4) as a Hono app: tested with app.request() and no
 // port, served by @hono/node-server (server/main.ts) or mounted into vite preview (server/vite-plugin.ts).
 // The store and the till of every request come from the bearer token, never from the body.
 import { Hono, type Context } from 'hono'

@@ -1,4 +1,4 @@
-// Back-pressure for pushes (fleet design § 4): a bounded number of push transactions at once (the pool's size),
+// Back-pressure for pushes (docs/fleet.md § 4): a bounded number of push transactions at once (the pool's size),
 // a bounded wait line behind them (503 + Retry-After beyond it), and a per-till token bucket (429 above it).
 
 /** Most pushes waiting for a transaction slot before new ones are turned away with 503. */

@@ -55,7 +55,7 @@ async function serveStore(env: Env): Promise<void> {
     if (p.startsWith('/assets/')) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable')
     else if (c.res.status === 200) c.res.headers.set('Cache-Control', 'no-cache')
   })
-  // The store console (issue 21) is its own page at /console/.
+  // The store console is its own page at /console/.
   app.get('/console', (c) => c.redirect('/console/'))
   app.use('*', serveStatic({ root: distDir }))
   // The app's routes are the page's own: anything else that is not a file is the app shell.

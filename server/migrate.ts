@@ -1,4 +1,4 @@
-// Plain SQL migrations (fleet design § 3): `server/migrations/NNN_name.sql`, run in number order, each file in
+// Plain SQL migrations (docs/fleet.md § 3): `server/migrations/NNN_name.sql`, run in number order, each file in
 // one transaction under a transaction-scoped advisory lock and recorded in `schema_migration`, so two servers
 // starting at once, or a second run, apply nothing twice. Numbers 001–099 are the store server's, 100+ the
 // admin console's. Only SQL that PostgreSQL 15 accepts (PGlite runs the same files).

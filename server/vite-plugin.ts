@@ -26,7 +26,7 @@ export function storeMiddleware(env: Record<string, string | undefined> = proces
   let opening: Promise<Db> | undefined
   const db = (): Promise<Db> => {
     if (!opening) {
-      // The demo's console password (issue 21), set when the demo store first opens.
+      // The demo's console password, set when the demo store first opens.
       opening = open(env, store).then(async (d) => (await setDemoPassword(d, store.id, password), d))
       opening.catch((err: unknown) => {
         console.error(`store database did not open: ${err instanceof Error ? err.message : String(err)}`)
@@ -51,7 +51,7 @@ export function storeMiddleware(env: Record<string, string | undefined> = proces
     const issued = await issueEnrolCode(await db(), { storeId: store.id, name: `Demo till ${new Date().toISOString().slice(11, 19)}` })
     return c.json({ code: issued.code })
   })
-  // The demo's window on what the store holds (issue 20, the till's browser test and a newcomer's curiosity):
+  // The demo's window on what the store holds (the till's browser test and a newcomer's curiosity):
   // each operation's id, till and rev. Demo only, never in `npm run store`.
   app.get(`${API_PREFIX}/demo/operations`, async (c) => {
     const r = await (
@@ -83,7 +83,7 @@ export function paydeskStore(): Plugin {
     httpServer: { once(event: 'close', fn: () => void): unknown } | null
   }) => {
     const store = storeMiddleware()
-    console.warn(`Store console (issue 21): /console/ on this server, demo password: ${store.password}`)
+    console.warn(`Store console: /console/ on this server, demo password: ${store.password}`)
     server.middlewares.use((req, res, next) => store.handle(req, res, next))
     server.httpServer?.once('close', () => void store.close())
   }

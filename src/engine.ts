@@ -10,7 +10,7 @@ export const engine = Comlink.wrap<Api>(worker)
 
 /**
  * Read-only view of the same IndexedDB for liveQuery (journal, queue, log). Secrets are never read here.
- * Dexie is not in the first load (issue 23): the view loads right after the first paint, while the cashier
+ * Dexie is not in the first load: the view loads right after the first paint, while the cashier
  * types the amount. `live()` subscribes once it is here; a read started before (`await db.operations…`)
  * is replayed on it when it arrives. After that `db` is the Dexie instance itself.
  */

@@ -13,6 +13,6 @@ export interface WorkerDemo {
   emulatedSerial(kind: 'in-page' | 'bridge'): Promise<SerialLike>
   /** Listen for the `#/pinpad` page (the emulator's screen and controls). */
   listen(): void
-  /** Issue 20: the demo store on the app's origin, which the till joins by itself. */
+  /** The demo store on the app's origin, which the till joins by itself. */
   store?: DemoStore
 }

@@ -16,7 +16,7 @@ export interface Result {
   ms: number
   bareMs?: number
   budgetMs?: number
-  /** Issue 23: the most this may take beside the bare cursor over the same rows. */
+  /** The most this may take beside the bare cursor over the same rows. */
   ratioBudget?: number
   rows?: number
 }
@@ -188,7 +188,7 @@ export async function run(log: (s: string) => void, reuse = false): Promise<{ re
     })
   await db.shifts.add({ number: 730, openedAt: busyFrom - DAY, closedAt: busyFrom - 1 })
   // A refund written in the same bulkAdd as its payment finds no payment to mark yet: mark them now, as the
-  // engine's journal would be (issue 23, version 4).
+  // engine's journal would be (version 4).
   await markRefunded(db.operations)
   await db.settings.put({ key: SEEDED_KEY, value: now })
   const seedMs = performance.now() - t0

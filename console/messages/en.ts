@@ -1,4 +1,4 @@
-// The store console's words in English (issue 21).
+// The store console's words in English.
 import type { consoleRu } from './ru.ts'
 
 export const consoleEn: Record<keyof typeof consoleRu, string> = {

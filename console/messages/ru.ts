@@ -1,4 +1,4 @@
-// The store console's words in Russian (issue 21); the till's catalogue fills in the rest (schema, journal, states).
+// The store console's words in Russian; the till's catalogue fills in the rest (schema, journal, states).
 export const consoleRu: Record<string, string> = {
   'console.title': 'Paydesk — консоль магазина',
   'console.logout': 'Выйти',

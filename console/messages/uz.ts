@@ -1,4 +1,4 @@
-// The store console's words in Uzbek (issue 21).
+// The store console's words in Uzbek.
 import type { consoleRu } from './ru.ts'
 
 export const consoleUz: Record<keyof typeof consoleRu, string> = {

@@ -80,7 +80,7 @@ export function startProcessing(p: Payment, now: number): void {
 }
 
 /**
- * Issue 19: in confirm mode a pending (a `pending` fault on `payment`, magic 92/93) holds the payment *before*
+ * In confirm mode a pending (a `pending` fault on `payment`, magic 92/93) holds the payment *before*
  * the confirm, so the § 3.4 diagram holds as drawn — a confirm that is answered 0 always makes it PAID. While
  * held, status reads 1 and a confirm answers -9041 (it is not awaiting confirmation yet); when the hold ends it
  * awaits confirmation (or FAILED for `then: "decline"`), and the 30 s window cancels it as for any payment.

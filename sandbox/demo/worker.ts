@@ -13,7 +13,7 @@ export const demo: WorkerDemo = {
   paymentTypes: Object.values(found),
   emulatedSerial: (kind) => (kind === 'bridge' ? bridgedSerial(new URL(PINPAD_BRIDGE_PATH, self.location.origin.replace(/^http/, 'ws')).href) : inPageSerial()),
   listen: listenPinpadPage,
-  // Issue 20: the demo store (server/vite-plugin.ts) answers on this origin and hands out enrolment codes.
+  // The demo store (server/vite-plugin.ts) answers on this origin and hands out enrolment codes.
   store: {
     async enrolment() {
       const res = await fetch(new URL('/api/v1/demo/enrol-code', self.location.origin), { method: 'POST', credentials: 'omit' })

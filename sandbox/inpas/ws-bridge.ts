@@ -185,7 +185,7 @@ export function createPinpadBridgeServer(make: (config?: PinpadConfigInput) => P
     upgrade(req, socket, head) {
       if (new URL(req.url ?? '/', 'http://sandbox.invalid').pathname !== PINPAD_BRIDGE_PATH) return false
       // A browser always sends `Origin` on a WebSocket: only the app's own origin may drive the pin-pad
-      // (issue 18: a page on another loopback port could otherwise). A non-browser client sends none.
+      // (a page on another loopback port could otherwise). A non-browser client sends none.
       const origin = req.headers.origin
       if (!isLoopback(req.socket.remoteAddress) || (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`)) {
         socket.destroy()

@@ -1,4 +1,4 @@
-// The console's admin login (issue 21): one password per store, stored with scrypt; a session in an HttpOnly,
+// The console's admin login: one password per store, stored with scrypt; a session in an HttpOnly,
 // SameSite=Strict cookie whose value the server keeps only as SHA-256; a lockout after repeated failures kept in
 // the database, so a restart does not lift it; and a CSRF guard that refuses any state-changing call whose Origin
 // is not the console's own.

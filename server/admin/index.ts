@@ -1,4 +1,4 @@
-// The store console's API (issue 21), mounted by createStoreApp at /api/v1/admin: first-run password, login with
+// The store console's API, mounted by createStoreApp at /api/v1/admin: first-run password, login with
 // an HttpOnly SameSite=Strict cookie and a lockout that survives a restart, a CSRF guard on every call; the tills,
 // enrolment codes (shown once) and revocation (naming the keys to rotate); payment types configured once and
 // assigned to tills, secrets sealed and write-only; the store's journal, reports and audit log. It also gives the

@@ -1,4 +1,4 @@
-// Payment types configured once for the store (issue 21): saved on the till's own schema, assigned to tills, their
+// Payment types configured once for the store: saved on the till's own schema, assigned to tills, their
 // secrets sealed; every change bumps the store's config version in the same transaction and is audited (a secret
 // only as "changed"). And the config a till pulls: only its assigned types, secrets opened only for an enrolled,
 // unrevoked till (the route's token check has refused any other before this runs).

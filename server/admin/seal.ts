@@ -1,4 +1,4 @@
-// Processor secrets at rest on the store server (issue 21): AES-256-GCM, the key in a file of its own outside the
+// Processor secrets at rest on the store server: AES-256-GCM, the key in a file of its own outside the
 // database, so a dump of the database or the chain's copy never holds a usable secret. Each sealed value is bound
 // to its row (store, payment type, till, name) as associated data, so a sealed blob copied onto another row, or
 // another store, does not open.

@@ -1,4 +1,4 @@
-// What the console reads across tills (issue 21): the tills' lines, the store's journal with the till's filters
+// What the console reads across tills: the tills' lines, the store's journal with the till's filters
 // plus the till, the store's reports (the pure storeReport over the rows read here) and the audit log.
 import type { Queryable } from '../db/db.ts'
 import { matches, storedKind, type JournalFilter, type RowKind } from '../../src/domain/journal.ts'

@@ -1,4 +1,4 @@
-// One database interface for the store server, two engines behind it (fleet design § 1): PostgreSQL through `pg`
+// One database interface for the store server, two engines behind it (docs/fleet.md § 1): PostgreSQL through `pg`
 // in production, PGlite (PostgreSQL in WASM) embedded for `npm start`. Handlers and migrations see only this.
 // Both adapters hand back the same types: int8 as a JS number (refused beyond 2^53), rowCount as a number.
 

@@ -1,5 +1,5 @@
 // The embedded engine for `npm start` and trials: PGlite (PostgreSQL compiled to WASM) in a data folder. It is
-// not a production database (fleet design § 2): its commits are not fsynced, it has one backend (every
+// not a production database (docs/fleet.md § 2): its commits are not fsynced, it has one backend (every
 // transaction waits for the one before), no replication, and it does not lock its folder — a second process on
 // the same folder would corrupt it, so this adapter takes an exclusive lock file beside the data first.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'

@@ -1,4 +1,4 @@
--- The store's journal of its tills (DESIGN § 6b). Only SQL that PostgreSQL 15 accepts: PGlite (19) runs the same
+-- The store's journal of its tills (docs/architecture.md § 6b). Only SQL that PostgreSQL 15 accepts: PGlite (19) runs the same
 -- file. Till clocks are kept as ms since the epoch (bigint) beside the server's own timestamptz, never trusted
 -- as the server's time. Hashes are hex text (SHA-256), so both engines return the same type.
 

@@ -1,4 +1,4 @@
--- The store console (issue 21): the admin password and sessions, and the payment types configured once for the
+-- The store console: the admin password and sessions, and the payment types configured once for the
 -- store, assigned to tills, with their processor secrets sealed (AES-256-GCM; the key lives in a file outside the
 -- database, so this table and any dump or replica of it hold no usable secret). Never published to a chain.
 

@@ -1,4 +1,4 @@
-// Till enrolment (fleet design § 4): the store issues a one-time code for a till (10 characters, 15 minutes,
+// Till enrolment (docs/fleet.md § 4): the store issues a one-time code for a till (10 characters, 15 minutes,
 // stored as SHA-256), and the till trades it for its bearer token (stored as SHA-256) and the store's identity.
 // The code is consumed by one UPDATE … WHERE used_at IS NULL AND expires_at > now() RETURNING, so of two racing
 // enrolments with the same code exactly one gets a token.

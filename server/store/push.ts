@@ -1,4 +1,4 @@
-// One push (fleet design § 4): the till's rows are upserted by id in one transaction, written only when the
+// One push (docs/fleet.md § 4): the till's rows are upserted by id in one transaction, written only when the
 // store holds an older rev of the same till's row; the reply is computed from what the store holds after the
 // upsert, by the pure rule in src/domain/push-verdict.ts, and sent only after COMMIT. A row another till (or
 // store) owns is refused and recorded as an alarm, never acknowledged.

@@ -1,4 +1,4 @@
-// An object that arrives later (the page's read-only journal view, issue 23), usable now: before it arrives a
+// An object that arrives later (the page's read-only journal view), usable now: before it arrives a
 // chain of property reads and calls is recorded and replayed on it when awaited; once it is here, every read
 // goes to it directly (so Dexie's liveQuery sees its own objects).
 

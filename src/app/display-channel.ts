@@ -11,7 +11,7 @@ export interface Draft {
   currency?: string
   typeName?: string
   payMode?: PayMode
-  /** «Новая продажа» pressed at (epoch ms): a result finished before it is the last customer's, not shown (issue 17). */
+  /** «Новая продажа» pressed at (epoch ms): a result finished before it is the last customer's, not shown. */
   newSaleAt?: number
 }
 

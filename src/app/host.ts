@@ -25,7 +25,7 @@ import type { Msg } from '../domain/messages.ts'
 export interface HostPay {
   order: string
   amount: number
-  /** The host's currency (issue 17): only payment types of it are offered and taken. */
+  /** The host's currency: only payment types of it are offered and taken. */
   currency?: string
   items?: unknown
   requestId?: string
@@ -33,7 +33,7 @@ export interface HostPay {
 }
 
 /**
- * `pending` (issue 18): a payment asked for by URL only. Any page can open a URL, so it carries no
+ * `pending`: a payment asked for by URL only. Any page can open a URL, so it carries no
  * authority: nothing can be paid for it until an allowed origin asks the same by message.
  */
 export type HostState = { kind: 'none' } | { kind: 'pending'; pay: HostPay } | { kind: 'pay'; pay: HostPay } | { kind: 'error'; message: Msg }
@@ -186,7 +186,7 @@ async function paidOf(order: string): Promise<Operation | undefined> {
 async function startPay(req: Extract<HostRequest, { type: 'paydesk.pay' }>, origin?: string, source?: MessageEventSource | null) {
   const ctx = { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }
   // A repeated request for a paid order answers with that payment: nothing is charged again. Only for
-  // the same amount (issue 18): another amount is not what was paid, and the host must hear so.
+  // the same amount: another amount is not what was paid, and the host must hear so.
   const paid = await paidOf(req.order)
   if (paid && paid.amount !== req.amount) {
     fail('amount-mismatch', 'the order was paid with another amount', ctx, origin, source)
@@ -238,7 +238,7 @@ async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'pay
   const ctx = { ...(req.requestId ? { requestId: req.requestId } : {}), order: req.order }
   const kind = req.type === 'paydesk.cancel' ? 'cancel' : 'refund'
   const amount = req.type === 'paydesk.refund' ? req.amount : undefined
-  // Issue 18: the same request again (a host resends after its own timeout) moves no money: same host,
+  // The same request again (a host resends after its own timeout) moves no money: same host,
   // order, kind, amount and requestId is one request. A new refund of the same amount has a new requestId.
   const dedupe = req.requestId ? JSON.stringify([origin, req.order, kind, amount ?? null, req.requestId]) : undefined
   const earlier = dedupe ? await engine.hostRequestOperation(dedupe) : undefined
@@ -246,7 +246,7 @@ async function reverse(req: Extract<HostRequest, { type: 'paydesk.cancel' | 'pay
   const ops = await engine.orderOperations(req.order)
   const paid = (await paidOf(req.order)) ?? ops.filter((o) => o.kind === 'pay' && o.state === 'approved').at(-1)
   if (!paid) return fail('not-found', 'no approved payment for this order', ctx, origin, source)
-  // Money going back through the host has the journal's guard (issue 18): the host's supervisor PIN, or the till asks.
+  // Money going back through the host has the journal's guard: the host's supervisor PIN, or the till asks.
   if (!(await hostReversalApproved(req.supervisorPin))) return fail('refused', 'not approved by a supervisor', ctx, origin, source)
   const r = await engine.reverse({ opId: paid.id, kind, ...(amount !== undefined ? { amount } : {}), ...(dedupe ? { dedupe } : {}) })
   if (!r.ok) return fail('refused', textOf(r.message), ctx, origin, source)
@@ -307,7 +307,7 @@ async function handle(e: MessageEvent) {
 
 /**
  * A payment in the URL (`#/pay?…`, `#/self?…`): shown as waiting for the host, never payable by the URL
- * alone (issue 18) — any page can open a URL. An allowed origin's `paydesk.pay` for it makes it the sale.
+ * alone — any page can open a URL. An allowed origin's `paydesk.pay` for it makes it the sale.
  */
 async function fromUrl() {
   const url = parseHostUrl(location.hash)
@@ -326,7 +326,7 @@ async function fromUrl() {
 }
 
 /**
- * A reused window (`window.open(url, 'paydesk')`) gets a new URL without a reload (issue 17): a new
+ * A reused window (`window.open(url, 'paydesk')`) gets a new URL without a reload: a new
  * order there is a new sale once the sale on screen is final; one still in progress keeps the screen.
  */
 const onHash = () => void hashChanged()

@@ -1,4 +1,4 @@
-// The self-checkout lock (issues 13, 18): once `#/self` is open, the kiosk stays on it — any other
+// The self-checkout lock (18): once `#/self` is open, the kiosk stays on it — any other
 // route goes back to `#/self` — until staff leave with the PIN. The lock belongs to the browser
 // profile (localStorage), not the tab: a new tab or window the customer opens (Ctrl+N, a link) opens
 // the self-checkout too. A tab that was already open before the lock (a staff till of the same

@@ -1,6 +1,6 @@
 // Dexie liveQuery as a rune: `live(query, initial).value` re-renders whenever IndexedDB
 // changes, in this tab or in the worker (Dexie broadcasts its changes). Shows `initial` until
-// the read-only view has loaded (Dexie is not in the first load, issue 23).
+// the read-only view has loaded (Dexie is not in the first load).
 import { dbReady } from '../engine.ts'
 
 export interface Live<T> {

@@ -10,7 +10,7 @@ class Printer {
   #slip = $state.raw<Slip | undefined>(undefined)
   #copy = $state(false)
   #paper = $state<'58' | '80'>((localStorage.getItem(PAPER_KEY) as '58' | '80' | null) ?? '80')
-  // Issue 18: a production slip never says «Paydesk demo»; until the shop's name is set it has none.
+  // A production slip never says «Paydesk demo»; until the shop's name is set it has none.
   #merchant = $state(localStorage.getItem(MERCHANT_KEY) ?? (__PAYDESK_DEMO__ ? 'Paydesk demo' : ''))
 
   get slip() {

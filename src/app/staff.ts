@@ -4,7 +4,7 @@ export const STAFF_CHANNEL = 'paydesk-staff'
 
 import type { Msg } from '../domain/messages.ts'
 
-/** A call may carry why (issue 17): a staff text the customer was not shown (src/domain/customer-text.ts). */
+/** A call may carry why: a staff text the customer was not shown (src/domain/customer-text.ts). */
 export type StaffMessage = { type: 'call'; id: string; at: number; order?: string; reason?: Msg } | { type: 'ack'; id: string }
 
 export function staffChannel(onMessage: (m: StaffMessage) => void): { send(m: StaffMessage): void; close(): void } {

@@ -1,4 +1,4 @@
-// Times the store status shows (issue 20): «14:02» today, «06.12 14:02» on another day, 24-hour in every language.
+// Times the store status shows: «14:02» today, «06.12 14:02» on another day, 24-hour in every language.
 export function storeTime(ms: number, now: number, locale: string): string {
   const tag = locale === 'en' ? 'en-GB' : 'ru'
   const d = new Date(ms)

@@ -1,4 +1,4 @@
-// The guard in front of money going back (issues 8, 17, 18): before a cancel, refund, cancel of a
+// The guard in front of money going back (17, 18): before a cancel, refund, cancel of a
 // refund or void — from the journal or asked by the host — `await supervisorApproves()` is true at once
 // when no PIN is needed, and otherwise asks for it in a dialog: the supervisor PIN when one is set, the
 // admin PIN on a till that also serves as a self-checkout. One call in front of each action.

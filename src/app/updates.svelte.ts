@@ -1,6 +1,6 @@
 // Service-worker updates through workbox-window: a waiting worker is offered to the cashier
 // only when no operation is running; the page never reloads in the middle of a payment.
-// workbox-window loads after the first paint, not in the first load (issue 23).
+// workbox-window loads after the first paint, not in the first load.
 import type { Workbox } from 'workbox-window'
 
 class Updates {
@@ -13,7 +13,7 @@ class Updates {
 
   register() {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
-    // Issue 18.3: a demo build's worker is its own file; a production page removes one left at this origin.
+    // A demo build's worker is its own file; a production page removes one left at this origin.
     if (!__PAYDESK_DEMO__) void removeDemoWorker()
     void import('workbox-window')
       .then(({ Workbox }) => {

@@ -10,7 +10,7 @@ export const CONF_MAX_BYTES = 64 * 1024
 /** More bad lines than this: not a `.conf` at all; refused at once. */
 export const CONF_MAX_BAD_LINES = 50
 /**
- * Unknown keys are kept (and exported again), but counted (issue 18): all of a type's unknown keys together
+ * Unknown keys are kept (and exported again), but counted: all of a type's unknown keys together
  * stay well under the import cap, so its own export can always be imported back.
  */
 export const CONF_MAX_FOREIGN_KEYS = 100

@@ -28,7 +28,7 @@ export interface FieldDef {
   warnPattern?: { pattern: RegExp; message: string }
   /** A seed placeholder (Payme's `"id"`, `"key"`): while the value equals it, the field counts as missing (R8). */
   placeholder?: string
-  /** A value of this one device (an O!plati `regNum`, a pin-pad port, a Sendy terminal): never set by the store's console (issue 21). */
+  /** A value of this one device (an O!plati `regNum`, a pin-pad port, a Sendy terminal): never set by the store's console. */
   perTill?: boolean
 }
 
@@ -82,7 +82,7 @@ export function parseValue(def: FieldDef, raw: string): { ok: true; value: Confi
       return { ok: true, value: items }
     }
     case 'string': {
-      // Issue 18: no control characters in any value (a `cashboxCode` goes into requests and slips), and a
+      // No control characters in any value (a `cashboxCode` goes into requests and slips), and a
       // url never leaves the origin scheme-relative (`//other-host`).
       if (hasControl(s) || (def.name === 'url' && s.startsWith('//')))
         return { ok: false, message: msg('config.badFormat', { field: def.name, value: [...s].map((c) => (hasControl(c) ? '�' : c)).join('') }) }

@@ -1,4 +1,4 @@
-// What a customer reads (issue 17): the self-checkout and the customer display show a customer only
+// What a customer reads: the self-checkout and the customer display show a customer only
 // messages they can act on (the code: scan again, refresh it, use another app). Everything else — a
 // provider's server text, tokens, settings, links, the pin-pad's terminal — is for staff: the customer
 // reads a customer sentence, and the text goes to the till (the staff call) and the log. Pure.

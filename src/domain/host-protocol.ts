@@ -8,7 +8,7 @@ export const HOST_PROTOCOL = 'paydesk/1'
 export const AMOUNT_RE = /^[0-9]{1,15}$/
 /** An order reference: printable, without control characters, 1–64 characters. */
 export const ORDER_RE = /^[\x21-\x7e\u00a0-\uffff][\x20-\x7e\u00a0-\uffff]{0,63}$/
-/** The sale's currency (issue 17): ISO 4217 letters; only payment types of it are offered. */
+/** The sale's currency: ISO 4217 letters; only payment types of it are offered. */
 export const CURRENCY_RE = /^[A-Z]{3}$/
 /** A request id chosen by the host, echoed on every answer to it. */
 const REQUEST_ID_RE = /^[\x21-\x7e]{1,64}$/
@@ -55,7 +55,7 @@ export function parseHostRequest(data: unknown): Parsed<HostRequest> {
   const order = str(d.order)
   if (!order || !ORDER_RE.test(order)) return { ok: false, code: 'bad-order', why: 'order is 1–64 printable characters', ...base }
   const withOrder = { ...base, order }
-  // Money going back (issue 18): the host may say who approved it with the supervisor's PIN; else the till asks.
+  // Money going back: the host may say who approved it with the supervisor's PIN; else the till asks.
   const pinRaw = d.supervisorPin
   if (pinRaw !== undefined && (typeof pinRaw !== 'string' || !/^\d{1,8}$/.test(pinRaw)))
     return { ok: false, code: 'bad-request', why: 'supervisorPin is 1–8 digits', ...withOrder }

@@ -212,7 +212,7 @@ export function remainingOf(
 
 const cell = (v: string | number): string => {
   const s = String(v)
-  // A leading = + - @ (or a tab or CR before one, issue 18) would be a formula in a spreadsheet: quote it as text.
+  // A leading = + - @ (or a tab or CR before one) would be a formula in a spreadsheet: quote it as text.
   const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s
   return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }

@@ -10,7 +10,7 @@ export interface Msg {
   serverByLang?: Record<string, string>
 }
 
-/** A processor's own text is kept and shown at most this long (issue 18: a 200 KB `error_note`). */
+/** A processor's own text is kept and shown at most this long (a 200 KB `error_note`). */
 export const SERVER_TEXT_MAX = 500
 
 export function msg(key: string, params?: Record<string, string | number>, server?: string): Msg {

@@ -86,7 +86,7 @@ export interface Operation {
   providerCode?: number
   history: HistoryEntry[]
   /**
-   * Issue 20 (DESIGN § 6b): the row's revision, raised by the database hook inside whatever transaction changes
+   * docs/architecture.md § 6b: the row's revision, raised by the database hook inside whatever transaction changes
    * the row; `syncedRev` is the last one the store acknowledged; `outboxAt` is present only while `rev > syncedRev`
    * (a sparse index: the outbox); `syncError` when the store refused the row (needs attention). Never set by hand.
    */
@@ -96,7 +96,7 @@ export interface Operation {
   syncError?: SyncError
 }
 
-/** The store refused this revision of the row (issue 20): `foreign` (another till owns it) or `invalid`. */
+/** The store refused this revision of the row: `foreign` (another till owns it) or `invalid`. */
 export interface SyncError {
   reason: string
   rev: number

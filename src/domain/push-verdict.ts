@@ -1,4 +1,4 @@
-// The store server's rule for one pushed row (DESIGN § 6b, fleet design § 4), as a pure function: what the
+// The store server's rule for one pushed row (docs/architecture.md § 6b, docs/fleet.md § 4), as a pure function: what the
 // store holds for a row id × what a till sends → apply, ack, or reject. The SQL upsert in server/store/push.ts
 // enforces the same rule in its WHERE clause; this function decides the reply from what the store holds after
 // the transaction, and the property test (test/unit/push-verdict.test.ts) holds the rule to its promise:

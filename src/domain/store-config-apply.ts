@@ -1,4 +1,4 @@
-// The till's side of the store's configuration (issue 21): what a pulled config version changes in the till's own
+// The till's side of the store's configuration: what a pulled config version changes in the till's own
 // payment types and secrets, applied in one transaction by the worker, and only once no open operation of a changed
 // type is left. The till keeps its own per-till fields (an O!plati regNum, a pin-pad port) and its own local
 // types; a pushed type that would move a `url` to another host with the secret the till holds is refused. Pure.

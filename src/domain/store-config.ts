@@ -1,4 +1,4 @@
-// Payment types configured once for the store (issue 21), on the till's own schemas (one source: each provider's
+// Payment types configured once for the store, on the till's own schemas (one source: each provider's
 // `about.ts` schema, parsed and validated by config.ts): which fields the store sets and which stay on the till,
 // validating an edit made in the console, the rule that a pushed config never moves a provider `url` to another
 // host with the old secret, the config a till receives, and how a till's line in the console reads. Pure.

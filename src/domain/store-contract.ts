@@ -1,4 +1,4 @@
-// The store API's wire contract (DESIGN § 6b; fleet design § 4): the request and reply bodies of `/api/v1`,
+// The store API's wire contract (docs/architecture.md § 6b; docs/fleet.md § 4): the request and reply bodies of `/api/v1`,
 // as valibot schemas that both the store server (server/) and the till's sync runner (workers/) import, so the
 // two sides cannot drift. valibot needs no `eval` (the till's CSP has no 'unsafe-eval'). Pure: no I/O here.
 //

@@ -1,4 +1,4 @@
-// What the admin types to join a store (issue 20): the store's address and the one-time enrolment code, checked
+// What the admin types to join a store: the store's address and the one-time enrolment code, checked
 // and normalised before anything is sent. Pure.
 import { msg, type Msg } from './messages.ts'
 import { ENROL_CODE_LENGTH, looksLikeEnrolCode, normaliseEnrolCode } from './store-contract.ts'

@@ -1,4 +1,4 @@
-// The store's reports (issue 21): an X-report for any range and the day's Z, by till × payment type, every till's
+// The store's reports: an X-report for any range and the day's Z, by till × payment type, every till's
 // line marked complete or not, and the till's own totals (from the shifts it closed and synced) beside what the
 // server holds, so a mismatch shows. Pure: the server reads the rows, this counts them with the till's own rule
 // (`totals` of journal.ts), so the store's X is the sum of the tills' X by construction.
@@ -8,7 +8,7 @@ import type { Operation, OpKind } from './operation.ts'
 /** An operation as the store holds it: the till's row and the till that owns it. */
 export type StoreOp = Operation & { tillId: string }
 
-/** What a till reported with its last push (docs/protocols: fleet design § 4). */
+/** What a till reported with its last push (docs/protocols: docs/fleet.md § 4). */
 export interface TillStatus {
   outbox: number
   oldestUnsyncedAt?: number | null

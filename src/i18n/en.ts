@@ -501,7 +501,7 @@ export const en: Record<MessageKey, string> = {
   'display.pinpadQr': 'Scan the QR code on the pin-pad screen in your bank’s app',
   'display.declinedNext': 'Try again or choose another way to pay',
 
-  // ---- issue 20: the till's link to its store (store-till) ----
+  // ---- the till's link to its store (store-till) ----
   'store.title': 'Store',
   'store.hint': 'The till sends its journal and shifts to the store server. Payments work without it too.',
   'store.address': 'Store address',
@@ -533,9 +533,9 @@ export const en: Record<MessageKey, string> = {
   'store.bar.revoked': 'Store: this till’s access was revoked',
   'store.bar.rejected': '{count} refused',
 
-  // Issue 21 (store console): a payment type the store manages, on the till's Settings.
+  // The store console: a payment type the store manages, on the till's Settings.
   'settings.storeManaged': 'Set by the store (store settings version {version}): only this till’s own parameters change here',
-  // ---- security (issues 17.2, 17.7, 18) ----
+  // ---- security (17.7, 18) ----
   'self.needAdminPin': 'Self-checkout not started: set the admin PIN in Settings first — without it anyone can leave the kiosk',
   'supervisor.needAdmin': 'Set the admin PIN first: the supervisor PIN is changed only behind it',
   'supervisor.askAdmin': 'Money back: enter the admin PIN',
@@ -543,7 +543,7 @@ export const en: Record<MessageKey, string> = {
   'host.pending': 'Order {order} for {amount} is waiting for the sales software to confirm it',
   'export.failed': 'The file could not be exported: {error}',
   'conf.tooManyUnknown': 'Too many unknown keys: {count} (at most {max} and {kb} KB together with those already kept). Remove the extra lines from the file',
-  // walk: issue 17 (the walk through as cashier, customer, admin)
+  // what a walk through as cashier, customer and admin found
   'settings.deleteConfirm':
     'Delete payment type “{name}”? If it already has operations it is archived: the till and the self-checkout no longer offer it, while the journal, refunds and reports keep it.',
   'settings.archived': 'Payment type “{name}” archived: the till no longer offers it; its journal, refunds and reports are kept',

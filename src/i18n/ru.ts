@@ -498,7 +498,7 @@ export const ru = {
   'display.pinpadQr': 'Отсканируйте QR-код на экране пин-пада в приложении банка',
   'display.declinedNext': 'Попробуйте ещё раз или выберите другой способ оплаты',
 
-  // ---- issue 20: the till's link to its store (store-till) ----
+  // ---- the till's link to its store (store-till) ----
   'store.title': 'Магазин',
   'store.hint': 'Касса отправляет журнал и смены на сервер магазина. Оплаты работают и без связи с ним.',
   'store.address': 'Адрес магазина',
@@ -530,9 +530,9 @@ export const ru = {
   'store.bar.revoked': 'Магазин: доступ кассы отозван',
   'store.bar.rejected': '{count} не принято',
 
-  // Issue 21 (store console): a payment type the store manages, on the till's Settings.
+  // The store console: a payment type the store manages, on the till's Settings.
   'settings.storeManaged': 'Задаётся магазином (настройки магазина, версия {version}): здесь меняются только параметры этой кассы',
-  // ---- security (issues 17.2, 17.7, 18) ----
+  // ---- security (17.7, 18) ----
   'self.needAdminPin': 'Самообслуживание не запущено: сначала задайте PIN администратора в Настройках — без него из киоска может выйти любой',
   'supervisor.needAdmin': 'Сначала задайте PIN администратора: PIN старшего кассира меняется только под ним',
   'supervisor.askAdmin': 'Возврат денег: введите PIN администратора',
@@ -540,7 +540,7 @@ export const ru = {
   'host.pending': 'Заказ {order} на {amount} ждёт подтверждения от кассовой программы',
   'export.failed': 'Не удалось выгрузить файл: {error}',
   'conf.tooManyUnknown': 'Слишком много неизвестных ключей: {count} (не больше {max} и {kb} КБ вместе с уже сохранёнными). Уберите лишние строки из файла',
-  // walk: issue 17 (the walk through as cashier, customer, admin)
+  // what a walk through as cashier, customer and admin found
   'settings.deleteConfirm':
     'Удалить тип оплаты «{name}»? Если по нему уже были операции, он уйдёт в архив: касса и самообслуживание его больше не предложат, а журнал, возвраты и отчёты по нему сохранятся.',
   'settings.archived': 'Тип оплаты «{name}» в архиве: касса его не предлагает, журнал, возвраты и отчёты по нему сохранены',

@@ -500,7 +500,7 @@ export const uz: Record<MessageKey, string> = {
   'display.pinpadQr': 'Pin-pad ekranidagi QR-kodni bank ilovasida skanerlang',
   'display.declinedNext': 'Qayta urinib ko‘ring yoki boshqa to‘lov usulini tanlang',
 
-  // ---- issue 20: the till's link to its store (store-till) ----
+  // ---- the till's link to its store (store-till) ----
   'store.title': 'Doʻkon',
   'store.hint': 'Kassa jurnal va smenalarni doʻkon serveriga yuboradi. Toʻlovlar u bilan aloqasiz ham ishlaydi.',
   'store.address': 'Doʻkon manzili',
@@ -532,9 +532,9 @@ export const uz: Record<MessageKey, string> = {
   'store.bar.revoked': 'Doʻkon: kassa ruxsati bekor qilingan',
   'store.bar.rejected': '{count} ta qabul qilinmadi',
 
-  // Issue 21 (store console): a payment type the store manages, on the till's Settings.
+  // The store console: a payment type the store manages, on the till's Settings.
   'settings.storeManaged': 'Do‘kon tomonidan beriladi (do‘kon sozlamalari, {version}-versiya): bu yerda faqat shu kassaning parametrlari o‘zgaradi',
-  // ---- security (issues 17.2, 17.7, 18) ----
+  // ---- security (17.7, 18) ----
   'self.needAdminPin': 'O‘z-o‘ziga xizmat ishga tushmadi: avval Sozlamalarda administrator PIN kodini o‘rnating — usiz kioskdan istalgan kishi chiqa oladi',
   'supervisor.needAdmin': 'Avval administrator PIN kodini o‘rnating: katta kassir PIN kodi faqat u orqali o‘zgartiriladi',
   'supervisor.askAdmin': 'Pulni qaytarish: administrator PIN kodini kiriting',
@@ -543,7 +543,7 @@ export const uz: Record<MessageKey, string> = {
   'export.failed': 'Faylni yuklab bo‘lmadi: {error}',
   'conf.tooManyUnknown':
     'Noma’lum kalitlar juda ko‘p: {count} (saqlanganlari bilan birga ko‘pi bilan {max} ta va {kb} KB). Fayldan ortiqcha qatorlarni olib tashlang',
-  // walk: issue 17 (the walk through as cashier, customer, admin)
+  // what a walk through as cashier, customer and admin found
   'settings.deleteConfirm':
     '«{name}» to‘lov turini o‘chirasizmi? Agar unda operatsiyalar bo‘lsa, u arxivga o‘tadi: kassa va o‘z-o‘ziga xizmat uni boshqa taklif qilmaydi, jurnal, qaytarishlar va hisobotlar esa saqlanadi.',
   'settings.archived': '«{name}» to‘lov turi arxivda: kassa uni taklif qilmaydi, jurnal, qaytarishlar va hisobotlar saqlangan',

@@ -15,7 +15,7 @@ export const MAX_SCAN_LENGTH = 1_024
 /** Keys from the burst's start that may still be typing, before it is swallowed. */
 const BURST_AFTER = 3
 /**
- * Keys closer than this are one run of typing (issue 17): a scanner's first keys land in the focused
+ * Keys closer than this are one run of typing: a scanner's first keys land in the focused
  * field before the burst is recognised, and on a loaded machine a stall can split them off the burst.
  * The field gets back its value from before the run, and the keys that landed lead the code.
  * A person picking up the scanner after typing the amount pauses far longer.
@@ -80,7 +80,7 @@ export class ScanDetector {
     if (gap > SCANNER_MAX_GAP_MS) {
       // A new burst, or a stall inside one: a swallowed burst that stops here is reported, not dropped.
       const broken = this.#swallowing && !this.#cut
-      // A broken burst's tail keeps coming, stalls and all, until Enter or a person's pause (issue 17:
+      // A broken burst's tail keeps coming, stalls and all, until Enter or a person's pause (
       // a second stall let the tail's last keys land in «Сумма»).
       const tail = this.#cut && gap < RUN_QUIET_MS
       const cut = tail || broken

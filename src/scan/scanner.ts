@@ -23,7 +23,7 @@ export function emitScan(code: string) {
 }
 
 /**
- * Give a field its value back the way typing would (issue 17): an `input` event, so the page's state
+ * Give a field its value back the way typing would: an `input` event, so the page's state
  * bound to the field follows. Setting `value` alone left the sale's amount with the scan's digits.
  */
 function restoreField(el: HTMLInputElement | undefined, value: string | undefined) {

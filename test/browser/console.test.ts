@@ -1,4 +1,4 @@
-// Issue 21: the store console as a manager uses it, by label and visible text, checked after a reload: the first-run
+// The store console as a manager uses it, by label and visible text, checked after a reload: the first-run
 // password and the login, a lockout after wrong passwords; two tills enrolled by one-time codes and seen online;
 // a ClickPass type configured once, its timeout change reaching both tills, its secret never shown again; a .conf
 // with errors refused with its lines; a revoked till's next push refused; the store X equal to the sum of the tills'

@@ -1,4 +1,4 @@
-// Issue 17: a host's sale is in one currency, and only payment types of that currency are offered
+// A host's sale is in one currency, and only payment types of that currency are offered
 // for it: 15 000 сум is never paid as 15 000 BYN with O!plati (the self-checkout and the till).
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'

@@ -1,4 +1,4 @@
-// Issue 17, what customers read: the customer display drops the last result at «Новая продажа», and
+// What customers read: the customer display drops the last result at «Новая продажа», and
 // the customer display and the self-checkout show customer sentences, never a provider's or an admin's
 // text (which goes to the till with the staff call).
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'

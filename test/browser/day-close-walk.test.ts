@@ -1,4 +1,4 @@
-// Issue 17: a second Z on the same day reconciles O!plati's own period (its shift is the Minsk day)
+// A second Z on the same day reconciles O!plati's own period (its shift is the Minsk day)
 // against the operations of that period, so a till shift with no O!plati sale shows no false mismatch.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'

@@ -15,7 +15,7 @@ export default async function setup(project: TestProject) {
   } finally {
     process.env.NODE_ENV = env
   }
-  // Issue 20: the demo store of this run keeps its database in memory (never the developer's .paydesk-store/).
+  // The demo store of this run keeps its database in memory (never the developer's .paydesk-store/).
   process.env.PAYDESK_STORE_DIR ??= 'memory'
   server = await preview({
     mode: 'demo',
@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
 }
 
 /**
- * The store server's faults for the browser suite (issue 20). `POST /__test/store-outage` makes every store API
+ * The store server's faults for the browser suite. `POST /__test/store-outage` makes every store API
  * request (but the demo's own routes) die with its connection, as a stopped server's would; `DELETE` ends it.
  * `POST /__test/store-outage?hold=1` lets pushes reach the store (it commits) but holds their replies until the
  * outage ends, as a till whose browser dies mid-push sees it. Test-only: added here, never in vite.config.ts.

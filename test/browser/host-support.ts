@@ -1,4 +1,4 @@
-// A host on a real second origin (issue 18): the sample host page served by another HTTP server on
+// A host on a real second origin: the sample host page served by another HTTP server on
 // another 127.0.0.1 port. A sale by URL carries no authority until an allowed origin confirms it by
 // message, so a test that starts a sale by URL goes through a host, as a real till does.
 import { createServer, type Server } from 'node:http'

@@ -163,7 +163,7 @@ it('another amount for the same order is refused, and a malformed amount is refu
     expect(await t.getByTestId('amount').inputValue()).toBe('')
     await expect
       .poll(async () => (await messages(host)).filter((m) => m.type === 'paydesk.error' && m.code === 'bad-amount' && m.order === `B-${bad}`).length)
-      // One for the URL, one for the host's confirming message (issue 18: a URL alone carries no authority).
+      // One for the URL, one for the host's confirming message (a URL alone carries no authority).
       .toBe(2)
     await t.close()
   }

@@ -1,4 +1,4 @@
-// Issue 18 (and 17.2, 17.7) as an attacker and a careless admin meet the till, in Chromium: a host on a
+// The till as an attacker and a careless admin meet it, in Chromium: a host on a
 // real second origin replays a refund; a page of another origin fixes an order's amount by URL; a
 // reused window gets a new order; the host cancels without the supervisor PIN; a new tab of a locked
 // kiosk; a burst of PINs at the kiosk's exit; exports with a secret `000` and the customer's phone;

@@ -1,4 +1,4 @@
-// Issue 17, Inpas through the UI: a pin-pad answering with another terminal ID stops the type until fixed
+// Inpas through the UI: a pin-pad answering with another terminal ID stops the type until fixed
 // (the till says why), the admin reads the stored notice in Settings after a reload, and fixing it lifts it.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'

@@ -1,4 +1,4 @@
-// Issue 17 in the journal: a deleted payment type with operations is archived (its rows keep their
+// In the journal: a deleted payment type with operations is archived (its rows keep their
 // name and their refund; the till no longer offers it), and the refund form opens at its row.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'

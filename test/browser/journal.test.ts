@@ -1,4 +1,4 @@
-// Issue 11 in the browser: the journal's search and filters over the whole journal, each kind in
+// In the browser: the journal's search and filters over the whole journal, each kind in
 // the cashier's words, the shift's X-report, the day close with its warning and print, a report by
 // shift after a reload, and a finished sale that a second scan does not charge again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -356,14 +356,14 @@ describe('the shift', () => {
 describe('a finished sale', () => {
   it('a host request takes one approved payment: a second scan is refused', async () => {
     const { context, page: first } = await newPage(browser)
-    // Issue 18: a sale by URL is the host's once the host confirms it by message.
+    // A sale by URL is the host's once the host confirms it by message.
     const { page } = await hostOpens(context, 'pay', 'J-1', '150000')
     await first.close()
     await expect.poll(() => page.getByTestId('amount').inputValue()).toBe('1500.00')
     await page.getByTestId('code').click()
     await scan(page, await mint())
     await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
-    // The host's amount is read-only (issue 13): the cashier cannot make it another sale.
+    // The host's amount is read-only: the cashier cannot make it another sale.
     expect(await page.getByTestId('amount').isEditable()).toBe(false)
     await page.getByTestId('code').click()
     await scan(page, await mint())

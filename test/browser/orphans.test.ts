@@ -1,4 +1,4 @@
-// Issue 19: two till tabs; the one taking the payment crashes (its renderer killed, the browser and the
+// Two till tabs; the one taking the payment crashes (its renderer killed, the browser and the
 // other tab live on) while the customer pays. The cashier carries on in the other tab: the till shows the
 // orphaned sale, the cashier presses its stop, and this tab's worker takes the sale over and settles it —
 // before, nothing drove it until a new page was loaded.
@@ -72,7 +72,7 @@ it('PaymeGO: the paying tab crashes, the customer is charged; the stop in the ot
   type Receipts = { receipts: { state: number }[] }
   await expect.poll(async () => ((await control('payme/_control/state')) as Receipts).receipts[0]?.state, { timeout: 30_000 }).toBe(4)
   await b.getByRole('button', { name: 'Прекратить ожидание' }).click()
-  // Taken over at once: the receipt is cancelled (payme.md rule 1.3.9), the money goes back.
+  // Taken over at once: the receipt is cancelled (docs/protocols/payme.md rule 1.3.9), the money goes back.
   await b.locator('[data-testid=result][data-state=compensating], [data-testid=result][data-state=compensated]').waitFor({ timeout: 20_000 })
   await settledInJournal(b, ['compensated'])
   await expect.poll(async () => ((await control('payme/_control/state')) as Receipts).receipts[0]?.state, { timeout: 30_000 }).toBe(50)
@@ -107,7 +107,7 @@ it('ClickPass in confirm mode: the tab crashes waiting on the confirm’s reply;
 it('Sendy online: the tab showing the QR crashes, the customer pays it; the cancel in the other tab takes it over and refunds it', async () => {
   await control('sendy/_control/config', { autoCustomer: false }, 'PUT')
   const { context, page: a } = await newPage(browser)
-  // The admin activates the terminal once (sendy.md § 5.1).
+  // The admin activates the terminal once (docs/protocols/sendy.md § 5.1).
   await a.goto(`${baseURL()}/#/settings`)
   await a.getByTestId('pt-sendy-1').click()
   const row = a.getByTestId('action-activate')

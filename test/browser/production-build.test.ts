@@ -126,7 +126,7 @@ async function swappableServer(first: string) {
   return { url: `http://127.0.0.1:${port}`, serve: (d: string) => (dir = d), close: () => srv.close() }
 }
 
-it('issue 18.3: a demo once served at an origin does not outlive the production deploy there', async () => {
+it('a demo once served at an origin does not outlive the production deploy there', async () => {
   const origin = await swappableServer(demoDir)
   const { context, page } = await newPage(browser)
   try {

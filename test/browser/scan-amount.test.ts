@@ -1,4 +1,4 @@
-// A scan while the cursor is in «Сумма» never changes the amount (issue 17 item 1): the wedge's
+// A scan while the cursor is in «Сумма» never changes the amount: the wedge's
 // first keys land in the field before the burst is recognised; the field and the sale's amount
 // must both get the typed amount back, and the provider is asked for exactly that amount.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Self-checkout (`#/self`) at a 1080×1920 portrait touch screen (issue 13): a customer pays alone
+// Self-checkout (`#/self`) at a 1080×1920 portrait touch screen: a customer pays alone
 // with ClickPass (the scanner), O!plati mode 2 (the merchant QR) and SBP (the in-page pin-pad
 // emulator); the screen goes back to attract when idle but never away from a payment in
 // progress; «Позвать сотрудника» reaches the cashier's till; leaving needs the staff PIN.
@@ -35,7 +35,7 @@ async function kiosk(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page }
 }
 
-/** Issues 17, 18: the self-checkout starts behind an admin PIN, and its sale comes from a host that confirms it by message. */
+/** the self-checkout starts behind an admin PIN, and its sale comes from a host that confirms it by message. */
 async function kioskSale(order: string, amount: string, idle?: number): Promise<{ context: BrowserContext; page: Page }> {
   const { context, page: first } = await kiosk()
   await setAdminPin(context, '482913')

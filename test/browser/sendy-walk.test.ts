@@ -1,4 +1,4 @@
-// Issue 17, Sendy in Settings and the journal: its file is JSON (the buttons say so), «Проверить связь» is
+// Sendy in Settings and the journal: its file is JSON (the buttons say so), «Проверить связь» is
 // not offered (Sendy has none), and with `allowRefund` off no «Возврат» is offered on its payments.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'

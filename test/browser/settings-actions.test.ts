@@ -206,7 +206,7 @@ it('exports the request log with the settings change log; the change log on the 
 it('supervisor PIN: set in Settings, the journal asks for it before a cancel, refuses a wrong one, and cancels with the right one', async () => {
   const { context, page } = await newPage(browser)
   await openSettings(page)
-  // Issue 18: the supervisor PIN is changed only behind the admin PIN.
+  // The supervisor PIN is changed only behind the admin PIN.
   await page.getByRole('textbox', { name: 'Новый PIN старшего кассира (пусто — не спрашивать)' }).fill('9753')
   await page.getByRole('button', { name: 'Сохранить PIN старшего кассира' }).click()
   await expect.poll(() => notice(page).textContent()).toBe('Сначала задайте PIN администратора: PIN старшего кассира меняется только под ним')

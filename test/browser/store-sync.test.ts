@@ -1,4 +1,4 @@
-// Issue 20 in the browser: the demo till joins the demo store by itself; two tills in two browser contexts join
+// In the browser: the demo till joins the demo store by itself; two tills in two browser contexts join
 // it by a one-time code from Settings, the store server goes down, both take payments (the status bar says how
 // much waits since when, and leaving the store is refused), it comes back, and the store holds every operation of
 // both tills at each till's final rev. And a till whose browser is killed while the store's reply to its push is

@@ -1,5 +1,5 @@
-// Issue 19: ClickPass in confirm mode with a payment the processing holds (magic 92/93): the sandbox and
-// the client tell the same story. A confirm answered 0 makes the payment PAID (clickpass.md § 3.4), and the
+// ClickPass in confirm mode with a payment the processing holds (magic 92/93): the sandbox and
+// the client tell the same story. A confirm answered 0 makes the payment PAID (docs/protocols/clickpass.md § 3.4), and the
 // client approves on it (§ 4.3.3.2); a payment held in progress is not awaiting confirmation yet, so its
 // confirm is refused (-9041), the status decides (§ 4.3.3.3), and Click's 30 s window cancels what is never paid.
 import { afterEach, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Issue 21: the store console's API over the store server (PGlite in memory, no port): first-run password,
+// The store console's API over the store server (PGlite in memory, no port): first-run password,
 // login and a lockout that survives a restart, CSRF, enrolment codes, payment types pushed to tills by version
 // with their secrets sealed and never shown again, a url never moved with the old secret, revocation, the store X.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

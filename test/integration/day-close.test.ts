@@ -65,7 +65,7 @@ it('X-report, then the day close runs O!plati’s reconcile and shows it beside 
   expect(again.ok && again.report.providers?.[0]).toMatchObject({ ok: true, mismatches: 0 })
 })
 
-it('a second Z on the same day reconciles O!plati’s whole day against that day’s operations: no false mismatch (issue 17)', async () => {
+it('a second Z on the same day reconciles O!plati’s whole day against that day’s operations: no false mismatch', async () => {
   h = await harness({ provider: 'oplati' })
   await paid(1700)
   const z1 = await h.engine.closeDay()

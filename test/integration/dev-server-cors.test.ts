@@ -1,4 +1,4 @@
-// Issue 18.9 under `npm run dev`: Vite's dev server answers no cross-origin request. Its default CORS
+// Under `npm run dev`: Vite's dev server answers no cross-origin request. Its default CORS
 // allowed any loopback origin (a page on another port of the till), ahead of the sandbox's own check.
 // The browser suite checks the same of the preview server (`npm start`) from a real page.
 import { afterAll, beforeAll, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Issue 19: the Inpas ecrNo counter (§ 6.3 step 2) is read and advanced in one transaction, so a refund in
+// The Inpas ecrNo counter (§ 6.3 step 2) is read and advanced in one transaction, so a refund in
 // one tab and a payment in another, on one pin-pad type, never take the same number. Two tabs are two
 // database connections on one IndexedDB, as two workers of one browser profile are.
 import { expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Issue 17 / docs/protocols/inpas-sbp.md § 6.5: a result from another terminal ID (a different pin-pad on the
+// docs/protocols/inpas-sbp.md § 6.5: a result from another terminal ID (a different pin-pad on the
 // port) stops new operations until fixed: the type is disabled with why, a pay is refused before any byte; the
 // right pin-pad answering «Проверить связь» lifts it.
 import { afterEach, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Issue 23 against IndexedDB (fake-indexeddb): the version-4 upgrade of a journal with data in it (each payment
+// Against IndexedDB (fake-indexeddb): the version-4 upgrade of a journal with data in it (each payment
 // with a refund marked, nothing else changed), the mark kept by the hook for a refund journaled later, and a
 // journal page whose refunds and remaining amounts are the same as a recount from the whole journal.
 import { describe, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ import type { Operation, OpKind, OpState } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
 import type { Minor } from '../../src/domain/money.ts'
 
-/** The schema as released with issue 11 (version 2), written out so the test keeps it. */
+/** The schema as released as version 2, written out so the test keeps it. */
 const V2 = {
   operations:
     'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt]',

@@ -1,4 +1,4 @@
-// Issue 19: an open operation whose worker died (its tab crashed) is taken over by a live worker —
+// An open operation whose worker died (its tab crashed) is taken over by a live worker —
 // at once when a stop is pressed in any tab, and on a sweep of the timer loop — while an operation a
 // live worker drives, or a sale just being created, is left alone. Two engines on one database are two
 // tabs; an engine with its own lock manager is a tab whose worker died (the browser freed its locks).
@@ -47,7 +47,7 @@ async function paymentInTabA(locks: Locks) {
 
 const checks = async () => (await h.routes()).filter((r) => r === 'check').length
 
-it('a stop pressed in the surviving tab takes over the sale whose tab died: its cancel queued and sent (payme.md rule 1.3.9)', async () => {
+it('a stop pressed in the surviving tab takes over the sale whose tab died: its cancel queued and sent (docs/protocols/payme.md rule 1.3.9)', async () => {
   const shared = memoryLocks()
   h = await harness({ provider: 'payme', locks: shared })
   const { a, op } = await paymentInTabA(memoryLocks())

@@ -1,4 +1,4 @@
-// Issue 20 against IndexedDB (fake-indexeddb): the version-3 upgrade of a version-2 journal with data in it puts
+// Against IndexedDB (fake-indexeddb): the version-3 upgrade of a version-2 journal with data in it puts
 // every existing row into the store outbox at rev 1; the database hooks raise `rev` in whatever transaction changes
 // a row; bookkeeping (the store's acknowledgement) never bumps it.
 import { describe, expect, it } from 'vitest'
@@ -9,7 +9,7 @@ import { advance, type Operation } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
 import type { Minor } from '../../src/domain/money.ts'
 
-/** The schema as released before issue 20 (version 2), written out so the test keeps it. */
+/** The schema as released in version 2, written out so the test keeps it. */
 const V2 = {
   operations:
     'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt]',

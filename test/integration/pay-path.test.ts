@@ -1,4 +1,4 @@
-// Issue 23: a payment costs the disk, not the engine. On the happy path a ClickPass payment commits what
+// A payment costs the disk, not the engine. On the happy path a ClickPass payment commits what
 // write-ahead needs — the operation before its request (with the scan guard's look-up in the same transaction),
 // `sent` before the request, the final state — and reads nothing else: the payment type, its secrets and the
 // provider's stored state come from memory, dropped when they change in this engine or in another on the same

@@ -158,7 +158,7 @@ it('a new till (fresh profile, its ecrNo counter from 1) on a pin-pad that alrea
   after.stop()
 }, 60_000)
 
-it('issue 18: the bridge takes a WebSocket only from the app’s own origin (a page on another loopback port is refused)', async () => {
+it('the bridge takes a WebSocket only from the app’s own origin (a page on another loopback port is refused)', async () => {
   const { connect } = await import('node:net')
   const host = new URL(sb.url).host
   const handshake = (origin?: string) =>

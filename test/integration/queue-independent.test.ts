@@ -1,4 +1,4 @@
-// Issue 19: the compensation queue does not stall behind one entry. Each entry waits on its own backoff:
+// The compensation queue does not stall behind one entry. Each entry waits on its own backoff:
 // a reversal the processor keeps refusing never delays another customer's compensation of the same provider.
 import { afterEach, expect, it } from 'vitest'
 import { harness, type Harness } from '../support/engine.ts'

@@ -1,4 +1,4 @@
-// Issue 18 (and 17.2) in the engine: a replayed host refund moves no money; a burst of PINs cannot
+// Security in the engine: a replayed host refund moves no money; a burst of PINs cannot
 // slip past the lockout; the self-checkout exit and Settings count wrong tries apart; the kiosk
 // starts only behind an admin PIN and then money going back needs one; exports survive a short
 // numeric secret; the customer's phone never reaches the log in full.

@@ -1,4 +1,4 @@
-// Issue 19, Sendy online: a sale whose `online` request never arrived keeps its number N in the journal,
+// Sendy online: a sale whose `online` request never arrived keeps its number N in the journal,
 // and the next sale — in another tab, or on another till on the same terminal — takes N from the server's
 // counters and is paid. Recovering the first sale must never reverse by N: it never got a QR, so it is a
 // lost request (our own order decides), not a poll whose window ends in a reverse by number.

@@ -110,7 +110,7 @@ describe('the PIN lockout lives in IndexedDB', () => {
 
   it('the supervisor PIN has its own lockout and is set or removed from Settings behind the admin PIN', async () => {
     h = await harness()
-    // Issue 18: with no admin PIN nobody can set (or later remove) it; with one, only behind it.
+    // With no admin PIN nobody can set (or later remove) it; with one, only behind it.
     expect(await h.engine.setSupervisorPin({ next: '5555' })).toMatchObject({ ok: false, message: { key: 'supervisor.needAdmin' } })
     await h.engine.setAdminPin({ current: '', next: '2468' })
     expect(await h.engine.setSupervisorPin({ next: '12', adminPin: '2468' })).toMatchObject({ ok: false, message: { key: 'pin.format' } })

@@ -1,4 +1,4 @@
-// Issue 21, the till's side: an enrolled till pulls the payment types the store's console configured for it (by
+// Store config, the till's side: an enrolled till pulls the payment types the store's console configured for it (by
 // version, If-None-Match), applies them in one transaction, pays with the store's secret, sees a changed timeout on
 // its next pull, keeps its own per-till values, refuses a local edit of a managed field, and is refused once revoked.
 import { afterAll, beforeAll, expect, it } from 'vitest'

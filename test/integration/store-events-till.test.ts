@@ -1,4 +1,4 @@
-// Issue 21: the till hears its store's `config` announcement over server-sent events (fetch with its token), and a
+// The till hears its store's `config` announcement over server-sent events (fetch with its token), and a
 // revoked token ends the stream; the SSE parser handles split chunks, comments (heartbeats) and CRLF.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createStoreApp } from '../../server/app.ts'

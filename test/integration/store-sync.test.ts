@@ -1,4 +1,4 @@
-// Issue 20, the till's half: the engine's journal reaches a store (in memory, fleet design § 4) exactly once, and
+// The store sync, the till's half: the engine's journal reaches a store (in memory, docs/fleet.md § 4) exactly once, and
 // the till never waits for it. Each exactly-once case ends with one store row per operation at the till's final
 // rev and an empty outbox.
 import { afterEach, describe, expect, it } from 'vitest'

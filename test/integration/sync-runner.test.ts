@@ -1,4 +1,4 @@
-// Issue 20: the sync runner's triggers with its timer on (as in the browser): a commit that puts a row in the
+// The sync runner's triggers with its timer on (as in the browser): a commit that puts a row in the
 // outbox is pushed about a second later with no one asking; a failed push is tried again by the backoff timer;
 // the browser's `online` pushes at once. Real time, short waits.
 import { afterEach, expect, it } from 'vitest'

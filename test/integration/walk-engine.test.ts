@@ -1,4 +1,4 @@
-// Issue 17 in the engine: deleting a payment type that has operations archives it (its operations
+// In the engine: deleting a payment type that has operations archives it (its operations
 // keep their type: refund works, reports name it; the till's list drops it; no new payment is taken
 // on it), and a host's amount in one currency is never taken by a type of another.
 import { afterEach, expect, it } from 'vitest'

@@ -82,7 +82,7 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   expect(await e.supervisorPinSet()).toBe(false)
   expect(await e.setSupervisorPin({ next: '5678', adminPin: '1234' })).toEqual({ ok: true })
   expect(await e.verifySupervisorPin('5678')).toEqual({ ok: true })
-  // Issues 17, 18: the kiosk's start and exit, the PIN money going back needs, a host request's earlier operation.
+  // the kiosk's start and exit, the PIN money going back needs, a host request's earlier operation.
   expect(await e.kioskStart()).toEqual({ ok: true })
   expect(await e.verifyKioskExit('1234')).toEqual({ ok: true })
   expect(await e.reversalGuard()).toBe('supervisor')

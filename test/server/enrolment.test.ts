@@ -1,4 +1,4 @@
-// Enrolment and till tokens (fleet design § 4): a one-time code, usable once even under racing enrolments,
+// Enrolment and till tokens (docs/fleet.md § 4): a one-time code, usable once even under racing enrolments,
 // expired codes refused, tokens kept only as hashes, revoked and forged tokens refused, identity from the token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueEnrolCode, revokeTill } from '../../server/store/enrolment.ts'

@@ -1,4 +1,4 @@
-// Exactly once under faults (fleet design § 8.3). Every case ends with one row per operation, each at the
+// Exactly once under faults (docs/fleet.md § 8.3). Every case ends with one row per operation, each at the
 // till's final rev, and every simulated till's outbox empty: the store server killed (SIGKILL) after COMMIT and
 // before the reply (PostgreSQL twice, and embedded PGlite once, its folder lock taken over); PostgreSQL stopped
 // immediately mid-push and restarted; a proxy that drops replies.

@@ -1,4 +1,4 @@
-// The push (fleet design § 4): idempotent upsert by id and rev, owned by one till, acked only after COMMIT;
+// The push (docs/fleet.md § 4): idempotent upsert by id and rev, owned by one till, acked only after COMMIT;
 // bad input answered clearly and changing nothing; back-pressure 413 / 503 + Retry-After / 429.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PushReply } from '../../src/domain/store-contract.ts'

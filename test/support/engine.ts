@@ -57,7 +57,7 @@ export interface HarnessOptions {
   random?: () => number
   /** Replace the provider registry (a test wraps a provider, e.g. one whose pay throws). */
   providers?: readonly AnyProvider[]
-  /** The engine's fetch (issue 20: a store in memory in front of the sandbox). */
+  /** The engine's fetch (a store in memory in front of the sandbox). */
   fetch?: typeof fetch
 }
 

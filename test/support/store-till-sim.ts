@@ -1,5 +1,5 @@
 // A simulated till for the store server's fault suites and bench: an in-memory journal whose rows carry `rev`
-// and `syncedRev` as the till's Dexie outbox does (DESIGN § 6b), drained over real HTTP in batches of at most
+// and `syncedRev` as the till's Dexie outbox does (docs/architecture.md § 6b), drained over real HTTP in batches of at most
 // 100 rows, one push in flight, marking a row synced only if it is still at the acknowledged rev, and retrying
 // on any failure (a lost reply, a 5xx, a refused connection) by building the batch again from the outbox.
 import { randomBytes } from 'node:crypto'

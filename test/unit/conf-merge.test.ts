@@ -50,7 +50,7 @@ describe('previewConf', () => {
     }
     expect(keys('[Main]\nurl = http://localhost\n')).toEqual(['conf.urlPlaceholder'])
     expect(keys('[Main]\nurl = "http://localhost/"\n')).toEqual(['conf.urlPlaceholder'])
-    // Issue 18: a scheme-relative url is refused, not only warned about.
+    // A scheme-relative url is refused, not only warned about.
     expect(keys('[Main]\nurl = //evil.example/path\n')).toEqual(['refused'])
     expect(keys('[Main]\nurl = https://api.click.uz\n')).toEqual(['conf.urlCrossOrigin'])
     expect(keys('[Main]\nurl = /click\n')).toEqual([])

@@ -1,4 +1,4 @@
-// Issue 21: every word the store console shows exists in Russian, Uzbek and English: each `console.*` key the
+// Every word the store console shows exists in Russian, Uzbek and English: each `console.*` key the
 // console and the server's messages use is in the Russian catalogue (the others are typed to its keys).
 import { describe, expect, it } from 'vitest'
 import { readFileSync, readdirSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// Issue 17: what a customer reads is the customer's sentence; a staff text goes to staff.
+// What a customer reads is the customer's sentence; a staff text goes to staff.
 import { expect, it } from 'vitest'
 import { customerText } from '../../src/domain/customer-text.ts'
 

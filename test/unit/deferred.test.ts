@@ -1,4 +1,4 @@
-// Issue 23: the page's journal view loads after the first paint; a read started before it arrives is replayed
+// The page's journal view loads after the first paint; a read started before it arrives is replayed
 // on it, and once it is here every read goes to it directly.
 import { expect, it } from 'vitest'
 import { deferred } from '../../src/app/deferred.ts'

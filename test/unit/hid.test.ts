@@ -72,7 +72,7 @@ describe('a burst is never sent truncated and never vanishes silently', () => {
   })
 })
 
-describe('a scan typed into «Сумма» leaves the amount as the person typed it (issue 17)', () => {
+describe('a scan typed into «Сумма» leaves the amount as the person typed it', () => {
   /** Feed keys into a simulated field whose value grows by the keys that are not swallowed. */
   function field(d: ScanDetector, initial: string) {
     let value = initial
@@ -124,7 +124,7 @@ describe('a scan typed into «Сумма» leaves the amount as the person typed
   })
 })
 
-it('a broken burst that stalls again keeps its tail out of the field (issue 17)', () => {
+it('a broken burst that stalls again keeps its tail out of the field', () => {
   const d = new ScanDetector()
   let t = 1000
   for (const k of '8801016982') d.key({ key: k, at: (t += 5) }, '3000')

@@ -74,7 +74,7 @@ describe('URL', () => {
   it('keeps items that are not JSON as null (the engine refuses them)', () => {
     expect(parseHostUrl('#/pay?amount=1&order=A&items=%7B')).toMatchObject({ ok: true, value: { items: null } })
   })
-  it('carries the sale’s currency (issue 17), three capital letters, or refuses it', () => {
+  it('carries the sale’s currency, three capital letters, or refuses it', () => {
     expect(parseHostUrl('#/self?amount=1500000&order=A&currency=UZS')).toEqual({
       ok: true,
       value: { type: 'paydesk.pay', order: 'A', amount: 1500000, currency: 'UZS' },

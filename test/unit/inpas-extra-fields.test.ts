@@ -1,4 +1,4 @@
-// Issue 17: `sbpExtraFields` (docs/protocols/inpas-sbp.md § 3.2) is settable: `tag=value;…`, checked.
+// `sbpExtraFields` (docs/protocols/inpas-sbp.md § 3.2) is settable: `tag=value;…`, checked.
 import { expect, it } from 'vitest'
 import { INPAS_SCHEMA, parseExtraFields, toInpasConfig, toSessionConfig } from '../../workers/providers/inpas-sbp/config.ts'
 import { INPAS_MSG } from '../../workers/providers/inpas-sbp/messages.ts'

@@ -1,4 +1,4 @@
-// Issue 18, «Low, still worth closing»: each as a pure check.
+// «Low, still worth closing»: each as a pure check.
 import { describe, expect, it } from 'vitest'
 import { csvRow } from '../../src/domain/journal.ts'
 import { msg, SERVER_TEXT_MAX } from '../../src/domain/messages.ts'

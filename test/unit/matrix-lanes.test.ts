@@ -1,4 +1,4 @@
-// The fault matrix's lanes (test/browser/matrix/lanes.ts, issue 19): a case's time limit counts its own run
+// The fault matrix's lanes (test/browser/matrix/lanes.ts): a case's time limit counts its own run
 // from the moment it holds its lanes — a long wait behind another case in its lane is not held against it.
 import { expect, it, vi } from 'vitest'
 import { createLanes } from '../browser/matrix/lanes.ts'

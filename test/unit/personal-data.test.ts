@@ -1,4 +1,4 @@
-// Issue 18.8: a phone number in any provider's request or reply is masked before the log keeps it.
+// A phone number in any provider's request or reply is masked before the log keeps it.
 import { describe, expect, it } from 'vitest'
 import { maskPersonal, maskPhoneText } from '../../workers/transport/personal.ts'
 import { scrub } from '../../workers/engine/log.ts'

@@ -1,4 +1,4 @@
-// Issue 21: processor secrets sealed with AES-256-GCM, bound to their row, the key in a file of its own.
+// Processor secrets sealed with AES-256-GCM, bound to their row, the key in a file of its own.
 import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,4 +1,4 @@
-// Issue 21: what a pulled store config changes on the till: the store's types marked managed with their version,
+// What a pulled store config changes on the till: the store's types marked managed with their version,
 // the till's own fields and local types kept, a url move with the held secret refused, and nothing applied while
 // an operation of a changed type is open.
 import { describe, expect, it } from 'vitest'

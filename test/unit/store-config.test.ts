@@ -1,4 +1,4 @@
-// Issue 21: payment types configured in the store's console on the till's own schemas; per-till fields stay on the
+// Payment types configured in the store's console on the till's own schemas; per-till fields stay on the
 // till; a pushed config never moves a `url` to another host with the old secret; a till's line in the console.
 import { describe, expect, it } from 'vitest'
 import {

@@ -1,4 +1,4 @@
-// Issue 20: what the admin types to join a store is checked and normalised before anything is sent.
+// What the admin types to join a store is checked and normalised before anything is sent.
 import { describe, expect, it } from 'vitest'
 import { normalizeEnrolCode, normalizeStoreAddress } from '../../src/domain/store-link.ts'
 

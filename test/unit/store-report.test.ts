@@ -1,4 +1,4 @@
-// Issue 21: the store's X and Z by till × payment type, with completeness per till and the till's own totals beside
+// The store's X and Z by till × payment type, with completeness per till and the till's own totals beside
 // the server's, as a pure function; the store's X is the sum of the tills' X.
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'

@@ -34,12 +34,12 @@ export type PinResult = { ok: true } | { ok: false; message: Msg; retryInMs?: nu
 
 /**
  * `key` names the PIN (the admin's `admin.pin`, the supervisor's `supervisor.pin`). Wrong tries and the
- * lockout are kept in IndexedDB beside it (issue 8), so neither a reload nor a second tab resets them.
- * Each place that asks keeps its own count (issue 18: a customer at the self-checkout's exit cannot
+ * lockout are kept in IndexedDB beside it, so neither a reload nor a second tab resets them.
+ * Each place that asks keeps its own count (a customer at the self-checkout's exit cannot
  * lock the admin out of Settings): `counter` names it.
  *
  * A try is counted before the slow compare, in the same transaction as the lockout check, and given
- * back when the PIN was right (issue 18): a burst of PINs typed while one is being compared can no
+ * back when the PIN was right: a burst of PINs typed while one is being compared can no
  * longer slip past the lockout. `locks` (the Web Locks of the profile) lets one evaluation run at a time.
  */
 export function adminPin(db: PaydeskDb, clock: Clock, key = KEY, locks?: Locks) {

@@ -1,4 +1,4 @@
-// The IndexedDB schema (DESIGN § 4): the journal, the durable queue, settings, secrets kept
+// The IndexedDB schema (docs/architecture.md § 4): the journal, the durable queue, settings, secrets kept
 // apart, and the rotating log. Versioned; a new version adds a `.version(n)` block below.
 import Dexie, { type DexieOptions, type Table, type Transaction } from 'dexie'
 import type { Operation } from '../../src/domain/operation.ts'
@@ -13,7 +13,7 @@ export interface QueueEntry {
   /** The queued operation: a compensation, or a cancel/refund whose reply was lost. */
   opId: string
   attempt: number
-  /** Definitive refusals so far (README R5: 10 make it needs-attention). */
+  /** Definitive refusals so far (docs/rules.md R5: 10 make it needs-attention). */
   refusals?: number
   nextAttemptAt: number
   createdAt: number
@@ -40,7 +40,7 @@ export interface SecretRow {
   value: string
 }
 
-/** A closed shift (issue 11): its number, when it opened and closed, and who closed it. From version 3 it rides the store outbox. */
+/** A closed shift: its number, when it opened and closed, and who closed it. From version 3 it rides the store outbox. */
 export interface ShiftRow extends Revisioned {
   number: number
   openedAt: number
@@ -53,7 +53,7 @@ export interface ShiftRow extends Revisioned {
 /**
  * Journal row as stored from version 2: the operation and its search keys (kept by a hook, never sent anywhere);
  * from version 4 a payment some refund names as its original says so (`refunded`, kept by a hook too), so a
- * journal page looks up refunds only for those payments (issue 23).
+ * journal page looks up refunds only for those payments.
  */
 export type StoredOperation = Operation & { keys?: string[]; refunded?: true }
 
@@ -66,11 +66,11 @@ export class PaydeskDb extends Dexie {
   secrets!: Table<SecretRow, string>
   log!: Table<LogEntry, number>
   shifts!: Table<ShiftRow, number>
-  /** Issue 20: called after a transaction that put a row into the store outbox has committed. */
+  /** Called after a transaction that put a row into the store outbox has committed. */
   readonly outboxListeners = new Set<() => void>()
 
   constructor(name = DB_NAME, options?: DexieOptions) {
-    // Issue 10: every write that precedes a request (the journal row, a queue entry) is committed with strict
+    // Every write that precedes a request (the journal row, a queue entry) is committed with strict
     // durability, so a power cut right after the request left cannot lose the row (Chromium defaults to relaxed).
     super(name, { chromeTransactionDurability: 'strict', ...options })
     this.version(1).stores({
@@ -80,7 +80,7 @@ export class PaydeskDb extends Dexie {
       secrets: 'key',
       log: '++id, at, level, opId',
     })
-    // Issue 11: the journal's search and filters through indexes over the whole journal, and the shifts.
+    // The journal's search and filters through indexes over the whole journal, and the shifts.
     this.version(2)
       .stores({
         operations:
@@ -104,7 +104,7 @@ export class PaydeskDb extends Dexie {
             if (o.kind === 'cancel' && o.original && refunds.has(o.original)) o.details = { ...o.details, reverses: 'refund' }
           })
       })
-    // Issue 20 (DESIGN § 6b): `rev`, `syncedRev` and the sparse outbox index on the journal and the shifts. The
+    // docs/architecture.md § 6b: `rev`, `syncedRev` and the sparse outbox index on the journal and the shifts. The
     // existing journal and shifts enter the outbox at rev 1, so they upload once the till joins a store.
     this.version(3)
       .stores({
@@ -128,7 +128,7 @@ export class PaydeskDb extends Dexie {
             s.outboxAt = s.closedAt
           })
       })
-    // Issue 23 (version 4, no new store or index): mark every payment that has a refund, in the version's upgrade
+    // Version 4 (no new store or index): mark every payment that has a refund, in the version's upgrade
     // for the journal as it stands and in the `creating` hook below from then on.
     this.version(4).upgrade((tx) => markRefunded(tx.table('operations')))
     this.operations.hook('creating', (_key, obj: StoredOperation, tx) => {

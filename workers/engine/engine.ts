@@ -1,4 +1,4 @@
-// The payment engine (DESIGN § 2–4): the one object the UI reaches through Comlink. It
+// The payment engine (docs/architecture.md § 2–4): the one object the UI reaches through Comlink. It
 // journals every operation before its first request, hands providers a durable `commit`,
 // resumes open operations on start, and drains the compensation queue under a Web Lock.
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
@@ -39,7 +39,7 @@ import { providerStore } from './provider-store.ts'
 import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
-/** README R5: the queue drains at least every 30 s. */
+/** docs/rules.md R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
 export { QUEUE_LOCK, MAX_REFUSALS } from './queue.ts'
 const OP_LOCK = (id: string) => `paydesk-op-${id}`
@@ -66,7 +66,7 @@ export interface EngineDeps {
   emulators?: 'allow' | 'refuse'
   /** How a stop pressed in one tab reaches the worker driving the payment (default: a BroadcastChannel per database). */
   stops?: StopChannel
-  /** Issue 20: a demo build's store, which the till joins by itself. */
+  /** A demo build's store, which the till joins by itself. */
   demoStore?: DemoStore
 }
 
@@ -82,7 +82,7 @@ export function createEngine(deps: EngineDeps) {
     () => types.secretValues(),
   )
   // Payment types (settings): the stored types, their secrets, their views and the settings calls.
-  // Issue 23: configuration and the providers' stored state from memory, dropped when the settings change anywhere.
+  // Configuration and the providers' stored state from memory, dropped when the settings change anywhere.
   const memo = memoOf(db, ['settings', 'secrets'])
   const types = paymentTypesApi(deps, { providers, log, memo, probeContext: (pt, p, config) => probeContext(pt, p, config) })
   const { paymentTypes, loadConfig, refreshSecretValues, seedDemo, listPaymentTypes, savePaymentType, deletePaymentType, importConfFile, exportConfFile } =
@@ -97,7 +97,7 @@ export function createEngine(deps: EngineDeps) {
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
   let stopped = false
-  // Issue 10: «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
+  // «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
   const stops = deps.stops ?? stopChannel(db.name)
   stops.listen((opId) => markStopped(opId))
 
@@ -216,7 +216,7 @@ export function createEngine(deps: EngineDeps) {
     const store = providerStore(db, provider.id, pt.id, async (key) => {
       if (provider.secretStoreKey?.(key)) await refreshSecretValues()
     })
-    // Issue 23: the stored state from memory, dropped when the settings table changes anywhere.
+    // The stored state from memory, dropped when the settings table changes anywhere.
     const k = (key: string) => `${provider.id}:${pt.id}:${key}`
     return { ...store, get: async <T>(key: string) => structuredClone(await memo.get(k(key), () => store.get(key))) as T | undefined }
   }
@@ -257,7 +257,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /**
-   * Issue 9: a provider procedure that threw is an unknown outcome, never an exception for the UI.
+   * A provider procedure that threw is an unknown outcome, never an exception for the UI.
    * Nothing proves the request did not leave, so the operation becomes `unknown` and is resolved as
    * after a lost reply: by the provider's own resume (status first); if that throws too, a payment is
    * compensated and a reversal queued, where the queue's status check decides. No money moves in a loyalty call.
@@ -285,7 +285,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /**
-   * README R8 for providers that block while compensating (O!plati § 4.4): while it is unreachable or
+   * docs/rules.md R8 for providers that block while compensating (docs/protocols/oplati.md § 4.4): while it is unreachable or
    * has queued work, probe; when the probe passes, send the queue now; refuse while anything is left.
    */
   async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
@@ -332,7 +332,7 @@ export function createEngine(deps: EngineDeps) {
     return { ok: true, message }
   }
 
-  /** The cashier's «Проверить статус» (inpas-sbp § 7.51): check-status.ts, loaded on first use. */
+  /** The cashier's «Проверить статус» (docs/protocols/inpas-sbp.md § 7.51): check-status.ts, loaded on first use. */
   async function checkStatus(req: { opId: string }): Promise<Result<{ op: Operation; answer: StatusAnswer; settled: boolean }>> {
     const { checkStatus: run } = await import('./check-status.ts')
     return run({ db, clock, log, locks, loadConfig, probeContext, payLock: PAY_LOCK, opLock: OP_LOCK }, req)
@@ -346,14 +346,14 @@ export function createEngine(deps: EngineDeps) {
     markStopped(opId)
     stops.post(opId)
     log.warn('engine', 'cashier stopped waiting', {}, opId)
-    // Issue 19: if the worker that drove it is gone (its lock free), this tab takes it over now.
+    // If the worker that drove it is gone (its lock free), this tab takes it over now.
     await recovery.pickUp(opId)
     return { ok: true }
   }
 
   // ---- recovery and queue ----------------------------------------------------------------
 
-  // Issue 19: open operations nobody drives are taken over at start, on the timer's sweeps and on a stop.
+  // Open operations nobody drives are taken over at start, on the timer's sweeps and on a stop.
   const recovery = createRecovery({ db, clock, log, drive, track, finishQueued: (comp) => finishQueued(comp) })
 
   async function finishQueued(op: Operation) {
@@ -391,7 +391,7 @@ export function createEngine(deps: EngineDeps) {
     finished: finishQueued,
   })
 
-  /** Take over what nobody drives (issue 19), then drain every provider's queue once if this tab holds the queue lock. */
+  /** Take over what nobody drives, then drain every provider's queue once if this tab holds the queue lock. */
   async function drainQueue(): Promise<Result<{ drained: number; drainer: boolean }>> {
     await recovery.sweep('sweep').catch((e: unknown) => log.error('engine', 'sweep failed', { error: String(e) }))
     return runner.drainQueue()
@@ -440,7 +440,7 @@ export function createEngine(deps: EngineDeps) {
     return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
   }
 
-  // One module per verb over a shared deps object (issue 9).
+  // One module per verb over a shared deps object.
   const verbs: VerbDeps = {
     db,
     clock,
@@ -467,7 +467,7 @@ export function createEngine(deps: EngineDeps) {
   const addLoyaltyCard = loyaltyVerb(verbs)
 
   const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
-  // Issue 8: import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
+  // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
   const settings = settingsApi({
     db,
     clock,
@@ -481,7 +481,7 @@ export function createEngine(deps: EngineDeps) {
     loadConfig,
     probeContext,
   })
-  // Issue 20: the store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
+  // The store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
   const sync = createSync({
     db,
     clock,
@@ -500,7 +500,7 @@ export function createEngine(deps: EngineDeps) {
     ...shifts,
     ...settings.calls,
     ...sync.calls,
-    /** The journal's search and filters over the whole journal (issue 11). */
+    /** The journal's search and filters over the whole journal. */
     journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
     journalRow: (id: string) => journalRow(db, id),
     start,
@@ -508,7 +508,7 @@ export function createEngine(deps: EngineDeps) {
     reverse,
     stopWaiting,
     drainQueue,
-    /** The browser's `online` event (README R5). */
+    /** The browser's `online` event (docs/rules.md R5). */
     online: async () => {
       sync.online()
       kickQueue()
@@ -529,14 +529,14 @@ export function createEngine(deps: EngineDeps) {
     /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
     adminPinSet: pin.isSet,
     verifyAdminPin: (p: string) => pin.verify(p),
-    /** Issues 17, 18: the self-checkout behind the admin PIN, its exit's own tries, the PIN money going back needs. */
+    /** the self-checkout behind the admin PIN, its exit's own tries, the PIN money going back needs. */
     kioskStart: guard.kioskStart,
     verifyKioskExit: guard.verifyKioskExit,
     reversalGuard: guard.reversalGuard,
     verifyReversalPin: guard.verifyReversalPin,
     hostRequestOperation: guard.hostRequestOperation,
     setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
-    /** Host POS contract v1 (issue 13): allowed origins, host orders and their journal, refused requests. */
+    /** Host POS contract v1: allowed origins, host orders and their journal, refused requests. */
     hostOrigins: host.origins,
     setHostOrigins: host.setOrigins,
     registerHostOrder: host.register,
@@ -545,7 +545,7 @@ export function createEngine(deps: EngineDeps) {
     exportJournal,
     exportLog: settings.exportWithChanges(exportLog),
     queueStatus,
-    /** Issue 10: is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
+    /** Is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
     storagePersisted: async (): Promise<boolean | undefined> =>
       typeof navigator !== 'undefined' && navigator.storage?.persisted ? navigator.storage.persisted().catch(() => undefined) : undefined,
     /** Tests: wait until every procedure started so far has finished, and the log is written. */

@@ -86,7 +86,7 @@ function candidates(db: PaydeskDb, f: JournalFilter, upper: number): { coll: Col
 
 /**
  * One page of the journal, newest first, with each row's kind, reversal, target and remaining amount. One
- * read-only transaction, its look-ups sent together (issue 23): a search of 50 rows spread over two years
+ * read-only transaction, its look-ups sent together: a search of 50 rows spread over two years
  * waited on five transactions one after another, most of its time on a loaded machine.
  */
 export function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?: JournalCursor, limit = PAGE_SIZE): Promise<JournalPage> {

@@ -7,7 +7,7 @@ import { maskPhoneText, PHONE_FIELD } from '../transport/personal.ts'
 export const LOG_MAX_ROWS = 20_000
 const PRUNE_EVERY = 500
 /**
- * Issue 23: rows wait this long and go in one transaction, after the payment that wrote them has committed its
+ * Rows wait this long and go in one transaction, after the payment that wrote them has committed its
  * own (a log write beside the journal's made each of its commits wait). `flush` writes at once.
  */
 export const LOG_BATCH_MS = 200

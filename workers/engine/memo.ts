@@ -1,4 +1,4 @@
-// Reads the pay path keeps in memory (issue 23: a payment costs the disk, not the engine): the payment
+// Reads the pay path keeps in memory (a payment costs the disk, not the engine): the payment
 // types, their secrets and the providers' stored state are read once and kept until their table changes.
 // Dexie announces every committed write as `storagemutated`, in this worker at once and in every other tab
 // and worker on the same database over a BroadcastChannel, so a change saved anywhere drops what is kept.

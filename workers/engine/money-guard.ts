@@ -1,4 +1,4 @@
-// Who may send money back, and who may leave a self-checkout (issues 17 and 18). One rule for the
+// Who may send money back, and who may leave a self-checkout. One rule for the
 // journal and the host: with a supervisor PIN set, it is asked; on a till that also serves as a
 // self-checkout, money going back always needs a PIN (the admin's, when no supervisor PIN is set),
 // so a customer who got out of the kiosk cannot refund themselves. The self-checkout starts only
@@ -13,7 +13,7 @@ import { SUPERVISOR_PIN_KEY } from './settings-api.ts'
 
 /** Set once the self-checkout ran on this till (browser profile): from then on refunds need a PIN. */
 export const KIOSK_SERVED_KEY = 'kiosk.served'
-/** The request-dedupe keys of the host's cancels and refunds (issue 18). */
+/** The request-dedupe keys of the host's cancels and refunds. */
 const hostRequestKey = (key: string) => `host.request:${key}`
 
 export type ReversalGuard = 'none' | 'supervisor' | 'admin'

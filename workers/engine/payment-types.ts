@@ -38,9 +38,9 @@ export interface PaymentTypeView {
   adminActions: { name: string; inputs?: { name: string; label: string; secret?: boolean }[]; confirm?: string }[]
   /** Bound to a sandbox (the provider's `emulated`): no real money moves (host results say `demo: true`). */
   sandbox: boolean
-  /** Issue 21: set by the store's config (that version); only the per-till fields are this till's to change. */
+  /** Set by the store's config (that version); only the per-till fields are this till's to change. */
   managed?: { version: number }
-  /** The provider has «Проверить связь» (issue 17: not offered where unsupported). */
+  /** The provider has «Проверить связь» (not offered where unsupported). */
   checkConnection: boolean
   /** The settings file's name (`payment_clickpass.conf`, `sendy.json`): the import and export buttons say its kind. */
   fileName: string
@@ -63,7 +63,7 @@ export interface PaymentTypesWiring {
   providers: ReadonlyMap<string, AnyProvider>
   log: Logger
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
-  /** The types and their secrets kept in memory until the settings or secrets table changes (issue 23). */
+  /** The types and their secrets kept in memory until the settings or secrets table changes. */
   memo?: Memo
 }
 
@@ -130,7 +130,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
       secretsSet: [...set],
       missing,
       enabled: missing.length === 0 && !reason,
-      // A setting may turn a capability off for this type (Sendy `allowRefund`), issue 17.
+      // A setting may turn a capability off for this type (Sendy `allowRefund`).
       capabilities: config !== undefined && p.capabilitiesOf ? { ...p.capabilities, ...p.capabilitiesOf(config) } : p.capabilities,
       payMode,
       checkConnection: !!p.checkConnection,
@@ -227,7 +227,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
     // An archived type's number is free again: its operations are found by id.
     if (types.some((t) => t.id !== id && t.archived === undefined && t.number === input.number))
       return { ok: false, message: msg('config.numberTaken', { number: input.number }) }
-    // Issue 21: a type the store manages keeps the store's name, number, values and secrets; the till sets only its own fields.
+    // A type the store manages keeps the store's name, number, values and secrets; the till sets only its own fields.
     const held = types.find((t) => t.id === id)?.managed ? types.find((t) => t.id === id) : undefined
     if (held) {
       for (const f of p.schema.fields) if (!f.perTill && !f.secret) values[f.name] = held.values[f.name]
@@ -244,7 +244,7 @@ export function paymentTypesApi(deps: Pick<EngineDeps, 'db' | 'clock' | 'demo' |
   }
 
   /**
-   * Issue 17: a type with operations is archived, never deleted: its journal rows keep their name and
+   * A type with operations is archived, never deleted: its journal rows keep their name and
    * their cancel and refund (which need its settings and secrets), and the reports keep their lines.
    */
   async function deletePaymentType(id: string): Promise<Result<{ archived: boolean }>> {

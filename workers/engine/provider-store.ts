@@ -1,6 +1,6 @@
 // A provider's durable key/value store (OpCtx.store): rows of the settings table keyed
 // `<provider>:<payment type>:<key>`. `next` reads and advances a counter in one IndexedDB
-// transaction (issue 19): two tabs (two workers, one database) never take the same number.
+// transaction: two tabs (two workers, one database) never take the same number.
 import type { OpCtx } from '../providers/types.ts'
 import type { PaydeskDb } from './db.ts'
 

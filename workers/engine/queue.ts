@@ -1,7 +1,7 @@
-// The durable compensation queue (README R5), in two parts as in Workbox's QueueStore/Queue:
+// The durable compensation queue (docs/rules.md R5), in two parts as in Workbox's QueueStore/Queue:
 // the store says how entries are kept (push, due, reschedule, ack); the runner holds the replay
 // policy — per provider, try every due entry in order; one that fails is put back on its own backoff
-// and the next is tried (issue 19: one stuck refund never delays another customer's).
+// and the next is tried (one stuck refund never delays another customer's).
 import { isFinal, type Operation } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import type { QueueVerdict } from '../providers/types.ts'
@@ -10,9 +10,9 @@ import type { PaydeskDb, QueueEntry } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import type { Logger } from './log.ts'
 
-/** README R5: the lock that elects the one tab that drains. */
+/** docs/rules.md R5: the lock that elects the one tab that drains. */
 export const QUEUE_LOCK = 'paydesk-queue'
-/** README R5: a queued operation refused this many times goes to needs-attention. */
+/** docs/rules.md R5: a queued operation refused this many times goes to needs-attention. */
 export const MAX_REFUSALS = 10
 
 export function queueStore(db: PaydeskDb) {
@@ -34,7 +34,7 @@ export function queueStore(db: PaydeskDb) {
     /** An entry whose operation is gone. */
     drop: (e: QueueEntry) => db.queue.delete(e.id!),
     count: (provider: string) => db.queue.where('provider').equals(provider).count(),
-    /** Reachable again (README R8): every waiting entry of the provider is due now. */
+    /** Reachable again (docs/rules.md R8): every waiting entry of the provider is due now. */
     hurry: (provider: string, now: number) => db.queue.where('provider').equals(provider).modify({ nextAttemptAt: now }),
     providers: async () => [...new Set((await db.queue.toArray()).map((e) => e.provider))],
     nextDue: () => db.queue.orderBy('nextAttemptAt').first(),
@@ -69,7 +69,7 @@ export function queueRunner(deps: QueueRunnerDeps) {
 
   /**
    * Replay one provider's due entries, oldest first. An entry that must wait goes back on its own backoff and
-   * the next one is tried (issue 19); only a later entry about the same sale (a cancel of a queued refund…)
+   * the next one is tried; only a later entry about the same sale (a cancel of a queued refund…)
    * waits behind one of that sale that is waiting or not due, so the order of one sale's steps is kept.
    */
   async function drainProvider(provider: string): Promise<number> {
@@ -99,7 +99,7 @@ export function queueRunner(deps: QueueRunnerDeps) {
       const sale = saleOf(op)
       let verdict: QueueVerdict = isFinal(op.state) ? { kind: 'done' } : await deps.attempt(op)
       if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
-        // README R5: definitive refusals end in needs-attention after 10 attempts.
+        // docs/rules.md R5: definitive refusals end in needs-attention after 10 attempts.
         await deps.giveUp(head.opId, verdict.error)
         verdict = { kind: 'done' }
       }

@@ -1,4 +1,4 @@
-// Issue 19: no open operation is left without a driver. Each tab has its own worker; the worker
+// No open operation is left without a driver. Each tab has its own worker; the worker
 // that drives an operation holds its Web Lock (`paydesk-op-<id>`) for as long as it drives it, and
 // the browser frees that lock when the worker dies (a crashed tab, a closed one). So a free lock
 // on an open operation proves nobody drives it, and any live worker may take it over: at start,

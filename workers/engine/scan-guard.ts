@@ -1,4 +1,4 @@
-// README R6, the scan guard: a scanned customer code is checked for format, a double read of the
+// docs/rules.md R6, the scan guard: a scanned customer code is checked for format, a double read of the
 // scanner, reuse and lifetime before any operation is journaled. It keeps the last scan in memory.
 import { maskCode } from '../../src/domain/ids.ts'
 import { hex } from '../../src/domain/hex.ts'
@@ -8,7 +8,7 @@ import type { AnyProvider } from '../providers/types.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
 
-/** README R6: the same payload twice within 2 s is a double read of the scanner. */
+/** docs/rules.md R6: the same payload twice within 2 s is a double read of the scanner. */
 export const DOUBLE_SCAN_MS = 2_000
 
 export type ScanResult = { ok: true; code: Operation['code'] } | { ok: false; ignored?: boolean; message: Msg }
@@ -19,7 +19,7 @@ async function sha256(text: string): Promise<string> {
 
 export function scanGuard(db: PaydeskDb, clock: Clock) {
   let lastScan: { hash: string; at: number } | undefined
-  /** README R6, what needs no journal: format and a double read of the scanner. Types where the cashier does not scan take no code. */
+  /** docs/rules.md R6, what needs no journal: format and a double read of the scanner. Types where the cashier does not scan take no code. */
   async function early(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<ScanResult> {
     if ((p.payModeOf?.(config) ?? 'customer-qr') !== 'customer-qr') return { ok: true, code: undefined }
     const now = clock.now()
@@ -31,7 +31,7 @@ export function scanGuard(db: PaydeskDb, clock: Clock) {
     return { ok: true, code: { hash, masked: maskCode(code), spent: false, scannedAt: scannedAtIn ?? now } }
   }
   /**
-   * README R6 against the journal: a code already spent, or first scanned longer ago than it lives. Reads only the
+   * docs/rules.md R6 against the journal: a code already spent, or first scanned longer ago than it lives. Reads only the
    * operations table, so the payment runs it inside the transaction that journals it (no transaction of its own).
    */
   async function againstJournal(p: AnyProvider, code: NonNullable<Operation['code']>): Promise<ScanResult> {
@@ -42,7 +42,7 @@ export function scanGuard(db: PaydeskDb, clock: Clock) {
     if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }
     return { ok: true, code: { ...code, scannedAt } }
   }
-  /** README R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
+  /** docs/rules.md R6 for a type where the cashier scans: format, double scan, reuse, lifetime. Others take no code. */
   async function checkScan(p: AnyProvider, config: unknown, code: string, scannedAtIn: number | undefined): Promise<ScanResult> {
     const r = await early(p, config, code, scannedAtIn)
     return r.ok && r.code ? againstJournal(p, r.code) : r

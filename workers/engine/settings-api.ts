@@ -227,7 +227,7 @@ export function settingsApi(d: SettingsDeps) {
       supervisorPinSet: supervisor.isSet,
       verifySupervisorPin: (pin: string) => supervisor.verify(pin),
       /**
-       * Set or remove (`next` empty) behind the admin PIN, checked here (issue 18): the page's gate alone let
+       * Set or remove (`next` empty) behind the admin PIN, checked here: the page's gate alone let
        * anyone remove it where no admin PIN was set.
        */
       async setSupervisorPin(r: { next: string; adminPin?: string }): Promise<R> {

@@ -68,7 +68,7 @@ export async function readShiftStatus(db: PaydeskDb): Promise<ShiftStatus> {
     .first()
   const v = (await db.settings.get(CASHIER_KEY))?.value
   const who = typeof v === 'string' && v ? v : undefined
-  // Issue 20: a device enrolled as a till the store already knows numbers on from the store's last shift of it
+  // A device enrolled as a till the store already knows numbers on from the store's last shift of it
   // (the enrolment reply), so its shifts never collide with the ones the store holds.
   const storeLast = ((await db.settings.get('store.link'))?.value as { lastShift?: unknown } | undefined)?.lastShift
   return {
@@ -124,7 +124,7 @@ export function createShifts(d: ShiftDeps) {
   }
 
   /**
-   * The open shift and its totals so far, in one read-only transaction (issue 23): one commit to wait for instead
+   * The open shift and its totals so far, in one read-only transaction: one commit to wait for instead
    * of seven, which is what a loaded machine makes slow, and every read sees the same journal.
    */
   const openShift = (withOps: boolean) =>

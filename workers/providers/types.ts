@@ -58,10 +58,10 @@ export interface PaymentType {
   values: ConfigValues
   /** Keys of an imported `.conf` that Paydesk does not use: kept, shown, and exported again. */
   foreign?: Record<string, string>
-  /** Issue 21: set by the store's config (that version): its fields, but the per-till ones, are the store's. */
+  /** Set by the store's config (that version): its fields, but the per-till ones, are the store's. */
   managed?: { version: number }
   /**
-   * Deleted while it had operations (issue 17): kept so the journal, refunds and reports still find it,
+   * Deleted while it had operations: kept so the journal, refunds and reports still find it,
    * hidden from the till and from Settings, never offered for a new payment. Epoch ms.
    */
   archived?: number
@@ -188,10 +188,10 @@ export interface Provider<C> {
   /**
    * Where the provider's own period starts (O!plati: its shift is the Minsk day, docs/protocols/oplati.md § 4.9).
    * The day close hands `closeDay` the journal from there, not from the till's last Z: a second Z on the
-   * same day reconciles the provider's whole period against its operations (issue 17). Absent: the till's shift.
+   * same day reconciles the provider's whole period against its operations. Absent: the till's shift.
    */
   closeDaySince?(now: number): number
-  /** Capabilities a setting turns off for one payment type (Sendy: `allowRefund` off → no refund), issue 17. */
+  /** Capabilities a setting turns off for one payment type (Sendy: `allowRefund` off → no refund). */
   capabilitiesOf?(config: C): Partial<Capabilities>
   /** The provider's own end of day, run by the till's day close (O!plati E8, Inpas settlement op 59, Sendy shift close). */
   closeDay?(
@@ -233,7 +233,7 @@ export interface Provider<C> {
 export interface AdminAction<C> {
   /** Declared (even empty): Settings renders the action generically, with these labelled fields above its button. */
   inputs?: { name: string; label: string; secret?: boolean }[]
-  /** A message key Settings asks the admin to confirm before running it (Sendy «Повторить активацию»), issue 17. */
+  /** A message key Settings asks the admin to confirm before running it (Sendy «Повторить активацию»). */
   confirm?: string
   run(ctx: ProbeCtx<C>, input: Record<string, string>): Promise<Msg>
 }

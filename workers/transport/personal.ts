@@ -1,4 +1,4 @@
-// Personal data in what the log keeps (issue 18): a provider's reply can carry the customer's phone
+// Personal data in what the log keeps: a provider's reply can carry the customer's phone
 // number (Click's `phone_number`). The slip and the host already see it masked; the log gets the same
 // mask, for every provider, in the request and reply text and in structured log data. Pure.
 

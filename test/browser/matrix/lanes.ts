@@ -2,7 +2,7 @@
 // timers does not hold up another provider's; a case takes the lanes of the sandboxes it uses (in a fixed
 // order) and frees them when its run ends.
 //
-// Issue 19: a case's time limit counts its own run, from the moment it holds its lanes, never its wait for
+// A case's time limit counts its own run, from the moment it holds its lanes, never its wait for
 // them (under load a case passed its check and still failed a test timeout that counted the wait). A run over
 // the limit fails with that said, and frees its lanes for the next case.
 

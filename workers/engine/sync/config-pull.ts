@@ -1,4 +1,4 @@
-// The till pulls its store's configuration (issue 21): GET /config with If-None-Match of the version it applied,
+// The till pulls its store's configuration: GET /config with If-None-Match of the version it applied,
 // after a push says the store's version moved, and on start. A new version is applied in one Dexie transaction
 // over the payment types, their secrets and the journal's open operations, so it lands only once no open operation
 // of a changed type is left (else it waits for the next trigger). What the store manages is marked on each type

@@ -1,4 +1,4 @@
-// The till listens to its store's events (issue 21; GET /api/v1/events, server-sent events over fetch, because an
+// The till listens to its store's events (GET /api/v1/events, server-sent events over fetch, because an
 // EventSource cannot send the bearer token): `config` makes it pull the new configuration at once, `revoked` stops
 // it, `resync` pushes. An open stream is also what the console shows as "online". The caller reconnects.
 export interface StoreEventHandlers {

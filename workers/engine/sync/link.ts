@@ -1,4 +1,4 @@
-// The till's link to its store (issue 20): the public part in settings (`store.link`: address, store and till ids,
+// The till's link to its store: the public part in settings (`store.link`: address, store and till ids,
 // config version, when it last synced, the last error) for the status bar to read, and the bearer token apart in
 // `secrets` (never shown, logged or exported).
 import type { PaydeskDb } from '../db.ts'

@@ -1,4 +1,4 @@
-// The store outbox (issue 20, DESIGN § 6b), the store part of the sync (as queue.ts is the compensation queue's):
+// The store outbox (docs/architecture.md § 6b), the store part of the sync (as queue.ts is the compensation queue's):
 // which rows wait (the sparse `outboxAt` index), the next batch, and what an acknowledgement or a refusal does to a
 // row. The wire form of a row leaves out what never goes to the store: the search keys, the customer's code (the
 // scanned QR), the screen's display state, the tab, and the outbox's own bookkeeping. The request log is a
@@ -8,7 +8,7 @@ import { totals } from '../../../src/domain/journal.ts'
 import { MAX_PUSH_ROWS, NEVER_SENT_FIELDS, type OpRow, type ShiftRow as WireShiftRow } from '../../../src/domain/store-contract.ts'
 import type { PaydeskDb, ShiftRow } from '../db.ts'
 
-/** fleet design § 4: a push carries at most 100 rows. */
+/** docs/fleet.md § 4: a push carries at most 100 rows. */
 export const SYNC_BATCH = MAX_PUSH_ROWS
 
 export interface Batch {

@@ -1,4 +1,4 @@
-// The row revision behind the store outbox (issue 20, DESIGN § 6b): the database's creating/updating hooks call
+// The row revision behind the store outbox (docs/architecture.md § 6b): the database's creating/updating hooks call
 // these, so `rev` rises inside whatever transaction changes an operation or a shift and no caller can forget it.
 // A created row starts at rev 1 and enters the outbox; an update that changes anything but the sync bookkeeping
 // raises rev by one and (re)enters the outbox. The store's acknowledgement writes only bookkeeping, so it never

@@ -1,4 +1,4 @@
-// The sync runner (issue 20, fleet design § 6), the policy part of the sync as queueRunner is the compensation
+// The sync runner (docs/fleet.md § 6), the policy part of the sync as queueRunner is the compensation
 // queue's: one drainer across tabs (the `paydesk-sync` Web Lock), batches of at most 100 rows oldest first, each
 // push carrying the till's status; on an answer the rows settle, on a failure the runner waits (backoff with
 // jitter, or the store's Retry-After) and tries again. Nothing a payment does ever waits for it: it only reads
@@ -15,7 +15,7 @@ import type { StoreTransport, TillStatus } from './transport.ts'
 
 /** One drainer across the till's tabs (Odoo #152259: two tabs synced the same orders twice). */
 export const SYNC_LOCK = 'paydesk-sync'
-/** fleet design § 6: a committed change is pushed about 1 s later (the commits of one payment go together). */
+/** docs/fleet.md § 6: a committed change is pushed about 1 s later (the commits of one payment go together). */
 export const AFTER_COMMIT_MS = 1_000
 /** With nothing to send, the till still tells the store its status this often (the store's till list). */
 export const STATUS_EVERY_MS = 60_000
@@ -37,7 +37,7 @@ export interface SyncRunnerDeps {
   appVersion: string
   /** Run the timer (the browser does; tests call `drain` by hand). */
   timers: boolean
-  /** Issue 21: the store's config version each push reports, and the version this till applied (the status says it). */
+  /** The store's config version each push reports, and the version this till applied (the status says it). */
   configChanged?: (storeVersion: number | null) => void
   appliedConfig?: () => Promise<number | undefined>
 }

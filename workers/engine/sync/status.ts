@@ -1,4 +1,4 @@
-// What the status bar and the settings card show about the store (issue 20), read from the database alone so the
+// What the status bar and the settings card show about the store, read from the database alone so the
 // page can keep it live (Dexie liveQuery): the link without its token, how much waits and since when, the refused.
 import type { PaydeskDb } from '../db.ts'
 import { readLink, type StoreLink } from './link.ts'

@@ -1,4 +1,4 @@
-// The till's sync with its store (issue 20, DESIGN § 6b): the calls the engine exposes — join a store with a
+// The till's sync with its store (docs/architecture.md § 6b): the calls the engine exposes — join a store with a
 // one-time code, leave it (refused while rows wait), the sync status — over the three parts: the outbox (store),
 // the runner (policy) and the transport (wire). engine.ts wires it with a few lines.
 import pkg from '../../../package.json' with { type: 'json' }
@@ -36,7 +36,7 @@ export interface SyncDeps {
   /** The worker's origin: a store address may be a path on it. */
   baseUrl?: string | undefined
   demoStore?: DemoStore | undefined
-  /** Issue 21: a provider's settings schema, to apply the store's payment types on it. */
+  /** A provider's settings schema, to apply the store's payment types on it. */
   schemaOf?: (provider: string) => ConfigSchema | undefined
   /** After a store config was applied (the engine refreshes the secret values it scrubs from logs). */
   afterConfig?: () => Promise<void>
@@ -71,14 +71,14 @@ export function createSync(d: SyncDeps) {
     transport,
     appVersion: APP_VERSION,
     timers: d.timers,
-    // A push that reports another store config version than the one applied: pull it (issue 21).
+    // A push that reports another store config version than the one applied: pull it.
     configChanged: (v) => {
       if (v !== null) void appliedConfig(db).then((a) => (a?.version !== v ? pull() : undefined))
     },
     appliedConfig: async () => (await appliedConfig(db))?.version,
   })
 
-  // Issue 21: the store's events (a browser till only, with timers): `config` pulls at once; each (re)connect pulls
+  // The store's events (a browser till only, with timers): `config` pulls at once; each (re)connect pulls
   // too, so a change made while the stream was down is not missed; a refused token makes the runner find out.
   const listening = new AbortController()
   const pause = (ms: number) =>
@@ -218,7 +218,7 @@ export function createSync(d: SyncDeps) {
       storeStatus,
       /** Push what waits now (tests; a tab that holds the lock elsewhere waits its turn). */
       syncNow: () => runner.drain(),
-      /** Pull the store's configuration now (issue 21; tests and the settings card). */
+      /** Pull the store's configuration now (tests and the settings card). */
       pullStoreConfig: pull,
     },
   }

@@ -1,4 +1,4 @@
-// The store's wire (issue 20, fleet design § 4), the transport part of the sync: `fetch` to the store's
+// The store's wire (docs/fleet.md § 4), the transport part of the sync: `fetch` to the store's
 // `/api/v1` with the till's bearer token, a time limit per request, and every answer turned into data the runner
 // decides on (never an exception). The token and the bodies are never logged.
 import * as v from 'valibot'

@@ -26,9 +26,9 @@ export interface VerbDeps {
   queue: QueueStore
   host: ReturnType<typeof hostOrders>
   loadConfig: (ptId: string) => Promise<LoadedConfig>
-  /** README R6: the whole guard; `early` and `againstJournal` are its two halves (pay runs the second in its journal write). */
+  /** docs/rules.md R6: the whole guard; `early` and `againstJournal` are its two halves (pay runs the second in its journal write). */
   checkScan: ScanGuard
-  /** README R8: refuse while a blocking provider compensates (undefined: go ahead). */
+  /** docs/rules.md R8: refuse while a blocking provider compensates (undefined: go ahead). */
   gate: (p: AnyProvider, pt: PaymentType, config: unknown) => Promise<Msg | undefined>
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
   newId: () => OperationId

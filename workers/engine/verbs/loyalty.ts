@@ -20,7 +20,7 @@ export function loyaltyVerb(d: VerbDeps) {
   }): Promise<Result<{ op: Operation }>> {
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
-    // A deleted type with operations is archived (issue 17): it reverses its own, never takes new ones.
+    // A deleted type with operations is archived: it reverses its own, never takes new ones.
     if (cfg.pt.archived !== undefined) return { ok: false, message: msg('common.noPaymentType') }
     const p = cfg.provider
     const run = p.loyalty

@@ -24,7 +24,7 @@ export interface PayRequest {
   tab?: string
   /** One of the type's `choices` (Sendy online: the payment system); kept as `details.choice`. */
   choice?: string
-  /** The host's currency (issue 17): a type of another currency never takes this amount. */
+  /** The host's currency: a type of another currency never takes this amount. */
   currency?: string
 }
 
@@ -40,14 +40,14 @@ export function payVerb(d: VerbDeps) {
     if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
-    // A deleted type with operations is archived (issue 17): it reverses its own, never takes new ones.
+    // A deleted type with operations is archived: it reverses its own, never takes new ones.
     if (cfg.pt.archived !== undefined) return { ok: false, message: msg('common.noPaymentType') }
     if (req.currency !== undefined && req.currency !== cfg.provider.currency)
       return { ok: false, message: msg('common.wrongCurrency', { currency: req.currency, type: cfg.pt.name }) }
     const p = cfg.provider
     const code = req.code.trim()
     const now = clock.now()
-    // Format and double read here; reuse and lifetime in the transaction that journals the payment (issue 23).
+    // Format and double read here; reuse and lifetime in the transaction that journals the payment.
     const scan = await checkScan.early(p, cfg.config, code, req.scannedAt)
     if (!scan.ok) return scan
     let opCode = scan.code

@@ -9,7 +9,7 @@ import type { VerbDeps } from './deps.ts'
 export function reverseVerb(d: VerbDeps) {
   const { db, clock, log, providers, loadConfig, gate, newId, track, drive, queue } = d
   /**
-   * `dedupe` (issue 18): the host's request as a key (origin, order, kind, amount, requestId). A request
+   * `dedupe`: the host's request as a key (origin, order, kind, amount, requestId). A request
    * with a key already used moves no money: it is answered with the earlier operation, whatever its state.
    */
   async function reverse(req: {
@@ -97,7 +97,7 @@ export function reverseVerb(d: VerbDeps) {
       if (op) return { ok: true, op, repeated: true }
     }
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
-    // Issue 17: past the remainder (not the payment) the cashier is told what is left to refund.
+    // Past the remainder (not the payment) the cashier is told what is left to refund.
     // A provider's own words win (O!plati's seed text); else what is left is said.
     if (typeof created === 'object')
       return {

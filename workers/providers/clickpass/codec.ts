@@ -69,7 +69,7 @@ export function decodeReply(text: string): Decoded {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'malformed', why: 'not an object' }
   const o = json as Record<string, unknown>
   if (typeof o.error_code !== 'number' || !Number.isInteger(o.error_code)) return { kind: 'malformed', why: 'no error_code' }
-  // Read from the text (ids may exceed 2^53), but only the top-level key: a nested `payment_id` never wins (issue 18).
+  // Read from the text (ids may exceed 2^53), but only the top-level key: a nested `payment_id` never wins.
   const rawId = topLevelDigits(text, 'payment_id')
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
   const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined)

@@ -222,7 +222,7 @@ function isFinalState(op: Operation): boolean {
 
 /**
  * § 6.3 step 2: the next field-26 number for this terminal id — monotonic, never reused. Read and advanced in
- * one transaction (issue 19): a refund and a payment started in two tabs on one pin-pad type never share one.
+ * one transaction: a refund and a payment started in two tabs on one pin-pad type never share one.
  */
 export async function nextEcrNo(ctx: Pick<OpCtx<InpasConfig>, 'config' | 'store'>): Promise<number> {
   return ctx.store.next(`ecrNo:${ctx.config.id}`)

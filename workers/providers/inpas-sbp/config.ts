@@ -134,7 +134,7 @@ export const EXTRA_FIELDS_MAX = 256
 
 /**
  * `sbpExtraFields` (§ 3.2): `tag=value;…`, tags 0–255, each once, none the request sets itself, values of
- * 1–64 printable characters without `;`. Empty is none. Undefined when malformed (issue 17: it was not settable).
+ * 1–64 printable characters without `;`. Empty is none. Undefined when malformed (it was not settable).
  */
 export function parseExtraFields(text: string, reserved: readonly number[] = RESERVED_TAGS): [number, string][] | undefined {
   const t = text.trim()

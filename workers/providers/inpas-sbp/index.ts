@@ -83,7 +83,7 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
     payModeOf: () => 'pinpad',
     payMethods: ['card', 'sbp'],
     // § 6.5, § 7.11: the pin-pad last answered with another terminal ID: no new operation until fixed (the right
-    // pin-pad answers «Проверить связь», or the settings' id is set to the one connected). Issue 17.
+    // pin-pad answers «Проверить связь», or the settings' id is set to the one connected).
     unavailable: async (ctx) => {
       const tid = await ctx.store.get<string>('tid')
       return tid && tid !== ctx.config.id ? msg(INPAS_MSG.tidBlocked, { got: tid, want: ctx.config.id }) : undefined

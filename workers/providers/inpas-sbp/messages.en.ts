@@ -23,7 +23,7 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.link.error': 'Pin-pad link error: corrupted data',
   'inpas.link.refused': 'The pin-pad refused the request. Retry in a few seconds',
   'inpas.tid.mismatch': 'The connected pin-pad has terminal ID {got}, the settings say {want}',
-  // PDK (issue 17): § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
+  // PDK: § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
   'inpas.tid.blocked':
     'The connected pin-pad has terminal ID {got}, the settings say {want}: operations are stopped. Admin: connect the right pin-pad and press «Check connection», or set ID {got} in the settings',
   'inpas.qr.disabled': 'SBP QR payment is switched off in the settings (qrSBP)',
@@ -40,7 +40,7 @@ export const INPAS_EN: Record<InpasMessageKey, string> = {
   'inpas.cfg.timeout': 'timeout: whole seconds, 30 to 900. Set twice the bank’s recommendation',
   'inpas.cfg.currency': 'currencyCodeNumeric: the 3-digit ISO 4217 code (643 = Russian rouble)',
   'inpas.cfg.id': 'id: the terminal ID, 8 characters (digits or Latin letters)',
-  // PDK (issue 17): sbpExtraFields is settable.
+  // PDK: sbpExtraFields is settable.
   'inpas.cfg.extraFields':
     'sbpExtraFields: tag=value fields separated by «;»: tag 0–255, each once, not 0, 4, 25, 26, 27 or sbpMethodTag; a value of up to 64 characters',
   'inpas.admin.choosePort': 'Choose the port',

@@ -27,7 +27,7 @@ export const INPAS_RU = {
   'inpas.link.error': 'Ошибка связи с пин-падом: данные повреждены',
   'inpas.link.refused': 'Пин-пад отклонил запрос. Повторите через несколько секунд',
   'inpas.tid.mismatch': 'Подключён пин-пад с ID терминала {got}, а в настройках указан {want}',
-  // PDK (issue 17): § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
+  // PDK: § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
   'inpas.tid.blocked':
     'Подключён пин-пад с ID терминала {got}, а в настройках указан {want}: операции остановлены. Администратор: подключите нужный пин-пад и нажмите «Проверить связь» или укажите в настройках ID {got}',
   'inpas.qr.disabled': 'Оплата QR СБП выключена в настройках (qrSBP)',
@@ -44,7 +44,7 @@ export const INPAS_RU = {
   'inpas.cfg.timeout': 'timeout — целое число секунд от 30 до 900. Укажите значение вдвое больше рекомендованного банком',
   'inpas.cfg.currency': 'currencyCodeNumeric — трёхзначный цифровой код валюты ISO 4217 (643 — российский рубль)',
   'inpas.cfg.id': 'id — ID терминала из 8 символов (цифры или латинские буквы)',
-  // PDK (issue 17): sbpExtraFields is settable.
+  // PDK: sbpExtraFields is settable.
   'inpas.cfg.extraFields':
     'sbpExtraFields — поля tag=value через «;»: тег 0–255, каждый один раз, кроме 0, 4, 25, 26, 27 и sbpMethodTag; значение до 64 символов',
   // PDK: the settings page's pin-pad block (port grant and the check-link admin action, § 4.1, § 6.6).

@@ -23,7 +23,7 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.link.error': 'Pin-pad bilan aloqa xatosi: ma’lumotlar buzilgan',
   'inpas.link.refused': 'Pin-pad so‘rovni rad etdi. Bir necha soniyadan keyin takrorlang',
   'inpas.tid.mismatch': 'Terminal ID si {got} bo‘lgan pin-pad ulangan, sozlamalarda esa {want} ko‘rsatilgan',
-  // PDK (issue 17): § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
+  // PDK: § 6.5 «new operations blocked until fixed», said to the cashier and the admin.
   'inpas.tid.blocked':
     'Terminal ID si {got} bo‘lgan pin-pad ulangan, sozlamalarda esa {want}: operatsiyalar to‘xtatildi. Administrator: kerakli pin-padni ulang va «Aloqani tekshirish» tugmasini bosing yoki sozlamalarda {got} ID sini ko‘rsating',
   'inpas.qr.disabled': 'SBP QR orqali to‘lov sozlamalarda o‘chirilgan (qrSBP)',
@@ -40,7 +40,7 @@ export const INPAS_UZ: Record<InpasMessageKey, string> = {
   'inpas.cfg.timeout': 'timeout — 30 dan 900 gacha butun soniyalar. Bank tavsiya qilganidan ikki baravar ko‘p qiymat kiriting',
   'inpas.cfg.currency': 'currencyCodeNumeric — ISO 4217 bo‘yicha uch xonali raqamli valyuta kodi (643 — Rossiya rubli)',
   'inpas.cfg.id': 'id — 8 belgidan iborat terminal ID si (raqamlar yoki lotin harflari)',
-  // PDK (issue 17): sbpExtraFields is settable.
+  // PDK: sbpExtraFields is settable.
   'inpas.cfg.extraFields':
     'sbpExtraFields — «;» bilan ajratilgan tag=value maydonlari: teg 0–255, har biri bir marta, 0, 4, 25, 26, 27 va sbpMethodTag emas; qiymat 64 belgigacha',
   'inpas.admin.choosePort': 'Portni tanlash',

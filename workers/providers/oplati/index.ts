@@ -65,7 +65,7 @@ export const oplati: Provider<OplatiConfig> = {
     ['pay', 'resume', 'reverse', 'runQueued', 'probe', 'reconcile', 'loyalty', 'checkConnection'],
   ),
   // The till's day close runs O!plati's own end of day: the reconciliation of the shift (E8), the Minsk
-  // day, against the journal of that whole day (a second Z on the same day, issue 17).
+  // day, against the journal of that whole day (a second Z on the same day).
   closeDaySince: (now) => shiftStartOf(now),
   closeDay: (ctx, journal, opts) => import('./client.ts').then((m) => m.oplatiClient.reconcile(ctx, journal, opts)),
 }

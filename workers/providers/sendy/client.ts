@@ -445,7 +445,7 @@ async function closeOnline(ctx: Ctx): Promise<void> {
   const w = wire(ctx)
   const txn = Number(ctx.op.ref)
   const cancelled = !ctx.waiting()
-  // Issue 19: the reverse goes by number, so the number must still be ours (another sale may have taken it
+  // The reverse goes by number, so the number must still be ours (another sale may have taken it
   // when ours never arrived); unreadable → the queue decides, and it queries first too.
   const mine = await query(ctx, txn)
   if (mine.kind === 'missing' && mine.foreign) return notOurNumber(ctx, txn)
@@ -483,7 +483,7 @@ async function closeOnline(ctx: Ctx): Promise<void> {
 }
 
 /**
- * Issue 19: our number carries another order — ours never took it (its request never arrived, and a later
+ * Our number carries another order — ours never took it (its request never arrived, and a later
  * sale, here or on another till, took the number). Never reverse by it: our own order, looked up by its id, decides.
  */
 async function notOurNumber(ctx: Ctx, txn: number): Promise<void> {
@@ -557,7 +557,7 @@ async function resume(ctx: Ctx): Promise<void> {
     await ctx.commit({ state: 'declined', display: undefined, message: msg('common.interrupted'), note: 'resumed: no number was taken' })
     return
   }
-  // Issue 19: an online sale that never got its QR (the `online` reply was never read) is a lost request,
+  // An online sale that never got its QR (the `online` reply was never read) is a lost request,
   // not a poll: nobody saw a QR to pay, and its number may since belong to another sale.
   const online = ctx.op.details?.mode !== undefined ? ctx.op.details.mode === 'online' : ctx.config.mode === 'online'
   if (online && !ctx.op.display) return lostOnline(ctx, 'resumed: the online reply was never read')

@@ -24,7 +24,7 @@ export const sendy: Provider<SendyConfig> = {
     shifts: true,
     blockWhileCompensating: false,
   },
-  // `allowRefund` off: no «Возврат» is offered (the client refuses it too), issue 17.
+  // `allowRefund` off: no «Возврат» is offered (the client refuses it too).
   capabilitiesOf: (c) => (c.allowRefund ? {} : { refund: 'none' }),
   codeLifetimeMs: WIRE_DEFAULTS.timing.CUSTOMER_CODE_TTL_MS,
   queueFloorMs: WIRE_DEFAULTS.timing.OFFLINE_POLL_MS,
@@ -80,7 +80,7 @@ export const sendy: Provider<SendyConfig> = {
       // The same, after the admin confirmed «Терминал, возможно, уже был активирован…».
       reactivate: {
         inputs: [{ name: 'activationCode', label: 'sendy.activationCode', secret: true }],
-        // § 4.2: the warning is said before the repeat, never skipped (issue 17).
+        // § 4.2: the warning is said before the repeat, never skipped.
         confirm: 'sendy.maybeActivated',
         run: async (ctx, input) => (await import('./client.ts')).activate(ctx, { ...input, confirm: 'yes' }),
       },
