@@ -9,6 +9,7 @@ const PARTS = [
   ['lint', 'npm run lint --silent'],
   ['format check', 'npm run format:check --silent'],
   ['node: unit + integration', 'npx vitest run --project node'],
+  ['server: the store on PGlite and PostgreSQL', 'npx vitest run --project server'],
   ['browser (includes the fault matrix)', 'npx vitest run --project browser'],
 ]
 
