@@ -32,6 +32,7 @@ export function hostPage(paydeskOrigin: string): string {
 <fieldset>
   <label>Order <input id="order" value="A-1001"></label>
   <label>Amount, minor units <input id="amount" value="150000" inputmode="numeric"></label>
+  <label>Currency <input id="currency" placeholder="any" size="4" maxlength="3"></label>
   <button id="pay">Pay</button>
   <button id="payUrl">Pay by URL</button>
   <button id="cancel">Cancel</button>
@@ -88,12 +89,16 @@ export function hostPage(paydeskOrigin: string): string {
   })
   $('open').onclick = () => open()
   $('embed').onclick = () => embed()
-  $('pay').onclick = () => send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
+  // The sale's currency (ISO 4217) when given: Paydesk offers only payment types of it.
+  const currency = () => ($('currency').value ? { currency: $('currency').value } : {})
+  const payMsg = () => ({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value, ...currency() })
+  $('pay').onclick = () => send(payMsg())
   // A URL alone carries no authority (any page can open one): the host confirms the order by message.
   $('payUrl').onclick = () => {
     const idle = $('idle').value ? '&idle=' + encodeURIComponent($('idle').value) : ''
-    open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value) + idle)
-    return send({ type: 'paydesk.pay', order: $('order').value, amount: $('amount').value })
+    const cur = $('currency').value ? '&currency=' + encodeURIComponent($('currency').value) : ''
+    open($('screen').value + '?amount=' + encodeURIComponent($('amount').value) + '&order=' + encodeURIComponent($('order').value) + cur + idle)
+    return send(payMsg())
   }
   const approval = () => ($('supervisorPin').value ? { supervisorPin: $('supervisorPin').value } : {})
   $('cancel').onclick = () => send({ type: 'paydesk.cancel', order: $('order').value, ...approval() })

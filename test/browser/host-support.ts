@@ -50,22 +50,37 @@ export async function setAdminPin(context: BrowserContext, pin: string) {
 }
 
 /** The host page (already open) starts a sale by URL and confirms it by message: the Paydesk window it opened. */
-export async function payByUrl(context: BrowserContext, host: Page, screen: 'self' | 'pay', order: string, amount: string, idle?: number): Promise<Page> {
+export async function payByUrl(
+  context: BrowserContext,
+  host: Page,
+  screen: 'self' | 'pay',
+  order: string,
+  amount: string,
+  idle?: number,
+  currency?: string,
+): Promise<Page> {
   await host.getByLabel('Screen').selectOption(screen)
   await host.getByLabel('Idle, s').fill(idle ? String(idle) : '')
   await host.getByLabel('Order').fill(order)
   await host.getByLabel('Amount, minor units').fill(amount)
+  await host.getByLabel('Currency').fill(currency ?? '')
   const popup = context.waitForEvent('page')
   await host.getByRole('button', { name: 'Pay by URL' }).click()
   return popup
 }
 
 /** A host on its own origin, allowed in Settings, opens Paydesk by URL for `order` and confirms it. */
-export async function hostOpens(context: BrowserContext, screen: 'self' | 'pay', order: string, amount: string, o: { adminPin?: string; idle?: number } = {}) {
+export async function hostOpens(
+  context: BrowserContext,
+  screen: 'self' | 'pay',
+  order: string,
+  amount: string,
+  o: { adminPin?: string; idle?: number; currency?: string } = {},
+) {
   const origin = await serveHost()
   await allowHost(context, origin, o.adminPin)
   const host = await context.newPage()
   await host.goto(origin)
-  const page = await payByUrl(context, host, screen, order, amount, o.idle)
+  const page = await payByUrl(context, host, screen, order, amount, o.idle, o.currency)
   return { host, page }
 }
