@@ -129,6 +129,10 @@ it('every engine method the UI uses takes and returns plain data', async () => {
 
   expect(await e.deletePaymentType('click')).toEqual({ ok: true, archived: true })
 
+  // The store link: StoreLink.svelte's shapes (no store listens on port 1; this till has none to leave).
+  expect(await e.enrolStore({ address: 'http://127.0.0.1:1', code: 'ABCDEFGHJK' })).toMatchObject({ ok: false })
+  expect(await e.unenrolStore()).toMatchObject({ ok: false })
+
   // A method the UI starts calling must be added here.
   expect(uiMethods().filter((m) => !used.has(m))).toEqual([])
 })
