@@ -82,7 +82,10 @@ async function seedPayments(page: Page, count: number) {
 
 async function seedRows(page: Page, plain: Row[]) {
   await page.getByTestId('amount').waitFor()
-  const rows = plain.map((r) => ({ ...r, keys: searchKeys(r as never) }))
+  // Straight into IndexedDB, past the database's hooks: the rows as the app stores them, with what its hooks add —
+  // the search keys and, on a payment some refund names, the `refunded` mark the journal looks refunds up by.
+  const originals = new Set(plain.flatMap((r) => (r.kind === 'refund' && r.original ? [r.original] : [])))
+  const rows = plain.map((r) => ({ ...r, keys: searchKeys(r as never), ...(r.kind === 'pay' && originals.has(r.id) ? { refunded: true } : {}) }))
   await page.evaluate(async (rows) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('paydesk')

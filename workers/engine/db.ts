@@ -1,6 +1,6 @@
 // The IndexedDB schema (docs/architecture.md § 4): the journal, the durable queue, settings, secrets kept
 // apart, and the rotating log. Versioned; a new version adds a `.version(n)` block below.
-import Dexie, { type DexieOptions, type Table, type Transaction } from 'dexie'
+import Dexie, { type CreatingHookContext, type DexieOptions, type Table, type Transaction } from 'dexie'
 import type { Operation } from '../../src/domain/operation.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 import type { ProviderId } from '../../src/domain/operation.ts'
@@ -131,20 +131,42 @@ export class PaydeskDb extends Dexie {
     // Version 4 (no new store or index): mark every payment that has a refund, in the version's upgrade
     // for the journal as it stands and in the `creating` hook below from then on.
     this.version(4).upgrade((tx) => markRefunded(tx.table('operations')))
-    this.operations.hook('creating', (_key, obj: StoredOperation, tx) => {
+    const notifyAfter = (tx: Transaction) => this.#notifyAfter(tx)
+    const seenIn = (tx: Transaction) => {
+      const seen = this.#seen.get(tx) ?? { payments: new Map<string, StoredOperation>(), originals: new Set<string>() }
+      this.#seen.set(tx, seen)
+      return seen
+    }
+    this.operations.hook('creating', function (this: CreatingHookContext<Operation, string>, _key, row, tx) {
+      const obj = row as StoredOperation
       obj.keys = searchKeys(obj)
       stampCreated(obj, obj.updatedAt)
-      this.#notifyAfter(tx)
-      // In the refund's own transaction, before its add (a bulkAdd holding the payment too would look before the
-      // payment is there: run `markRefunded` after one; the engine journals a refund long after its payment).
-      if (obj.kind === 'refund' && obj.original) markOne((tx as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStore('operations'), obj.original)
+      notifyAfter(tx)
+      // In the row's own transaction: a refund marks its payment; a payment written after a refund of it (a
+      // restore, a bulk with the refund first) marks itself. A bulk holding both writes nothing before all its
+      // hooks ran, so there the one seen first is marked here, before it is written.
+      const store = () => (tx as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStore('operations')
+      const seen = seenIn(tx)
+      if (obj.kind === 'refund' && obj.original) {
+        seen.originals.add(obj.original)
+        const pay = seen.payments.get(obj.original)
+        if (pay) pay.refunded = true
+        markOne(store(), obj.original)
+      } else if (obj.kind === 'pay') {
+        seen.payments.set(obj.id, obj)
+        if (seen.originals.has(obj.id)) obj.refunded = true
+        else this.onsuccess = markIfRefunded(store(), obj)
+      }
     })
     this.operations.hook('updating', (mods, _key, obj: StoredOperation, tx) => {
       const next = structuredClone(obj)
       for (const [path, v] of Object.entries(mods)) if (path !== 'keys') Dexie.setByKeyPath(next, path, v)
       const stamp = stampUpdated(mods, obj, next.updatedAt)
       if (stamp?.outboxAt !== undefined) this.#notifyAfter(tx)
-      return { keys: searchKeys(next), ...stamp }
+      // A refund is never undone by deleting it, so neither is the mark: a copy of the payment read before its
+      // refund and put back after it (Dexie lists the missing field as set to undefined) keeps it.
+      const keep = obj.refunded && 'refunded' in mods && !mods.refunded ? { refunded: true as const } : {}
+      return { keys: searchKeys(next), ...stamp, ...keep }
     })
     this.shifts.hook('creating', (_key, obj: ShiftRow, tx) => {
       stampCreated(obj, obj.closedAt)
@@ -158,6 +180,8 @@ export class PaydeskDb extends Dexie {
   }
 
   readonly #notified = new WeakSet<object>()
+  /** The payments and refunds' originals each transaction's creating hook has seen (a bulk holding both). */
+  readonly #seen = new WeakMap<object, { payments: Map<string, StoredOperation>; originals: Set<string> }>()
   /** Tell the outbox listeners once the transaction commits (never before: a sync must not read an uncommitted row). */
   #notifyAfter(tx: Transaction) {
     if (!this.outboxListeners.size || this.#notified.has(tx)) return
@@ -170,13 +194,26 @@ export class PaydeskDb extends Dexie {
 
 /**
  * Mark one payment, with IndexedDB's own requests: issued at once and continued in the request's own callback, so
- * they ride in the hooked transaction whatever Dexie does next (an implicit transaction commits when the add is done).
+ * they ride in the hooked transaction whatever Dexie does next (an implicit transaction commits when the add is done,
+ * so no request may wait on another write of the call).
  */
 function markOne(store: IDBObjectStore, id: string) {
   const req = store.get(id)
   req.onsuccess = () => {
     const o = req.result as StoredOperation | undefined
     if (o && !o.refunded) store.put({ ...o, refunded: true })
+  }
+}
+
+/**
+ * A payment about to be written marks itself if a refund of it is already journaled: the count is sent before the
+ * payment's own write and answered before it; the returned callback (the hook's `onsuccess`, called only once that
+ * write succeeded, so a refused add of an id already there overwrites nothing) writes the marked copy.
+ */
+function markIfRefunded(store: IDBObjectStore, obj: StoredOperation): () => void {
+  const req = store.index('original').count(obj.id)
+  return () => {
+    if (req.readyState === 'done' && req.result && !obj.refunded) store.put({ ...obj, refunded: true })
   }
 }
 
