@@ -15,6 +15,8 @@ export interface TillType {
   foreign?: Record<string, string>
   /** Set on a type the store manages: its fields (but the per-till ones) are read-only on the till. */
   managed?: { version: number }
+  /** Hidden from the till, kept for the journal (workers/providers/types.ts PaymentType). Epoch ms. */
+  archived?: number
 }
 
 export interface PulledConfig {
@@ -36,6 +38,8 @@ export type ConfigPlan =
       deleteSecrets: string[]
       changed: string[]
       removed: string[]
+      /** The till's local types a store type took the number of: archived, so the till never shows two of one number. */
+      adopted: string[]
       /** Pushed types refused (unknown provider, a url moved with the held secret, a malformed entry): kept as they were. */
       refused: { id: string; reason: 'provider' | 'url' | 'shape' }[]
     }
@@ -53,6 +57,8 @@ export function planStoreConfig(input: {
   appliedVersion: number | null
   openTypes: ReadonlySet<string>
   schemaOf: (provider: string) => ConfigSchema | undefined
+  /** When a local type is adopted (its `archived` mark). */
+  now: number
 }): ConfigPlan {
   const { current, pulled } = input
   if (input.appliedVersion === pulled.version) return { kind: 'same' }
@@ -122,10 +128,21 @@ export function planStoreConfig(input: {
   const removed = current.filter((t) => t.managed && !seen.has(t.id)).map((t) => t.id)
   for (const id of removed) for (const name of Object.keys(input.secrets[id] ?? {})) deleteSecrets.push(`${id}:${name}`)
 
-  const busy = [...changed, ...removed].filter((id) => input.openTypes.has(id))
+  // A store type with the number of one of the till's own types adopts it: the number is what the cashier and the
+  // host POS choose by, so the store's wins and the local one is archived (its operations keep their name), never
+  // two buttons of one number side by side.
+  const storeNumbers = new Set(next.filter((t) => t.managed && t.archived === undefined).map((t) => t.number))
+  const adopted: string[] = []
+  for (const [i, t] of next.entries()) {
+    if (t.managed || t.archived !== undefined || !storeNumbers.has(t.number)) continue
+    next[i] = { ...t, archived: input.now }
+    adopted.push(t.id)
+  }
+
+  const busy = [...changed, ...removed, ...adopted].filter((id) => input.openTypes.has(id))
   if (busy.length) return { kind: 'wait', busy }
   next.sort((a, b) => a.number - b.number)
-  return { kind: 'apply', version: pulled.version, types: next, putSecrets, deleteSecrets, changed, removed, refused }
+  return { kind: 'apply', version: pulled.version, types: next, putSecrets, deleteSecrets, changed, removed, adopted, refused }
 }
 
 function sortKeys(v: ConfigValues): [string, unknown][] {

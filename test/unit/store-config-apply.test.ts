@@ -17,7 +17,7 @@ const click = (values: ConfigValues, extra: Record<string, unknown> = {}) => ({
   values,
   ...extra,
 })
-const base = { appliedVersion: null, openTypes: new Set<string>(), schemaOf }
+const base = { appliedVersion: null, openTypes: new Set<string>(), schemaOf, now: 1_000 }
 
 describe('planStoreConfig', () => {
   it('adds the store’s types, marked with the version, beside the till’s local ones, with their secrets', () => {
@@ -33,6 +33,25 @@ describe('planStoreConfig', () => {
       ['st_1', 3],
       ['mine', undefined],
     ])
+  })
+
+  it('a store type with the number of a local type adopts it: the local one is archived, never two of one number', () => {
+    const demo: TillType = { id: 'clickpass-1', number: 1, name: 'ClickPass', provider: 'clickpass', values: { url: 'https://a' } }
+    const other: TillType = { ...local, number: 2 }
+    const pulled = { version: 3, paymentTypes: [click({ url: 'https://api.click.uz' })], secrets: {} }
+    const plan = planStoreConfig({ ...base, current: [demo, other], secrets: {}, pulled })
+    expect(plan).toMatchObject({ kind: 'apply', changed: ['st_1'], adopted: ['clickpass-1'] })
+    if (plan.kind !== 'apply') return
+    expect(plan.types.filter((t) => t.archived === undefined).map((t) => [t.id, t.number])).toEqual([
+      ['st_1', 1],
+      ['mine', 2],
+    ])
+    expect(plan.types.find((t) => t.id === 'clickpass-1')?.archived).toBe(1_000)
+    // An open operation of the local type waits for it to end first.
+    expect(planStoreConfig({ ...base, current: [demo], secrets: {}, pulled, openTypes: new Set(['clickpass-1']) })).toEqual({
+      kind: 'wait',
+      busy: ['clickpass-1'],
+    })
   })
 
   it('the same version is nothing to do; per-till fields stay the till’s', () => {

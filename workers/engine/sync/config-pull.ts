@@ -99,10 +99,11 @@ export function configPuller(d: {
         appliedVersion: (await appliedConfig(db))?.version ?? null,
         openTypes: new Set(open.map((o) => o.paymentTypeId)),
         schemaOf: d.schemaOf,
+        now: d.now(),
       })
       if (plan.kind !== 'apply') return
       // Nothing of the till's types changed (a version with nothing for this till): only the version is recorded.
-      if (plan.changed.length || plan.removed.length) await db.settings.put({ key: PAYMENT_TYPES_KEY, value: plan.types })
+      if (plan.changed.length || plan.removed.length || plan.adopted.length) await db.settings.put({ key: PAYMENT_TYPES_KEY, value: plan.types })
       for (const [key, value] of Object.entries(plan.putSecrets)) await db.secrets.put({ key, value })
       if (plan.deleteSecrets.length) await db.secrets.bulkDelete(plan.deleteSecrets)
       await db.settings.put({ key: STORE_CONFIG_KEY, value: { version: plan.version, at: d.now() } satisfies AppliedConfig })
@@ -114,7 +115,13 @@ export function configPuller(d: {
     }
     if (p.kind === 'apply') {
       // Ids and counts only: never a value (secrets travel in the same reply).
-      log.info('sync', 'store config applied', { version: p.version, changed: p.changed.join(','), removed: p.removed.join(','), refused: p.refused.length })
+      log.info('sync', 'store config applied', {
+        version: p.version,
+        changed: p.changed.join(','),
+        removed: p.removed.join(','),
+        adopted: p.adopted.join(','),
+        refused: p.refused.length,
+      })
       for (const r of p.refused) log.warn('sync', 'store config: a payment type refused', { id: r.id, reason: r.reason })
       return { kind: 'applied', version: p.version, refused: p.refused.length }
     }
