@@ -6,36 +6,14 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { PaydeskDb } from '../../workers/engine/db.ts'
 import { queryJournal } from '../../workers/engine/journal-query.ts'
 import { createShifts } from '../../workers/engine/shift.ts'
-import type { Operation, OpKind, OpState } from '../../src/domain/operation.ts'
+import type { Operation } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
-import type { Minor } from '../../src/domain/money.ts'
+import { V1, rowBuilder } from '../support/journal-rows.ts'
 import type { Clock } from '../../workers/engine/clock.ts'
 import { msg } from '../../src/domain/messages.ts'
 
-/** The schema as released in version 1, written out so the test keeps it. */
-const V1 = {
-  operations: 'id, state, createdAt, paymentTypeId, code.hash, original, compensates',
-  queue: '++id, provider, opId, nextAttemptAt',
-  settings: 'key',
-  secrets: 'key',
-  log: '++id, at, level, opId',
-}
-
 let seq = 0
-function op(p: Omit<Partial<Operation>, 'amount'> & { kind: OpKind; amount: number; state?: OpState; createdAt: number }): Operation {
-  const id = (p.id ?? `01J${String(++seq).padStart(10, '0')}`) as OperationId
-  return {
-    provider: 'clickpass',
-    paymentTypeId: 'click-1',
-    currency: 'UZS',
-    state: 'approved',
-    updatedAt: p.createdAt,
-    history: [],
-    ...p,
-    id,
-    amount: p.amount as Minor,
-  }
-}
+const op = rowBuilder('01J')
 
 describe('the version-2 upgrade', () => {
   it('keeps every operation of a version-1 journal and indexes them for search', async () => {

@@ -7,36 +7,10 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { PaydeskDb, type StoredOperation } from '../../workers/engine/db.ts'
 import { queryJournal } from '../../workers/engine/journal-query.ts'
 import { remainingOf, searchKeys } from '../../src/domain/journal.ts'
-import type { Operation, OpKind, OpState } from '../../src/domain/operation.ts'
-import type { OperationId } from '../../src/domain/ids.ts'
-import type { Minor } from '../../src/domain/money.ts'
+import type { Operation } from '../../src/domain/operation.ts'
+import { V2, rowBuilder } from '../support/journal-rows.ts'
 
-/** The schema as released as version 2, written out so the test keeps it. */
-const V2 = {
-  operations:
-    'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt]',
-  queue: '++id, provider, opId, nextAttemptAt',
-  settings: 'key',
-  secrets: 'key',
-  log: '++id, at, level, opId',
-  shifts: 'number, closedAt',
-}
-
-let seq = 0
-function op(p: Omit<Partial<Operation>, 'amount'> & { kind: OpKind; amount: number; state?: OpState; createdAt: number }): Operation {
-  const id = (p.id ?? `01K${String(++seq).padStart(10, '0')}`) as OperationId
-  return {
-    provider: 'clickpass',
-    paymentTypeId: 'click-1',
-    currency: 'UZS',
-    state: 'approved',
-    updatedAt: p.createdAt,
-    history: [],
-    ...p,
-    id,
-    amount: p.amount as Minor,
-  }
-}
+const op = rowBuilder('01K')
 
 /** A journal: payments, some refunded in part (one refund declined, one cancelled), a cancel, a refund of another type. */
 function journal(): Operation[] {

@@ -8,17 +8,7 @@ import { PaydeskDb } from '../../workers/engine/db.ts'
 import { advance, type Operation } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
 import type { Minor } from '../../src/domain/money.ts'
-
-/** The schema as released in version 2, written out so the test keeps it. */
-const V2 = {
-  operations:
-    'id, state, createdAt, paymentTypeId, code.hash, original, compensates, kind, ref, order, *keys, [paymentTypeId+createdAt], [kind+createdAt], [state+createdAt], [amount+createdAt]',
-  queue: '++id, provider, opId, nextAttemptAt',
-  settings: 'key',
-  secrets: 'key',
-  log: '++id, at, level, opId',
-  shifts: 'number, closedAt',
-}
+import { V2 } from '../support/journal-rows.ts'
 
 let seq = 0
 function op(createdAt: number, extra: Partial<Operation> = {}): Operation {
