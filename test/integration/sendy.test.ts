@@ -427,6 +427,8 @@ describe('cancel and refund (§ 5.27–5.32)', () => {
     expect(rev.length).toBe(2)
     expect(rev[1]!.at - (await calls()).find((c) => c.route === 'offline')!.at).toBeGreaterThanOrEqual(15_000)
     expect(r.ok && r.op.slip?.text?.join('\n')).toContain('ОТМЕНА ОПЛАТЫ')
+    // the cancel slip names the transaction it reverses (§ 4.11)
+    expect(r.ok && r.op.slip?.text?.join('\n')).toMatch(new RegExp(`Транзакция №\\s+${op!.ref}$`, 'm'))
   })
 
   it('28. lostReply on reverse: the queue queries, finds REVOKED, and sends no second reverse', async () => {
@@ -583,11 +585,30 @@ describe('day close and reports (§ 5.33–5.36)', () => {
     expect(q.length).toBe(3)
   })
 
-  it('36. a shift closed already: SHIFT_CLOSED gives an error message and nothing is printed', async () => {
+  it('36. a shift closed already: no close is sent, the day close prints empty totals; a SHIFT_CLOSED from the server is an error, nothing printed', async () => {
     await setup()
     await pay(1000)
-    expect(await closeDay()).toMatchObject({ ok: true })
+    expect(await closeDay()).toMatchObject({ ok: true, net: 1000 })
+    await h.sb.control('sendy', 'calls', undefined, 'DELETE')
+    const again = await closeDay()
+    expect(again).toMatchObject({ ok: true, net: 0, mismatches: 0 })
+    expect((again as { slip: { text: string[] } }).slip.text.join('\n')).toMatch(/Оплачено 0 шт\.\s+0\.00/)
+    expect(await routes()).not.toContain('closeShift')
+    // The counters said open, but the shift was closed by the time the close arrived: the server's refusal stands.
+    await h.fault({ route: 'closeShift', fault: 'error', code: 'SHIFT_CLOSED' })
+    await pay(1000)
     expect(await closeDay()).toMatchObject({ ok: false, message: { key: 'sendy.error', params: { code: 'SHIFT_CLOSED' } } })
+  })
+
+  it('a day with no Sendy sale at all: the day close prints Sendy’s empty totals, not «Смена закрыта»', async () => {
+    await setup()
+    expect((await sbState()).counters.shiftOpen).toBe(false)
+    const r = await closeDay()
+    expect(r).toMatchObject({ ok: true, net: 0, mismatches: 0 })
+    const text = (r as { slip: { text: string[] } }).slip.text.join('\n')
+    expect(text).toContain('ЗАКРЫТИЕ ДНЯ')
+    expect(text).toMatch(/Возвраты 0 шт\.\s+0\.00/)
+    expect(await routes()).not.toContain('closeShift')
   })
 })
 

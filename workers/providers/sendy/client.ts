@@ -219,7 +219,8 @@ async function slipOf(ctx: AnyCtx, op: Operation, kind: SlipFacts['kind'], payme
       merchant: await merchant(ctx),
       terminalId: c.terminalId,
       shift: num(op.details?.shiftNumber),
-      txn: num(op.details?.transactionNumber),
+      // A cancel reverses the payment's own number: its slip carries that number (§ 4.11).
+      txn: num(op.details?.transactionNumber) ?? num(op.details?.originalTransactionNumber) ?? (kind === 'cancel' ? num(Number(op.ref)) : undefined),
       system: typeof op.details?.system === 'string' ? op.details.system : undefined,
       at: ctx.clock.now(),
       amount: op.amount,
@@ -739,6 +740,9 @@ type ReportResult = { ok: true; slip: Slip; net: number; mismatches: number } | 
 async function closeDay(ctx: ProbeCtx<SendyConfig>, journal: readonly Operation[], opts: ReconcileOptions): Promise<ReportResult> {
   const c = await counters(ctx)
   if (!c.ok) return { ok: false, message: c.message }
+  // No transaction since the last close (a day with no Sendy sale): the server has no open shift to close, and the
+  // till's day close prints Sendy's empty totals, not the server's SHIFT_CLOSED (§ 4.8). Nothing is sent.
+  if (!c.c.open) return emptyClose(ctx, opts)
   const r = await call(ctx, 'closeShift', 'POST', { shiftNumber: c.c.shift, detail: true })
   if (r.kind !== 'ok') return { ok: false, message: failMsg(r) }
   const report = decodeReport(r.data)
@@ -762,6 +766,25 @@ async function closeDay(ctx: ProbeCtx<SendyConfig>, journal: readonly Operation[
     net: report.paid.amount - report.refunds.amount,
     mismatches: mismatches.length,
   }
+}
+
+/**
+ * The day close of a day with no open server shift: zero totals. Every payment of ours took a number in an open shift,
+ * and each shift is closed, compared, by the till's day close: no payment of this close's journal can be left out.
+ */
+async function emptyClose(ctx: ProbeCtx<SendyConfig>, opts: ReconcileOptions): Promise<ReportResult> {
+  const empty = { shiftNumber: undefined, paid: { count: 0, amount: 0 }, refunds: { count: 0, amount: 0 }, bySystem: [], transactions: [] }
+  const text = reportText(empty, {
+    title: 'close',
+    lang: ctx.config.language,
+    width: ctx.config.slipWidth,
+    merchant: await merchant(ctx),
+    terminalId: ctx.config.terminalId,
+    detail: false,
+    mismatches: [],
+    queued: opts.queued,
+  })
+  return { ok: true, slip: reportSlip(text, 0, 'slip.closeDay'), net: 0, mismatches: 0 }
 }
 
 /** § 4.8 step 3: approved payments of the shift in the journal against the server's paid list. */

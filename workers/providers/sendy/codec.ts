@@ -251,16 +251,64 @@ export function money(minor: number): string {
   return `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`
 }
 
-/** One `label … value` row at `width`, wrapped when both do not fit. */
-export function row(label: string, value: string, width: number): string[] {
-  if (label.length + value.length + 1 <= width) return [label + ' '.repeat(width - label.length - value.length) + value]
-  const out = [label.slice(0, width)]
-  for (let i = 0; i < value.length; i += width) out.push(value.slice(i, i + width).padStart(width))
+/**
+ * Columns a character takes on the tape: East Asian wide and fullwidth characters (the Chinese of WeChat and AliPay
+ * slips, § 4.11) take two, combining marks none, everything else one.
+ */
+function charWidth(cp: number): number {
+  if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2
+  return 1
+}
+
+/** The width of `s` on the tape, in columns (a CJK character counts two). */
+export function widthOf(s: string): number {
+  let n = 0
+  for (const ch of s) n += charWidth(ch.codePointAt(0)!)
+  return n
+}
+
+/** `s` in pieces of at most `width` columns, never splitting a character (a wide one never half on a line). */
+export function pieces(s: string, width: number): string[] {
+  const out: string[] = []
+  let cur = ''
+  let w = 0
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!)
+    if (w + cw > width && cur) {
+      out.push(cur)
+      cur = ''
+      w = 0
+    }
+    cur += ch
+    w += cw
+  }
+  if (cur || !out.length) out.push(cur)
   return out
 }
+
+const padStart = (s: string, width: number) => ' '.repeat(Math.max(0, width - widthOf(s))) + s
+
+/** One `label … value` row at `width` columns, wrapped (label left, value right) when both do not fit. */
+export function row(label: string, value: string, width: number): string[] {
+  const lw = widthOf(label)
+  const vw = widthOf(value)
+  if (lw + vw + 1 <= width) return [label + ' '.repeat(width - lw - vw) + value]
+  return [...pieces(label, width), ...pieces(value, width).map((p) => padStart(p, width))]
+}
 export const center = (s: string, width: number): string => {
-  const t = s.slice(0, width)
-  return ' '.repeat(Math.floor((width - t.length) / 2)) + t
+  const t = pieces(s, width)[0]!
+  return ' '.repeat(Math.floor((width - widthOf(t)) / 2)) + t
 }
 export const rule = (width: number): string => '-'.repeat(width)
 
