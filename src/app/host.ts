@@ -20,6 +20,7 @@ import {
   type HostRequest,
 } from '../domain/host-protocol.ts'
 import type { Msg } from '../domain/messages.ts'
+import { printSlipOnce } from './slip-print.ts'
 
 /** A payment the host asked for: the till or the self-checkout takes it with the customer. */
 export interface HostPay {
@@ -127,6 +128,9 @@ async function report(op0: Operation, meta: Meta) {
   const op = op0.order || !meta.order ? op0 : { ...op0, order: meta.order }
   if (isFinal(op.state)) {
     const demo = await demoOf(op)
+    if (readJson<string[]>(REPORTED_KEY, []).includes(op.id)) return
+    // The slips print first: the host prints its fiscal receipt once it has the result.
+    await printSlipOnce(op)
     if (!claim(op.id)) return
     post(resultMessage(op, { ...(meta.requestId ? { requestId: meta.requestId } : {}), demo }), meta.origin)
     return

@@ -562,4 +562,15 @@ export const en: Record<MessageKey, string> = {
     "The demo pin-pad lives in the till's tab: after the tab reloads it forgets earlier operations — their refunds fail and the Z report shows mismatches. A real pin-pad keeps them itself",
   'state.cancelled': 'cancelled',
   'state.refunded': 'refunded',
+  // Печать отчета of a provider with its own server shifts (Sendy)
+  'providerReport.title': 'Print report {name}',
+  'providerReport.shift': 'Server shift number',
+  'providerReport.current': 'current',
+  'providerReport.detail': 'Detailed report',
+  'providerReport.byShift': 'Print by shift',
+  'providerReport.from': 'Period start',
+  'providerReport.to': 'Period end',
+  'providerReport.byRange': 'Print for period',
+  'providerReport.printed': 'The {name} report is printed',
+  'providerReport.badShift': 'The shift number is a whole number from 1; empty means the current shift',
 }

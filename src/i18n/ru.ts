@@ -559,6 +559,17 @@ export const ru = {
     'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
   'state.cancelled': 'отменена',
   'state.refunded': 'возвращена',
+  // Печать отчета of a provider with its own server shifts (Sendy)
+  'providerReport.title': 'Печать отчета {name}',
+  'providerReport.shift': 'Номер смены сервера',
+  'providerReport.current': 'текущая',
+  'providerReport.detail': 'Детальный отчет',
+  'providerReport.byShift': 'Печать по смене',
+  'providerReport.from': 'Начало периода',
+  'providerReport.to': 'Конец периода',
+  'providerReport.byRange': 'Печать за период',
+  'providerReport.printed': 'Отчет {name} напечатан',
+  'providerReport.badShift': 'Номер смены — целое число от 1; пусто — текущая смена',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -562,4 +562,15 @@ export const uz: Record<MessageKey, string> = {
     'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
   'state.cancelled': 'bekor qilingan',
   'state.refunded': 'qaytarilgan',
+  // Печать отчета of a provider with its own server shifts (Sendy)
+  'providerReport.title': '{name} hisobotini chop etish',
+  'providerReport.shift': 'Server smenasi raqami',
+  'providerReport.current': 'joriy',
+  'providerReport.detail': 'Batafsil hisobot',
+  'providerReport.byShift': 'Smena bo‘yicha chop etish',
+  'providerReport.from': 'Davr boshi',
+  'providerReport.to': 'Davr oxiri',
+  'providerReport.byRange': 'Davr uchun chop etish',
+  'providerReport.printed': '{name} hisoboti chop etildi',
+  'providerReport.badShift': 'Smena raqami — 1 dan boshlab butun son; bo‘sh bo‘lsa — joriy smena',
 }

@@ -21,7 +21,8 @@ export function reconcileVerb(d: VerbDeps) {
       ...(req.start ? { start: req.start } : {}),
       ...(req.end ? { end: req.end } : {}),
       ...(Number.isSafeInteger(req.shift) && req.shift! > 0 ? { shift: req.shift! } : {}),
-      ...(req.detail ? { detail: true } : {}),
+      // Unticked is asked for too: a report without detail where the settings' default is detailed.
+      ...(typeof req.detail === 'boolean' ? { detail: req.detail } : {}),
     })
     if (!r.ok) return r
     const now = clock.now()
