@@ -4,16 +4,24 @@
 // (reverse, with the 15 s wait), the optional full refund, day close (shift close: paid
 // receipts only) and reports without closing. Money never moves twice: the number is
 // journaled before the request, and every unknown ends in a query or a queued reverse.
+//
+// Replies are read by the shared classification (common/reply.ts, docs/rules.md R3) and status queries run in the
+// shared poll loop (common/poll.ts, R4.3, R7). Two kinds of loop stay Sendy's own, on purpose: the reverse's retries
+// (§ 4.6: `REVERSE_TOO_EARLY` / `recall: "Y"` name their own wait, `retryAfterMs`, so there is no fixed cadence) are
+// a money request repeated, not a status asked; and the queue's entries are retried by the engine's queue.
 import { maskCode } from '../../../src/domain/ids.ts'
 import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Operation, OpPatch } from '../../../src/domain/operation.ts'
 import type { Slip } from '../../../src/domain/slip.ts'
 import type { OpCtx, ProbeCtx, QueueVerdict, ReconcileOptions } from '../types.ts'
+import { classify, type Parsed } from '../common/reply.ts'
+import { poll } from '../common/poll.ts'
 import type { SendyConfig } from './config.ts'
 import { ACTIVATION, type Activation, COUNTERS, KEY, type LocalCounters, REVOKED, systemsFor } from './store.ts'
 import {
   decodeEnvelope,
   decodeReport,
+  type Envelope,
   moscowTime,
   moscowToIso,
   num,
@@ -87,19 +95,31 @@ async function call(
     ...(body ? { body: JSON.stringify(body), logBody: logBodyOf(body) } : {}),
     logReply: (t) => t.replace(/("terminalKey"\s*:\s*")[^"]*"/, '$1****"'),
   })
-  if (res.kind === 'failed') return { kind: 'unknown', reason: `${route}: ${res.reason}` }
-  if (res.status === 401) {
+  // docs/rules.md R3, the shared classification: a transport failure, a 5xx and a 2xx that is not our envelope are
+  // unknown; a 4xx is refused with its status (its body is not read); 401 means the key is revoked (§ 4.2).
+  const r = classify(res, (text, status) => parseReply(text, status, w), { route })
+  if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason }
+  if (r.kind === 'refusal' && r.status === 401) {
     await ctx.store.put(REVOKED, true)
     return { kind: 'auth' }
   }
-  if (res.status >= 500) return { kind: 'unknown', reason: `${route}: HTTP ${res.status}` }
-  if (res.status !== 200) return { kind: 'refused', code: `HTTP ${res.status}`, message: msg('common.httpStatus', { status: res.status }) }
-  const env = decodeEnvelope(res.text, w)
-  if (!env) return { kind: 'unknown', reason: `${route}: malformed reply` }
+  if (r.kind === 'refusal' && !r.value) return { kind: 'refused', code: `HTTP ${r.status}`, message: r.message }
+  const env = r.value!
   if ('paramError' in env) return { kind: 'refused', code: 'PARAM_ERROR', message: msg('sendy.error', { code: 'PARAM_ERROR' }, env.paramError) }
   if (env.ok) return { kind: 'ok', data: env.data }
   const errCode = env.errCode ?? 'FAIL'
   return { kind: 'fail', errCode, des: env.errCodeDes, data: env.data }
+}
+
+/**
+ * The body as R3 reads it: only a 200 carries the envelope (§ 3.2); `resultCode: SUCCESS` is a result, a business
+ * `FAIL` (its `errCode` decides: some are unknown, § 3.5) and a `PARAM_ERROR` are the server's refusals to read.
+ */
+function parseReply(text: string, status: number, w: Wire): Parsed<Envelope | { paramError: string }> {
+  if (status !== 200) return { kind: 'malformed', why: `HTTP ${status}` }
+  const env = decodeEnvelope(text, w)
+  if (!env) return { kind: 'malformed', why: 'not the envelope' }
+  return 'paramError' in env || !env.ok ? { kind: 'error', value: env } : { kind: 'final', value: env }
 }
 
 const isUnknownCode = (w: Wire, code: string) => code === w.codes.systemError || code === w.codes.bankError
@@ -363,20 +383,36 @@ async function pollOffline(ctx: Ctx): Promise<void> {
   const t = wire(ctx).timing
   const txn = Number(ctx.op.ref)
   const deadline = ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + t.OFFLINE_WINDOW_MS
-  while (ctx.waiting() && ctx.clock.now() < deadline) {
-    await ctx.pause(Math.min(t.OFFLINE_POLL_MS, Math.max(0, deadline - ctx.clock.now())))
-    // The window's end is the reverse's moment, not one more query.
-    if (!ctx.waiting() || ctx.clock.now() >= deadline) break
-    const q = await query(ctx, txn)
-    if (q.kind === 'missing' && q.foreign) return notOurNumber(ctx, txn)
-    if (q.kind !== 'state') continue
+  const end = await pollTrade(ctx, txn, t.OFFLINE_POLL_MS, deadline)
+  if (end.kind === 'final' && end.value.kind === 'foreign') return notOurNumber(ctx, txn)
+  if (end.kind === 'final' && end.value.kind === 'state') {
+    const q = end.value
     if (q.state === 'SUCCESS') return approve(ctx, q.data, 'found paid by query')
-    if (q.state === 'CLOSED' || q.state === 'REVOKED' || q.state === 'PAYERROR') {
-      await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.tradeState', { state: q.state }), note: `query: ${q.state}` })
-      return
-    }
+    await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.tradeState', { state: q.state }), note: `query: ${q.state}` })
+    return
   }
   return ctx.compensate({ display: undefined, message: msg('sendy.notConfirmed'), note: 'not confirmed in the window: reverse queued' })
+}
+
+const FINAL_STATES = ['SUCCESS', 'CLOSED', 'REVOKED', 'PAYERROR']
+
+/**
+ * The shared poll loop (docs/rules.md R4.3, R7) over `query` by our number, every `every` ms until `deadline` or the
+ * cashier stops waiting. Ends with a final trade state, our number under another order (`foreign`), or not at all.
+ * The window's end is the reverse's moment, not one more query: a pause that reaches it asks nothing.
+ */
+async function pollTrade(ctx: Ctx, txn: number, every: number, deadline: number) {
+  return poll<{ kind: 'state'; state: string; data: Record<string, unknown> } | { kind: 'foreign' } | { kind: 'window' }>(ctx, {
+    every,
+    until: deadline,
+    stopped: () => !ctx.waiting(),
+    step: async () => {
+      if (ctx.clock.now() >= deadline) return { kind: 'window' }
+      const q = await query(ctx, txn)
+      if (q.kind === 'missing' && q.foreign) return { kind: 'foreign' }
+      return q.kind === 'state' && FINAL_STATES.includes(q.state) ? q : undefined
+    },
+  })
 }
 
 async function payOnline(ctx: Ctx): Promise<void> {
@@ -425,17 +461,13 @@ async function pollOnline(ctx: Ctx): Promise<void> {
   const t = wire(ctx).timing
   const txn = Number(ctx.op.ref)
   const deadline = ctx.op.deadline ?? (ctx.op.sentAt ?? ctx.clock.now()) + t.ONLINE_WINDOW_MS
-  while (ctx.waiting() && ctx.clock.now() < deadline) {
-    await ctx.pause(Math.min(t.ONLINE_POLL_MS, Math.max(0, deadline - ctx.clock.now())))
-    if (!ctx.waiting() || ctx.clock.now() >= deadline) break
-    const q = await query(ctx, txn)
-    if (q.kind === 'missing' && q.foreign) return notOurNumber(ctx, txn)
-    if (q.kind !== 'state') continue
+  const end = await pollTrade(ctx, txn, t.ONLINE_POLL_MS, deadline)
+  if (end.kind === 'final' && end.value.kind === 'foreign') return notOurNumber(ctx, txn)
+  if (end.kind === 'final' && end.value.kind === 'state') {
+    const q = end.value
     if (q.state === 'SUCCESS') return approve(ctx, q.data)
-    if (q.state === 'CLOSED' || q.state === 'PAYERROR' || q.state === 'REVOKED') {
-      await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.tradeState', { state: q.state }) })
-      return
-    }
+    await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.tradeState', { state: q.state }) })
+    return
   }
   return closeOnline(ctx)
 }
@@ -519,19 +551,29 @@ async function notOurNumber(ctx: Ctx, txn: number): Promise<void> {
 async function lostOnline(ctx: Ctx, reason: string): Promise<void> {
   await ctx.commit({ state: 'resolving', display: undefined, message: msg('common.checking'), note: reason })
   const txn = Number(ctx.op.ref)
-  // Two misses 5 s apart decide "never arrived"; a server that keeps not answering is bounded too (then queued).
-  for (let misses = 0, tries = 0; misses < 2; tries++) {
-    if (tries >= 8) return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: status unknown, reverse queued' })
-    const q = await query(ctx, txn)
-    if (q.kind === 'missing') misses++
-    if (q.kind === 'state') {
-      if (q.state === 'SUCCESS') return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: found paid, reverse queued' })
-      if (q.state === 'CLOSED' || q.state === 'REVOKED' || q.state === 'PAYERROR') break
+  // Two misses 5 s apart decide "never arrived"; a server that keeps not answering is bounded too (then queued):
+  // the shared poll loop asks at once, then every 5 s, with no window but eight asks.
+  let misses = 0
+  let tries = 0
+  const end = await poll<Trade | { kind: 'gaveUp' }>(ctx, {
+    every: 5_000,
+    until: Infinity,
+    first: 'step',
+    step: async () => {
+      if (++tries > 8) return { kind: 'gaveUp' }
+      const q = await query(ctx, txn)
+      if (q.kind === 'missing' && ++misses >= 2) return q
+      return q.kind === 'state' ? q : undefined
+    },
+  })
+  const q = end.kind === 'final' ? end.value : undefined
+  if (q?.kind === 'gaveUp') return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: status unknown, reverse queued' })
+  if (q?.kind === 'state') {
+    if (q.state === 'SUCCESS') return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: found paid, reverse queued' })
+    if (q.state !== 'CLOSED' && q.state !== 'REVOKED' && q.state !== 'PAYERROR') {
       const reversed = await reverseUnshown(ctx, txn)
       if (reversed === 'paid') return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: paid behind, reverse queued' })
-      break
     }
-    if (misses < 2) await ctx.pause(5_000)
   }
   await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.noServer'), note: 'lost online reply: not paid, the number stays used' })
 }
@@ -634,17 +676,21 @@ async function refund(ctx: Ctx, original: Operation): Promise<void> {
   if (copy?.kind === 'state' && copy.state === 'SUCCESS')
     return approveReverse(ctx, copy.data, `${r.kind === 'fail' ? r.errCode : ''} answered our own resent copy: our refund is made`)
   if (r.kind === 'unknown' || (r.kind === 'fail' && isUnknownCode(wire(ctx), r.errCode)) || (copy && copy.kind !== 'missing')) {
-    // § 4.7: query while the cashier waits, up to 30 s.
+    // § 4.7: query while the cashier waits, up to 30 s, every 5 s (the shared poll loop).
     let misses = 0
-    const until = ctx.clock.now() + 30_000
-    while (ctx.clock.now() < until) {
-      await ctx.pause(5_000)
-      const q = await query(ctx, n.txn)
-      if (q.kind === 'state' && q.state === 'SUCCESS') return approveReverse(ctx, q.data, 'refund found by query')
-      if (q.kind === 'missing' && ++misses >= 2) {
-        await ctx.commit({ state: 'declined', message: msg('sendy.noServer'), note: 'refund not found twice' })
-        return
-      }
+    const end = await poll(ctx, {
+      every: 5_000,
+      until: ctx.clock.now() + 30_000,
+      step: async () => {
+        const q = await query(ctx, n.txn)
+        if (q.kind === 'state' && q.state === 'SUCCESS') return q
+        return q.kind === 'missing' && ++misses >= 2 ? q : undefined
+      },
+    })
+    if (end.kind === 'final' && end.value.kind === 'state') return approveReverse(ctx, end.value.data, 'refund found by query')
+    if (end.kind === 'final') {
+      await ctx.commit({ state: 'declined', message: msg('sendy.noServer'), note: 'refund not found twice' })
+      return
     }
     return ctx.queueSelf({ state: 'unknown', message: msg('common.checking'), note: 'refund unknown: queued' })
   }
