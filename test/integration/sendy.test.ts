@@ -342,6 +342,17 @@ describe('offline pay (§ 5.11–5.20)', () => {
     expect(op?.state).toBe('approved')
     expect(count(await routes(), 'query')).toBe(2)
   })
+
+  it('the shared classification (docs/rules.md R3): a 202 that is not the envelope is unknown and resolved by query; a 403 is refused with the credentials named', async () => {
+    await setup()
+    await h.fault({ route: 'offline', fault: 'http', status: 202, apply: true })
+    const { op } = await pay(1000)
+    expect(op).toMatchObject({ state: 'approved' })
+    expect(count(await routes(), 'query')).toBe(1)
+    await h.fault({ route: 'offline', fault: 'http', status: 403 })
+    const { op: refused } = await pay(1000)
+    expect(refused).toMatchObject({ state: 'declined', message: { key: 'common.authHttp', params: { status: 403 } } })
+  })
 })
 
 describe('online pay (§ 5.21–5.26)', () => {
