@@ -19,7 +19,8 @@
 //                               → the entity's state view; 404 unknown, 409 already final
 //   GET  customer/pending       what waits for the customer (the phone page's buttons)
 //   GET  static-qr[?regNum=]    C4's sticker: { regNum, content: "o-plati://o-webpay/static/<regNum>" }
-//   POST cabinet/reset-token    { regNum } → the token state becomes `none` (C1)
+//   POST cabinet/reset-token    { regNum } → the token state becomes `none` (C1); the phone page does the same
+//                               through customer/act { action: "resetToken", regNum }
 //   POST cabinet/desync         { regNum } → a token nobody holds is issued: the state becomes `issued`,
 //                               so the next C1 answers 409 with message A (rule 1.3.3)
 //
@@ -899,20 +900,25 @@ export class OplatiSandbox implements SandboxProvider {
       const args = body()
       const regNum = isJsonObject(args) ? args.regNum : undefined
       if (typeof regNum !== 'string') return badRequest('the body is { regNum }')
-      const c = this.#settings.cashboxes.find((x) => x.regNum === regNum)
-      if (!c) return jsonReply(404, { error: 'no such cashbox' })
-      const rec = this.#tokenRecord(regNum)
-      if (sub === 'cabinet/reset-token') {
-        rec.token = undefined
-        rec.issuedAt = undefined
-        rec.cabinetReset = true
-      } else {
-        rec.token = this.#token(env.ids)
-        rec.issuedAt = now
-      }
-      return jsonReply(200, { regNum, tokenState: this.#tokenState(c) })
+      return this.#cabinet(sub === 'cabinet/reset-token' ? 'reset' : 'desync', regNum, env, now)
     }
     return undefined
+  }
+
+  /** The merchant's cabinet (C1): forget the cashbox's token, or issue one nobody holds. */
+  #cabinet(what: 'reset' | 'desync', regNum: string, env: SandboxEnv, now: number): ApiReply {
+    const c = this.#settings.cashboxes.find((x) => x.regNum === regNum)
+    if (!c) return jsonReply(404, { error: 'no such cashbox' })
+    const rec = this.#tokenRecord(regNum)
+    if (what === 'reset') {
+      rec.token = undefined
+      rec.issuedAt = undefined
+      rec.cabinetReset = true
+    } else {
+      rec.token = this.#token(env.ids)
+      rec.issuedAt = now
+    }
+    return jsonReply(200, { regNum, tokenState: this.#tokenState(c) })
   }
 
   #mintReply(args: Json, env: SandboxEnv, now: number): ApiReply {
@@ -928,6 +934,9 @@ export class OplatiSandbox implements SandboxProvider {
 
   #act(args: { [key: string]: Json }, env: SandboxEnv, now: number): ApiReply {
     const { action } = args
+    // The phone page's way out of «Токен уже существует» for a second demo till on the same cashbox.
+    if (action === 'resetToken')
+      return typeof args.regNum === 'string' ? this.#cabinet('reset', args.regNum, env, now) : jsonReply(400, { error: 'the body is { action, regNum }' })
     if (action === 'showQr')
       return this.#mintReply(
         { ...(args.ttlMs === undefined ? {} : { ttlMs: args.ttlMs }), ...(args.behaviour === undefined ? {} : { behaviour: args.behaviour }) },
@@ -1014,6 +1023,18 @@ export class OplatiSandbox implements SandboxProvider {
         en: 'Add the loyalty card',
         detail: l.orderNumber,
         actions: [act('Подтвердить', 'Confirm', { requestId: l.id, action: 'confirm' }), act('Отказаться', 'Decline', { requestId: l.id, action: 'decline' })],
+      })
+    }
+    // The merchant's cabinet: a cashbox whose token another till holds answers C1 with 409 «Токен уже существует»
+    // until it is reset here (a second browser profile on the demo's one cashbox).
+    for (const c of this.#settings.cashboxes) {
+      if (this.#tokenState(c) !== 'issued') continue
+      items.push({
+        id: `cabinet-${c.regNum}`,
+        ru: `Личный кабинет: касса ${c.regNum} получила токен`,
+        en: `Merchant cabinet: cashbox ${c.regNum} holds a token`,
+        detail: 'Другая касса получит «Токен уже существует», пока токен не сброшен · another till meets «Token already exists» until it is reset',
+        actions: [act('Сбросить токен кассы', 'Reset the cashbox token', { action: 'resetToken', regNum: c.regNum })],
       })
     }
     return {

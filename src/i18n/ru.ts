@@ -559,6 +559,27 @@ export const ru = {
     'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
   'state.cancelled': 'отменена',
   'state.refunded': 'возвращена',
+  // devices: a camera that does not open, Settings' generic token button, the demo pin-pad's fault buttons.
+  'sale.cameraFailed': 'Камера не открылась',
+  'settings.resetToken': 'Сбросить токен',
+  'pinpad.fault.nak': 'NAK на кадры кассы',
+  'pinpad.fault.dropAck': 'Не подтверждать кадры кассы',
+  'pinpad.fault.lose': 'Терять кадры кассы',
+  'pinpad.fault.corruptNext': 'Испортить следующий кадр',
+  'pinpad.fault.dupNext': 'Отправить следующий кадр дважды',
+  'pinpad.fault.loseResult': 'Потерять результат',
+  'pinpad.fault.stray': 'Лишние байты между кадрами',
+  'pinpad.fault.eotAt': 'EOT во время ожидания',
+  'pinpad.fault.waitStorm': 'Поток «ждите» 30 с',
+  'pinpad.fault.split': 'Резать кадры на части',
+  'pinpad.fault.splitOff': 'Не резать',
+  'pinpad.fault.splitSizes': 'Размеры частей, байт',
+  'pinpad.fault.gapMs': 'Пауза внутри кадра',
+  'pinpad.fault.gapMsValue': 'Пауза, мс',
+  'pinpad.fault.declineNext': 'Банк откажет в следующей операции',
+  'pinpad.fault.hostDown': 'Нет связи с банком',
+  'pinpad.fault.sameDayPartial': 'Частичный возврат в день покупки',
+  'pinpad.fault.switchedRefund': 'Возврат оплаты, переключённой на QR',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -3,4 +3,10 @@
 import type { ProviderAbout } from '../types.ts'
 import { OPLATI_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'oplati', title: 'O!плати (BY)', schema: OPLATI_SCHEMA, scanHint: 'oplati.scanCustomer' }
+export const ABOUT: ProviderAbout = {
+  id: 'oplati',
+  title: 'O!плати (BY)',
+  schema: OPLATI_SCHEMA,
+  scanHint: 'oplati.scanCustomer',
+  token: { reset: 'oplati.resetToken' },
+}
