@@ -6,7 +6,7 @@
 
 import { jsonReply } from './http.ts'
 import { parseJson, type Json } from './json.ts'
-import type { ApiReply, ApiRequest, PhoneCodeKind, PhoneOutcome, SandboxEnv, SandboxProvider } from './types.ts'
+import type { ApiReply, ApiRequest, PhoneOutcome, SandboxEnv, SandboxProvider } from './types.ts'
 
 /** How a provider's settings start and change: `merge` refuses unknown keys and bad types, changing nothing. */
 export interface SettingsSpec<S> {
@@ -47,7 +47,6 @@ export abstract class Emulator<S> implements SandboxProvider {
 
   abstract routeOf(method: string, path: string): string | undefined
   abstract phoneOutcomes(): PhoneOutcome[]
-  phoneCodeKinds?(): PhoneCodeKind[]
 
   handleApi(req: ApiRequest, env: SandboxEnv): Promise<ApiReply> {
     return Promise.resolve(this.api(req, env))

@@ -41,3 +41,8 @@ export function emulatedDevice(t: TypeLike | undefined, values: Record<string, u
   const e = deviceOf(t)?.port.emulated
   return !!e && values[e.field] === e.value
 }
+
+/** The stop's words: «Отменить оплату» where it cancels (a code on the screen, a device that aborts its wait), else «Прекратить ожидание». */
+export function stopLabel(op: { provider: string; state: string; display?: unknown }): 'sale.cancelPayment' | 'sale.stopWaiting' {
+  return op.display || (op.state === 'sent' && deviceOf(op)?.cancelWhileWaiting) ? 'sale.cancelPayment' : 'sale.stopWaiting'
+}
