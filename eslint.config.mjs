@@ -253,7 +253,17 @@ export default tseslint.config(
   },
   {
     files: ['src/app/**/*.ts', 'src/app/**/*.svelte', 'src/ui/**/*.ts', 'src/ui/**/*.svelte'],
-    rules: { 'no-restricted-syntax': ['error', ...BY_ID('The page')] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...BY_ID('The page'),
+        {
+          // A provider's message key in a screen: the screen renders what the provider's about.ts declares instead.
+          selector: `Literal[value=/^(${[...PROVIDER_IDS, 'inpas'].join('|')})\\./]`,
+          message: "The page names no provider's message key: declare it in the provider's about.ts (device, token, scanHint) and read it there.",
+        },
+      ],
+    },
   },
   {
     files: PURE,
