@@ -46,3 +46,10 @@ export function emulatedDevice(t: TypeLike | undefined, values: Record<string, u
 export function stopLabel(op: { provider: string; state: string; display?: unknown }): 'sale.cancelPayment' | 'sale.stopWaiting' {
   return op.display || (op.state === 'sent' && deviceOf(op)?.cancelWhileWaiting) ? 'sale.cancelPayment' : 'sale.stopWaiting'
 }
+
+/** What Settings says of a token provider's stored token (`none` when none is stored or the state is unknown). */
+export function tokenStateText(t: { provider: string } | undefined, stored: boolean, state: unknown): string | undefined {
+  const states = tokenOf(t)?.states
+  if (!states) return undefined
+  return (stored && typeof state === 'string' ? states[state] : undefined) ?? states.none
+}

@@ -174,11 +174,6 @@ export const en: Record<MessageKey, string> = {
   'common.badReply': 'The server sent a reply that cannot be read. No money moved; try again',
   'common.queued': 'The operation is queued and will be sent automatically',
 
-  'settings.resetTokenConfirm': 'Delete the stored O!plati token? The next operation gets a new one (like deleting token.conf)',
-  'settings.token.ok': 'The O!plati token is stored and valid',
-  'settings.token.invalid': 'The server refused the O!plati token: reset it',
-  'settings.token.desync': 'Token out of sync: reset it in the O!plati personal account',
-  'settings.token.none': 'No token: one is obtained at the first operation',
   'journal.cancelRefund': 'Cancel refund',
   'journal.confirmCancelRefund': 'Cancel the refund of {amount}? The customer is charged again',
   'kind.reconcile': 'Reconciliation',
@@ -562,9 +557,8 @@ export const en: Record<MessageKey, string> = {
     "The demo pin-pad lives in the till's tab: after the tab reloads it forgets earlier operations — their refunds fail and the Z report shows mismatches. A real pin-pad keeps them itself",
   'state.cancelled': 'cancelled',
   'state.refunded': 'refunded',
-  // devices: a camera that does not open, Settings' generic token button, the demo pin-pad's fault buttons.
+  // devices: a camera that does not open, the demo pin-pad's fault buttons.
   'sale.cameraFailed': 'The camera did not open',
-  'settings.resetToken': 'Reset token',
   'pinpad.fault.nak': 'NAK the till’s frames',
   'pinpad.fault.dropAck': 'Do not ACK the till’s frames',
   'pinpad.fault.lose': 'Lose the till’s frames',

@@ -172,11 +172,6 @@ export const ru = {
   'common.badReply': 'Сервер прислал непонятный ответ. Деньги не списаны, повторите оплату',
   'common.queued': 'Операция поставлена в очередь и будет выполнена автоматически',
 
-  'settings.resetTokenConfirm': 'Удалить сохранённый токен O!плати? Следующая операция получит новый токен (как удаление token.conf)',
-  'settings.token.ok': 'Токен O!плати сохранён и действует',
-  'settings.token.invalid': 'Токен O!плати не принят сервером: сбросьте токен',
-  'settings.token.desync': 'Токен рассинхронизирован: сбросьте токен в личном кабинете O!плати',
-  'settings.token.none': 'Токена нет: он будет получен при первой операции',
   'journal.cancelRefund': 'Отменить возврат',
   'journal.confirmCancelRefund': 'Отменить возврат на {amount}? Деньги снова спишутся с покупателя',
   'kind.reconcile': 'Сверка итогов',
@@ -559,9 +554,8 @@ export const ru = {
     'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
   'state.cancelled': 'отменена',
   'state.refunded': 'возвращена',
-  // devices: a camera that does not open, Settings' generic token button, the demo pin-pad's fault buttons.
+  // devices: a camera that does not open, the demo pin-pad's fault buttons.
   'sale.cameraFailed': 'Камера не открылась',
-  'settings.resetToken': 'Сбросить токен',
   'pinpad.fault.nak': 'NAK на кадры кассы',
   'pinpad.fault.dropAck': 'Не подтверждать кадры кассы',
   'pinpad.fault.lose': 'Терять кадры кассы',

@@ -174,11 +174,6 @@ export const uz: Record<MessageKey, string> = {
   'common.badReply': 'Server tushunarsiz javob yubordi. Pul yechilmadi, qayta urinib ko‘ring',
   'common.queued': 'Amal navbatga qo‘yildi va avtomatik bajariladi',
 
-  'settings.resetTokenConfirm': 'Saqlangan O!plati tokeni o‘chirilsinmi? Keyingi amal yangi token oladi (token.conf o‘chirilgandek)',
-  'settings.token.ok': 'O!plati tokeni saqlangan va amal qiladi',
-  'settings.token.invalid': 'Server O!plati tokenini qabul qilmadi: tokenni tashlang',
-  'settings.token.desync': 'Token sinxron emas: O!plati shaxsiy kabinetida tokenni tashlang',
-  'settings.token.none': 'Token yo‘q: birinchi amalda olinadi',
   'journal.cancelRefund': 'Qaytarishni bekor qilish',
   'journal.confirmCancelRefund': '{amount} qaytarilishi bekor qilinsinmi? Xaridordan pul yana yechiladi',
   'kind.reconcile': 'Yakunlarni solishtirish',
@@ -562,9 +557,8 @@ export const uz: Record<MessageKey, string> = {
     'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
   'state.cancelled': 'bekor qilingan',
   'state.refunded': 'qaytarilgan',
-  // devices: a camera that does not open, Settings' generic token button, the demo pin-pad's fault buttons.
+  // devices: a camera that does not open, the demo pin-pad's fault buttons.
   'sale.cameraFailed': 'Kamera ochilmadi',
-  'settings.resetToken': 'Tokenni tashlash',
   'pinpad.fault.nak': 'Kassa kadrlariga NAK',
   'pinpad.fault.dropAck': 'Kassa kadrlarini tasdiqlamaslik',
   'pinpad.fault.lose': 'Kassa kadrlarini yo‘qotish',

@@ -70,7 +70,7 @@ describe('the recipe for a provider (docs/architecture.md § 10)', () => {
     const keysOf = (a: ProviderAbout) => [
       a.scanHint,
       ...(a.device ? [a.device.title, ...a.device.choices.map((c) => c.label), ...Object.values(a.device.port).filter((v) => typeof v === 'string')] : []),
-      ...(a.token ? [a.token.reset] : []),
+      ...(a.token ? [a.token.reset, a.token.confirm, ...Object.values(a.token.states)] : []),
     ]
     for (const lang of ['ru', 'uz', 'en'] as const) {
       for (const a of Object.values(CATALOG)) for (const k of keysOf(a)) expect(real[lang][k], `${lang} ${k}`).toBeTruthy()

@@ -2,7 +2,7 @@
 // choices by setting, the self-checkout's pick, and the stop — offered during a device's wait only where the device
 // says the cashier may cancel it, and then worded as a cancel.
 import { describe, expect, it } from 'vitest'
-import { canStop, deviceChoices, kioskChoice, stopLabel, tokenOf } from '../../src/app/devices.ts'
+import { canStop, deviceChoices, kioskChoice, stopLabel, tokenOf, tokenStateText } from '../../src/app/devices.ts'
 import { CATALOG } from '../../workers/providers/catalog.ts'
 
 const pinpadType = Object.values(CATALOG).find((a) => a.device)
@@ -42,5 +42,11 @@ describe('device providers from about.ts', () => {
     const token = Object.values(CATALOG).find((a) => a.token)
     expect(tokenOf({ provider: token?.id ?? '' })?.reset).toMatch(/\.resetToken$/)
     expect(tokenOf({ provider: scanType?.id ?? '' })).toBeUndefined()
+    // Settings says the stored token's state in the provider's words; no token stored reads as `none`.
+    const provider = { provider: token?.id ?? '' }
+    expect(tokenStateText(provider, true, 'desync')).toBe(token?.token?.states.desync)
+    expect(tokenStateText(provider, false, 'desync')).toBe(token?.token?.states.none)
+    expect(tokenStateText(provider, true, 'unheard-of')).toBe(token?.token?.states.none)
+    expect(tokenStateText({ provider: scanType?.id ?? '' }, true, 'ok')).toBeUndefined()
   })
 })

@@ -153,8 +153,11 @@ export interface DeviceAbout {
 }
 
 export interface TokenAbout {
-  /** The button that forgets the stored token. */
+  /** The button that forgets the stored token, and its confirm. */
   reset: string
+  confirm: string
+  /** What Settings says of the stored token, by the provider's token state (`none`: no token stored). */
+  states: { none: string } & Readonly<Record<string, string>>
 }
 
 export interface Provider<C> {
