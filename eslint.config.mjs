@@ -150,14 +150,12 @@ const LAYERS = [
     instead: [{ imports: ['src/**'], message: 'workers/ never imports the page: only src/domain is shared.' }],
   },
   {
-    // The emulated pin-pad's screen (`#/pinpad`, demo builds only, loaded behind __PAYDESK_DEMO__) shares the
-    // emulator's channel types. Known debt: the screen belongs in sandbox/inpas/, once the page can load a sandbox
-    // screen from the demo module instead of importing it.
-    name: 'The pin-pad test screen',
-    files: ['src/app/PinpadScreen.svelte'],
-    allow: ['src/**', 'svelte'],
-    allowTypes: ['sandbox/inpas/channel.ts', 'workers/**'],
-    message: 'The pin-pad test screen imports src/ and the emulator channel’s types only.',
+    // The page's one door to the sandbox screens of a demo build (the emulated pin-pad's `#/pinpad`, which lives in
+    // sandbox/inpas/): the virtual module is sandbox/demo/page.ts in a demo build and `undefined` in production.
+    name: "The page's demo door",
+    files: ['src/demo-page.ts'],
+    allow: ['src/**', 'svelte', 'virtual:paydesk-demo-page'],
+    message: 'src/demo-page.ts reaches the sandbox screens only through virtual:paydesk-demo-page.',
   },
   {
     name: 'The page (src/)',
@@ -185,9 +183,9 @@ const LAYERS = [
     message: 'The page imports src/, the providers’ catalog and messages, and the journal’s read models; it asks the engine for the rest.',
     instead: [
       {
-        imports: ['sandbox/**', 'virtual:paydesk-demo'],
+        imports: ['sandbox/**', 'virtual:paydesk-demo', 'virtual:paydesk-demo-page'],
         message:
-          'src/ never imports sandbox/: a demo piece reaches a demo build through virtual:paydesk-demo (workers/demo.ts); a sandbox screen lives in sandbox/.',
+          'src/ never imports sandbox/: a demo piece reaches a demo build through virtual:paydesk-demo (workers/demo.ts); a sandbox screen lives in sandbox/ and opens through src/demo-page.ts.',
       },
       {
         imports: ['workers/providers/**'],
@@ -255,7 +253,17 @@ export default tseslint.config(
   },
   {
     files: ['src/app/**/*.ts', 'src/app/**/*.svelte', 'src/ui/**/*.ts', 'src/ui/**/*.svelte'],
-    rules: { 'no-restricted-syntax': ['error', ...BY_ID('The page')] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...BY_ID('The page'),
+        {
+          // A provider's message key in a screen: the screen renders what the provider's about.ts declares instead.
+          selector: `Literal[value=/^(${[...PROVIDER_IDS, 'inpas'].join('|')})\\./]`,
+          message: "The page names no provider's message key: declare it in the provider's about.ts (device, token, scanHint) and read it there.",
+        },
+      ],
+    },
   },
   {
     files: PURE,

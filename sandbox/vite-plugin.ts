@@ -50,22 +50,30 @@ export const isDemoMode = (mode: string): boolean => mode === 'demo' || mode ===
 
 const VIRTUAL = 'virtual:paydesk-demo'
 const EMPTY = '\0paydesk-demo-none'
+const VIRTUAL_PAGE = 'virtual:paydesk-demo-page'
+const EMPTY_PAGE = '\0paydesk-demo-page-none'
 
 /**
  * `virtual:paydesk-demo` (workers/demo.ts): sandbox/demo/worker.ts in a demo build, a module exporting
  * `demo = undefined` in production — so no emulator, demo secret or sandbox url reaches the shipped bundle.
+ * `virtual:paydesk-demo-page` (src/demo-page.ts): sandbox/demo/page.ts — the sandbox screens the page opens by
+ * route (`#/pinpad`) — or `pageDemo = undefined` in production.
  * Add it to both `plugins` and `worker.plugins` (the payment worker is bundled on its own).
  */
 export function paydeskDemoModule(demo: boolean): Plugin {
   const entry = fileURLToPath(new URL('./demo/worker.ts', import.meta.url))
+  const pageEntry = fileURLToPath(new URL('./demo/page.ts', import.meta.url))
   return {
     name: 'paydesk-demo-module',
     resolveId(id) {
-      if (id !== VIRTUAL) return undefined
-      return demo ? entry : EMPTY
+      if (id === VIRTUAL) return demo ? entry : EMPTY
+      if (id === VIRTUAL_PAGE) return demo ? pageEntry : EMPTY_PAGE
+      return undefined
     },
     load(id) {
-      return id === EMPTY ? 'export const demo = undefined\n' : undefined
+      if (id === EMPTY) return 'export const demo = undefined\n'
+      if (id === EMPTY_PAGE) return 'export const pageDemo = undefined\n'
+      return undefined
     },
   }
 }

@@ -32,7 +32,8 @@ import { wireOutcomes } from '../core/outcomes.ts'
 import { jsonReply, textReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
-import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
+import { Emulator } from '../core/emulator.ts'
+import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv } from '../core/types.ts'
 import { CLICK_DECLINE_CODE, CLICK_DEMO_DECLINE, CLICK_ERRORS, clickError, clickErrorCode } from './errors.ts'
 import {
   countPoll,
@@ -141,23 +142,18 @@ function pendingOf(params: Record<string, Json>): Pending {
   }
 }
 
-export class ClickPassSandbox implements SandboxProvider {
+export class ClickPassSandbox extends Emulator<ClickSettings> {
   readonly id = 'clickpass'
   readonly routes: readonly string[] = CLICK_ROUTES
-  readonly extraFaults: readonly string[] = []
-  readonly #demo: boolean
-  #settings: ClickSettings
   #payments = new Map<string, Payment>()
   #tokens = new Map<string, Token>()
   #lastId: bigint | undefined
 
   constructor(opts: { demo: boolean }) {
-    this.#demo = opts.demo
-    this.#settings = defaultSettings(opts.demo)
+    super(opts, { defaults: defaultSettings, merge: mergeSettings })
   }
 
-  reset(): void {
-    this.#settings = defaultSettings(this.#demo)
+  protected clear(): void {
     this.#payments.clear()
     this.#tokens.clear()
     this.#lastId = undefined
@@ -193,15 +189,11 @@ export class ClickPassSandbox implements SandboxProvider {
 
   // ------------------------------------------------------------------------------- API
 
-  handleApi(req: ApiRequest, env: SandboxEnv): Promise<ApiReply> {
-    return Promise.resolve(this.#api(req, env))
-  }
-
-  #api(req: ApiRequest, env: SandboxEnv): ApiReply {
+  protected api(req: ApiRequest, env: SandboxEnv): ApiReply {
     const route = req.route as Route | undefined
     if (route === undefined) return textReply(404, 'Not Found')
     const now = env.clock.now()
-    const s = this.#settings
+    const s = this.settings
 
     // 1. Auth
     if (!this.#authOk(req.headers.auth, now)) return clickError('auth')
@@ -261,12 +253,12 @@ export class ClickPassSandbox implements SandboxProvider {
     const m = AUTH_FORMAT.exec(header)
     if (!m) return false
     const [, user = '', digest = '', ts = ''] = m
-    if (Number(user) !== this.#settings.merchantUserId) return false
+    if (Number(user) !== this.settings.merchantUserId) return false
     const expected = createHash('sha1')
-      .update(ts + this.#settings.secretKey)
+      .update(ts + this.settings.secretKey)
       .digest('hex')
     if (!timingSafeEqual(Buffer.from(expected), Buffer.from(digest))) return false
-    return Math.abs(Number(ts) - Math.floor(now / 1000)) <= this.#settings.authSkewSec
+    return Math.abs(Number(ts) - Math.floor(now / 1000)) <= this.settings.authSkewSec
   }
 
   #shape(route: Route, req: ApiRequest): Shaped | undefined {
@@ -327,8 +319,8 @@ export class ClickPassSandbox implements SandboxProvider {
 
   #find(paymentId: string, now: number): Payment | undefined {
     const p = this.#payments.get(paymentId)
-    if (!p || p.serviceId !== this.#settings.serviceId) return undefined
-    settle(p, now, this.#settings.confirmWindowMs)
+    if (!p || p.serviceId !== this.settings.serviceId) return undefined
+    settle(p, now, this.settings.confirmWindowMs)
     return p
   }
 
@@ -336,16 +328,16 @@ export class ClickPassSandbox implements SandboxProvider {
   #findByMti(mti: string, date: string | undefined, now: number): Payment | undefined {
     let found: Payment | undefined
     for (const q of this.#payments.values()) {
-      if (q.serviceId !== this.#settings.serviceId || q.transactionId !== mti) continue
+      if (q.serviceId !== this.settings.serviceId || q.transactionId !== mti) continue
       if (date !== undefined && tashkentDate(q.createdAt) !== date) continue
       if (!found || q.createdAt >= found.createdAt) found = q
     }
-    if (found) settle(found, now, this.#settings.confirmWindowMs)
+    if (found) settle(found, now, this.settings.confirmWindowMs)
     return found
   }
 
   #prepare(shaped: Shaped, now: number, pending: Pending | undefined, irreversible: boolean, ids: IdSource): Prepared {
-    const s = this.#settings
+    const s = this.settings
     const refuse = (reply: ApiReply): Prepared => ({ reply, commit: () => undefined })
     switch (shaped.route) {
       case 'payment': {
@@ -402,7 +394,7 @@ export class ClickPassSandbox implements SandboxProvider {
         return {
           reply: jsonReply(200, { error_code: 0, error_note: on ? MODE_ON_NOTE : MODE_OFF_NOTE }),
           commit: () => {
-            this.#settings = { ...this.#settings, confirmMode: on }
+            this.settings = { ...this.settings, confirmMode: on }
           },
         }
       }
@@ -440,7 +432,7 @@ export class ClickPassSandbox implements SandboxProvider {
 
   /** Ids only grow, so they never repeat within a session. */
   #nextPaymentId(ids: IdSource): string {
-    if (this.#settings.idsAbove2p53) {
+    if (this.settings.idsAbove2p53) {
       const last = this.#lastId !== undefined && this.#lastId >= BIG_ID_BASE ? this.#lastId : undefined
       this.#lastId = last === undefined ? BIG_ID_BASE : last + 2n * BigInt(ids.int(1, 500))
     } else {
@@ -461,40 +453,22 @@ export class ClickPassSandbox implements SandboxProvider {
 
   // --------------------------------------------------------------------------- Control
 
-  handleControl(sub: string, req: ApiRequest, env: SandboxEnv): Promise<ApiReply | undefined> {
-    return Promise.resolve(this.#control(sub, req, env))
+  protected stateView(now: number): Record<string, Json> {
+    for (const p of this.#payments.values()) settle(p, now, this.settings.confirmWindowMs)
+    return {
+      serviceId: this.settings.serviceId,
+      confirmMode: this.settings.confirmMode,
+      payments: [...this.#payments.values()].map(paymentView),
+      tokens: [...this.#tokens.values()].map(codeView),
+    }
   }
 
-  #control(sub: string, req: ApiRequest, env: SandboxEnv): ApiReply | undefined {
-    const now = env.clock.now()
-    const body = (): Json | undefined => {
-      if (req.rawBody.trim() === '') return undefined
-      try {
-        return parseJson(req.rawBody)
-      } catch {
-        return null
-      }
-    }
-    if (sub === 'config' && req.method === 'GET') return jsonReply(200, this.#settings)
-    if (sub === 'config' && req.method === 'PUT') {
-      const merged = mergeSettings(this.#settings, body())
-      if (!merged.ok) return jsonReply(400, { error: merged.error })
-      this.#settings = merged.value
-      return jsonReply(200, this.#settings)
-    }
-    if (sub === 'state' && req.method === 'GET') {
-      for (const p of this.#payments.values()) settle(p, now, this.#settings.confirmWindowMs)
-      return jsonReply(200, {
-        serviceId: this.#settings.serviceId,
-        confirmMode: this.#settings.confirmMode,
-        payments: [...this.#payments.values()].map(paymentView),
-        tokens: [...this.#tokens.values()].map(codeView),
-      })
-    }
+  protected control(sub: string, req: ApiRequest, env: SandboxEnv, parsed: Json | undefined, now: number): ApiReply | undefined {
+    const body = (): Json | undefined => parsed
     if (sub === 'wallet/token' && req.method === 'POST') {
       return mintCode(this.#tokens, body(), {
         now,
-        defaultTtlMs: this.#settings.tokenTtlMs,
+        defaultTtlMs: this.settings.tokenTtlMs,
         make: () => TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length),
       })
     }

@@ -19,7 +19,8 @@
 //                               → the entity's state view; 404 unknown, 409 already final
 //   GET  customer/pending       what waits for the customer (the phone page's buttons)
 //   GET  static-qr[?regNum=]    C4's sticker: { regNum, content: "o-plati://o-webpay/static/<regNum>" }
-//   POST cabinet/reset-token    { regNum } → the token state becomes `none` (C1)
+//   POST cabinet/reset-token    { regNum } → the token state becomes `none` (C1); the phone page does the same
+//                               through customer/act { action: "resetToken", regNum }
 //   POST cabinet/desync         { regNum } → a token nobody holds is issued: the state becomes `issued`,
 //                               so the next C1 answers 409 with message A (rule 1.3.3)
 //
@@ -66,7 +67,8 @@ import { jsonReply, textReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
 import { wireOutcomes } from '../core/outcomes.ts'
-import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
+import { Emulator } from '../core/emulator.ts'
+import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv } from '../core/types.ts'
 import { faultError, oplatiError } from './errors.ts'
 import {
   cancelEffect,
@@ -220,12 +222,10 @@ function statusOfWord(word: Json | undefined, fallback: Status | undefined): Sta
   }
 }
 
-export class OplatiSandbox implements SandboxProvider {
+export class OplatiSandbox extends Emulator<OplatiSettings> {
   readonly id = 'oplati'
   readonly routes: readonly string[] = OPLATI_ROUTES
-  readonly extraFaults: readonly string[] = OPLATI_EXTRA_FAULTS
-  readonly #demo: boolean
-  #settings: OplatiSettings
+  override readonly extraFaults: readonly string[] = OPLATI_EXTRA_FAULTS
   #payments = new Map<string, Payment>()
   #loyalty = new Map<string, LoyaltyRequest>()
   #sessions = new Map<string, Session>()
@@ -237,12 +237,10 @@ export class OplatiSandbox implements SandboxProvider {
   #lastLoyaltyId: number | undefined
 
   constructor(opts: { demo: boolean }) {
-    this.#demo = opts.demo
-    this.#settings = defaultSettings(opts.demo)
+    super(opts, { defaults: defaultSettings, merge: mergeSettings })
   }
 
-  reset(): void {
-    this.#settings = defaultSettings(this.#demo)
+  protected clear(): void {
     this.#payments.clear()
     this.#loyalty.clear()
     this.#sessions.clear()
@@ -289,11 +287,7 @@ export class OplatiSandbox implements SandboxProvider {
 
   // ------------------------------------------------------------------------------- API
 
-  handleApi(req: ApiRequest, env: SandboxEnv): Promise<ApiReply> {
-    return Promise.resolve(this.#api(req, env))
-  }
-
-  #api(req: ApiRequest, env: SandboxEnv): ApiReply {
+  protected api(req: ApiRequest, env: SandboxEnv): ApiReply {
     const route = req.route as Route | undefined
     if (route === undefined) return textReply(404, 'Not Found')
     const now = env.clock.now()
@@ -325,8 +319,8 @@ export class OplatiSandbox implements SandboxProvider {
     if (!rule && action.magicSum !== undefined) {
       const code =
         route === 'payments'
-          ? (action.behaviour ?? (this.#settings.magic ? action.magicSum % 100 : undefined))
-          : this.#settings.magic
+          ? (action.behaviour ?? (this.settings.magic ? action.magicSum % 100 : undefined))
+          : this.settings.magic
             ? action.magicSum % 100
             : undefined
       const wire = code !== undefined && code >= 94 && code <= 98
@@ -366,7 +360,7 @@ export class OplatiSandbox implements SandboxProvider {
 
   #auth(route: Route, req: ApiRequest, now: number): { cashbox: Cashbox } | { reply: ApiReply } {
     const regNum = header(req, 'regNum')
-    const cashbox = this.#settings.cashboxes.find((c) => c.regNum === regNum)
+    const cashbox = this.settings.cashboxes.find((c) => c.regNum === regNum)
     if (route === 'tokenIssue') return cashbox ? { cashbox } : { reply: oplatiError('TOKEN_INVALID', 'regNum: not registered') }
     const password = header(req, 'password')
     if (password !== undefined) {
@@ -377,7 +371,7 @@ export class OplatiSandbox implements SandboxProvider {
       return { reply: token === undefined ? oplatiError('AUTH_FAILED', 'regNum or password') : oplatiError('TOKEN_INVALID', 'regNum: not registered') }
     if (cashbox.authMode === 'password') return { reply: oplatiError('AUTH_FAILED', 'password: required in password mode') }
     const rec = this.#tokenRecord(cashbox.regNum)
-    if (rec.token === undefined && this.#settings.adoptTokens && !rec.cabinetReset && token !== undefined && TOKEN_FORMAT.test(token)) {
+    if (rec.token === undefined && this.settings.adoptTokens && !rec.cabinetReset && token !== undefined && TOKEN_FORMAT.test(token)) {
       rec.token = token
       rec.issuedAt = now
     }
@@ -453,7 +447,7 @@ export class OplatiSandbox implements SandboxProvider {
   // E5
   #demandPayment(ctx: Ctx): Action | ApiReply {
     if (!isJsonObject(ctx.body) || ctx.body.paymentMode !== DEMAND_PAYMENT_MODE) return oplatiError('VALIDATION', `paymentMode: must be ${DEMAND_PAYMENT_MODE}`)
-    const s = this.#settings
+    const s = this.settings
     return {
       decline: () => this.#declineState(),
       prepare: () => {
@@ -488,10 +482,10 @@ export class OplatiSandbox implements SandboxProvider {
     if (!id) return oplatiError('VALIDATION', 'sessionId')
     const session = this.#liveSession(id, ctx.cashbox.regNum, ctx.now)
     if (!session) return oplatiError('SESSION_NOT_FOUND', 'sessionId')
-    const early = tooEarly(session.lastPollAt, ctx.now, this.#settings.consumerPollFloorMs)
+    const early = tooEarly(session.lastPollAt, ctx.now, this.settings.consumerPollFloorMs)
     session.lastPollAt = ctx.now
-    if (early && this.#settings.enforcePollFloor)
-      return { ...oplatiError('TOO_FREQUENT', `consumerStatus: at most every ${this.#settings.consumerPollFloorMs} ms`), tooEarly: true }
+    if (early && this.settings.enforcePollFloor)
+      return { ...oplatiError('TOO_FREQUENT', `consumerStatus: at most every ${this.settings.consumerPollFloorMs} ms`), tooEarly: true }
     return {
       tooEarly: early,
       decline: () => this.#declineState(),
@@ -511,7 +505,7 @@ export class OplatiSandbox implements SandboxProvider {
   #consumerQrCheck(code: string, now: number): ConsumerCode | ApiReply {
     let c = this.#codes.get(code)
     if (!c) {
-      if (!this.#settings.acceptAnyToken || code.length < ANY_CODE_MIN || code.length > ANY_CODE_MAX) return oplatiError('QR_INVALID', 'consumerQr')
+      if (!this.settings.acceptAnyToken || code.length < ANY_CODE_MIN || code.length > ANY_CODE_MAX) return oplatiError('QR_INVALID', 'consumerQr')
       c = { code, minted: false, createdAt: now, expiresAt: undefined, usedAt: undefined, behaviour: undefined }
       this.#codes.set(code, c)
     }
@@ -536,7 +530,7 @@ export class OplatiSandbox implements SandboxProvider {
 
   /** What the customer will do, from a fault rule, the magic code, or the auto-customer. */
   #planFor(rule: FaultRule | undefined, magic: number | undefined, now: number): Plan | undefined {
-    const s = this.#settings
+    const s = this.settings
     const p = rule?.params ?? {}
     if (rule?.fault === 'pending') {
       if (p.forever === true) return undefined
@@ -589,7 +583,7 @@ export class OplatiSandbox implements SandboxProvider {
       details: b.details,
       createdAt: ctx.now,
       updatedAt: ctx.now,
-      expiresAt: ctx.now + this.#settings.consumerTimeoutMs,
+      expiresAt: ctx.now + this.settings.consumerTimeoutMs,
       plan,
       lastPollAt: undefined,
       paidAt: undefined,
@@ -625,10 +619,10 @@ export class OplatiSandbox implements SandboxProvider {
     const found = this.#paymentOf(ctx)
     if (!('id' in found)) return found
     const payment = found
-    const floor = this.#settings.pollFloorMs
+    const floor = this.settings.pollFloorMs
     const early = tooEarly(payment.lastPollAt, ctx.now, floor)
     payment.lastPollAt = ctx.now
-    if (early && this.#settings.enforcePollFloor) return { ...oplatiError('TOO_FREQUENT', `paymentStatus: at most every ${floor} ms`), tooEarly: true }
+    if (early && this.settings.enforcePollFloor) return { ...oplatiError('TOO_FREQUENT', `paymentStatus: at most every ${floor} ms`), tooEarly: true }
     return {
       tooEarly: early,
       decline: () => this.#declineState(),
@@ -679,7 +673,7 @@ export class OplatiSandbox implements SandboxProvider {
     const found = this.#paymentOf(ctx)
     if (!('id' in found)) return found
     const sale = found
-    const s = this.#settings
+    const s = this.settings
     const make = (status: Status): Payment => ({
       id: this.#nextPaymentId(ctx.env.ids),
       regNum: sale.regNum,
@@ -765,7 +759,7 @@ export class OplatiSandbox implements SandboxProvider {
       consumerQr: code?.code,
       createdAt: ctx.now,
       updatedAt: ctx.now,
-      expiresAt: ctx.now + this.#settings.consumerTimeoutMs,
+      expiresAt: ctx.now + this.settings.consumerTimeoutMs,
       plan,
       lastPollAt: undefined,
       paidAt: status === STATUS.OK ? ctx.now : undefined,
@@ -791,10 +785,10 @@ export class OplatiSandbox implements SandboxProvider {
     const id = decode(ctx.seg[3])
     const l = id === undefined ? undefined : this.#loyalty.get(id)
     if (!l || l.regNum !== ctx.cashbox.regNum) return oplatiError('LOYALTY_NOT_FOUND', 'requestId')
-    const floor = this.#settings.pollFloorMs
+    const floor = this.settings.pollFloorMs
     const early = tooEarly(l.lastPollAt, ctx.now, floor)
     l.lastPollAt = ctx.now
-    if (early && this.#settings.enforcePollFloor) return { ...oplatiError('TOO_FREQUENT', `loyaltyStatus: at most every ${floor} ms`), tooEarly: true }
+    if (early && this.settings.enforcePollFloor) return { ...oplatiError('TOO_FREQUENT', `loyaltyStatus: at most every ${floor} ms`), tooEarly: true }
     return {
       tooEarly: early,
       decline: () => this.#declineState(),
@@ -806,7 +800,7 @@ export class OplatiSandbox implements SandboxProvider {
 
   /** Ids only grow, so they never repeat within a session. */
   #nextPaymentId(ids: IdSource): string {
-    if (this.#settings.idsAbove2p53) {
+    if (this.settings.idsAbove2p53) {
       const last = this.#lastId !== undefined && this.#lastId >= BIG_ID_BASE ? this.#lastId : undefined
       this.#lastId = last === undefined ? BIG_ID_BASE : last + 2n * BigInt(ids.int(1, 500))
     } else {
@@ -858,30 +852,13 @@ export class OplatiSandbox implements SandboxProvider {
 
   // --------------------------------------------------------------------------- Control
 
-  handleControl(sub: string, req: ApiRequest, env: SandboxEnv): Promise<ApiReply | undefined> {
-    return Promise.resolve(this.#control(sub, req, env))
+  protected override beforeControl(now: number): void {
+    this.#settleAll(now)
   }
 
-  #control(sub: string, req: ApiRequest, env: SandboxEnv): ApiReply | undefined {
-    const now = env.clock.now()
-    this.#settleAll(now)
-    const body = (): Json | undefined => {
-      if (req.rawBody.trim() === '') return undefined
-      try {
-        return parseJson(req.rawBody)
-      } catch {
-        return null
-      }
-    }
+  protected control(sub: string, req: ApiRequest, env: SandboxEnv, parsed: Json | undefined, now: number): ApiReply | undefined {
+    const body = (): Json | undefined => parsed
     const badRequest = (error: string): ApiReply => jsonReply(400, { error })
-    if (sub === 'config' && req.method === 'GET') return jsonReply(200, this.#settings)
-    if (sub === 'config' && req.method === 'PUT') {
-      const merged = mergeSettings(this.#settings, body())
-      if (!merged.ok) return badRequest(merged.error)
-      this.#settings = merged.value
-      return jsonReply(200, this.#settings)
-    }
-    if (sub === 'state' && req.method === 'GET') return jsonReply(200, this.#stateView(now))
     if (sub === 'wallet/token' && req.method === 'POST') return this.#mintReply(body() ?? {}, env, now)
     if (sub === 'customer/act' && req.method === 'POST') {
       const args = body()
@@ -890,8 +867,8 @@ export class OplatiSandbox implements SandboxProvider {
     }
     if (sub === 'customer/pending' && req.method === 'GET') return jsonReply(200, this.#pending(now))
     if (sub === 'static-qr' && req.method === 'GET') {
-      const regNum = req.query.get('regNum') ?? this.#settings.cashboxes[0]?.regNum
-      const c = this.#settings.cashboxes.find((x) => x.regNum === regNum)
+      const regNum = req.query.get('regNum') ?? this.settings.cashboxes[0]?.regNum
+      const c = this.settings.cashboxes.find((x) => x.regNum === regNum)
       if (!c) return jsonReply(404, { error: 'no such cashbox' })
       return jsonReply(200, { regNum: c.regNum, content: STATIC_QR_PREFIX + c.regNum })
     }
@@ -899,25 +876,30 @@ export class OplatiSandbox implements SandboxProvider {
       const args = body()
       const regNum = isJsonObject(args) ? args.regNum : undefined
       if (typeof regNum !== 'string') return badRequest('the body is { regNum }')
-      const c = this.#settings.cashboxes.find((x) => x.regNum === regNum)
-      if (!c) return jsonReply(404, { error: 'no such cashbox' })
-      const rec = this.#tokenRecord(regNum)
-      if (sub === 'cabinet/reset-token') {
-        rec.token = undefined
-        rec.issuedAt = undefined
-        rec.cabinetReset = true
-      } else {
-        rec.token = this.#token(env.ids)
-        rec.issuedAt = now
-      }
-      return jsonReply(200, { regNum, tokenState: this.#tokenState(c) })
+      return this.#cabinet(sub === 'cabinet/reset-token' ? 'reset' : 'desync', regNum, env, now)
     }
     return undefined
   }
 
+  /** The merchant's cabinet (C1): forget the cashbox's token, or issue one nobody holds. */
+  #cabinet(what: 'reset' | 'desync', regNum: string, env: SandboxEnv, now: number): ApiReply {
+    const c = this.settings.cashboxes.find((x) => x.regNum === regNum)
+    if (!c) return jsonReply(404, { error: 'no such cashbox' })
+    const rec = this.#tokenRecord(regNum)
+    if (what === 'reset') {
+      rec.token = undefined
+      rec.issuedAt = undefined
+      rec.cabinetReset = true
+    } else {
+      rec.token = this.#token(env.ids)
+      rec.issuedAt = now
+    }
+    return jsonReply(200, { regNum, tokenState: this.#tokenState(c) })
+  }
+
   #mintReply(args: Json, env: SandboxEnv, now: number): ApiReply {
     if (!isJsonObject(args)) return jsonReply(400, { error: 'the body is { ttlMs?, behaviour? }' })
-    const ttlMs = args.ttlMs ?? this.#settings.consumerQrTtlMs
+    const ttlMs = args.ttlMs ?? this.settings.consumerQrTtlMs
     if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) return jsonReply(400, { error: 'ttlMs must be a number ≥ 0' })
     const given = args.behaviour !== undefined && args.behaviour !== null
     const behaviour = given ? magicCodeOf(args.behaviour) : undefined
@@ -928,6 +910,9 @@ export class OplatiSandbox implements SandboxProvider {
 
   #act(args: { [key: string]: Json }, env: SandboxEnv, now: number): ApiReply {
     const { action } = args
+    // The phone page's way out of «Токен уже существует» for a second demo till on the same cashbox.
+    if (action === 'resetToken')
+      return typeof args.regNum === 'string' ? this.#cabinet('reset', args.regNum, env, now) : jsonReply(400, { error: 'the body is { action, regNum }' })
     if (action === 'showQr')
       return this.#mintReply(
         { ...(args.ttlMs === undefined ? {} : { ttlMs: args.ttlMs }), ...(args.behaviour === undefined ? {} : { behaviour: args.behaviour }) },
@@ -977,7 +962,7 @@ export class OplatiSandbox implements SandboxProvider {
     return jsonReply(400, { error: 'name the paymentId, code, requestId or sessionId' })
   }
 
-  /** The phone page's list: sessions to scan, payments and loyalty requests to confirm, and code entry. */
+  /** The phone page's list: sessions to scan, payments and loyalty requests to confirm, the cabinet's resets, and code entry. */
   #pending(now: number): Record<string, Json> {
     const items: Json[] = []
     const act = (ru: string, en: string, body: Record<string, Json>): Json => ({ ru, en, body })
@@ -1016,8 +1001,22 @@ export class OplatiSandbox implements SandboxProvider {
         actions: [act('Подтвердить', 'Confirm', { requestId: l.id, action: 'confirm' }), act('Отказаться', 'Decline', { requestId: l.id, action: 'decline' })],
       })
     }
+    // The merchant's cabinet: a cashbox whose token another till holds answers C1 with 409 «Токен уже существует»
+    // until it is reset here (a second browser profile on the demo's one cashbox).
+    const cabinet: Json[] = []
+    for (const c of this.settings.cashboxes) {
+      if (this.#tokenState(c) !== 'issued') continue
+      cabinet.push({
+        id: `cabinet-${c.regNum}`,
+        ru: `Личный кабинет: касса ${c.regNum} получила токен`,
+        en: `Merchant cabinet: cashbox ${c.regNum} holds a token`,
+        detail: 'Другая касса получит «Токен уже существует», пока токен не сброшен · another till meets «Token already exists» until it is reset',
+        actions: [act('Сбросить токен кассы', 'Reset the cashbox token', { action: 'resetToken', regNum: c.regNum })],
+      })
+    }
     return {
       items,
+      cabinet,
       codeEntry: {
         ru: 'Код подтверждения от кассира',
         en: 'Confirmation code from the cashier',
@@ -1026,10 +1025,10 @@ export class OplatiSandbox implements SandboxProvider {
     }
   }
 
-  #stateView(now: number): Record<string, Json> {
+  protected stateView(now: number): Record<string, Json> {
     const payments = [...this.#payments.values()]
     return {
-      cashboxes: this.#settings.cashboxes.map((c) => ({
+      cashboxes: this.settings.cashboxes.map((c) => ({
         regNum: c.regNum,
         authMode: c.authMode,
         tokenState: this.#tokenState(c),

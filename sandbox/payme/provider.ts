@@ -31,7 +31,8 @@ import { wireOutcomes } from '../core/outcomes.ts'
 import { jsonReply } from '../core/http.ts'
 import type { IdSource } from '../core/ids.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
-import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
+import { Emulator } from '../core/emulator.ts'
+import type { ApiReply, ApiRequest, PhoneOutcome, ProviderFactory, SandboxEnv } from '../core/types.ts'
 import { cancelOutcome, countPoll, declinePay, errorMessage, type Receipt, receiptJson, receiptView, settle, startPay, STATE } from './ledger.ts'
 import { type CodeName, defaultSettings, mergeSettings, type PaymeSettings } from './settings.ts'
 
@@ -112,22 +113,17 @@ export function detailProblem(detail: Json | undefined, amount: bigint): string 
   return undefined
 }
 
-export class PaymeSandbox implements SandboxProvider {
+export class PaymeSandbox extends Emulator<PaymeSettings> {
   readonly id = 'payme'
   readonly routes: readonly string[] = PAYME_ROUTES
-  readonly extraFaults: readonly string[] = []
-  readonly #demo: boolean
-  #settings: PaymeSettings
   #receipts = new Map<string, Receipt>()
   #tokens = new Map<string, Token>()
 
   constructor(opts: { demo: boolean }) {
-    this.#demo = opts.demo
-    this.#settings = defaultSettings(opts.demo)
+    super(opts, { defaults: defaultSettings, merge: mergeSettings })
   }
 
-  reset(): void {
-    this.#settings = defaultSettings(this.#demo)
+  protected clear(): void {
     this.#receipts.clear()
     this.#tokens.clear()
   }
@@ -151,22 +147,18 @@ export class PaymeSandbox implements SandboxProvider {
 
   // ------------------------------------------------------------------------------- API
 
-  handleApi(req: ApiRequest, env: SandboxEnv): Promise<ApiReply> {
-    return Promise.resolve(this.#api(req, env))
-  }
-
   #error(id: RpcId, code: number, route: Route | undefined, opts: { message?: string; data?: Json; status?: number } = {}): ApiReply {
-    const message = opts.message ?? errorMessage(code, this.#settings.messageForm)
+    const message = opts.message ?? errorMessage(code, this.settings.messageForm)
     const error: Record<string, Json> = { code, message }
     if (opts.data !== undefined) error.data = opts.data
     return { ...jsonReply(opts.status ?? 200, { jsonrpc: '2.0', id, error }), ...(route ? { route } : {}) }
   }
 
   #code(name: CodeName): number {
-    return this.#settings.codes[name]
+    return this.settings.codes[name]
   }
 
-  #api(req: ApiRequest, env: SandboxEnv): ApiReply {
+  protected api(req: ApiRequest, env: SandboxEnv): ApiReply {
     const path = req.path.replace(/\/+$/, '')
     if (path !== '/api') return jsonReply(404, { error: 'Not Found' })
     if (req.method !== 'POST') return this.#error(null, RPC.notPost, undefined)
@@ -182,7 +174,7 @@ export class PaymeSandbox implements SandboxProvider {
     // The call log names the method even when a check below refuses it.
     const named = isJsonObject(body) && typeof body.method === 'string' ? METHOD_ROUTE[body.method] : undefined
     // 2. X-Auth
-    if (req.headers['x-auth'] !== `${this.#settings.posId}:${this.#settings.posKey}`) return this.#error(id, RPC.auth, named)
+    if (req.headers['x-auth'] !== `${this.settings.posId}:${this.settings.posKey}`) return this.#error(id, RPC.auth, named)
     // 3. RPC shape
     if (!isJsonObject(body) || typeof body.method !== 'string' || !isJsonObject(body.params)) return this.#error(id, RPC.request, named)
     // 4. Method
@@ -196,7 +188,7 @@ export class PaymeSandbox implements SandboxProvider {
 
   #method(rpc: Parsed, now: number, env: SandboxEnv): ApiReply {
     const { id, route, params } = rpc
-    const s = this.#settings
+    const s = this.settings
     const err = (code: number) => this.#error(id, code, route)
     const decl = this.#declineError()
 
@@ -336,12 +328,12 @@ export class PaymeSandbox implements SandboxProvider {
 
   #declineError(): Json {
     const code = this.#code('decline')
-    return { code, message: errorMessage(code, this.#settings.messageForm) }
+    return { code, message: errorMessage(code, this.settings.messageForm) }
   }
 
   /** § 3.2 token check: the token, consumed; or the error code. */
   #useToken(raw: Json | undefined, now: number): Token | number {
-    const s = this.#settings
+    const s = this.settings
     if (typeof raw !== 'string' || !TOKEN_FORMAT.test(raw)) return this.#code('tokenInvalid')
     let token = this.#tokens.get(raw)
     if (!token) {
@@ -366,37 +358,20 @@ export class PaymeSandbox implements SandboxProvider {
 
   // --------------------------------------------------------------------------- Control
 
-  handleControl(sub: string, req: ApiRequest, env: SandboxEnv): Promise<ApiReply | undefined> {
-    return Promise.resolve(this.#control(sub, req, env))
+  protected stateView(now: number): Record<string, Json> {
+    const s = this.settings
+    const decl = this.#declineError()
+    for (const r of this.#receipts.values()) settle(r, now, decl)
+    return {
+      posId: s.posId,
+      receipts: [...this.#receipts.values()].map((r) => receiptView(r, s.merchant, s.posId)),
+      tokens: [...this.#tokens.values()].map(codeView),
+    }
   }
 
-  #control(sub: string, req: ApiRequest, env: SandboxEnv): ApiReply | undefined {
-    const now = env.clock.now()
-    const s = this.#settings
-    const body = (): Json | undefined => {
-      if (req.rawBody.trim() === '') return undefined
-      try {
-        return parseJson(req.rawBody)
-      } catch {
-        return null
-      }
-    }
-    if (sub === 'config' && req.method === 'GET') return jsonReply(200, s)
-    if (sub === 'config' && req.method === 'PUT') {
-      const merged = mergeSettings(s, body())
-      if (!merged.ok) return jsonReply(400, { error: merged.error })
-      this.#settings = merged.value
-      return jsonReply(200, this.#settings)
-    }
-    if (sub === 'state' && req.method === 'GET') {
-      const decl = this.#declineError()
-      for (const r of this.#receipts.values()) settle(r, now, decl)
-      return jsonReply(200, {
-        posId: s.posId,
-        receipts: [...this.#receipts.values()].map((r) => receiptView(r, s.merchant, s.posId)),
-        tokens: [...this.#tokens.values()].map(codeView),
-      })
-    }
+  protected control(sub: string, req: ApiRequest, env: SandboxEnv, parsed: Json | undefined, now: number): ApiReply | undefined {
+    const s = this.settings
+    const body = (): Json | undefined => parsed
     if (sub === 'wallet/token' && req.method === 'POST') {
       return mintCode(this.#tokens, body(), { now, defaultTtlMs: s.tokenTtlMs, make: () => TOKEN_PREFIX + env.ids.digits(TOKEN_DIGITS - TOKEN_PREFIX.length) })
     }

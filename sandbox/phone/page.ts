@@ -4,7 +4,8 @@
 // remaining lifetime, and sets how the next payment ends by posting a one-time fault rule.
 // A provider whose customer acts on merchant-presented payments answers
 // `GET <prefix>/_control/customer/pending` with `{ items: [{ id, ru, en, detail?, actions:
-// [{ ru, en, body }] }], codeEntry?: { ru, en, actions } }`; the page lists those with buttons
+// [{ ru, en, body }] }], cabinet?: [same as items], codeEntry?: { ru, en, actions } }`; the page lists those
+// (`cabinet`: the merchant's own actions, e.g. O!plati's token reset, after the customer's) with buttons
 // that post `body` to `customer/act` (code entry adds `code` to the body). Others answer 404
 // and the section stays hidden.
 
@@ -196,8 +197,10 @@ export function phonePage(providers: PhoneProvider[]): string {
     if (!p || !p.items) { $('actCard').hidden = true; return; }
     $('actCard').hidden = false;
     var list = $('actItems'); list.innerHTML = '';
-    if (!p.items.length) { var e = document.createElement('li'); e.className = 'state'; e.textContent = 'Ничего не ждёт · nothing waiting'; list.appendChild(e); }
-    p.items.forEach(function (it) {
+    // The provider's own desk actions (O!plati's merchant cabinet) follow the customer's.
+    var all = p.items.concat(p.cabinet || []);
+    if (!all.length) { var e = document.createElement('li'); e.className = 'state'; e.textContent = 'Ничего не ждёт · nothing waiting'; list.appendChild(e); }
+    all.forEach(function (it) {
       var li = document.createElement('li'); li.style.display = 'block';
       var t = document.createElement('span'); t.textContent = it.ru + ' · ' + it.en; li.appendChild(t);
       if (it.detail) { var d = document.createElement('span'); d.className = 'detail'; d.textContent = it.detail; li.appendChild(d); }

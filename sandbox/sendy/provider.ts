@@ -28,7 +28,8 @@ import { applyFault, MAGIC_PENDING_MS, magicCodeOf, magicOf, type FaultRule, typ
 import { jsonReply, textReply } from '../core/http.ts'
 import { isJsonObject, parseJson, type Json } from '../core/json.ts'
 import { wireOutcomes } from '../core/outcomes.ts'
-import type { ApiReply, ApiRequest, PhoneCodeKind, PhoneOutcome, ProviderFactory, SandboxEnv, SandboxProvider } from '../core/types.ts'
+import { Emulator } from '../core/emulator.ts'
+import type { ApiReply, ApiRequest, PhoneCodeKind, PhoneOutcome, ProviderFactory, SandboxEnv } from '../core/types.ts'
 import { defaultSettings, mergeSettings, type SendySettings, type SendySystem, SYSTEMS } from './settings.ts'
 
 export const SENDY_ROUTES = ['activate', 'info', 'counters', 'offline', 'online', 'query', 'reverse', 'refund', 'closeShift', 'reports'] as const
@@ -160,12 +161,9 @@ function header(req: ApiRequest, name: string): string | undefined {
 const int = (v: Json | undefined): number | undefined =>
   typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : undefined
 
-export class SendySandbox implements SandboxProvider {
+export class SendySandbox extends Emulator<SendySettings> {
   readonly id = 'sendy'
   readonly routes: readonly string[] = SENDY_ROUTES
-  readonly extraFaults: readonly string[] = []
-  readonly #demo: boolean
-  #settings: SendySettings
   #terminals = new Map<string, TerminalState>()
   #payments: Payment[] = []
   #codes = new Map<string, CodeRec>()
@@ -176,13 +174,11 @@ export class SendySandbox implements SandboxProvider {
   #nextPaymentId = 4_200_000_001
 
   constructor(opts: { demo: boolean }) {
-    this.#demo = opts.demo
-    this.#settings = defaultSettings(opts.demo)
+    super(opts, { defaults: defaultSettings, merge: mergeSettings })
     this.reset()
   }
 
-  reset(): void {
-    this.#settings = defaultSettings(this.#demo)
+  protected clear(): void {
     this.#terminals.clear()
     this.#payments = []
     this.#codes.clear()
@@ -191,7 +187,7 @@ export class SendySandbox implements SandboxProvider {
     this.#shift = 1
     this.#open = false
     this.#nextPaymentId = 4_200_000_001
-    if (this.#demo) for (const t of this.#settings.terminals) this.#term(t.terminalId).code = { code: '00000000', failures: 0, dead: false }
+    if (this.demo) for (const t of this.settings.terminals) this.#term(t.terminalId).code = { code: '00000000', failures: 0, dead: false }
   }
 
   #term(id: string): TerminalState {
@@ -264,11 +260,7 @@ export class SendySandbox implements SandboxProvider {
 
   // ------------------------------------------------------------------------------- API
 
-  handleApi(req: ApiRequest, env: SandboxEnv): Promise<ApiReply> {
-    return Promise.resolve(this.#api(req, env))
-  }
-
-  #api(req: ApiRequest, env: SandboxEnv): ApiReply {
+  protected api(req: ApiRequest, env: SandboxEnv): ApiReply {
     const route = req.route as Route | undefined
     if (route === undefined) return textReply(404, 'Not Found')
     const now = env.clock.now()
@@ -298,7 +290,7 @@ export class SendySandbox implements SandboxProvider {
     for (const [k, v] of req.query) fields[k] = v
     let rule: FaultRule | undefined = env.faults.take(route, fields)
     let magic: number | undefined
-    const code = action.behaviour ?? (this.#settings.magic && action.magicAmount !== undefined ? action.magicAmount % 100 : undefined)
+    const code = action.behaviour ?? (this.settings.magic && action.magicAmount !== undefined ? action.magicAmount % 100 : undefined)
     if (code !== undefined && code >= 91 && (!rule || code === 99)) {
       // 99 (irreversible) holds under a fault rule too: it is a property of the payment, not of the reply.
       magic = code
@@ -356,13 +348,13 @@ export class SendySandbox implements SandboxProvider {
   }
 
   #info(ctx: Ctx): Record<string, unknown> {
-    const t = this.#settings.terminals.find((x) => x.terminalId === ctx.terminalId)
+    const t = this.settings.terminals.find((x) => x.terminalId === ctx.terminalId)
     const st = this.#term(ctx.terminalId)
     return {
       terminalId: ctx.terminalId,
       serial: st.serial ?? t?.serial ?? '',
       merchantName: t?.merchantName ?? 'Sendy Demo Shop',
-      allowedSystems: this.#settings.allowedSystems,
+      allowedSystems: this.settings.allowedSystems,
       modes: ['offline', 'online'],
       serverTime: iso(ctx.now),
     }
@@ -374,7 +366,7 @@ export class SendySandbox implements SandboxProvider {
     if (typeof terminalId !== 'string' || typeof serial !== 'string' || typeof activationCode !== 'string' || !terminalId || !serial || !activationCode) {
       return paramError('terminalId, serial, activationCode')
     }
-    const t = this.#settings.terminals.find((x) => x.terminalId === terminalId)
+    const t = this.settings.terminals.find((x) => x.terminalId === terminalId)
     return {
       decline: () => fail('ACTIVATION_CODE_INVALID', { attemptsLeft: 0 }),
       prepare: () => {
@@ -385,18 +377,18 @@ export class SendySandbox implements SandboxProvider {
         if (code.code !== activationCode) {
           // A wrong try counts at once: the answer reports what is left.
           code.failures++
-          if (code.failures >= this.#settings.activationAttempts) {
+          if (code.failures >= this.settings.activationAttempts) {
             code.dead = true
             return refused(fail('ACTIVATION_CODE_EXPIRED'))
           }
-          return refused(fail('ACTIVATION_CODE_INVALID', { attemptsLeft: this.#settings.activationAttempts - code.failures }))
+          return refused(fail('ACTIVATION_CODE_INVALID', { attemptsLeft: this.settings.activationAttempts - code.failures }))
         }
         const key = `sk_${ctx.env.ids.digits(8)}${ctx.env.ids.digits(8)}${ctx.env.ids.digits(8)}`
         return {
           reply: envelope({
             terminalKey: key,
             merchantName: t.merchantName ?? 'Sendy Demo Shop',
-            allowedSystems: this.#settings.allowedSystems,
+            allowedSystems: this.settings.allowedSystems,
             registration: { terminalId, serial, activatedAt: iso(ctx.now) },
           }),
           commit: () => {
@@ -404,7 +396,7 @@ export class SendySandbox implements SandboxProvider {
             st.serial = serial
             st.activatedAt = ctx.now
             code.dead = true
-            if (this.#demo) st.code = { code: '00000000', failures: 0, dead: false }
+            if (this.demo) st.code = { code: '00000000', failures: 0, dead: false }
           },
         }
       },
@@ -460,7 +452,7 @@ export class SendySandbox implements SandboxProvider {
       this.#nextPaymentId++
       this.#payments.push(p)
     }
-    const s = this.#settings
+    const s = this.settings
 
     if (route === 'refund') {
       const origNo = int(b.originalTransactionNumber)
@@ -626,8 +618,8 @@ export class SendySandbox implements SandboxProvider {
         const p = this.#find({ transactionNumber: ctx.body.transactionNumber ?? null })
         if (!p || p.kind === 'refund') return refused(fail('ORDERNOTEXIST', { recall: 'N' }))
         if (p.tradeState === 'CLOSED' || p.tradeState === 'REVOKED') return refused(envelope({ recall: 'N', tradeState: p.tradeState }))
-        if (ctx.now - p.createdAt < this.#settings.reverseMinAgeMs)
-          return refused(fail('REVERSE_TOO_EARLY', { recall: 'Y', retryAfterMs: this.#settings.reverseMinAgeMs - (ctx.now - p.createdAt) }))
+        if (ctx.now - p.createdAt < this.settings.reverseMinAgeMs)
+          return refused(fail('REVERSE_TOO_EARLY', { recall: 'Y', retryAfterMs: this.settings.reverseMinAgeMs - (ctx.now - p.createdAt) }))
         if (p.irreversible) return refused(fail('REVERSE_NOT_ALLOWED', { recall: 'N' }))
         const shiftClosed = this.#shifts.find((s) => s.number === p.shiftNumber)?.closedAt !== undefined
         if (shiftClosed || p.tradeState === 'REFUND' || p.tradeState === 'PAYERROR') return refused(fail('REVERSE_NOT_ALLOWED', { recall: 'N' }))
@@ -733,29 +725,17 @@ export class SendySandbox implements SandboxProvider {
 
   // ------------------------------------------------------------------------------- control
 
-  handleControl(sub: string, req: ApiRequest, env: SandboxEnv): Promise<ApiReply | undefined> {
-    return Promise.resolve(this.#control(sub, req, env))
+  protected override beforeControl(now: number): void {
+    this.#settle(now)
   }
 
-  #control(sub: string, req: ApiRequest, env: SandboxEnv): ApiReply | undefined {
-    const now = env.clock.now()
-    this.#settle(now)
-    let body: Json | undefined
-    try {
-      body = req.rawBody.trim() === '' ? undefined : parseJson(req.rawBody)
-    } catch {
-      body = null
-    }
+  protected stateView(): Record<string, unknown> {
+    return this.#state()
+  }
+
+  protected control(sub: string, req: ApiRequest, env: SandboxEnv, body: Json | undefined, now: number): ApiReply | undefined {
     const bad = (error: string): ApiReply => jsonReply(400, { error })
     const args = isJsonObject(body) ? body : {}
-    if (sub === 'config' && req.method === 'GET') return jsonReply(200, this.#settings)
-    if (sub === 'config' && req.method === 'PUT') {
-      const merged = mergeSettings(this.#settings, body)
-      if (!merged.ok) return bad(merged.error)
-      this.#settings = merged.value
-      return jsonReply(200, this.#settings)
-    }
-    if (sub === 'state' && req.method === 'GET') return jsonReply(200, this.#state())
     if (sub === 'counters' && req.method === 'POST') {
       const last = args.lastTransactionNumber === undefined ? this.#last : int(args.lastTransactionNumber)
       const shift = args.shiftNumber === undefined ? this.#shift : int(args.shiftNumber)
@@ -771,7 +751,7 @@ export class SendySandbox implements SandboxProvider {
     }
     if (sub === 'cabinet/activation-code' && req.method === 'POST') {
       const id = args.terminalId
-      if (typeof id !== 'string' || !this.#settings.terminals.some((t) => t.terminalId === id)) return jsonReply(404, { error: 'no such terminal' })
+      if (typeof id !== 'string' || !this.settings.terminals.some((t) => t.terminalId === id)) return jsonReply(404, { error: 'no such terminal' })
       const code = env.ids.digits(8)
       this.#term(id).code = { code, failures: 0, dead: false }
       return jsonReply(200, { code })
@@ -779,7 +759,7 @@ export class SendySandbox implements SandboxProvider {
     if (sub === 'wallet/token' && req.method === 'POST') {
       const system = args.system ?? 'wechat'
       if (typeof system !== 'string' || !(SYSTEMS as readonly string[]).includes(system)) return bad(`system: one of ${SYSTEMS.join(', ')}`)
-      const ttl = args.ttlMs ?? this.#settings.authCodeTtlMs
+      const ttl = args.ttlMs ?? this.settings.authCodeTtlMs
       if (typeof ttl !== 'number' || ttl < 0) return bad('ttlMs must be a number ≥ 0')
       const named = args.behaviour !== undefined && args.behaviour !== null
       const behaviour = named ? magicCodeOf(args.behaviour) : undefined
@@ -855,7 +835,7 @@ export class SendySandbox implements SandboxProvider {
 
   #state(): Record<string, unknown> {
     return {
-      terminals: this.#settings.terminals.map((t) => {
+      terminals: this.settings.terminals.map((t) => {
         const st = this.#terminals.get(t.terminalId)
         return {
           terminalId: t.terminalId,

@@ -19,9 +19,11 @@ async function serialApi(): Promise<SerialApi | undefined> {
 export async function grantPort(
   vid: string | undefined,
   pid: string | undefined,
+  /** The provider's texts (its about.ts `device.port`). */
+  texts: { unsupported: string; notChosen: string },
 ): Promise<{ ok: true; vid: string; pid: string } | { ok: false; message: Msg }> {
   const serial = await serialApi()
-  if (!serial) return { ok: false, message: { key: 'inpas.browser.unsupported' } }
+  if (!serial) return { ok: false, message: { key: texts.unsupported } }
   try {
     const port = await serial.requestPort(vid ? { filters: [{ usbVendorId: Number(vid), ...(pid ? { usbProductId: Number(pid) } : {}) }] } : {})
     const info = port.getInfo()
@@ -32,7 +34,7 @@ export async function grantPort(
     }
   } catch {
     // NotFoundError: the admin closed the chooser; the stored port stays as it was (docs/protocols/inpas-sbp.md § 7.9).
-    return { ok: false, message: { key: 'inpas.admin.portNotChosen' } }
+    return { ok: false, message: { key: texts.notChosen } }
   }
 }
 

@@ -11,6 +11,7 @@ const CUSTOMER_WORDS: ReadonlyMap<string, string> = new Map([
   ['payme.qrExpired', 'customer.newCode'],
   ['scan.unreadable', 'customer.scanAgain'],
   ['clickpass.badQr', 'customer.scanAgain'],
+  ['sale.cameraFailed', 'customer.scanAgain'],
   ['common.doubleScan', 'customer.scanAgain'],
 ])
 

@@ -172,11 +172,6 @@ export const ru = {
   'common.badReply': 'Сервер прислал непонятный ответ. Деньги не списаны, повторите оплату',
   'common.queued': 'Операция поставлена в очередь и будет выполнена автоматически',
 
-  'settings.resetTokenConfirm': 'Удалить сохранённый токен O!плати? Следующая операция получит новый токен (как удаление token.conf)',
-  'settings.token.ok': 'Токен O!плати сохранён и действует',
-  'settings.token.invalid': 'Токен O!плати не принят сервером: сбросьте токен',
-  'settings.token.desync': 'Токен рассинхронизирован: сбросьте токен в личном кабинете O!плати',
-  'settings.token.none': 'Токена нет: он будет получен при первой операции',
   'journal.cancelRefund': 'Отменить возврат',
   'journal.confirmCancelRefund': 'Отменить возврат на {amount}? Деньги снова спишутся с покупателя',
   'kind.reconcile': 'Сверка итогов',
@@ -570,6 +565,26 @@ export const ru = {
   'providerReport.byRange': 'Печать за период',
   'providerReport.printed': 'Отчет {name} напечатан',
   'providerReport.badShift': 'Номер смены — целое число от 1; пусто — текущая смена',
+  // devices: a camera that does not open, the demo pin-pad's fault buttons.
+  'sale.cameraFailed': 'Камера не открылась',
+  'pinpad.fault.nak': 'NAK на кадры кассы',
+  'pinpad.fault.dropAck': 'Не подтверждать кадры кассы',
+  'pinpad.fault.lose': 'Терять кадры кассы',
+  'pinpad.fault.corruptNext': 'Испортить следующий кадр',
+  'pinpad.fault.dupNext': 'Отправить следующий кадр дважды',
+  'pinpad.fault.loseResult': 'Потерять результат',
+  'pinpad.fault.stray': 'Лишние байты между кадрами',
+  'pinpad.fault.eotAt': 'EOT во время ожидания',
+  'pinpad.fault.waitStorm': 'Поток «ждите» 30 с',
+  'pinpad.fault.split': 'Резать кадры на части',
+  'pinpad.fault.splitOff': 'Не резать',
+  'pinpad.fault.splitSizes': 'Размеры частей, байт',
+  'pinpad.fault.gapMs': 'Пауза внутри кадра',
+  'pinpad.fault.gapMsValue': 'Пауза, мс',
+  'pinpad.fault.declineNext': 'Банк откажет в следующей операции',
+  'pinpad.fault.hostDown': 'Нет связи с банком',
+  'pinpad.fault.sameDayPartial': 'Частичный возврат в день покупки',
+  'pinpad.fault.switchedRefund': 'Возврат оплаты, переключённой на QR',
 } as const
 
 export type MessageKey = keyof typeof ru

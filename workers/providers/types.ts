@@ -125,6 +125,39 @@ export interface ProviderAbout {
   schema: ConfigSchema
   /** Message key the till shows under "scan" for this provider. */
   scanHint: string
+  /** A provider whose customer acts on a device (a pin-pad): the screens render it from this, never from its id. */
+  device?: DeviceAbout
+  /** A provider that signs in with a stored token: the texts of Settings' token row. */
+  token?: TokenAbout
+}
+
+/** What the till, the self-checkout and Settings show for a device provider (all texts are message keys). */
+export interface DeviceAbout {
+  /** The heading over the choices on the till. */
+  title: string
+  /** What the cashier starts on the device; `when` names a boolean setting that must be on to offer the choice. */
+  choices: readonly { id: string; label: string; when?: string }[]
+  /** The self-checkout starts the first choice of this list that is offered. */
+  kiosk: readonly string[]
+  /** The cashier may cancel while the device waits for the customer (the till's «Отменить оплату»). */
+  cancelWhileWaiting: boolean
+  /** Settings' port row: the setting and value that mean "the emulator", and the texts. */
+  port: {
+    emulated: { field: string; value: string }
+    emulatedNote: string
+    choose: string
+    chosen: string
+    notChosen: string
+    unsupported: string
+  }
+}
+
+export interface TokenAbout {
+  /** The button that forgets the stored token, and its confirm. */
+  reset: string
+  confirm: string
+  /** What Settings says of the stored token, by the provider's token state (`none`: no token stored). */
+  states: { none: string } & Readonly<Record<string, string>>
 }
 
 export interface Provider<C> {

@@ -1,6 +1,31 @@
-// What the page may know of this provider without its code: the settings form's title and schema, and what
-// the till says under "scan". Found by folder (workers/providers/catalog.ts): no list to edit.
+// What the page may know of this provider without its code: the settings form's title and schema, what the till
+// says under "scan", and the pin-pad it pays on (the till's choices, the self-checkout's pick, the cashier's cancel
+// while the pin-pad waits, Settings' port row). Found by folder (workers/providers/catalog.ts): no list to edit.
 import type { ProviderAbout } from '../types.ts'
 import { INPAS_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'inpas-sbp', title: 'Inpas SmartSale (СБП, RU)', schema: INPAS_SCHEMA, scanHint: 'inpas.choose.title' }
+export const ABOUT: ProviderAbout = {
+  id: 'inpas-sbp',
+  title: 'Inpas SmartSale (СБП, RU)',
+  schema: INPAS_SCHEMA,
+  scanHint: 'inpas.choose.title',
+  device: {
+    title: 'inpas.choose.title',
+    // Seed B2: card, or «Оплата QR СБП» only with qrSBP = true.
+    choices: [
+      { id: 'card', label: 'inpas.choose.card' },
+      { id: 'sbp', label: 'inpas.choose.qr', when: 'qrSBP' },
+    ],
+    kiosk: ['sbp', 'card'],
+    // docs/protocols/inpas-sbp.md § 6.6: the cashier's «Отмена» while waiting — EOT, then the status decides.
+    cancelWhileWaiting: true,
+    port: {
+      emulated: { field: 'transport', value: 'sandbox' },
+      emulatedNote: 'inpas.admin.sandbox',
+      choose: 'inpas.admin.choosePort',
+      chosen: 'inpas.admin.portChosen',
+      notChosen: 'inpas.admin.portNotChosen',
+      unsupported: 'inpas.browser.unsupported',
+    },
+  },
+}

@@ -1,6 +1,16 @@
-// What the page may know of this provider without its code: the settings form's title and schema, and what
-// the till says under "scan". Found by folder (workers/providers/catalog.ts): no list to edit.
+// What the page may know of this provider without its code: the settings form's title and schema, what the till
+// says under "scan", and Settings' token row (the cashbox token and its states). Found by folder (workers/providers/catalog.ts): no list to edit.
 import type { ProviderAbout } from '../types.ts'
 import { OPLATI_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'oplati', title: 'O!плати (BY)', schema: OPLATI_SCHEMA, scanHint: 'oplati.scanCustomer' }
+export const ABOUT: ProviderAbout = {
+  id: 'oplati',
+  title: 'O!плати (BY)',
+  schema: OPLATI_SCHEMA,
+  scanHint: 'oplati.scanCustomer',
+  token: {
+    reset: 'oplati.resetToken',
+    confirm: 'oplati.resetTokenConfirm',
+    states: { ok: 'oplati.token.ok', invalid: 'oplati.token.invalid', desync: 'oplati.token.desync', none: 'oplati.token.none' },
+  },
+}

@@ -7,7 +7,8 @@ import { PROVIDERS } from '../../workers/providers/catalog.ts'
 import { t } from '../i18n/i18n.svelte.ts'
 
 export function label(type: { provider: string }, entry: QueueEntry): string {
-  if (type.provider === 'inpas-sbp') return t('inpas.choose.title') // ✗ no-restricted-syntax: never on its id
+  if (type.provider === 'inpas-sbp') return t('x.title') // ✗ no-restricted-syntax: never on its id
+  if (entry.provider) return t('oplati.resetToken') // ✗ no-restricted-syntax: declare it in the provider's about.ts
   return entry.provider
 }
 export const used = [clickpassProvider, oplatiClient, QueueStore, PROVIDERS]
