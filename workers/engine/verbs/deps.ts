@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts'
 import type { QueueStore } from '../queue.ts'
 import type { ScanGuard } from '../scan-guard.ts'
 import type { hostOrders } from '../host-orders.ts'
-import type { Result } from '../engine.ts'
+import type { Result } from '../result.ts'
 import type { LoadedConfig } from '../payment-types.ts'
 
 export type { Result }
