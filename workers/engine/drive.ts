@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import type { Logger } from './log.ts'
-import type { OpContexts } from './op-context.ts'
+import { NotJournaled, type FirstWrite, type OpContexts } from './op-context.ts'
 import type { LoadedConfig } from './payment-types.ts'
 
 export const OP_LOCK = (id: string) => `paydesk-op-${id}`
@@ -28,6 +28,7 @@ export type Drive = (
   ifAvailable?: boolean,
   loaded?: LoadedConfig,
   journaled?: Operation,
+  first?: FirstWrite,
 ) => Promise<Operation>
 
 export function createDrive(d: DriveDeps): Drive {
@@ -61,7 +62,11 @@ export function createDrive(d: DriveDeps): Drive {
     else await ctx.queueSelf({ message: msg('common.cancelQueued'), note: 'provider procedure failed twice: queued' })
   }
 
-  return async function drive(op, job, ifAvailable = false, loaded, journaled) {
+  /**
+   * `journaled`: the row the verb has just written (or, with `first`, built: see FirstWrite). Throws NotJournaled
+   * when the first write refuses the operation (nothing written, nothing sent).
+   */
+  return async function drive(op, job, ifAvailable = false, loaded, journaled, first) {
     // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
     const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
     if (!cfg.ok) {
@@ -71,14 +76,23 @@ export function createDrive(d: DriveDeps): Drive {
     const r = await locks.run(
       OP_LOCK(op.id),
       async () => {
-        // Pay hands over the row it has just journaled (one read fewer a payment): should another context have
+        // Pay hands over the row it has just built (one read fewer a payment): should another context have
         // moved it meanwhile, the provider's first commit re-reads it and refuses to move a final state.
         const fresh = journaled?.id === op.id ? journaled : (await db.operations.get(op.id))!
         if (isFinal(fresh.state)) return fresh
-        const ctx = d.contexts.context(fresh, cfg.pt, cfg.provider, cfg.config)
+        const ctx = d.contexts.context(fresh, cfg.pt, cfg.provider, cfg.config, journaled?.id === op.id ? first : undefined)
         try {
           await job(ctx, cfg.provider)
+          // A procedure that ended without a commit or a side effect leaves the operation journaled as it is.
+          await ctx.journaled()
         } catch (e) {
+          // Refused by its first write: nothing journaled, nothing sent (every side effect waits for that write).
+          if (e instanceof NotJournaled) throw e
+          const refused = await ctx.journaled().then(
+            () => undefined,
+            (w: unknown) => w,
+          )
+          if (refused instanceof NotJournaled) throw refused
           log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
           await afterThrow(ctx, cfg.provider)
         }

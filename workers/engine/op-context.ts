@@ -3,6 +3,7 @@
 // `compensate` and `queueSelf` (the state change and the queue entry in one transaction, R4.6, R5), the
 // cashier's «Прекратить ожидание» as `waiting()`/`pause()`, and a provider-scoped store.
 import { ulid, type OperationId } from '../../src/domain/ids.ts'
+import type { Msg } from '../../src/domain/messages.ts'
 import { advance, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import { backoffDelay } from '../../src/domain/backoff.ts'
 import type { AnyProvider, OpCtx, PaymentType, ProbeCtx } from '../providers/types.ts'
@@ -26,6 +27,21 @@ export interface OpContextDeps {
   refreshSecretValues: () => Promise<void>
   /** Something was queued: wake the queue's timer. */
   kickQueue: () => void
+}
+
+/**
+ * The operation is not in the journal yet (a payment, the happy path's one strict commit fewer): its first commit
+ * writes it with that commit's patch in one transaction, and any side effect before that — a request, a pause, a
+ * store write, a queue entry — writes it as it is first. Write-ahead holds: the row is on disk before the first
+ * request. It may refuse (the scan guard's journal half): then nothing was written and nothing sent.
+ */
+export type FirstWrite = (patch?: OpPatch) => Promise<Operation>
+
+/** The first write refused the operation: nothing is journaled, nothing was sent, the caller answers `refusal`. */
+export class NotJournaled extends Error {
+  constructor(readonly refusal: { ok: false; message: Msg }) {
+    super(`not journaled: ${refusal.message.key}`)
+  }
 }
 
 /** Whether the cashier still waits for an operation; `onStop` runs when they stop (here or in another tab). */
@@ -83,23 +99,50 @@ export function opContexts(d: OpContextDeps) {
     return { config, paymentType: pt, http: d.makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
   }
 
-  function context(op0: Operation, pt: PaymentType, provider: AnyProvider, config: unknown): OpCtx<unknown> {
+  /** The context of one procedure; `journaled()` resolves once the operation is in the journal (see FirstWrite). */
+  function context(
+    op0: Operation,
+    pt: PaymentType,
+    provider: AnyProvider,
+    config: unknown,
+    first?: FirstWrite,
+  ): OpCtx<unknown> & { journaled(): Promise<void> } {
     let op = op0
     const flag = flagFor(op0)
-    const ctx: OpCtx<unknown> = {
+    let writing: Promise<void> | undefined = first ? undefined : Promise.resolve()
+    const write = (patch?: OpPatch) =>
+      (writing = (async () => {
+        op = await first!(patch)
+      })())
+    /** Before any side effect: the operation is in the journal. */
+    const journaled = () => writing ?? write()
+    const http = d.makeHttp(provider.id, log)
+    const store = storeFor(provider, pt)
+    const ctx: OpCtx<unknown> & { journaled(): Promise<void> } = {
+      journaled,
       get op() {
         return op
       },
       config,
       paymentType: pt,
-      http: d.makeHttp(provider.id, log),
+      http: {
+        send: async (req) => {
+          await journaled()
+          return http.send(req)
+        },
+      },
       clock,
       log,
       async commit(patch) {
-        op = await commit(op.id, patch)
+        if (!writing) await write(patch)
+        else {
+          await writing
+          op = await commit(op.id, patch)
+        }
         return op
       },
       async compensate(patch) {
+        await journaled()
         const compId = newId()
         const now = clock.now()
         op = await queue.tx('rw', [db.operations], async () => {
@@ -119,6 +162,7 @@ export function opContexts(d: OpContextDeps) {
         d.kickQueue()
       },
       async queueSelf(patch) {
+        await journaled()
         const now = clock.now()
         op = await queue.tx('rw', [db.operations], async () => {
           const cur = (await db.operations.get(op.id))!
@@ -141,11 +185,22 @@ export function opContexts(d: OpContextDeps) {
       // Wakes early when the cashier stops waiting during this pause; later pauses are whole. After a whole pause
       // the journal says whether a stop was pressed in another tab whose message did not arrive.
       pause: async (ms) => {
+        await journaled()
         if (flag.stopped) return clock.sleep(ms)
         await clock.sleep(ms, flag.signal.signal).catch(() => undefined)
         if (!flag.stopped && (await db.operations.get(op.id))?.cashierLeft) markStopped(op.id)
       },
-      store: storeFor(provider, pt),
+      store: {
+        get: (key) => store.get(key),
+        put: async (key, value) => {
+          await journaled()
+          return store.put(key, value)
+        },
+        next: async (key) => {
+          await journaled()
+          return store.next(key)
+        },
+      },
     }
     return ctx
   }
