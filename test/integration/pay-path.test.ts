@@ -1,6 +1,6 @@
 // A payment costs the disk, not the engine. On the happy path a ClickPass payment commits what
-// write-ahead needs — the operation before its request (with the scan guard's look-up in the same transaction),
-// `sent` before the request, the final state — and reads nothing else: the payment type, its secrets and the
+// write-ahead needs — the operation with `sent`, before its request (with the scan guard's look-up in the same
+// transaction), the final state — and reads nothing else: the payment type, its secrets and the
 // provider's stored state come from memory, dropped when they change in this engine or in another on the same
 // database (a second tab). Counted, not timed (the time is `npm run bench`).
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -33,7 +33,7 @@ async function transactions(fn: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('the pay path', () => {
-  it('commits three read-write transactions of the journal and reads nothing; the log goes in the background', async () => {
+  it('commits two read-write transactions of the journal and reads nothing; the log goes in the background', async () => {
     h = await harness({ confirmMode: false })
     // The first payment applies the confirm mode (stored once, which drops what is kept); the second fills the memory.
     for (const amount of [150_000, 150_001])
@@ -46,12 +46,26 @@ describe('the pay path', () => {
       await h.engine.settled()
     })
     const journal = seen.filter((t) => !t.endsWith(' log'))
-    expect(journal).toEqual(['readwrite operations', 'readwrite operations', 'readwrite operations'])
+    expect(journal).toEqual(['readwrite operations', 'readwrite operations'])
     expect(seen.filter((t) => t.endsWith(' log')).length).toBeLessThanOrEqual(2)
     // The journal says the same as before: created, sent, approved, the code spent.
     const op = (await h.ops()).at(-1)!
     expect(op.history.map((e) => e.state)).toEqual(['created', 'sent', 'approved'])
     expect(op.code?.spent).toBe(true)
+  })
+
+  it('the operation is in the journal, `sent` and its code spent, before its first request leaves', async () => {
+    let atRequest: unknown[] | undefined
+    h = await harness({
+      confirmMode: false,
+      fetch: async (input, init) => {
+        if (String(input).includes('/click_pass/payment') && !atRequest) atRequest = (await h.ops()).map((o) => [o.state, o.code?.spent])
+        return globalThis.fetch(input, init)
+      },
+    })
+    await h.engine.settled()
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_000, code: await h.token() })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    expect(atRequest).toEqual([['sent', true]])
   })
 
   it('a code already used is refused from the journal, in the transaction that would have journaled it', async () => {

@@ -75,6 +75,8 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   expect(await e.applyImport('click', '[Main]\ntimeout = 9\n')).toMatchObject({ ok: true })
   expect(await e.exportConf('click')).toMatchObject({ ok: true, fileName: 'clickpass.conf' })
   expect(await e.drainQueue()).toMatchObject({ ok: true })
+  // The status bar and Settings ask the engine for the queue (they never read its table).
+  expect(await e.queueStatus()).toMatchObject({ length: 0, entries: [] })
   expect(typeof (await e.exportLog())).toBe('string')
   expect(await e.adminPinSet()).toBe(false)
   expect(await e.setAdminPin({ current: '', next: '1234' })).toEqual({ ok: true })

@@ -9,7 +9,7 @@ import type { PaydeskDb } from './db.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 import type { Logger } from './log.ts'
 import type { AnyProvider, PaymentType, ProbeCtx, StatusAnswer } from '../providers/types.ts'
-import type { Result } from './engine.ts'
+import type { Result } from './result.ts'
 
 export interface CheckStatusDeps {
   db: PaydeskDb

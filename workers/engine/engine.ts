@@ -2,10 +2,8 @@
 // journals every operation before its first request, hands providers a durable `commit`,
 // resumes open operations on start, and drains the compensation queue under a Web Lock.
 // Errors cross to the UI as data (`{ ok: false, message }`), never as exceptions.
-import { ulid, type OperationId } from '../../src/domain/ids.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { advance, isFinal, type Operation, type OpPatch } from '../../src/domain/operation.ts'
-import { backoffDelay } from '../../src/domain/backoff.ts'
+import { isFinal, type Operation } from '../../src/domain/operation.ts'
 import { adminPin } from './admin-pin.ts'
 import { moneyGuard } from './money-guard.ts'
 import { createShifts } from './shift.ts'
@@ -22,55 +20,29 @@ import { loyaltyVerb } from './verbs/loyalty.ts'
 export type { PayRequest } from './verbs/pay.ts'
 import { paymentTypesApi } from './payment-types.ts'
 export type { PaymentTypeView, PaymentTypeInput } from './payment-types.ts'
-import { newOperation } from './new-operation.ts'
-import { queueRunner, queueStore } from './queue.ts'
+import { queueStore, type QueueStatus } from './queue.ts'
+import { MAX_REFUSALS, queueRunner } from './queue-runner.ts'
 import { hostOrders } from './host-orders.ts'
-import { realRandom, type Clock } from './clock.ts'
-import type { PaydeskDb, QueueEntry } from './db.ts'
-import { NOT_AVAILABLE, type Locks } from './locks.ts'
-import { MAX_REFUSALS } from './queue.ts'
+import { realRandom } from './clock.ts'
 import { createLogger, scrub, type Logger } from './log.ts'
 import { memoOf } from './memo.ts'
-import { createHttp, type Http } from '../transport/http.ts'
-import { stopChannel, type StopChannel } from './tabs.ts'
-import { createSync, type DemoStore } from './sync/sync.ts'
-import { createRecovery } from './recovery.ts'
-import { providerStore } from './provider-store.ts'
-import type { AnyProvider, DemoPaymentType, OpCtx, PaymentType, ProbeCtx, QueueVerdict, StatusAnswer } from '../providers/types.ts'
+import { createHttp } from '../transport/http.ts'
+import { stopChannel } from './tabs.ts'
+import { createSync } from './sync/sync.ts'
+import { createRecovery, finishCompensated } from './recovery.ts'
+import { opContexts } from './op-context.ts'
+import { createDrive, OP_LOCK } from './drive.ts'
+import { gateOf } from './gate.ts'
+import type { Result } from './result.ts'
+import type { EngineDeps } from './engine-deps.ts'
+import type { AnyProvider, QueueVerdict, StatusAnswer } from '../providers/types.ts'
 
+export type { Result } from './result.ts'
+export type { EngineDeps } from './engine-deps.ts'
 export { DOUBLE_SCAN_MS } from './scan-guard.ts'
 /** docs/rules.md R5: the queue drains at least every 30 s. */
 export const QUEUE_TICK_MS = 30_000
-export { QUEUE_LOCK, MAX_REFUSALS } from './queue.ts'
-const OP_LOCK = (id: string) => `paydesk-op-${id}`
-
-export interface EngineDeps {
-  db: PaydeskDb
-  fetch: typeof fetch
-  clock: Clock
-  locks: Locks
-  providers: readonly AnyProvider[]
-  random?: () => number
-  /** Base for relative provider URLs (the worker's origin). */
-  baseUrl?: string
-  /** Run the queue timer (the browser does; tests drain by hand). */
-  timers?: boolean
-  /** Override the transport (tests hold replies with it). */
-  http?: (source: string, log: Logger) => Http
-  /** A demo build: the payment types a newcomer starts with (seeded once, on an empty settings table). */
-  demo?: { paymentTypes: readonly DemoPaymentType[] }
-  /**
-   * `refuse` (a production worker): a payment type bound to an emulator (`Provider.emulated`) is shown disabled,
-   * cannot be saved and never runs. Default `allow` (a demo build, the tests against the sandbox).
-   */
-  emulators?: 'allow' | 'refuse'
-  /** How a stop pressed in one tab reaches the worker driving the payment (default: a BroadcastChannel per database). */
-  stops?: StopChannel
-  /** A demo build's store, which the till joins by itself. */
-  demoStore?: DemoStore
-}
-
-export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: Msg; ignored?: boolean }
+export { QUEUE_LOCK, MAX_REFUSALS } from './queue-runner.ts'
 
 export function createEngine(deps: EngineDeps) {
   const { db, clock, locks } = deps
@@ -89,7 +61,6 @@ export function createEngine(deps: EngineDeps) {
     types
   const makeHttp = deps.http ?? ((source: string, l: Logger) => createHttp(deps.fetch, l, source, () => clock.now()))
   const running = new Set<Promise<unknown>>()
-  const stopFlags = new Map<string, { stopped: boolean; onStop: Set<() => void>; signal: AbortController }>()
   const checkScan = scanGuard(db, clock)
   const queue = queueStore(db)
   const pin = adminPin(db, clock, undefined, locks)
@@ -97,214 +68,19 @@ export function createEngine(deps: EngineDeps) {
   const host = hostOrders(db, log, () => clock.now())
   let wake: AbortController | undefined
   let stopped = false
+  // The operation context each provider procedure gets, and the cashier's stop flags.
+  const contexts = opContexts({ db, clock, log, random, queue, memo, makeHttp, refreshSecretValues, kickQueue: () => kickQueue() })
+  const { commit, newId, flagFor, markStopped, probeContext } = contexts
   // «Прекратить ожидание» may be pressed in a tab whose worker is not the one driving the payment.
   const stops = deps.stops ?? stopChannel(db.name)
   stops.listen((opId) => markStopped(opId))
-
-  /** The cashier stopped waiting for this operation (here or in another tab): wake and release whoever waits. */
-  function markStopped(opId: string) {
-    const f = stopFlags.get(opId)
-    if (!f || f.stopped) return
-    f.stopped = true
-    f.signal.abort()
-    for (const cb of f.onStop) cb()
-  }
+  const drive = createDrive({ db, clock, log, locks, loadConfig, contexts })
+  const gate = gateOf({ clock, queue, probeContext, drainQueue: () => runner.drainQueue() })
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     running.add(p)
     void p.finally(() => running.delete(p)).catch(() => undefined)
     return p
-  }
-
-  // ---- journal ---------------------------------------------------------------------------
-
-  async function commit(id: string, patch: OpPatch): Promise<Operation> {
-    return db.transaction('rw', db.operations, async () => {
-      const cur = await db.operations.get(id)
-      if (!cur) throw new Error(`no operation ${id}`)
-      const next = advance(cur, patch, clock.now())
-      await db.operations.put(next)
-      return next
-    })
-  }
-
-  function newId(): OperationId {
-    const bytes = new Uint8Array(16)
-    crypto.getRandomValues(bytes)
-    return ulid(clock.now(), bytes)
-  }
-
-  function flagFor(op: Operation) {
-    let f = stopFlags.get(op.id)
-    if (!f) {
-      const signal = new AbortController()
-      if (op.cashierLeft) signal.abort()
-      stopFlags.set(op.id, (f = { stopped: !!op.cashierLeft, onStop: new Set(), signal }))
-    }
-    return f
-  }
-
-  function context(op0: Operation, pt: PaymentType, provider: AnyProvider, config: unknown): OpCtx<unknown> {
-    let op = op0
-    const flag = flagFor(op0)
-    const http = makeHttp(provider.id, log)
-    const ctx: OpCtx<unknown> = {
-      get op() {
-        return op
-      },
-      config,
-      paymentType: pt,
-      http,
-      clock,
-      log,
-      async commit(patch) {
-        op = await commit(op.id, patch)
-        return op
-      },
-      async compensate(patch) {
-        const compId = newId()
-        const now = clock.now()
-        op = await db.transaction('rw', db.operations, db.queue, async () => {
-          const cur = (await db.operations.get(op.id))!
-          const next = advance(cur, { ...patch, state: patch.state ?? 'compensating', reversedBy: compId, queued: true }, now)
-          const comp = newOperation(
-            { id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency },
-            now,
-            { compensates: cur.id, queued: true, note: `compensates ${cur.id}`, ...(cur.ref ? { ref: cur.ref } : {}) },
-          )
-          await db.operations.put(next)
-          await db.operations.add(comp)
-          await queue.push({ provider: cur.provider, paymentTypeId: cur.paymentTypeId, opId: compId, attempt: 0, nextAttemptAt: now, createdAt: now })
-          return next
-        })
-        log.warn('engine', 'compensation queued', { compensation: compId }, op.id)
-        kickQueue()
-      },
-      async queueSelf(patch) {
-        const now = clock.now()
-        op = await db.transaction('rw', db.operations, db.queue, async () => {
-          const cur = (await db.operations.get(op.id))!
-          const next = advance(cur, { ...patch, queued: true }, now)
-          await db.operations.put(next)
-          await queue.push({
-            provider: cur.provider,
-            paymentTypeId: cur.paymentTypeId,
-            opId: cur.id,
-            attempt: 0,
-            nextAttemptAt: now + backoffDelay(0, random(), provider.queueFloorMs),
-            createdAt: now,
-          })
-          return next
-        })
-        log.warn('engine', 'operation queued', {}, op.id)
-        kickQueue()
-      },
-      waiting: () => !flag.stopped,
-      // Wakes early when the cashier stops waiting during this pause; later pauses are whole. After a whole pause
-      // the journal says whether a stop was pressed in another tab whose message did not arrive.
-      pause: async (ms) => {
-        if (flag.stopped) return clock.sleep(ms)
-        await clock.sleep(ms, flag.signal.signal).catch(() => undefined)
-        if (!flag.stopped && (await db.operations.get(op.id))?.cashierLeft) markStopped(op.id)
-      },
-      store: storeFor(provider, pt),
-    }
-    return ctx
-  }
-
-  function storeFor(provider: AnyProvider, pt: PaymentType): OpCtx<unknown>['store'] {
-    const store = providerStore(db, provider.id, pt.id, async (key) => {
-      if (provider.secretStoreKey?.(key)) await refreshSecretValues()
-    })
-    // The stored state from memory, dropped when the settings table changes anywhere.
-    const k = (key: string) => `${provider.id}:${pt.id}:${key}`
-    return { ...store, get: async <T>(key: string) => structuredClone(await memo.get(k(key), () => store.get(key))) as T | undefined }
-  }
-
-  /** Run one provider procedure on an operation, holding its lock so no tab runs it twice. */
-  async function drive(
-    op: Operation,
-    job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>,
-    ifAvailable = false,
-    loaded?: Awaited<ReturnType<typeof loadConfig>>,
-    journaled?: Operation,
-  ): Promise<Operation> {
-    // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
-    const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
-    if (!cfg.ok) {
-      log.error('engine', 'cannot drive operation: payment type unusable', { message: cfg.message.key }, op.id)
-      return op
-    }
-    const r = await locks.run(
-      OP_LOCK(op.id),
-      async () => {
-        // Pay hands over the row it has just journaled (one read fewer a payment): should another context have
-        // moved it meanwhile, the provider's first commit re-reads it and refuses to move a final state.
-        const fresh = journaled?.id === op.id ? journaled : (await db.operations.get(op.id))!
-        if (isFinal(fresh.state)) return fresh
-        const ctx = context(fresh, cfg.pt, cfg.provider, cfg.config)
-        try {
-          await job(ctx, cfg.provider)
-        } catch (e) {
-          log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
-          await afterThrow(ctx, cfg.provider)
-        }
-        return ctx.op
-      },
-      { ifAvailable },
-    )
-    return r === NOT_AVAILABLE ? op : r
-  }
-
-  /**
-   * A provider procedure that threw is an unknown outcome, never an exception for the UI.
-   * Nothing proves the request did not leave, so the operation becomes `unknown` and is resolved as
-   * after a lost reply: by the provider's own resume (status first); if that throws too, a payment is
-   * compensated and a reversal queued, where the queue's status check decides. No money moves in a loyalty call.
-   */
-  async function afterThrow(ctx: OpCtx<unknown>, provider: AnyProvider): Promise<void> {
-    const cur = (await db.operations.get(ctx.op.id))!
-    if (isFinal(cur.state) || cur.queued || cur.state === 'compensating') return
-    if (cur.kind === 'loyalty') {
-      await ctx.commit({ state: 'declined', message: msg('common.declined', { code: 'error' }), note: 'provider procedure failed' })
-      return
-    }
-    if (cur.state === 'created')
-      await ctx.commit({ state: 'sent', sentAt: clock.now(), note: 'provider failed before journaling its request: treated as sent' })
-    if (ctx.op.state === 'sent') await ctx.commit({ state: 'unknown', message: msg('common.checking'), note: 'provider procedure failed: outcome unknown' })
-    try {
-      await provider.resume(ctx)
-      return
-    } catch (e) {
-      log.error('engine', 'provider resume failed', { error: String(e) }, ctx.op.id)
-    }
-    const now = (await db.operations.get(ctx.op.id))!
-    if (isFinal(now.state) || now.queued || now.state === 'compensating') return
-    if (now.kind === 'pay') await ctx.compensate({ message: msg('common.unknownAttention'), note: 'provider procedure failed twice: compensation queued' })
-    else await ctx.queueSelf({ message: msg('common.cancelQueued'), note: 'provider procedure failed twice: queued' })
-  }
-
-  /**
-   * docs/rules.md R8 for providers that block while compensating (docs/protocols/oplati.md § 4.4): while it is unreachable or
-   * has queued work, probe; when the probe passes, send the queue now; refuse while anything is left.
-   */
-  async function gate(p: AnyProvider, pt: PaymentType, config: unknown): Promise<Msg | undefined> {
-    if (!p.capabilities.blockWhileCompensating) return undefined
-    const queued = () => queue.count(p.id)
-    const unreachable = p.unreachable ? await p.unreachable(probeContext(pt, p, config)) : false
-    if (!unreachable && (await queued()) === 0) return undefined
-    const blocked = p.blockedMessage ?? msg('common.busy')
-    const ok = p.probe ? await p.probe(probeContext(pt, p, config)).catch(() => false) : false
-    if (!ok) return blocked
-    if ((await queued()) === 0) return undefined
-    // Reachable again: the waiting entries go now, not at their backoff time.
-    await queue.hurry(p.id, clock.now())
-    await runner.drainQueue()
-    return (await queued()) === 0 ? undefined : blocked
-  }
-
-  function probeContext(pt: PaymentType, provider: AnyProvider, config: unknown): ProbeCtx<unknown> {
-    return { config, paymentType: pt, http: makeHttp(provider.id, log), clock, log, store: storeFor(provider, pt) }
   }
 
   /** Admin view of a payment type's durable provider state (O!plati: token stored, out of sync). */
@@ -356,14 +132,7 @@ export function createEngine(deps: EngineDeps) {
   // Open operations nobody drives are taken over at start, on the timer's sweeps and on a stop.
   const recovery = createRecovery({ db, clock, log, drive, track, finishQueued: (comp) => finishQueued(comp) })
 
-  async function finishQueued(op: Operation) {
-    if (!op.compensates) return
-    const orig = await db.operations.get(op.compensates)
-    if (!orig || isFinal(orig.state)) return
-    if (op.state === 'approved') await commit(orig.id, { state: 'compensated', message: msg('common.compensated'), note: `compensated by ${op.id}` })
-    else if (isFinal(op.state))
-      await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
-  }
+  const finishQueued = finishCompensated(db, commit)
 
   const runner = queueRunner({
     store: queue,
@@ -434,11 +203,8 @@ export function createEngine(deps: EngineDeps) {
     return rows.map((r) => JSON.stringify(scrub(r, types.secretValues()))).join('\n')
   }
 
-  async function queueStatus(): Promise<{ length: number; oldestAt?: number; entries: QueueEntry[] }> {
-    const entries = await queue.all()
-    const oldest = entries.reduce<number | undefined>((m, e) => (m === undefined || e.createdAt < m ? e.createdAt : m), undefined)
-    return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
-  }
+  /** What the page shows of the queue (the status bar, Settings): it asks here, never reads the table. */
+  const queueStatus = (): Promise<QueueStatus> => queue.status()
 
   // One module per verb over a shared deps object.
   const verbs: VerbDeps = {

@@ -6,6 +6,7 @@ import { matches, MAX_QUERY, remainingOf, rowKind, storedKind, type JournalFilte
 import type { Operation, OpKind } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
 import type { PaydeskDb, StoredOperation } from './db.ts'
+import { queueReads, withQueue } from './queue.ts'
 
 /** Where the next page starts: older than `at`, or at `at` but not one of `ids` (rows of the same millisecond). */
 export interface JournalCursor {
@@ -90,7 +91,7 @@ function candidates(db: PaydeskDb, f: JournalFilter, upper: number): { coll: Col
  * waited on five transactions one after another, most of its time on a loaded machine.
  */
 export function queryJournal(db: PaydeskDb, filter: JournalFilter, cursor?: JournalCursor, limit = PAGE_SIZE): Promise<JournalPage> {
-  return db.transaction('r', db.operations, db.queue, () => pageOf(db, filter, cursor, limit))
+  return withQueue(db, 'r', [db.operations], () => pageOf(db, filter, cursor, limit))
 }
 
 async function pageOf(db: PaydeskDb, filter: JournalFilter, cursor: JournalCursor | undefined, limit: number): Promise<JournalPage> {
@@ -99,14 +100,14 @@ async function pageOf(db: PaydeskDb, filter: JournalFilter, cursor: JournalCurso
   const upper = cursor ? cursor.at : MAX
   const skip = new Set(cursor?.ids ?? [])
   // The queue is read beside the candidates, not before them.
-  const queue = db.queue.toArray()
+  const queue = queueReads(db).opIds()
   const before = (o: Operation) => !cursor || o.createdAt < cursor.at || (o.createdAt === cursor.at && !skip.has(o.id))
   // A cancel of a refund carries `details.reverses` (set by the engine, and by the version-2 upgrade for older rows).
   const origKinds = new Map<string, OpKind>()
   const pass = (o: Operation) => before(o) && matches(o, f)
   let picked: Operation[]
   if (f.queued) {
-    const queuedIds = new Set((await queue).map((e) => e.opId))
+    const queuedIds = await queue
     const rows = (await db.operations.bulkGet([...queuedIds])).filter((o): o is Operation => !!o)
     picked = rows
       .filter(pass)
@@ -134,7 +135,7 @@ async function pageOf(db: PaydeskDb, filter: JournalFilter, cursor: JournalCurso
   }
   const more = picked.length > size
   const page = picked.slice(0, size)
-  const queuedIds = new Set((await queue).map((e) => e.opId))
+  const queuedIds = await queue
   const rows = await enrich(db, page, origKinds, queuedIds)
   const last = page[page.length - 1]
   const next =
@@ -199,10 +200,10 @@ async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<
 
 /** One operation by id, as a row (the link from a reversal to what it reverses, and back). */
 export function journalRow(db: PaydeskDb, id: string): Promise<JournalRow | undefined> {
-  return db.transaction('r', db.operations, db.queue, async () => {
+  return withQueue(db, 'r', [db.operations], async () => {
     const o = await db.operations.get(id as OperationId)
     if (!o) return undefined
-    const queuedIds = new Set((await db.queue.where('opId').equals(id).toArray()).map((e) => e.opId))
+    const queuedIds = new Set((await queueReads(db).countOf(id)) > 0 ? [id] : [])
     return (await enrich(db, [o], new Map(), queuedIds))[0]
   })
 }

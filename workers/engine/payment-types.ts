@@ -5,7 +5,8 @@ import { importConf, exportConf, missingRequired, parseValue, withDefaults, type
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import { foreignTooBig } from '../../src/domain/conf-merge.ts'
 import type { AnyProvider, PaymentType, PayMode, ProbeCtx } from '../providers/types.ts'
-import type { EngineDeps, Result } from './engine.ts'
+import type { EngineDeps } from './engine-deps.ts'
+import type { Result } from './result.ts'
 import type { Logger } from './log.ts'
 import type { Memo } from './memo.ts'
 

@@ -1,23 +1,52 @@
-// The durable compensation queue (docs/rules.md R5), in two parts as in Workbox's QueueStore/Queue:
-// the store says how entries are kept (push, due, reschedule, ack); the runner holds the replay
-// policy — per provider, try every due entry in order; one that fails is put back on its own backoff
-// and the next is tried (one stuck refund never delays another customer's).
+// The durable compensation queue's store (docs/rules.md R5), as Workbox's QueueStore: how entries are kept
+// (push, due, reschedule, ack) and every read of them. This module is the queue's one door: nothing else
+// in the worker touches its table, and the page asks the engine (`queueStatus`). The replay policy is the
+// runner's (queue-runner.ts).
+import type { Table } from 'dexie'
 import { isFinal, type Operation } from '../../src/domain/operation.ts'
-import { backoffDelay } from '../../src/domain/backoff.ts'
-import type { QueueVerdict } from '../providers/types.ts'
-import type { Clock } from './clock.ts'
 import type { PaydeskDb, QueueEntry } from './db.ts'
-import { NOT_AVAILABLE, type Locks } from './locks.ts'
-import type { Logger } from './log.ts'
 
-/** docs/rules.md R5: the lock that elects the one tab that drains. */
-export const QUEUE_LOCK = 'paydesk-queue'
-/** docs/rules.md R5: a queued operation refused this many times goes to needs-attention. */
-export const MAX_REFUSALS = 10
+/** What the page sees of the queue (the status bar, Settings). */
+export interface QueueStatus {
+  length: number
+  oldestAt?: number
+  entries: QueueEntry[]
+}
+
+/**
+ * `run` in one transaction over `tables` and the queue: an operation and its queue entry are written
+ * together, and a read-only page of the journal sees the queue as it was beside the rows.
+ */
+export function withQueue<T>(db: PaydeskDb, mode: 'r' | 'rw', tables: readonly Table[], run: () => Promise<T>): Promise<T> {
+  return db.transaction(mode, [...tables, db.queue], run)
+}
+
+/** The reads of the queue (the journal, the reports, recovery, the sync's status, the page through the engine). */
+export function queueReads(db: PaydeskDb) {
+  return {
+    /** The provider's entries (every entry when none is named), counted. */
+    count: (provider?: string) => (provider === undefined ? db.queue.count() : db.queue.where('provider').equals(provider).count()),
+    /** Entries that drive this operation. */
+    countOf: (opId: string) => db.queue.where('opId').equals(opId).count(),
+    /** The ids of every queued operation. */
+    opIds: async () => new Set((await db.queue.toArray()).map((e) => e.opId)),
+    /** Every entry, oldest first. */
+    all: () => db.queue.orderBy('id').toArray(),
+    /** Every entry, the count and the oldest's age: what the page shows. */
+    status: async (): Promise<QueueStatus> => {
+      const entries = await db.queue.orderBy('id').toArray()
+      const oldest = entries.reduce<number | undefined>((m, e) => (m === undefined || e.createdAt < m ? e.createdAt : m), undefined)
+      return { length: entries.length, ...(oldest !== undefined ? { oldestAt: oldest } : {}), entries }
+    },
+  }
+}
 
 export function queueStore(db: PaydeskDb) {
   return {
-    /** Add an entry; called inside the caller's transaction with the operation it drives. */
+    ...queueReads(db),
+    /** One transaction over `tables` and the queue (withQueue). */
+    tx: <T>(mode: 'r' | 'rw', tables: readonly Table[], run: () => Promise<T>) => withQueue(db, mode, tables, run),
+    /** Add an entry; called inside the caller's transaction with the operation it drives (`tx`). */
     push: (e: Omit<QueueEntry, 'id'>) => db.queue.add(e as QueueEntry),
     /** The provider's oldest entry. */
     head: (provider: string) => db.queue.where('provider').equals(provider).first(),
@@ -27,121 +56,17 @@ export function queueStore(db: PaydeskDb) {
     reschedule: (e: QueueEntry) => db.queue.put(e),
     /** The head is done: remove it, and a final operation is no longer queued. */
     ack: (e: QueueEntry, op: Operation) =>
-      db.transaction('rw', db.operations, db.queue, async () => {
+      withQueue(db, 'rw', [db.operations], async () => {
         await db.queue.delete(e.id!)
         if (isFinal(op.state)) await db.operations.update(op.id, { queued: false })
       }),
     /** An entry whose operation is gone. */
     drop: (e: QueueEntry) => db.queue.delete(e.id!),
-    count: (provider: string) => db.queue.where('provider').equals(provider).count(),
     /** Reachable again (docs/rules.md R8): every waiting entry of the provider is due now. */
     hurry: (provider: string, now: number) => db.queue.where('provider').equals(provider).modify({ nextAttemptAt: now }),
     providers: async () => [...new Set((await db.queue.toArray()).map((e) => e.provider))],
     nextDue: () => db.queue.orderBy('nextAttemptAt').first(),
-    all: () => db.queue.orderBy('id').toArray(),
   }
 }
 
 export type QueueStore = ReturnType<typeof queueStore>
-
-export interface QueueRunnerDeps {
-  store: QueueStore
-  db: PaydeskDb
-  clock: Clock
-  random: () => number
-  locks: Locks
-  log: Logger
-  /** The provider's floor for a retry's delay. */
-  floorMs: (provider: string) => number
-  /** One attempt at a queued, open operation (the provider's runQueued under the operation's lock). */
-  attempt: (op: Operation) => Promise<QueueVerdict>
-  /** Definitive refusals ran out: the operation goes to needs-attention. */
-  giveUp: (opId: string, error: string) => Promise<void>
-  /** An entry left the queue: settle what it compensated. */
-  finished: (op: Operation) => Promise<void>
-}
-
-/** The sale an operation belongs to: a compensation's or a reversal's original, else itself. */
-const saleOf = (op: Operation): string => op.compensates ?? op.original ?? op.id
-
-export function queueRunner(deps: QueueRunnerDeps) {
-  const { store, db, clock, log } = deps
-
-  /**
-   * Replay one provider's due entries, oldest first. An entry that must wait goes back on its own backoff and
-   * the next one is tried; only a later entry about the same sale (a cancel of a queued refund…)
-   * waits behind one of that sale that is waiting or not due, so the order of one sale's steps is kept.
-   */
-  async function drainProvider(provider: string): Promise<number> {
-    let done = 0
-    const tried = new Set<number>()
-    const waiting = new Set<string>()
-    for (;;) {
-      let head: QueueEntry | undefined
-      let op: Operation | undefined
-      for (const e of await store.list(provider)) {
-        if (tried.has(e.id!)) continue
-        const o = await db.operations.get(e.opId)
-        if (!o) {
-          await store.drop(e)
-          continue
-        }
-        if (e.nextAttemptAt > clock.now() || waiting.has(saleOf(o))) {
-          waiting.add(saleOf(o))
-          continue
-        }
-        head = e
-        op = o
-        break
-      }
-      if (!head || !op) return done
-      tried.add(head.id!)
-      const sale = saleOf(op)
-      let verdict: QueueVerdict = isFinal(op.state) ? { kind: 'done' } : await deps.attempt(op)
-      if (verdict.kind === 'retry' && verdict.definitive && (head.refusals ?? 0) + 1 >= MAX_REFUSALS) {
-        // docs/rules.md R5: definitive refusals end in needs-attention after 10 attempts.
-        await deps.giveUp(head.opId, verdict.error)
-        verdict = { kind: 'done' }
-      }
-      if (verdict.kind === 'retry') {
-        const next: QueueEntry = {
-          ...head,
-          attempt: head.attempt + 1,
-          refusals: (head.refusals ?? 0) + (verdict.definitive ? 1 : 0),
-          lastError: verdict.error,
-          nextAttemptAt: clock.now() + backoffDelay(head.attempt + 1, deps.random(), Math.max(1_000, deps.floorMs(head.provider))),
-        }
-        await store.reschedule(next)
-        log.warn('engine', 'queue retry later', { attempt: next.attempt, error: verdict.error, inMs: next.nextAttemptAt - clock.now() }, head.opId)
-        waiting.add(sale)
-        continue
-      }
-      // The entry leaves and the operation it compensates takes its final state together: a crash
-      // between the two would leave the original compensating with nothing left to finish it.
-      await db.transaction('rw', db.operations, db.queue, async () => {
-        const final = (await db.operations.get(head.opId))!
-        await store.ack(head, final)
-        await deps.finished(final)
-      })
-      done++
-    }
-  }
-
-  /** Drain every provider's queue once, in this tab only if it holds the queue lock. */
-  async function drainQueue(): Promise<{ ok: true; drained: number; drainer: boolean }> {
-    const r = await deps.locks.run(
-      QUEUE_LOCK,
-      async () => {
-        const names = await store.providers()
-        const counts = await Promise.all(
-          names.map((n) => drainProvider(n).catch((e: unknown) => (log.error('engine', 'drain failed', { provider: n, error: String(e) }), 0))),
-        )
-        return counts.reduce((a, b) => a + b, 0)
-      },
-      { ifAvailable: true },
-    )
-    return r === NOT_AVAILABLE ? { ok: true, drained: 0, drainer: false } : { ok: true, drained: r, drainer: true }
-  }
-
-  return { drainQueue }
-}

@@ -11,10 +11,11 @@
 //   Nothing was sent for a `created` operation (the journal says `sent` before the first request),
 //   so waiting a little longer before declining it as interrupted moves no money.
 import { msg } from '../../src/domain/messages.ts'
-import { isFinal, OPEN_STATES, type Operation } from '../../src/domain/operation.ts'
+import { isFinal, OPEN_STATES, type Operation, type OpPatch } from '../../src/domain/operation.ts'
 import type { AnyProvider, OpCtx } from '../providers/types.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
+import { queueReads } from './queue.ts'
 import type { Logger } from './log.ts'
 
 /** A `created` operation this young may be a sale another tab is just creating: not taken over yet. */
@@ -83,7 +84,7 @@ export function createRecovery(d: RecoveryDeps) {
         // A journal written before the queue's ack and the original's final state were one transaction:
         // the compensation ended, its queue entry is gone, and the original still says compensating.
         const comp = await db.operations.get(op.reversedBy)
-        if (comp && isFinal(comp.state) && (await db.queue.where('opId').equals(comp.id).count()) === 0) await d.finishQueued(comp)
+        if (comp && isFinal(comp.state) && (await queueReads(db).countOf(comp.id)) === 0) await d.finishQueued(comp)
       }
       if (!queueDriven(op) && tooYoung(op)) wakeAt = Math.min(wakeAt ?? Infinity, op.createdAt + CREATED_GRACE_MS)
       if (queueDriven(op) || tooYoung(op)) continue
@@ -100,4 +101,19 @@ export function createRecovery(d: RecoveryDeps) {
   }
 
   return { sweep, pickUp, wakeAt: () => wakeAt }
+}
+
+/**
+ * A compensation left the queue: the payment it compensated takes its final state (compensated, or
+ * needs-attention when the compensation itself was refused). Runs in the queue's ack transaction.
+ */
+export function finishCompensated(db: PaydeskDb, commit: (id: string, patch: OpPatch) => Promise<Operation>) {
+  return async function finishQueued(op: Operation): Promise<void> {
+    if (!op.compensates) return
+    const orig = await db.operations.get(op.compensates)
+    if (!orig || isFinal(orig.state)) return
+    if (op.state === 'approved') await commit(orig.id, { state: 'compensated', message: msg('common.compensated'), note: `compensated by ${op.id}` })
+    else if (isFinal(op.state))
+      await commit(orig.id, { state: 'needs-attention', message: msg('common.compensationFailed'), note: `compensation ${op.id} ${op.state}` })
+  }
 }

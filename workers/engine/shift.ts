@@ -10,6 +10,7 @@ import type { Operation, OpKind } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
 import type { Slip } from '../../src/domain/slip.ts'
 import type { PaydeskDb, ShiftRow } from './db.ts'
+import { queueReads, withQueue } from './queue.ts'
 import type { Clock } from './clock.ts'
 import type { Logger } from './log.ts'
 import type { AnyProvider, PaymentType, ProbeCtx } from '../providers/types.ts'
@@ -104,7 +105,7 @@ export function createShifts(d: ShiftDeps) {
       else missing.push(id)
     }
     for (const o of await db.operations.bulkGet(missing)) if (o) originals.set(o.id, o.kind)
-    const queuedIds = new Set((await db.queue.toArray()).map((e) => e.opId))
+    const queuedIds = await queueReads(db).opIds()
     // Queued operations are listed wherever they were made: the queue is the till's, not the shift's.
     const extra = (await db.operations.bulkGet([...queuedIds].filter((id) => !inRange.has(id as OperationId)) as OperationId[])).filter(
       (o): o is Operation => !!o,
@@ -128,7 +129,7 @@ export function createShifts(d: ShiftDeps) {
    * of seven, which is what a loaded machine makes slow, and every read sees the same journal.
    */
   const openShift = (withOps: boolean) =>
-    db.transaction('r', [db.operations, db.queue, db.shifts, db.settings], async () => {
+    withQueue(db, 'r', [db.operations, db.shifts, db.settings], async () => {
       const s = await shiftStatus()
       return { s, r: await report(s.lastClosedAt ?? -Infinity, clock.now(), withOps) }
     })
@@ -162,7 +163,7 @@ export function createShifts(d: ShiftDeps) {
         // The provider's own period when it has one (O!plati: the Minsk day), else the till's shift.
         const from = p.closeDaySince ? p.closeDaySince(clock.now()) : since
         const journal = await db.operations.where('[paymentTypeId+createdAt]').between([pt.id, from], [pt.id, Infinity], !!p.closeDaySince, true).toArray()
-        const queued = await db.queue.where('provider').equals(p.id).count()
+        const queued = await queueReads(db).count(p.id)
         const r = await p.closeDay!(d.probeContext(cfg.pt, p, cfg.config), journal, { queued })
         if (!r.ok) {
           providers.push({ paymentTypeId: pt.id, name: pt.name, ok: false, message: r.message })

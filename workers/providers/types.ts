@@ -23,6 +23,27 @@ export interface Capabilities {
 }
 
 /**
+ * What a provider has unless its `index.ts` says otherwise: it takes the customer's QR and nothing more. A new
+ * capability gets its default here, so only the providers that have it declare it (docs/architecture.md § 3).
+ */
+export const CAPABILITY_DEFAULTS: Readonly<Capabilities> = {
+  payModes: ['customer-qr'],
+  cancel: false,
+  refund: 'none',
+  cancelRefund: false,
+  void: false,
+  reconcile: false,
+  loyalty: false,
+  shifts: false,
+  blockWhileCompensating: false,
+}
+
+/** A provider's capabilities: what it declares over the defaults. */
+export function capabilities(declared: Partial<Capabilities>): Capabilities {
+  return { ...CAPABILITY_DEFAULTS, payModes: [...(declared.payModes ?? CAPABILITY_DEFAULTS.payModes)], ...declared }
+}
+
+/**
  * What the worker hands the providers when it builds them (registry.ts). Demo builds only: the emulated serial
  * port of the in-page pin-pad (sandbox/inpas); a production build passes nothing, so no emulator is reachable.
  */

@@ -7,6 +7,7 @@ import { backoffDelay } from '../../../src/domain/backoff.ts'
 import { OPEN_STATES } from '../../../src/domain/operation.ts'
 import type { Clock } from '../clock.ts'
 import type { PaydeskDb } from '../db.ts'
+import { queueReads, withQueue } from '../queue.ts'
 import { NOT_AVAILABLE, type Locks } from '../locks.ts'
 import type { Logger } from '../log.ts'
 import { linkStore } from './link.ts'
@@ -54,13 +55,13 @@ export function syncRunner(d: SyncRunnerDeps) {
   let stopped = false
 
   async function tillStatus(): Promise<TillStatus> {
-    return db.transaction('r', db.operations, db.shifts, db.queue, db.settings, async () => {
+    return withQueue(db, 'r', [db.operations, db.shifts, db.settings], async () => {
       const depth = await outbox.depth()
       const refused = (await outbox.rejected()).length
       return {
         outbox: depth.count,
         oldestUnsyncedAt: depth.oldestAt ?? null,
-        queue: await db.queue.count(),
+        queue: await queueReads(db).count(),
         open: await db.operations
           .where('state')
           .anyOf([...OPEN_STATES])

@@ -3,7 +3,7 @@
 import type { Msg } from '../../../src/domain/messages.ts'
 import type { Operation } from '../../../src/domain/operation.ts'
 import type { OperationId } from '../../../src/domain/ids.ts'
-import type { AnyProvider, OpCtx, PaymentType, ProbeCtx } from '../../providers/types.ts'
+import type { AnyProvider, PaymentType, ProbeCtx } from '../../providers/types.ts'
 import type { Clock } from '../clock.ts'
 import type { PaydeskDb } from '../db.ts'
 import type { Locks } from '../locks.ts'
@@ -11,8 +11,9 @@ import type { Logger } from '../log.ts'
 import type { QueueStore } from '../queue.ts'
 import type { ScanGuard } from '../scan-guard.ts'
 import type { hostOrders } from '../host-orders.ts'
-import type { Result } from '../engine.ts'
+import type { Result } from '../result.ts'
 import type { LoadedConfig } from '../payment-types.ts'
+import type { Drive } from '../drive.ts'
 
 export type { Result }
 export const PAY_LOCK = (paymentTypeId: string) => `paydesk-pay-${paymentTypeId}`
@@ -33,13 +34,7 @@ export interface VerbDeps {
   probeContext: (pt: PaymentType, provider: AnyProvider, config: unknown) => ProbeCtx<unknown>
   newId: () => OperationId
   track: <T>(p: Promise<T>) => Promise<T>
-  drive: (
-    op: Operation,
-    job: (ctx: OpCtx<unknown>, provider: AnyProvider) => Promise<void>,
-    ifAvailable?: boolean,
-    loaded?: LoadedConfig,
-    journaled?: Operation,
-  ) => Promise<Operation>
+  drive: Drive
   flagFor: (op: Operation) => { onStop: Set<() => void> }
   /** Used by void: stop waiting for a payment still open. */
   stopWaiting: (opId: string) => Promise<Result>

@@ -2,10 +2,11 @@
 import { parseItems, type SaleItem } from '../../../src/domain/sale.ts'
 import { isMinor, type Minor } from '../../../src/domain/money.ts'
 import { msg } from '../../../src/domain/messages.ts'
-import { isFinal, type Operation } from '../../../src/domain/operation.ts'
+import { advance, isFinal, type Operation, type OpPatch } from '../../../src/domain/operation.ts'
 import { NOT_AVAILABLE } from '../locks.ts'
 import { newOperation } from '../new-operation.ts'
 import { tabOf } from '../tabs.ts'
+import { NotJournaled } from '../op-context.ts'
 import { PAY_LOCK, type Result } from './deps.ts'
 
 export interface PayRequest {
@@ -93,24 +94,35 @@ export function payVerb(d: VerbDeps) {
                 ? { details: { choice: req.choice } }
                 : {}),
           })
-        // The journal's half of the scan guard and the row itself: one strict transaction, before the first request.
-        const journaled = await db.transaction('rw', db.operations, async (): Promise<Operation | Refusal> => {
-          if (opCode) {
-            const seen = await checkScan.againstJournal(p, opCode)
-            if (!seen.ok) return seen
-            opCode = seen.code
-          }
-          const op = row()
-          await db.operations.add(op)
-          return op
-        })
-        if (!('id' in journaled)) return journaled
-        const op = journaled
-        log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
-        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg, op))
+        // The row is written with the provider's first commit (`sent`, just before its request) in one strict
+        // transaction, with the journal's half of the scan guard: one commit fewer than journaling it on its own,
+        // and still before the first request — any side effect before that commit writes it first (FirstWrite).
+        const op = row()
+        const first = (patch?: OpPatch) =>
+          db.transaction('rw', db.operations, async (): Promise<Operation> => {
+            let base = op
+            if (opCode) {
+              const seen = await checkScan.againstJournal(p, opCode)
+              if (!seen.ok) throw new NotJournaled(seen)
+              opCode = seen.code
+              base = { ...op, code: seen.code }
+            }
+            let next = patch ? advance(base, patch, clock.now()) : base
+            // The guard's first scan time stays, whatever copy of the code the patch carries (`spent`).
+            if (next.code && base.code && next.code.scannedAt !== base.code.scannedAt)
+              next = { ...next, code: { ...next.code, scannedAt: base.code.scannedAt } }
+            await db.operations.add(next)
+            log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
+            return next
+          })
+        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg, op, first))
         const flag = flagFor(op)
         const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
-        const done = await Promise.race([run, left.then(() => undefined)])
+        const done = await Promise.race([run, left.then(() => undefined)]).catch((e: unknown) => {
+          if (e instanceof NotJournaled) return e.refusal
+          throw e
+        })
+        if (done && !('id' in done)) return done
         // The run ends with its own last commit, the journal row as written (one IndexedDB read fewer a payment);
         // a cashier who stopped waiting first gets the row as it stands.
         return done?.id === op.id ? done : (await db.operations.get(op.id))!

@@ -52,7 +52,7 @@ export function reverseVerb(d: VerbDeps) {
     const now = clock.now()
     const id = newId()
     const kind: OpKind = req.kind
-    const created = await db.transaction('rw', db.operations, db.queue, db.settings, async () => {
+    const created = await queue.tx('rw', [db.operations, db.settings], async () => {
       // Checked again inside the transaction: two copies of one request racing create one operation.
       if (dedupeKey && (await db.settings.get(dedupeKey))) return 'repeated'
       const cur = (await db.operations.get(orig.id))!

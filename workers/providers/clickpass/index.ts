@@ -1,6 +1,6 @@
 // ClickPass (Click, Uzbekistan): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import { isSandboxUrl, type Provider } from '../types.ts'
+import { capabilities, isSandboxUrl, type Provider } from '../types.ts'
 import { CLICKPASS_SCHEMA, type ClickPassConfig } from './config.ts'
 import { isClickCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -15,17 +15,7 @@ export const clickpass: Provider<ClickPassConfig> = {
   currency: 'UZS',
   schema: CLICKPASS_SCHEMA,
   scanHint: ABOUT.scanHint,
-  capabilities: {
-    payModes: ['customer-qr'],
-    cancel: true,
-    refund: 'full',
-    cancelRefund: false,
-    void: false,
-    reconcile: false,
-    loyalty: false,
-    shifts: false,
-    blockWhileCompensating: false,
-  },
+  capabilities: capabilities({ cancel: true, refund: 'full' }),
   codeLifetimeMs: CODE_LIFETIME_MS,
   queueFloorMs: 0,
   toConfig: (v, s) => ({

@@ -2,7 +2,7 @@
 // SBP QR on one pin-pad over Web Serial in the worker; in a demo build the sandbox transport reaches the pin-pad
 // emulator (sandbox/inpas) the worker was handed, behind a fake Web Serial port.
 import { msg, type Msg } from '../../../src/domain/messages.ts'
-import type { Provider, ProviderEnv } from '../types.ts'
+import { capabilities, type Provider, type ProviderEnv } from '../types.ts'
 import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
 import type { PortFactory } from './client.ts'
 import { lazy } from '../lazy.ts'
@@ -64,17 +64,7 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
     currency: 'RUB',
     schema: INPAS_SCHEMA,
     scanHint: ABOUT.scanHint,
-    capabilities: {
-      payModes: ['pinpad'],
-      cancel: false,
-      refund: 'partial',
-      cancelRefund: false,
-      void: false,
-      reconcile: false,
-      loyalty: false,
-      shifts: false,
-      blockWhileCompensating: false,
-    },
+    capabilities: capabilities({ payModes: ['pinpad'], refund: 'partial' }),
     // No customer code is scanned: the pin-pad takes the card or shows the QR.
     codeLifetimeMs: 0,
     queueFloorMs: 5_000,

@@ -1,6 +1,6 @@
 // O!plati (Belarus, BYN): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import { isSandboxUrl, type PayMode, type Provider } from '../types.ts'
+import { capabilities, isSandboxUrl, type PayMode, type Provider } from '../types.ts'
 import { OPLATI_SCHEMA, type OplatiConfig, type OplatiMode } from './config.ts'
 import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, shiftStartOf, UNREACHABLE_KEY } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -14,7 +14,7 @@ export const oplati: Provider<OplatiConfig> = {
   currency: 'BYN',
   schema: OPLATI_SCHEMA,
   scanHint: ABOUT.scanHint,
-  capabilities: {
+  capabilities: capabilities({
     payModes: ['customer-qr', 'merchant-static', 'merchant-dynamic'],
     cancel: true,
     refund: 'partial',
@@ -22,9 +22,8 @@ export const oplati: Provider<OplatiConfig> = {
     void: true,
     reconcile: true,
     loyalty: true,
-    shifts: false,
     blockWhileCompensating: true,
-  },
+  }),
   codeLifetimeMs: CODE_LIFETIME_MS,
   queueFloorMs: POLL_FLOOR_MS,
   toConfig: (v, s) => ({

@@ -1,6 +1,6 @@
 // PaymeGO (Payme, Uzbekistan): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import { isSandboxUrl, type Provider } from '../types.ts'
+import { capabilities, isSandboxUrl, type Provider } from '../types.ts'
 import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
 import { CODE_LIFETIME_MS, checkDetailItems, isPaymeCode } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -12,17 +12,7 @@ export const payme: Provider<PaymeConfig> = {
   currency: 'UZS',
   schema: PAYME_SCHEMA,
   scanHint: ABOUT.scanHint,
-  capabilities: {
-    payModes: ['customer-qr'],
-    cancel: true,
-    refund: 'full',
-    cancelRefund: false,
-    void: false,
-    reconcile: false,
-    loyalty: false,
-    shifts: false,
-    blockWhileCompensating: false,
-  },
+  capabilities: capabilities({ cancel: true, refund: 'full' }),
   codeLifetimeMs: CODE_LIFETIME_MS,
   queueFloorMs: 1_000,
   toConfig: (v, s) => ({

@@ -1,6 +1,6 @@
 // Sendy (Russia, RUB; Sendy, WeChat, AliPay): the provider as the engine sees it.
 import { msg } from '../../../src/domain/messages.ts'
-import { isSandboxUrl, type Provider } from '../types.ts'
+import { capabilities, isSandboxUrl, type Provider } from '../types.ts'
 import { SENDY_SCHEMA, type SendyConfig, type SendyLanguage, type SendyMode } from './config.ts'
 import { checkCode, WIRE_DEFAULTS } from './codec.ts'
 import { lazy } from '../lazy.ts'
@@ -13,17 +13,7 @@ export const sendy: Provider<SendyConfig> = {
   currency: 'RUB',
   schema: SENDY_SCHEMA,
   scanHint: ABOUT.scanHint,
-  capabilities: {
-    payModes: ['customer-qr', 'merchant-dynamic'],
-    cancel: true,
-    refund: 'full',
-    cancelRefund: false,
-    void: true,
-    reconcile: true,
-    loyalty: false,
-    shifts: true,
-    blockWhileCompensating: false,
-  },
+  capabilities: capabilities({ payModes: ['customer-qr', 'merchant-dynamic'], cancel: true, refund: 'full', void: true, reconcile: true, shifts: true }),
   // `allowRefund` off: no «Возврат» is offered (the client refuses it too).
   capabilitiesOf: (c) => (c.allowRefund ? {} : { refund: 'none' }),
   codeLifetimeMs: WIRE_DEFAULTS.timing.CUSTOMER_CODE_TTL_MS,
