@@ -1,6 +1,7 @@
 // Cancel and refund: one reversal of an approved payment (or of a refund, where the provider can).
 import { isMinor, type Minor } from '../../../src/domain/money.ts'
 import { msg } from '../../../src/domain/messages.ts'
+import { refundedSoFar } from '../../../src/domain/journal.ts'
 import type { Operation, OpKind } from '../../../src/domain/operation.ts'
 import { newOperation } from '../new-operation.ts'
 import type { Result } from './deps.ts'
@@ -68,13 +69,9 @@ export function reverseVerb(d: VerbDeps) {
               .filter((o) => o.kind === 'refund')
               .toArray()
           : []
-      let used = 0
-      for (const r of refunds) {
-        if (r.state === 'declined') continue
-        const undone = r.reversedBy ? await db.operations.get(r.reversedBy) : undefined
-        if (undone?.state === 'approved') continue
-        used += r.amount
-      }
+      const undoIds = refunds.flatMap((r) => (r.reversedBy ? [r.reversedBy] : []))
+      const undoers = undoIds.length ? await db.operations.bulkGet(undoIds) : []
+      const used = refundedSoFar(refunds, (by) => undoers.some((u) => u?.id === by && u.state === 'approved'))
       if (partial && amount > orig.amount - used) return { rest: Math.max(0, orig.amount - used) }
       // A cancel reverses the whole sale: not once part of it was refunded.
       if (req.kind === 'cancel' && used > 0) return 'reversed'
