@@ -65,7 +65,7 @@ export const uz: Record<MessageKey, string> = {
   'journal.cancel': 'Bekor qilish',
   'journal.refund': 'Qaytarish',
   'journal.reprint': 'Chek nusxasi',
-  'journal.export': 'Jurnalni eksport qilish',
+  'journal.export': 'Jurnalni eksport qilish (JSON)',
   'journal.refundAmount': 'Qaytariladigan summa',
   'journal.confirmCancel': '{amount} to‘lovini bekor qilasizmi?',
   'journal.confirmRefund': '{amount} qaytarilsinmi?',
@@ -550,7 +550,7 @@ export const uz: Record<MessageKey, string> = {
   'journal.archivedType': 'arxivda',
   'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
   'sale.otherCurrency': 'boshqa valyuta ({currency})',
-  'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest} {currency} qaytarish mumkin',
+  'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest:money} qaytarish mumkin',
   'customer.newCode': 'Bu QR-kod endi amal qilmaydi. Uni ilovada yangilang va qayta ko‘rsating',
   'customer.scanAgain': 'Kod o‘qilmadi. QR-kodni skanerga yana bir bor ko‘rsating',
   'customer.unavailable': 'Bu to‘lov usuli hozir ishlamayapti. Boshqasini tanlang — xodim xabardor va tez orada keladi',
@@ -562,4 +562,10 @@ export const uz: Record<MessageKey, string> = {
     'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
   'state.cancelled': 'bekor qilingan',
   'state.refunded': 'qaytarilgan',
+  // ---- journal helper: the app's confirm dialog, the journal's CSV and typed dates, the shift's close ----
+  'confirm.yes': 'Ha',
+  'confirm.no': 'Yo‘q',
+  'journal.exportCsv': 'Jurnalni eksport qilish (CSV)',
+  'journal.dateHint': 'KK.OO.YYYY SS:DD',
+  'shift.closeConfirm': '№ {number} smena yopilsinmi? Z-hisobot chop etiladi, keyingi to‘lov yangi smenani ochadi.',
 }

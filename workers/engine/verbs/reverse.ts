@@ -94,12 +94,13 @@ export function reverseVerb(d: VerbDeps) {
       if (op) return { ok: true, op, repeated: true }
     }
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
-    // Past the remainder (not the payment) the cashier is told what is left to refund.
+    // Past the remainder (not the payment) the cashier is told what is left to refund, in minor units: the page
+    // writes it as money («400 ₽»).
     // A provider's own words win (O!plati's seed text); else what is left is said.
     if (typeof created === 'object')
       return {
         ok: false,
-        message: p.messages?.refundTooLarge ?? msg('common.refundExceedsRest', { rest: (created.rest / 100).toFixed(2), currency: orig.currency }),
+        message: p.messages?.refundTooLarge ?? msg('common.refundExceedsRest', { rest: created.rest, currency: orig.currency }),
       }
     log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
     if (blocked) return { ok: true, op: (await db.operations.get(id))! }
