@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { baseURL, clickCalls, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 import { allowHost, closeHosts, payByUrl, serveHost, setAdminPin } from './host-support.ts'
 
 let browser: Browser
@@ -289,8 +290,8 @@ it('17.2: on a till that also served as a self-checkout, money going back asks f
   await page.getByRole('button', { name: 'Выйти' }).click()
   await page.getByTestId('amount').waitFor()
   await page.click('[data-nav=journal]')
-  page.on('dialog', (d) => void d.accept())
   await page.getByRole('button', { name: 'Отменить', exact: true }).click()
+  await answerConfirm(page)
   const dialog = page.getByRole('dialog')
   await dialog.getByText('Возврат денег: введите PIN администратора').waitFor()
   await dialog.getByRole('textbox').fill('1111')
