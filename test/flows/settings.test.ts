@@ -88,7 +88,11 @@ describe('a payment type', () => {
 
   it('a refused save keeps the form and shows the errors by field', async () => {
     const f = fake({
-      savePaymentType: (async () => ({ ok: false, message: { key: 'config.invalid' }, errors: [{ field: 'serviceId', message: { key: 'config.notInt' } }] })) as never,
+      savePaymentType: (async () => ({
+        ok: false,
+        message: { key: 'config.invalid' },
+        errors: [{ field: 'serviceId', message: { key: 'config.notInt' } }],
+      })) as never,
     })
     await f.flow.reload()
     f.flow.form!.values.serviceId = 'abc'
