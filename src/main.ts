@@ -2,6 +2,7 @@
 import { mount } from 'svelte'
 import App from './app/App.svelte'
 import './styles.css'
+import './ui/controls.css'
 import { registerServiceWorker } from './app/updates.svelte.ts'
 import { attachHidScanner } from './scan/scanner.ts'
 import { i18n } from './i18n/i18n.svelte.ts'

@@ -71,7 +71,7 @@ export function reportSlip(r: Report): Slip {
           : typeof l.value === 'string' && /^slip\./.test(l.value)
             ? i18n.t(l.value)
             : String(l.value)
-      text(l.label, value)
+      text(l.label, l.amount !== undefined ? `${value} · ${i18n.money(l.amount, pc.slip!.currency)}` : value)
     }
   }
 }

@@ -193,19 +193,28 @@ export function totals(
   return { types: list, total: [...cur.values()], operations: ops.length, attention, queued }
 }
 
-/** What is left to refund of a payment, given every refund and reversal of it (the engine's rule). */
-export function remainingOf(
-  pay: Pick<Operation, 'amount'>,
-  refunds: readonly Pick<Operation, 'state' | 'amount' | 'reversedBy'>[],
-  undone: (id: string) => boolean,
-): number {
+/**
+ * How much of a payment its refunds have taken: every refund counts but a declined one and one
+ * undone by an approved «Отмена возврата» (`undone(reversedBy)`). The engine checks a new refund
+ * against this inside its transaction, and the journal shows what is left: one rule for both.
+ */
+export function refundedSoFar(refunds: readonly Pick<Operation, 'state' | 'amount' | 'reversedBy'>[], undone: (id: string) => boolean): number {
   let used = 0
   for (const r of refunds) {
     if (r.state === 'declined') continue
     if (r.reversedBy && undone(r.reversedBy)) continue
     used += r.amount
   }
-  return pay.amount - used
+  return used
+}
+
+/** What is left to refund of a payment, given every refund and reversal of it (the engine's rule). */
+export function remainingOf(
+  pay: Pick<Operation, 'amount'>,
+  refunds: readonly Pick<Operation, 'state' | 'amount' | 'reversedBy'>[],
+  undone: (id: string) => boolean,
+): number {
+  return pay.amount - refundedSoFar(refunds, undone)
 }
 
 // ---- CSV ----------------------------------------------------------------------------------
@@ -303,3 +312,23 @@ export function operationsCsv(
     out.push(csvRow([time(o.createdAt), words(`rowKind.${kind}`), typeName, major(o.amount), o.currency, words(`state.${o.state}`), o.ref ?? '', o.id]))
   return out.join('\r\n') + '\r\n'
 }
+
+/**
+ * The whole journal as CSV for a person (the journal's «Экспорт журнала (CSV)»): newest first, each
+ * operation in the cashier's words with its payment type's name, in the columns of `operationsCsv`.
+ */
+export function journalCsv(
+  ops: readonly Operation[],
+  typeName: (o: Operation) => string,
+  words: (key: string) => string,
+  time: (ms: number) => string,
+): string {
+  const kinds = new Map<string, OpKind>(ops.map((o) => [o.id, o.kind]))
+  const rows = [...ops]
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+    .map((o) => ({ o, kind: rowKind(o, o.original ? kinds.get(o.original) : undefined), typeName: typeName(o) }))
+  return operationsCsv(rows, words, time)
+}
+
+/** `YYYY-MM-DD` (UTC) of an instant, for a file's name. */
+export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)

@@ -8,6 +8,8 @@ export interface SlipLine {
   value: string | number
   /** `key`: the value is an i18n key of this app (server text is never taken for one). */
   format?: 'money' | 'datetime' | 'text' | 'key'
+  /** A sum printed after the value as money in the slip's currency (an O!plati mismatch: «9000001 · 17 руб.»), minor units. */
+  amount?: number
   strong?: boolean
 }
 

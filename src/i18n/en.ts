@@ -65,7 +65,7 @@ export const en: Record<MessageKey, string> = {
   'journal.cancel': 'Cancel',
   'journal.refund': 'Refund',
   'journal.reprint': 'Slip copy',
-  'journal.export': 'Export journal',
+  'journal.export': 'Export journal (JSON)',
   'journal.refundAmount': 'Refund amount',
   'journal.confirmCancel': 'Cancel the payment of {amount}?',
   'journal.confirmRefund': 'Refund {amount}?',
@@ -545,7 +545,7 @@ export const en: Record<MessageKey, string> = {
   'journal.archivedType': 'archived',
   'common.wrongCurrency': 'The amount is in {currency}, and “{type}” takes another currency. Choose another way to pay',
   'sale.otherCurrency': 'another currency ({currency})',
-  'common.refundExceedsRest': 'The refund is more than what is left of the payment: at most {rest} {currency}',
+  'common.refundExceedsRest': 'The refund is more than what is left of the payment: at most {rest:money}',
   'customer.newCode': 'This QR code is no longer valid. Refresh it in the app and show it again',
   'customer.scanAgain': 'The code was not read. Show the QR code to the scanner again',
   'customer.unavailable': 'This way to pay is not working now. Choose another one — staff already know and are coming',
@@ -588,4 +588,10 @@ export const en: Record<MessageKey, string> = {
   'pinpad.fault.hostDown': 'No connection with the bank',
   'pinpad.fault.sameDayPartial': 'Same-day partial refund',
   'pinpad.fault.switchedRefund': 'Refund of a payment switched to QR',
+  // ---- journal helper: the app's confirm dialog, the journal's CSV and typed dates, the shift's close ----
+  'confirm.yes': 'Yes',
+  'confirm.no': 'No',
+  'journal.exportCsv': 'Export journal (CSV)',
+  'journal.dateHint': 'MM/DD/YYYY HH:MM',
+  'shift.closeConfirm': 'Close shift № {number}? The Z report prints, and the next payment opens a new shift.',
 }

@@ -57,7 +57,12 @@ class I18n {
   t = (key: string, params?: Record<string, string | number>): string => {
     void this.#loaded
     const text = (CATALOGUES[this.#locale] as Record<string, string> | undefined)?.[key] ?? (ru as Record<string, string>)[key] ?? key
-    return params ? text.replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`)) : text
+    // `{rest:money}`: a parameter in minor units, written as money in the `currency` parameter («25 000 сум»).
+    return params
+      ? text.replace(/\{(\w+)(:money)?\}/g, (_, p: string, money?: string) =>
+          money && typeof params[p] === 'number' ? this.money(params[p], String(params.currency ?? '')) : String(params[p] ?? `{${p}}`),
+        )
+      : text
   }
 
   /** A message as data: a provider's own text as received, else the catalogue (docs/rules.md R14). */

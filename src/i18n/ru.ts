@@ -63,7 +63,7 @@ export const ru = {
   'journal.cancel': 'Отменить',
   'journal.refund': 'Возврат',
   'journal.reprint': 'Копия чека',
-  'journal.export': 'Экспорт журнала',
+  'journal.export': 'Экспорт журнала (JSON)',
   'journal.refundAmount': 'Сумма возврата',
   'journal.confirmCancel': 'Отменить оплату {amount}?',
   'journal.confirmRefund': 'Вернуть {amount}?',
@@ -542,7 +542,7 @@ export const ru = {
   'journal.archivedType': 'в архиве',
   'common.wrongCurrency': 'Сумма в {currency}, а «{type}» принимает другую валюту. Выберите другой способ оплаты',
   'sale.otherCurrency': 'другая валюта ({currency})',
-  'common.refundExceedsRest': 'Сумма возврата больше остатка по оплате: можно вернуть не более {rest} {currency}',
+  'common.refundExceedsRest': 'Сумма возврата больше остатка по оплате: можно вернуть не более {rest:money}',
   'customer.newCode': 'Этот QR-код уже не действует. Обновите его в приложении и покажите ещё раз',
   'customer.scanAgain': 'Код не считан. Покажите QR-код сканеру ещё раз',
   'customer.unavailable': 'Этот способ оплаты сейчас не работает. Выберите другой — сотрудник уже знает и скоро подойдёт',
@@ -585,6 +585,12 @@ export const ru = {
   'pinpad.fault.hostDown': 'Нет связи с банком',
   'pinpad.fault.sameDayPartial': 'Частичный возврат в день покупки',
   'pinpad.fault.switchedRefund': 'Возврат оплаты, переключённой на QR',
+  // ---- journal helper: the app's confirm dialog, the journal's CSV and typed dates, the shift's close ----
+  'confirm.yes': 'Да',
+  'confirm.no': 'Нет',
+  'journal.exportCsv': 'Экспорт журнала (CSV)',
+  'journal.dateHint': 'ДД.ММ.ГГГГ ЧЧ:ММ',
+  'shift.closeConfirm': 'Закрыть смену № {number}? Будет напечатан Z-отчёт, следующая оплата откроет новую смену.',
 } as const
 
 export type MessageKey = keyof typeof ru

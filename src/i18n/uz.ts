@@ -65,7 +65,7 @@ export const uz: Record<MessageKey, string> = {
   'journal.cancel': 'Bekor qilish',
   'journal.refund': 'Qaytarish',
   'journal.reprint': 'Chek nusxasi',
-  'journal.export': 'Jurnalni eksport qilish',
+  'journal.export': 'Jurnalni eksport qilish (JSON)',
   'journal.refundAmount': 'Qaytariladigan summa',
   'journal.confirmCancel': '{amount} to‘lovini bekor qilasizmi?',
   'journal.confirmRefund': '{amount} qaytarilsinmi?',
@@ -545,7 +545,7 @@ export const uz: Record<MessageKey, string> = {
   'journal.archivedType': 'arxivda',
   'common.wrongCurrency': 'Summa {currency} da, «{type}» esa boshqa valyutani qabul qiladi. Boshqa to‘lov usulini tanlang',
   'sale.otherCurrency': 'boshqa valyuta ({currency})',
-  'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest} {currency} qaytarish mumkin',
+  'common.refundExceedsRest': 'Qaytarish summasi to‘lov qoldig‘idan katta: ko‘pi bilan {rest:money} qaytarish mumkin',
   'customer.newCode': 'Bu QR-kod endi amal qilmaydi. Uni ilovada yangilang va qayta ko‘rsating',
   'customer.scanAgain': 'Kod o‘qilmadi. QR-kodni skanerga yana bir bor ko‘rsating',
   'customer.unavailable': 'Bu to‘lov usuli hozir ishlamayapti. Boshqasini tanlang — xodim xabardor va tez orada keladi',
@@ -588,4 +588,10 @@ export const uz: Record<MessageKey, string> = {
   'pinpad.fault.hostDown': 'Bank bilan aloqa yo‘q',
   'pinpad.fault.sameDayPartial': 'Xarid kunida qisman qaytarish',
   'pinpad.fault.switchedRefund': 'QR ga o‘tkazilgan to‘lovni qaytarish',
+  // ---- journal helper: the app's confirm dialog, the journal's CSV and typed dates, the shift's close ----
+  'confirm.yes': 'Ha',
+  'confirm.no': 'Yo‘q',
+  'journal.exportCsv': 'Jurnalni eksport qilish (CSV)',
+  'journal.dateHint': 'KK.OO.YYYY SS:DD',
+  'shift.closeConfirm': '№ {number} smena yopilsinmi? Z-hisobot chop etiladi, keyingi to‘lov yangi smenani ochadi.',
 }

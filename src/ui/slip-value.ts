@@ -10,8 +10,13 @@ export interface SlipFormat {
 }
 
 export function slipValue(line: SlipLine, currency: string, f: SlipFormat): string {
-  if (line.format === 'money') return f.money(Number(line.value), currency)
-  if (line.format === 'datetime') return f.dateTime(Number(line.value))
-  if (line.format === 'key') return f.t(String(line.value))
-  return String(line.value)
+  const value =
+    line.format === 'money'
+      ? f.money(Number(line.value), currency)
+      : line.format === 'datetime'
+        ? f.dateTime(Number(line.value))
+        : line.format === 'key'
+          ? f.t(String(line.value))
+          : String(line.value)
+  return line.amount !== undefined ? `${value} · ${f.money(line.amount, currency)}` : value
 }

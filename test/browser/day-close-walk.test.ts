@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 
 let browser: Browser
 beforeAll(async () => {
@@ -17,6 +18,7 @@ async function closeShift(page: Page, n: number) {
   await page.getByRole('link', { name: 'Журнал' }).click()
   await page.getByRole('tab', { name: 'Смена и отчёты' }).click()
   await page.getByRole('button', { name: 'Закрыть смену', exact: true }).click()
+  await answerConfirm(page, 'Закрыть смену')
   await expect.poll(() => page.getByTestId('shift-message').textContent()).toBe(`Смена № ${n} закрыта`)
   return (await page.getByTestId('report').locator('details.provider', { hasText: 'O!плати' }).textContent())!.replace(/\s/g, ' ')
 }

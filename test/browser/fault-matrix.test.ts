@@ -30,6 +30,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseURL, CHROMIUM, control, FLAGS } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 import { fromJournal, MATRIX_CASES, PENDING_FIXES, type Fault, type MatrixCase } from './matrix/cases.ts'
 import { rowById, type AbstractRoute, type LedgerSale, type ProviderRow } from './matrix/rows.ts'
 import { createLanes } from './matrix/lanes.ts'
@@ -295,8 +296,8 @@ async function startPay(page: Page, row: ProviderRow): Promise<void> {
 
 async function startCancel(page: Page): Promise<void> {
   await page.click('[data-nav=journal]')
-  page.once('dialog', (d) => void d.accept())
   await page.getByTestId('cancel').click()
+  await answerConfirm(page)
 }
 
 /** A full refund from the journal, as a cashier does it: «Возврат», the amount as offered (all of it), «Выполнить возврат». */

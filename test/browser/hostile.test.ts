@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { baseURL, clickCalls, control, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 import { allowHost, closeHosts, payByUrl, serveHost, setAdminPin } from './host-support.ts'
 
 let browser: Browser
@@ -234,7 +235,7 @@ it('18.7, 18.8: with a secret 000 the journal and log export parse; the customer
   expect(log).not.toMatch(/99890\d{7}/)
   expect(log).toMatch(/998\*{5}\d{4}/)
   await page.click('[data-nav=journal]')
-  const [journalFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Экспорт журнала', exact: true }).click()])
+  const [journalFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Экспорт журнала (JSON)', exact: true }).click()])
   const journal = JSON.parse(await readFile((await journalFile.path())!, 'utf8')) as { operations: unknown[] }
   expect(journal.operations).toHaveLength(1)
   expect(await page.getByTestId('journal-message').count()).toBe(0)
@@ -289,8 +290,8 @@ it('17.2: on a till that also served as a self-checkout, money going back asks f
   await page.getByRole('button', { name: 'Выйти' }).click()
   await page.getByTestId('amount').waitFor()
   await page.click('[data-nav=journal]')
-  page.on('dialog', (d) => void d.accept())
   await page.getByRole('button', { name: 'Отменить', exact: true }).click()
+  await answerConfirm(page)
   const dialog = page.getByRole('dialog')
   await dialog.getByText('Возврат денег: введите PIN администратора').waitFor()
   await dialog.getByRole('textbox').fill('1111')
@@ -299,6 +300,7 @@ it('17.2: on a till that also served as a self-checkout, money going back asks f
   await dialog.getByRole('button', { name: 'Отмена' }).click()
   expect(await page.locator('.row[data-kind=cancel]').count()).toBe(0)
   await page.getByRole('button', { name: 'Отменить', exact: true }).click()
+  await answerConfirm(page)
   await page.getByRole('dialog').getByRole('textbox').fill('3579')
   await page.getByRole('dialog').getByRole('button', { name: 'Подтвердить' }).click()
   await page.locator('.row[data-kind=cancel] [data-state=approved]').waitFor({ timeout: 20_000 })

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
 let browser: Browser
@@ -27,12 +28,8 @@ it('deleting a payment type with a payment archives it: the confirm says so, the
 
   await page.getByRole('link', { name: 'Настройки' }).click()
   await page.getByRole('button', { name: /^№ \d+ · ClickPass/ }).click()
-  let asked = ''
-  page.once('dialog', (d) => {
-    asked = d.message()
-    void d.accept()
-  })
   await page.getByRole('button', { name: 'Удалить', exact: true }).click()
+  const asked = await answerConfirm(page)
   await expect
     .poll(() => notice(page).textContent())
     .toBe('Тип оплаты «ClickPass» в архиве: касса его не предлагает, журнал, возвраты и отчёты по нему сохранены')
@@ -103,7 +100,7 @@ async function seedRows(page: Page, plain: Row[]) {
   await page.reload()
 }
 
-it('«Возврат» on a row far down the journal opens the refund form at that row, in sight, with the amount ready to edit', async () => {
+it('«Возврат» on a row far down the journal opens the refund form at that row, in sight, with the amount ready to edit (no «.00»)', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(baseURL())
   await seedPayments(page, 20)
@@ -112,7 +109,7 @@ it('«Возврат» on a row far down the journal opens the refund form at th
   const row = journalRow(page, /777/)
   await row.getByRole('button', { name: 'Возврат', exact: true }).click()
   const amount = page.getByRole('textbox', { name: 'Сумма возврата' })
-  await expect.poll(() => amount.inputValue()).toBe('777.00')
+  await expect.poll(() => amount.inputValue()).toBe('777')
   const inSight = await amount.evaluate((el) => {
     const r = el.getBoundingClientRect()
     return r.top >= 0 && r.bottom <= window.innerHeight
@@ -122,7 +119,7 @@ it('«Возврат» on a row far down the journal opens the refund form at th
   await context.close()
 })
 
-it('a refund past what is left of a partly refunded payment says how much is left (Inpas), in Russian and English', async () => {
+it('a refund past what is left of a partly refunded payment says how much is left as money («400 ₽», not «400.00 RUB»), in Russian and English', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(baseURL())
   const at = Date.now() - 3_600_000
@@ -135,13 +132,13 @@ it('a refund past what is left of a partly refunded payment says how much is lef
   const pay = journalRow(page, /Оплата/)
   await pay.getByRole('button', { name: 'Возврат', exact: true }).click()
   const amount = page.getByRole('textbox', { name: 'Сумма возврата' })
-  await expect.poll(() => amount.inputValue()).toBe('400.00')
+  await expect.poll(() => amount.inputValue()).toBe('400')
   await amount.fill('500')
   await page.getByRole('button', { name: 'Выполнить возврат' }).click()
   const said = page.getByTestId('journal-message')
-  await expect.poll(() => said.textContent()).toContain('Сумма возврата больше остатка по оплате: можно вернуть не более 400.00 RUB')
+  await expect.poll(() => said.textContent()).toContain('Сумма возврата больше остатка по оплате: можно вернуть не более 400 ₽')
   await page.selectOption('[data-testid=lang]', 'en')
-  await expect.poll(() => said.textContent()).toContain('The refund is more than what is left of the payment: at most 400.00 RUB')
+  await expect.poll(() => said.textContent()).toContain('The refund is more than what is left of the payment: at most 400 RUB')
   await context.close()
 })
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 import { closeHosts, hostOpens } from './host-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
@@ -233,7 +234,13 @@ describe('the journal', () => {
     await page.getByLabel('Сумма', { exact: true }).fill('')
 
     // Date range: the payments made between 16 and 9 days ago (5 days apart: F002 at 10 d 2 h, F003 at 15 d 2 h).
-    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
+    // Typed as the app writes dates in Russian (the browser's own picker would follow the browser's locale).
+    const local = (ms: number) => {
+      const d = new Date(ms)
+      const two = (n: number) => String(n).padStart(2, '0')
+      return `${two(d.getDate())}.${two(d.getMonth() + 1)}.${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`
+    }
+    expect(await page.getByLabel('С', { exact: true }).getAttribute('placeholder')).toBe('ДД.ММ.ГГГГ ЧЧ:ММ')
     await page.getByLabel('С', { exact: true }).fill(local(NOW - 16 * DAY))
     await page.getByLabel('По', { exact: true }).fill(local(NOW - 9 * DAY))
     await find()
@@ -285,6 +292,7 @@ describe('the shift', () => {
     expect(await report.getByTestId('report-attention').textContent()).toContain('PaymeGO')
 
     await page.getByRole('button', { name: 'Закрыть смену', exact: true }).click()
+    await answerConfirm(page, 'Закрыть смену')
     const warning = page.getByTestId('close-warning')
     await warning.waitFor()
     expect(await page.getByTestId('shift-message').textContent()).toContain('требуют проверки — 1')
@@ -347,8 +355,8 @@ describe('the shift', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as { __printed: number }).__printed)).toBe(1)
     const printed = (await page.locator('.print-area').textContent())!.replace(/\s/g, ' ')
     expect(printed.match(/Только в Paydesk/g)).toHaveLength(2)
-    expect(printed).toContain('9000001 · 17.00')
-    expect(printed).toContain('9000002 · 25.00')
+    expect(printed).toContain('9000001 · 17 руб.')
+    expect(printed).toContain('9000002 · 25 руб.')
     await context.close()
   })
 })

@@ -2,6 +2,7 @@
 // worker's offline shell, and two tabs sharing one queue.
 import { describe, expect, it } from 'vitest'
 import { baseURL, clickCalls, control, mint, newPage, scan, useBrowser } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 
 const browser = useBrowser({ resetSandbox: true })
 
@@ -92,8 +93,8 @@ describe('the cashier screen', () => {
     await control('clickpass/_control/faults', { route: 'reversal', fault: 'lostReply' })
     await control('clickpass/_control/faults', { route: 'status', fault: 'reset', times: 0 })
     await a.click('[data-nav=journal]')
-    a.once('dialog', (d) => void d.accept())
     await a.getByTestId('cancel').click()
+    await answerConfirm(a)
     await a.locator('.row[data-kind=cancel] [data-state=unknown]').waitFor({ timeout: 20_000 })
     await b.locator('.row[data-kind=cancel] [data-state=unknown]').waitFor()
     // Chromium may resend the lost DELETE by itself; what the tabs send starts after this.

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { baseURL, control, launch, newPage, resetSandbox } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
 let browser: Browser
@@ -88,17 +89,12 @@ it('«Повторить активацию» says «возможно, уже б
 
   const again = page.getByTestId('action-reactivate')
   await again.getByLabel('Код активации').fill(await cabinetCode())
-  let asked = ''
-  page.once('dialog', (d) => {
-    asked = d.message()
-    void d.dismiss()
-  })
   await again.getByRole('button', { name: 'Повторить активацию' }).click()
-  await expect.poll(() => asked).toBe('Терминал, возможно, уже был активирован на этом ПК. Повторить активацию?')
+  expect(await answerConfirm(page, 'Нет')).toBe('Терминал, возможно, уже был активирован на этом ПК. Повторить активацию?')
   expect(await activations()).toBe(before)
 
-  page.once('dialog', (d) => void d.accept())
   await again.getByRole('button', { name: 'Повторить активацию' }).click()
+  await answerConfirm(page)
   await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Терминал активирован: Sendy Demo Shop')
   expect(await activations()).toBe(before + 1)
   await context.close()

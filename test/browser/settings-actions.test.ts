@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { baseURL, control, mint, newPage, useBrowser } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 
 const browser = useBrowser({ resetSandbox: true })
 
@@ -98,8 +99,8 @@ it('«Сбросить токен» deletes O!plati’s stored token, says so, a
   await page.getByRole('button', { name: 'Проверить связь' }).click()
   await expect.poll(() => notice(page).textContent()).toContain('Связь есть')
   await expect.poll(() => page.getByTestId('token-status').textContent()).toContain('Токен O!плати сохранён и действует')
-  page.once('dialog', (d) => void d.accept())
   await page.getByRole('button', { name: 'Сбросить токен' }).click()
+  await answerConfirm(page)
   await expect.poll(() => notice(page).textContent()).toBe('Токен удален. При следующем обращении будет получен новый')
   await page.reload()
   await pick(page, /O!плати/)
@@ -117,8 +118,8 @@ it('«Отправить сейчас» sends a waiting cancel and says how many
   await control('clickpass/_control/faults', { route: 'reversal', fault: 'offline', times: 0 })
   await control('clickpass/_control/faults', { route: 'status', fault: 'offline', times: 0 })
   await page.click('[data-nav=journal]')
-  page.once('dialog', (d) => void d.accept())
   await page.getByTestId('cancel').click()
+  await answerConfirm(page)
   await page.locator('.row[data-kind=cancel]').waitFor()
   await openSettings(page)
   await expect.poll(() => page.getByRole('main').getByText('Очередь пуста', { exact: true }).count(), { timeout: 20_000 }).toBe(0)
@@ -228,8 +229,8 @@ it('supervisor PIN: set in Settings, the journal asks for it before a cancel, re
   await page.getByTestId('pay').click()
   await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
   await page.click('[data-nav=journal]')
-  page.on('dialog', (d) => void d.accept())
   await page.getByRole('button', { name: 'Отменить', exact: true }).click()
+  await answerConfirm(page)
   const dialog = page.getByRole('dialog')
   await dialog.getByText('Возврат денег: введите PIN старшего кассира').waitFor()
   await dialog.getByRole('textbox').fill('1111')
@@ -248,6 +249,7 @@ it('supervisor PIN: set in Settings, the journal asks for it before a cancel, re
   await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })
   await page.click('[data-nav=journal]')
   await page.getByRole('button', { name: 'Отменить', exact: true }).first().click()
+  await answerConfirm(page)
   await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
   expect(await page.locator('.row[data-kind=cancel]').count()).toBe(1)
   await context.close()

@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { baseURL, clickCalls, mint, newPage, useBrowser } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 
 const browser = useBrowser({ resetSandbox: true })
 
@@ -115,8 +116,8 @@ it('adds a ClickPass type and deletes another, each said, each still so after a 
   await saveForm(page)
   await expect.poll(() => notice(page).textContent()).toBe('Тип оплаты «Click касса 2» добавлен')
   await pick(page, /PaymeGO/)
-  page.once('dialog', (d) => void d.accept())
   await page.getByRole('button', { name: 'Удалить', exact: true }).click()
+  await answerConfirm(page)
   await expect.poll(() => notice(page).textContent()).toBe('Тип оплаты «PaymeGO» удалён')
   await page.reload()
   await page.getByRole('button', { name: /Click касса 2/ }).waitFor()

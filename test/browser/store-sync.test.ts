@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseURL, CHROMIUM, FLAGS, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { answerConfirm } from './confirm-support.ts'
 
 let browser: Browser
 beforeAll(async () => {
@@ -76,8 +77,8 @@ async function joinByCode(page: Page) {
   await page.getByRole('link', { name: 'Настройки' }).click()
   const card = page.getByTestId('store-link')
   await expect.poll(() => card.getByTestId('store-state').textContent()).toMatch(/^Подключена к магазину «Demo store»/)
-  page.once('dialog', (d) => void d.accept())
   await card.getByRole('button', { name: 'Отключить от магазина' }).click()
+  await answerConfirm(page)
   await expect.poll(() => card.getByTestId('store-note').textContent()).toBe('Касса отключена от магазина')
   expect(await card.getByLabel('Адрес магазина').inputValue()).toBe(baseURL())
   // A mistyped code changes nothing and says why.
@@ -106,8 +107,8 @@ it('two tills join by code, the store goes down, both take payments, it comes ba
   for (const { page } of tills) await expect.poll(() => bar(page).textContent(), { timeout: 10_000 }).toMatch(/^Магазин: \d+ в очереди с \d\d:\d\d$/)
   const a = tills[0]!.page
   await a.getByRole('link', { name: 'Настройки' }).click()
-  a.once('dialog', (d) => void d.accept())
   await a.getByTestId('store-link').getByRole('button', { name: 'Отключить от магазина' }).click()
+  await answerConfirm(a)
   await expect.poll(() => a.getByTestId('store-note').textContent()).toMatch(/^Нельзя: \d+ записей ещё не отправлены в магазин$/)
 
   await outage(false)

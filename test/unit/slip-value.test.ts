@@ -11,4 +11,6 @@ it('server text that looks like a message key is printed as received; a line mar
   expect(slipValue({ label: 'slip.cardType', value: 'slip.approved', format: 'text' }, 'UZS', f)).toBe('slip.approved')
   expect(slipValue({ label: 'slip.result', value: 'slip.approved', format: 'key' }, 'UZS', f)).toBe(ru['slip.approved'])
   expect(slipValue({ label: 'slip.amount', value: 150050, format: 'money' }, 'UZS', f)).toBe('1500.5')
+  // A sum beside a reference (an O!plati mismatch) is money too, never «17.00».
+  expect(slipValue({ label: 'report.onlyJournal', value: '9000001', amount: 1_700 }, 'BYN', f)).toBe('9000001 · 17')
 })

@@ -1,6 +1,7 @@
 // Cancel and refund: one reversal of an approved payment (or of a refund, where the provider can).
 import { isMinor, type Minor } from '../../../src/domain/money.ts'
 import { msg } from '../../../src/domain/messages.ts'
+import { refundedSoFar } from '../../../src/domain/journal.ts'
 import type { Operation, OpKind } from '../../../src/domain/operation.ts'
 import { newOperation } from '../new-operation.ts'
 import type { Result } from './deps.ts'
@@ -68,13 +69,9 @@ export function reverseVerb(d: VerbDeps) {
               .filter((o) => o.kind === 'refund')
               .toArray()
           : []
-      let used = 0
-      for (const r of refunds) {
-        if (r.state === 'declined') continue
-        const undone = r.reversedBy ? await db.operations.get(r.reversedBy) : undefined
-        if (undone?.state === 'approved') continue
-        used += r.amount
-      }
+      const undoIds = refunds.flatMap((r) => (r.reversedBy ? [r.reversedBy] : []))
+      const undoers = undoIds.length ? await db.operations.bulkGet(undoIds) : []
+      const used = refundedSoFar(refunds, (by) => undoers.some((u) => u?.id === by && u.state === 'approved'))
       if (partial && amount > orig.amount - used) return { rest: Math.max(0, orig.amount - used) }
       // A cancel reverses the whole sale: not once part of it was refunded.
       if (req.kind === 'cancel' && used > 0) return 'reversed'
@@ -97,12 +94,13 @@ export function reverseVerb(d: VerbDeps) {
       if (op) return { ok: true, op, repeated: true }
     }
     if (created === 'reversed') return { ok: false, message: msg('common.alreadyReversed') }
-    // Past the remainder (not the payment) the cashier is told what is left to refund.
+    // Past the remainder (not the payment) the cashier is told what is left to refund, in minor units: the page
+    // writes it as money («400 ₽»).
     // A provider's own words win (O!plati's seed text); else what is left is said.
     if (typeof created === 'object')
       return {
         ok: false,
-        message: p.messages?.refundTooLarge ?? msg('common.refundExceedsRest', { rest: (created.rest / 100).toFixed(2), currency: orig.currency }),
+        message: p.messages?.refundTooLarge ?? msg('common.refundExceedsRest', { rest: created.rest, currency: orig.currency }),
       }
     log.info('engine', kind, { amount, original: orig.id, ...(blocked ? { queued: true } : {}) }, id)
     if (blocked) return { ok: true, op: (await db.operations.get(id))! }

@@ -71,7 +71,8 @@ export function reportSlip(r: Reconciliation, head: { regNum: string; shift: str
     { label: 'report.net', value: r.net, format: 'money' as const, strong: true },
   ]
   for (const m of r.mismatches)
-    lines.push({ label: `report.${m.kind}`, value: `${m.paymentId ?? '—'} · ${(m.sum / 100).toFixed(2)}${m.detail ? ` · ${m.detail}` : ''}` })
+    // The sum as money in the reader's language («17 руб.», not «17.00»): the page writes `amount`.
+    lines.push({ label: `report.${m.kind}`, value: `${m.paymentId ?? '—'}${m.detail ? ` · ${m.detail}` : ''}`, amount: m.sum })
   if (!r.mismatches.length) lines.push({ label: 'report.noMismatch', value: '✓' })
   lines.push({ label: 'report.queued', value: `${head.queued}` })
   return { title: 'report.title', provider: 'O!плати', currency, lines, copies: 1 }
