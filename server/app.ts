@@ -156,19 +156,27 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
         queued.push(m)
         wake()
       })
-      stream.onAbort(() => {
+      const end = () => {
         closed = true
         wake()
-      })
+      }
+      stream.onAbort(end)
+      if (ctx.events.closing.aborted) end()
+      ctx.events.closing.addEventListener('abort', end, { once: true })
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ tillId: till.tillId }) })
         let lastBeat = Date.now()
         while (!closed) {
           if (!queued.length) {
+            // The heartbeat's timer is cleared however the wait ends: one left armed would outlive the stream (and
+            // hold a closing server's process) for up to a heartbeat per event the stream carried.
+            let beat: ReturnType<typeof setTimeout> | undefined
             await new Promise<void>((resolve) => {
               wake = resolve
-              setTimeout(resolve, heartbeatMs)
+              beat = setTimeout(resolve, heartbeatMs)
             })
+            clearTimeout(beat)
+            wake = () => undefined
           }
           for (let m = queued.shift(); m && !closed; m = queued.shift()) {
             await stream.writeSSE({ event: m.event, data: JSON.stringify(m.data) })
@@ -186,6 +194,7 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
         }
       } finally {
         unsubscribe()
+        ctx.events.closing.removeEventListener('abort', end)
       }
     })
   })

@@ -263,6 +263,8 @@ it('a till enrolled from its own Settings gets the store’s type read-only, lab
   await till.getByLabel('Одноразовый код').fill(code)
   await till.getByRole('button', { name: 'Подключить к магазину' }).click()
   await till.getByTestId('store-state').filter({ hasText: 'Подключена к магазину' }).waitFor()
+  // Its stream is open (the tills above are plain HTTP clients, without one).
+  await expect.poll(() => store.connected().length, { timeout: 20_000 }).toBe(1)
 
   // The manager assigns the store's Click type to the new till, under a name of its own.
   await tab('Типы оплаты')
@@ -273,18 +275,10 @@ it('a till enrolled from its own Settings gets the store’s type read-only, lab
   await page.getByRole('button', { name: 'Сохранить', exact: true }).click()
   await page.getByRole('status').filter({ hasText: 'сохранён' }).waitFor()
 
-  // The till pulls on start: a reload brings the new version.
+  // The till holds the store's event stream: the change reaches its open Settings with no reload, long before
+  // the minute of its status push.
   const storeType = till.getByRole('button', { name: /^№ 50 · Click магазина/ })
-  await expect
-    .poll(
-      async () => {
-        await till.reload()
-        await till.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
-        return storeType.count()
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(1)
+  await storeType.waitFor({ timeout: 20_000 })
   await storeType.click()
   await till
     .getByTestId('pt-managed')

@@ -46,6 +46,8 @@ type R<T = object> = ({ ok: true } & T) | { ok: false; message: Msg }
 
 /** The settings flag that says the demo till has joined (or left) its store once: it never re-joins by itself. */
 const DEMO_DONE_KEY = 'store.demoDone'
+/** Held by the one tab of a till that listens to the store's events. */
+const EVENTS_LOCK = 'paydesk-store-events'
 /** The demo store opens its database on first use (PGlite's first start: up to a minute on a loaded machine). */
 const DEMO_ENROL_TRIES = 12
 
@@ -80,11 +82,16 @@ export function createSync(d: SyncDeps) {
 
   // The store's events (a browser till only, with timers): `config` pulls at once; each (re)connect pulls
   // too, so a change made while the stream was down is not missed; a refused token makes the runner find out.
+  // One stream per till, not per tab (a browser opens at most 6 connections to a host): the tab holding the lock
+  // listens, the next one takes over when it closes; the journal they share shows the pulled config in every tab.
   const listening = new AbortController()
+  let nudge: () => void = () => undefined
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms)
-      listening.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
+      const done = () => (clearTimeout(t), listening.signal.removeEventListener('abort', done), (nudge = () => undefined), resolve())
+      const t = setTimeout(done, ms)
+      nudge = done
+      listening.signal.addEventListener('abort', done, { once: true })
     })
   async function listenLoop() {
     let failures = 0
@@ -151,6 +158,7 @@ export function createSync(d: SyncDeps) {
     if (saved !== true) return { ok: false, message: msg('store.alreadyLinked') }
     log.info('sync', 'joined the store', { storeId: l.storeId, tillId: l.tillId, address: l.address })
     runner.schedule(0)
+    nudge()
     return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l }
   }
 
@@ -192,15 +200,14 @@ export function createSync(d: SyncDeps) {
     /** On start: the demo till joins its store; whatever waits goes now. */
     async start() {
       // The browser never waits for the store at start (its first start may take a minute): in the background.
-      if (d.timers)
+      if (d.timers) {
+        // The stream waits for a link (a pause that an enrolment cuts short), in the demo too.
+        void d.locks.run(EVENTS_LOCK, listenLoop).catch((e: unknown) => log.warn('sync', 'store events stopped', { error: String(e) }))
         void demoEnrol(DEMO_ENROL_TRIES).finally(() => {
           runner.schedule(0)
           void pull()
-          // The event stream only outside the demo for now: under `vite preview` an open stream held the server's
-          // close past its 10 s (the browser suites' teardown); the demo pulls on start and after each push instead.
-          if (!d.demoStore) void listenLoop()
         })
-      else {
+      } else {
         await demoEnrol()
         await runner.drain()
       }
