@@ -5,7 +5,16 @@ import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { streamSSE } from 'hono/streaming'
 import * as v from 'valibot'
-import { API_PREFIX, EnrolRequest, MAX_BODY_BYTES, PushEnvelope, SSE_HEARTBEAT_MS, describeIssues, type StoreErrorCode } from '../src/domain/store-contract.ts'
+import {
+  API_PREFIX,
+  EnrolRequest,
+  MAX_BODY_BYTES,
+  PushEnvelope,
+  SSE_HEARTBEAT_MS,
+  UploadRequest,
+  describeIssues,
+  type StoreErrorCode,
+} from '../src/domain/store-contract.ts'
 import { adminRoutes } from './admin/index.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db/db.ts'
@@ -29,12 +38,13 @@ export interface StoreAppOptions {
   heartbeatMs?: number
 }
 
-const STATUS: Record<StoreErrorCode, 400 | 401 | 404 | 413 | 429 | 500 | 503> = {
+const STATUS: Record<StoreErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
   'invalid-body': 400,
   'code-invalid': 400,
   unauthorized: 401,
   revoked: 401,
   'not-found': 404,
+  'upload-closed': 409,
   'too-large': 413,
   'rate-limited': 429,
   busy: 503,
@@ -140,6 +150,20 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
     c.header('ETag', `"${version}"`)
     if (c.req.header('If-None-Match') === `"${version}"`) return c.body(null, 304)
     return c.json(await ctx.config(db, till, version))
+  })
+
+  // A till that joined with payment types of its own uploads them (the manager's choice at the till), once, soon
+  // after enrolling: saved as the console saves them (validated on the provider's schema, secrets sealed, audited).
+  api.post('/payment-types', limitBody, auth, async (c) => {
+    if (!ctx.uploadTypes) return fail(c, 'not-found', 'this store takes no payment types from tills')
+    const body = await readJson(c)
+    if (!body.ok) return body.response
+    const req = v.safeParse(UploadRequest, body.value)
+    if (!req.success) return fail(c, 'invalid-body', describeIssues(req.issues))
+    const r = await ctx.uploadTypes(c.get('db'), c.get('till'), req.output.types)
+    if (r === 'closed') return fail(c, 'upload-closed', 'payment types are uploaded only right after enrolment')
+    c.header('Cache-Control', 'no-store')
+    return c.json(r)
   })
 
   api.get('/events', auth, (c) => {

@@ -579,7 +579,7 @@ export const en: Record<MessageKey, string> = {
   'store.uploadHint': 'The store keeps them (secrets sealed) and assigns them to this till; a type whose number the store already has stays on the till',
   'store.chooseTypes': 'Choose: take the store’s payment types or upload this till’s',
   'store.uploaded': 'Payment types uploaded to the store: {count}. The store manages them now',
-  'store.uploadPartly': 'Uploaded to the store: {saved} of {count}. {numbers}: the store already has that number — the type stays on the till',
+  'store.uploadPartly': 'Uploaded to the store: {saved} of {count}. Staying on the till: {numbers} — the store already has that number or refused the values',
   'store.uploadNone': 'No payment types of the till’s own to upload',
   'store.uploadFailed': 'The payment types were not uploaded: the store refused them. They stay on the till',
 }

@@ -580,7 +580,8 @@ export const uz: Record<MessageKey, string> = {
     'Do‘kon ularni saqlaydi (maxfiy kalitlar shifrlangan holda) va shu kassaga biriktiradi; do‘konda allaqachon bor raqamli tur kassada qoladi',
   'store.chooseTypes': 'Tanlang: do‘kon to‘lov turlarini olish yoki o‘zingiznikini yuborish',
   'store.uploaded': 'To‘lov turlari do‘konga yuborildi: {count}. Endi ularni do‘kon boshqaradi',
-  'store.uploadPartly': 'Do‘konga yuborildi: {saved} / {count}. {numbers}: bu raqam do‘konda allaqachon bor — tur kassada qoladi',
+  'store.uploadPartly':
+    'Do‘konga yuborildi: {saved} / {count}. Kassada qoladi: {numbers} — bu raqam do‘konda allaqachon bor yoki do‘kon qiymatlarni qabul qilmadi',
   'store.uploadNone': 'Yuborish uchun o‘z to‘lov turlari yo‘q',
   'store.uploadFailed': 'To‘lov turlari yuborilmadi: do‘kon ularni qabul qilmadi. Ular kassada qoladi',
 }

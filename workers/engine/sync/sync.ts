@@ -16,6 +16,9 @@ import { appliedConfig, configPuller } from './config-pull.ts'
 import { listenStoreEvents } from './events.ts'
 import type { ConfigSchema } from '../../../src/domain/config.ts'
 import { readSyncView, type SyncView } from './status.ts'
+import type { TillType } from '../../../src/domain/store-config-apply.ts'
+import { storeFields, storeValues } from '../../../src/domain/store-config.ts'
+import type { UploadType } from '../../../src/domain/store-contract.ts'
 
 export const APP_VERSION: string = pkg.version
 
@@ -116,7 +119,51 @@ export function createSync(d: SyncDeps) {
     }
   }
 
-  async function enrolStore(req: { address: string; code: string; name?: string }): Promise<R<{ message: Msg; link: StoreLink }>> {
+  /**
+   * The till's own payment types offered to the store: store fields and secrets only (a per-till field stays here),
+   * each type as the console would save it. The store's copies come back in the next config and take these
+   * numbers over (the local ones are archived, their per-till values kept); a number the store already has stays
+   * the till's own.
+   */
+  async function uploadOwnTypes(l: StoreLink): Promise<Msg> {
+    const token = await link.token()
+    const own = ((((await db.settings.get('paymentTypes'))?.value as TillType[] | undefined) ?? []) as TillType[]).filter(
+      (t) => !t.managed && t.archived === undefined,
+    )
+    const types: UploadType[] = []
+    for (const t of own) {
+      const schema = d.schemaOf?.(t.provider)
+      if (!schema) continue
+      const secretNames = new Set(
+        storeFields(schema)
+          .filter((f) => f.secret)
+          .map((f) => f.name),
+      )
+      const rows = await db.secrets.where('key').startsWith(`${t.id}:`).toArray()
+      const secrets = Object.fromEntries(rows.map((r) => [r.key.slice(t.id.length + 1), r.value]).filter(([name]) => secretNames.has(name!)))
+      types.push({ provider: t.provider, number: t.number, name: t.name, values: storeValues(schema, t.values), secrets })
+    }
+    if (!token || !types.length) return msg('store.uploadNone')
+    const r = await transport.uploadTypes(l.address, token, types)
+    if (r.kind !== 'ok') {
+      log.warn('sync', 'payment type upload failed', { reason: r.reason })
+      return msg('store.uploadFailed')
+    }
+    const kept = r.reply.results.filter((x) => !x.ok)
+    log.info('sync', 'payment types uploaded', { sent: types.length, saved: types.length - kept.length })
+    await pull()
+    return kept.length
+      ? msg('store.uploadPartly', { saved: types.length - kept.length, count: types.length, numbers: kept.map((x) => `№ ${x.number}`).join(', ') })
+      : msg('store.uploaded', { count: types.length })
+  }
+
+  async function enrolStore(req: {
+    address: string
+    code: string
+    name?: string
+    /** The till has payment types of its own: take the store's (`adopt`) or offer its own to the store (`upload`). */
+    localTypes?: 'adopt' | 'upload'
+  }): Promise<R<{ message: Msg; link: StoreLink; detail?: Msg }>> {
     const a = normalizeStoreAddress(req?.address, origin)
     if (!a.ok) return a
     const c = normalizeEnrolCode(req?.code)
@@ -159,7 +206,8 @@ export function createSync(d: SyncDeps) {
     log.info('sync', 'joined the store', { storeId: l.storeId, tillId: l.tillId, address: l.address })
     runner.schedule(0)
     nudge()
-    return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l }
+    const detail = req?.localTypes === 'upload' ? await uploadOwnTypes(l) : undefined
+    return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l, ...(detail ? { detail } : {}) }
   }
 
   /** Leave the store: refused while any row waits to be sent (it would never reach the store). */
