@@ -5,7 +5,16 @@ import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { streamSSE } from 'hono/streaming'
 import * as v from 'valibot'
-import { API_PREFIX, EnrolRequest, MAX_BODY_BYTES, PushEnvelope, SSE_HEARTBEAT_MS, describeIssues, type StoreErrorCode } from '../src/domain/store-contract.ts'
+import {
+  API_PREFIX,
+  EnrolRequest,
+  MAX_BODY_BYTES,
+  PushEnvelope,
+  SSE_HEARTBEAT_MS,
+  UploadRequest,
+  describeIssues,
+  type StoreErrorCode,
+} from '../src/domain/store-contract.ts'
 import { adminRoutes } from './admin/index.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db/db.ts'
@@ -29,12 +38,13 @@ export interface StoreAppOptions {
   heartbeatMs?: number
 }
 
-const STATUS: Record<StoreErrorCode, 400 | 401 | 404 | 413 | 429 | 500 | 503> = {
+const STATUS: Record<StoreErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
   'invalid-body': 400,
   'code-invalid': 400,
   unauthorized: 401,
   revoked: 401,
   'not-found': 404,
+  'upload-closed': 409,
   'too-large': 413,
   'rate-limited': 429,
   busy: 503,
@@ -142,6 +152,20 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
     return c.json(await ctx.config(db, till, version))
   })
 
+  // A till that joined with payment types of its own uploads them (the manager's choice at the till), once, soon
+  // after enrolling: saved as the console saves them (validated on the provider's schema, secrets sealed, audited).
+  api.post('/payment-types', limitBody, auth, async (c) => {
+    if (!ctx.uploadTypes) return fail(c, 'not-found', 'this store takes no payment types from tills')
+    const body = await readJson(c)
+    if (!body.ok) return body.response
+    const req = v.safeParse(UploadRequest, body.value)
+    if (!req.success) return fail(c, 'invalid-body', describeIssues(req.issues))
+    const r = await ctx.uploadTypes(c.get('db'), c.get('till'), req.output.types)
+    if (r === 'closed') return fail(c, 'upload-closed', 'payment types are uploaded only right after enrolment')
+    c.header('Cache-Control', 'no-store')
+    return c.json(r)
+  })
+
   api.get('/events', auth, (c) => {
     const till = c.get('till')
     const db = c.get('db')
@@ -156,19 +180,27 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
         queued.push(m)
         wake()
       })
-      stream.onAbort(() => {
+      const end = () => {
         closed = true
         wake()
-      })
+      }
+      stream.onAbort(end)
+      if (ctx.events.closing.aborted) end()
+      ctx.events.closing.addEventListener('abort', end, { once: true })
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ tillId: till.tillId }) })
         let lastBeat = Date.now()
         while (!closed) {
           if (!queued.length) {
+            // The heartbeat's timer is cleared however the wait ends: one left armed would outlive the stream (and
+            // hold a closing server's process) for up to a heartbeat per event the stream carried.
+            let beat: ReturnType<typeof setTimeout> | undefined
             await new Promise<void>((resolve) => {
               wake = resolve
-              setTimeout(resolve, heartbeatMs)
+              beat = setTimeout(resolve, heartbeatMs)
             })
+            clearTimeout(beat)
+            wake = () => undefined
           }
           for (let m = queued.shift(); m && !closed; m = queued.shift()) {
             await stream.writeSSE({ event: m.event, data: JSON.stringify(m.data) })
@@ -186,6 +218,7 @@ export function createStoreApp(ctx: StoreContext, opts: StoreAppOptions = {}) {
         }
       } finally {
         unsubscribe()
+        ctx.events.closing.removeEventListener('abort', end)
       }
     })
   })

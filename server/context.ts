@@ -1,5 +1,5 @@
 // What every route of the store server is given: the database, the store it serves, its events and hooks.
-import type { ConfigReply } from '../src/domain/store-contract.ts'
+import type { ConfigReply, UploadReply, UploadType } from '../src/domain/store-contract.ts'
 import type { Db, Queryable } from './db/db.ts'
 import type { TillAuth } from './store/enrolment.ts'
 import type { StoreEvents } from './events.ts'
@@ -17,6 +17,8 @@ export interface StoreContext {
   now(): number
   /** Where alarms and errors go (never a token, code or secret). */
   log(line: string): void
+  /** POST /payment-types: a newly enrolled till's own types (the admin console provides it; absent, 404). */
+  uploadTypes?: (db: Db, till: TillAuth, types: UploadType[]) => Promise<UploadReply | 'closed'>
   /** Test hook: runs after a push's COMMIT, before its reply. */
   afterPushCommit?: () => void | Promise<void>
 }

@@ -28,6 +28,15 @@ export class StoreEvents {
     for (const set of targets) for (const fn of [...set]) fn(m)
   }
 
+  private readonly ending = new AbortController()
+  /** Aborted when the server shuts down: every open stream ends, so the server's close does not wait on them. */
+  get closing(): AbortSignal {
+    return this.ending.signal
+  }
+  close(): void {
+    this.ending.abort()
+  }
+
   /** Tills with an open stream now (the admin console's "online"). */
   connected(): string[] {
     return [...this.byTill.keys()]

@@ -32,10 +32,11 @@ async function serveStore(env: Env): Promise<void> {
   if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) throw new Error('set both TLS_CERT and TLS_KEY (PEM files), or neither (behind a reverse proxy)')
   if (!env.DATABASE_URL) console.warn('DATABASE_URL is not set: a store needs PostgreSQL (docs/store.md); starting on embedded PGlite')
   const db = await openStoreDb(env, store)
+  const events = new StoreEvents()
   const { app: api } = createStoreApp({
     db: async () => db,
     store,
-    events: new StoreEvents(),
+    events,
     config: emptyConfig,
     now: () => Date.now(),
     log: (l) => console.warn(l),
@@ -67,6 +68,7 @@ async function serveStore(env: Env): Promise<void> {
     )
   })
   const stop = () => {
+    events.close()
     server.close()
     void db.close().finally(() => process.exit(0))
   }

@@ -70,6 +70,7 @@ export function storeMiddleware(env: Record<string, string | undefined> = proces
       listener(req, res).catch(next)
     },
     async close(): Promise<void> {
+      ctx.events.close()
       const o = opening
       opening = undefined
       if (o) await (await o.catch(() => undefined))?.close()

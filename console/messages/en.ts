@@ -156,4 +156,5 @@ export const consoleEn: Record<keyof typeof consoleRu, string> = {
   'console.audit.enrolled': 'Till connected by code',
   'console.audit.revoked': 'Till disconnected',
   'console.audit.ptUpdate': 'Payment type changed',
+  'console.audit.ptUpload': 'Payment type uploaded by a till as it joined',
 }

@@ -154,4 +154,5 @@ export const consoleRu: Record<string, string> = {
   'console.audit.enrolled': 'Касса подключилась по коду',
   'console.audit.revoked': 'Касса отключена',
   'console.audit.ptUpdate': 'Тип оплаты изменён',
+  'console.audit.ptUpload': 'Тип оплаты отправлен кассой при подключении',
 }

@@ -156,4 +156,5 @@ export const consoleUz: Record<keyof typeof consoleRu, string> = {
   'console.audit.enrolled': 'Kassa kod bo‘yicha ulandi',
   'console.audit.revoked': 'Kassa uzildi',
   'console.audit.ptUpdate': 'To‘lov turi o‘zgartirildi',
+  'console.audit.ptUpload': 'To‘lov turi ulanishda kassadan yuborildi',
 }

@@ -12,7 +12,7 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import type { FieldError } from '../../src/domain/config.ts'
 import { issueEnrolCode, revokeTill } from '../store/enrolment.ts'
 import { COOKIE, MAX_PASSWORD, MIN_PASSWORD, cookieHeader, csrfOk, login, newSession, readCookie, sessionStore, setFirstPassword, sha256hex } from './auth.ts'
-import { configSource, keysToRotate, listTypes, saveType } from './payment-types.ts'
+import { configSource, keysToRotate, listTypes, saveType, uploadTypes } from './payment-types.ts'
 import { createSealer, loadSealKey, type Sealer } from './seal.ts'
 import { auditLog, journal, parseFilter, report, storeVersion, tillLines } from './views.ts'
 
@@ -42,6 +42,12 @@ export function adminRoutes(ctx: StoreContext, opts: { sealer?: Sealer } = {}): 
   }
   // The till API's GET /config is the console's to fill: the assigned types and their secrets.
   ctx.config = (q, till, version) => configSource(getSealer())(q, till, version)
+  // And a newly enrolled till's upload of its own types, saved as the console saves them.
+  ctx.uploadTypes = async (db, till, types) => {
+    const r = await uploadTypes(db, getSealer(), till, types, ctx.now())
+    if (r !== 'closed' && r.results.some((x) => x.ok)) ctx.events.emit('*', { event: 'config', data: { version: r.version } })
+    return r
+  }
   const version = appVersion()
   const admin = new Hono()
   /** One admin account per store: the audit log names it so. */

@@ -4,7 +4,7 @@
 // unrevoked till (the route's token check has refused any other before this runs).
 import { randomBytes } from 'node:crypto'
 import type { Db, Queryable } from '../db/db.ts'
-import type { ConfigReply } from '../../src/domain/store-contract.ts'
+import { UPLOAD_WINDOW_MS, type ConfigReply, type UploadReply, type UploadType } from '../../src/domain/store-contract.ts'
 import type { ConfigValues, FieldError } from '../../src/domain/config.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
 import { parseSecrets, parseTypeEdit, urlMoveError } from '../../src/domain/store-config.ts'
@@ -66,6 +66,8 @@ export async function saveType(
   actor: string,
   id: string | undefined,
   body: Record<string, unknown>,
+  /** A till's upload: the audit row names the till and says so. */
+  fromTill?: string,
 ): Promise<SaveResult> {
   return db.tx(async (q) => {
     const existing = id ? (await listTypes(q, storeId)).find((t) => t.id === id) : undefined
@@ -130,10 +132,11 @@ export async function saveType(
     if (existing && existing.number !== edit.edit.number) fields.unshift('number')
     const tillNames = await q.query<{ name: string }>('SELECT name FROM till WHERE id = ANY($1::text[]) ORDER BY name', [tillIds])
     const tillsChanged = !existing || [...existing.tills].sort().join() !== [...tillIds].sort().join()
-    await q.query('INSERT INTO audit (store_id, actor, action, detail) VALUES ($1, $2, $3, $4)', [
+    await q.query('INSERT INTO audit (store_id, till_id, actor, action, detail) VALUES ($1, $2, $3, $4, $5)', [
       storeId,
+      fromTill ?? null,
       actor,
-      existing ? 'ptUpdate' : 'ptCreate',
+      fromTill ? 'ptUpload' : existing ? 'ptUpdate' : 'ptCreate',
       JSON.stringify({
         name: edit.edit.name,
         paymentTypeId: typeId,
@@ -199,4 +202,27 @@ export function configSource(sealer: Sealer) {
       secrets,
     }
   }
+}
+
+/**
+ * A newly enrolled till's own payment types (POST /api/v1/payment-types): each saved as the console saves one,
+ * assigned to that till only, within UPLOAD_WINDOW_MS of its enrolment. A number the store already uses is not
+ * taken over (`taken`): that type stays the till's own.
+ */
+export async function uploadTypes(db: Db, sealer: Sealer, till: TillAuth, types: UploadType[], now: number): Promise<UploadReply | 'closed'> {
+  const t = await db.query<{ enrolled_at: Date | null; name: string }>('SELECT enrolled_at, name FROM till WHERE id = $1 AND store_id = $2', [
+    till.tillId,
+    till.storeId,
+  ])
+  const at = t.rows[0]?.enrolled_at
+  if (!at || now - at.getTime() > UPLOAD_WINDOW_MS) return 'closed'
+  const results: UploadReply['results'] = []
+  for (const u of types) {
+    const r = await saveType(db, sealer, till.storeId, t.rows[0]!.name, undefined, { ...u, tills: [till.tillId] }, till.tillId)
+    results.push(r.ok ? { number: u.number, ok: true } : { number: u.number, ok: false, reason: r.status === 409 ? 'taken' : 'invalid' })
+  }
+  const version = Number(
+    (await db.query<{ config_version: number }>('SELECT config_version FROM store WHERE id = $1', [till.storeId])).rows[0]?.config_version ?? 0,
+  )
+  return { version, results }
 }

@@ -11,7 +11,6 @@ const CUSTOMER_WORDS: ReadonlyMap<string, string> = new Map([
   ['payme.qrExpired', 'customer.newCode'],
   ['scan.unreadable', 'customer.scanAgain'],
   ['clickpass.badQr', 'customer.scanAgain'],
-  ['sale.cameraFailed', 'customer.scanAgain'],
   ['common.doubleScan', 'customer.scanAgain'],
 ])
 

@@ -6,6 +6,8 @@ export interface Msg {
   params?: Record<string, string | number>
   /** A provider's own text (Click `error_note` …), shown as received. */
   server?: string
+  /** The one language `server` is written in (Click writes Russian): in another language the key's text shows. */
+  serverLang?: string
   /** A provider's text in several languages (Payme `message.{ru,uz,en}`): the UI picks its own. */
   serverByLang?: Record<string, string>
 }

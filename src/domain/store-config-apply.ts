@@ -69,6 +69,9 @@ export function planStoreConfig(input: {
   const deleteSecrets: string[] = []
   const changed: string[] = []
   const seen = new Set<string>()
+  // A store type arriving with the number of one of the till's own types of the same provider (the till uploaded
+  // it, or the manager set it up alike) starts from that type's per-till values (a cashbox code, a pin-pad port).
+  const ownByNumber = new Map(current.filter((t) => !t.managed && t.archived === undefined).map((t) => [t.number, t]))
 
   for (const raw of pulled.paymentTypes) {
     const id = typeof raw.id === 'string' ? raw.id : ''
@@ -96,7 +99,8 @@ export function planStoreConfig(input: {
       keep()
       continue
     }
-    const values = mergeManaged(schema, held?.values ?? {}, pushedValues)
+    const own = held ? undefined : ownByNumber.get(raw.number)
+    const values = mergeManaged(schema, held?.values ?? (own?.provider === provider ? own.values : {}), pushedValues)
     const type: TillType = {
       id,
       number: raw.number,

@@ -193,6 +193,32 @@ export const ConfigReply = v.strictObject({
 })
 export type ConfigReply = v.InferOutput<typeof ConfigReply>
 
+// ---- upload (POST /payment-types) --------------------------------------------------------------------------
+
+/**
+ * A till that joins with payment types of its own and chooses to upload them: each type's store fields and secrets
+ * (never its per-till fields), saved by the store as if the manager had typed them, assigned to that till, audited,
+ * secrets sealed. Open only for UPLOAD_WINDOW_MS after the till enrolled (`upload-closed` after that).
+ */
+export const UPLOAD_MAX_TYPES = 50
+export const UPLOAD_WINDOW_MS = 15 * 60_000
+export const UploadType = v.strictObject({
+  provider: Short(40),
+  number: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(999_999)),
+  name: Short(100),
+  values: v.record(v.string(), v.unknown()),
+  secrets: v.record(v.string(), Short(4096)),
+})
+export type UploadType = v.InferOutput<typeof UploadType>
+export const UploadRequest = v.strictObject({ types: v.pipe(v.array(UploadType), v.maxLength(UPLOAD_MAX_TYPES)) })
+export type UploadRequest = v.InferOutput<typeof UploadRequest>
+/** Per type, in the request's order: saved (`ok`), or why not — `taken` (the store has that number), `invalid`. */
+export const UploadReply = v.strictObject({
+  version: Count,
+  results: v.array(v.strictObject({ number: Count, ok: v.boolean(), reason: v.optional(v.picklist(['taken', 'invalid'])) })),
+})
+export type UploadReply = v.InferOutput<typeof UploadReply>
+
 // ---- events (GET /events, text/event-stream) ---------------------------------------------------------------
 
 /** SSE event names: `config` (data `{version}`), `resync` (push everything again), `revoked` (stop; forget the token), `hello` on connect. Heartbeat comments every 25 s. */
@@ -211,9 +237,21 @@ export const SSE_HEARTBEAT_MS = 25_000
  * - `revoked` 401: the till's token was revoked: stop syncing and ask for a new enrolment
  * - `too-large` 413: the body is over MAX_BODY_BYTES
  * - `rate-limited` 429 and `busy` 503: try again after `Retry-After` seconds
+ * - `upload-closed` 409: a payment type upload came later than UPLOAD_WINDOW_MS after the till enrolled
  * - `not-found` 404, `internal` 500
  */
-export const ERROR_CODES = ['invalid-body', 'code-invalid', 'unauthorized', 'revoked', 'too-large', 'rate-limited', 'busy', 'not-found', 'internal'] as const
+export const ERROR_CODES = [
+  'invalid-body',
+  'code-invalid',
+  'unauthorized',
+  'revoked',
+  'too-large',
+  'rate-limited',
+  'busy',
+  'not-found',
+  'upload-closed',
+  'internal',
+] as const
 export type StoreErrorCode = (typeof ERROR_CODES)[number]
 
 export const ErrorReply = v.strictObject({ error: v.strictObject({ code: v.picklist(ERROR_CODES), message: Short(500) }) })

@@ -69,6 +69,7 @@ class I18n {
   m = (message: Msg | undefined): string => {
     if (!message) return ''
     const byLang = message.serverByLang
+    if (message.server && message.serverLang && message.serverLang !== this.#locale) return this.t(message.key, message.params)
     return (byLang && (byLang[this.#locale] ?? byLang.ru)) ?? message.server ?? this.t(message.key, message.params)
   }
 

@@ -20,7 +20,7 @@ export const ru = {
   'sale.type': 'Тип оплаты',
   'sale.typeDisabled': 'Недоступно: не заданы {fields}',
   'sale.scanTitle': 'Сканирование QR-кода',
-  'sale.scanPlaceholder': 'Код QR (сканер или ввод вручную)',
+  'sale.scanPlaceholder': 'QR-код: сканер или ввод',
   'sale.payButton': 'Оплатить',
   'sale.camera': 'Камера',
   'sale.cancelScan': 'Отмена',
@@ -566,7 +566,6 @@ export const ru = {
   'providerReport.printed': 'Отчет {name} напечатан',
   'providerReport.badShift': 'Номер смены — целое число от 1; пусто — текущая смена',
   // devices: a camera that does not open, the demo pin-pad's fault buttons.
-  'sale.cameraFailed': 'Камера не открылась',
   'pinpad.fault.nak': 'NAK на кадры кассы',
   'pinpad.fault.dropAck': 'Не подтверждать кадры кассы',
   'pinpad.fault.lose': 'Терять кадры кассы',
@@ -591,6 +590,28 @@ export const ru = {
   'journal.exportCsv': 'Экспорт журнала (CSV)',
   'journal.dateHint': 'ДД.ММ.ГГГГ ЧЧ:ММ',
   'shift.closeConfirm': 'Закрыть смену № {number}? Будет напечатан Z-отчёт, следующая оплата откроет новую смену.',
+  // console (the cashier's polish): units of a duration, the camera's problems in words
+  'unit.s': '{n} с',
+  'unit.min': '{n} мин',
+  'unit.h': '{n} ч',
+  'unit.hMin': '{h} ч {m} мин',
+  'camera.denied': 'Нет доступа к камере. Разрешите камеру для этого сайта в настройках браузера или введите код сканером',
+  'camera.missing': 'Камера не найдена. Подключите камеру или введите код сканером',
+  'camera.busy': 'Камера занята другой программой. Закройте её и попробуйте снова',
+  'camera.failed': 'Камера не запустилась. Введите код сканером или вручную',
+  // console (a till joining with its own payment types): adopt the store's or upload its own
+  'store.ownTypes': 'На кассе есть свои типы оплаты: {count}. Что сделать с ними при подключении?',
+  'store.adopt': 'Взять типы оплаты магазина',
+  'store.adoptHint': 'Типы кассы с теми же номерами, что у магазина, уйдут в архив (журнал и возвраты их сохранят); остальные останутся на кассе',
+  'store.upload': 'Отправить свои типы оплаты в магазин',
+  'store.uploadHint':
+    'Магазин сохранит их (секреты — в зашифрованном виде) и назначит этой кассе; тип с номером, который в магазине уже есть, останется на кассе',
+  'store.chooseTypes': 'Выберите: взять типы оплаты магазина или отправить свои',
+  'store.uploaded': 'Типы оплаты отправлены в магазин: {count}. Теперь ими управляет магазин',
+  'store.uploadPartly':
+    'Отправлено в магазин: {saved} из {count}. Остаются на кассе: {numbers} — такой номер в магазине уже есть или магазин не принял значения',
+  'store.uploadNone': 'Своих типов оплаты для отправки нет',
+  'store.uploadFailed': 'Типы оплаты не отправлены: магазин не принял их. Они остаются на кассе',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -22,7 +22,7 @@ export const uz: Record<MessageKey, string> = {
   'sale.type': 'To‘lov turi',
   'sale.typeDisabled': 'Mavjud emas: {fields} kiritilmagan',
   'sale.scanTitle': 'QR-kodni skanerlash',
-  'sale.scanPlaceholder': 'QR-kod (skaner yoki qo‘lda)',
+  'sale.scanPlaceholder': 'QR-kod: skaner yoki qo‘lda',
   'sale.payButton': 'To‘lash',
   'sale.camera': 'Kamera',
   'sale.cancelScan': 'Bekor qilish',
@@ -569,7 +569,6 @@ export const uz: Record<MessageKey, string> = {
   'providerReport.printed': '{name} hisoboti chop etildi',
   'providerReport.badShift': 'Smena raqami — 1 dan boshlab butun son; bo‘sh bo‘lsa — joriy smena',
   // devices: a camera that does not open, the demo pin-pad's fault buttons.
-  'sale.cameraFailed': 'Kamera ochilmadi',
   'pinpad.fault.nak': 'Kassa kadrlariga NAK',
   'pinpad.fault.dropAck': 'Kassa kadrlarini tasdiqlamaslik',
   'pinpad.fault.lose': 'Kassa kadrlarini yo‘qotish',
@@ -594,4 +593,26 @@ export const uz: Record<MessageKey, string> = {
   'journal.exportCsv': 'Jurnalni eksport qilish (CSV)',
   'journal.dateHint': 'KK.OO.YYYY SS:DD',
   'shift.closeConfirm': '№ {number} smena yopilsinmi? Z-hisobot chop etiladi, keyingi to‘lov yangi smenani ochadi.',
+  // console (the cashier's polish): units of a duration, the camera's problems in words
+  'unit.s': '{n} soniya',
+  'unit.min': '{n} daqiqa',
+  'unit.h': '{n} soat',
+  'unit.hMin': '{h} soat {m} daqiqa',
+  'camera.denied': 'Kameraga ruxsat yo‘q. Brauzer sozlamalarida bu sayt uchun kamerani yoqing yoki kodni skaner bilan kiriting',
+  'camera.missing': 'Kamera topilmadi. Kamerani ulang yoki kodni skaner bilan kiriting',
+  'camera.busy': 'Kamera boshqa dastur tomonidan band. Uni yoping va qayta urinib ko‘ring',
+  'camera.failed': 'Kamera ishga tushmadi. Kodni skaner bilan yoki qo‘lda kiriting',
+  // console (a till joining with its own payment types): adopt the store's or upload its own
+  'store.ownTypes': 'Kassada o‘z to‘lov turlari bor: {count}. Ulanishda ular bilan nima qilinsin?',
+  'store.adopt': 'Do‘kon to‘lov turlarini olish',
+  'store.adoptHint': 'Do‘kondagi raqamlar bilan bir xil kassa turlari arxivga o‘tadi (jurnal va qaytarishlar ularni saqlaydi); qolganlari kassada qoladi',
+  'store.upload': 'O‘z to‘lov turlarini do‘konga yuborish',
+  'store.uploadHint':
+    'Do‘kon ularni saqlaydi (maxfiy kalitlar shifrlangan holda) va shu kassaga biriktiradi; do‘konda allaqachon bor raqamli tur kassada qoladi',
+  'store.chooseTypes': 'Tanlang: do‘kon to‘lov turlarini olish yoki o‘zingiznikini yuborish',
+  'store.uploaded': 'To‘lov turlari do‘konga yuborildi: {count}. Endi ularni do‘kon boshqaradi',
+  'store.uploadPartly':
+    'Do‘konga yuborildi: {saved} / {count}. Kassada qoladi: {numbers} — bu raqam do‘konda allaqachon bor yoki do‘kon qiymatlarni qabul qilmadi',
+  'store.uploadNone': 'Yuborish uchun o‘z to‘lov turlari yo‘q',
+  'store.uploadFailed': 'To‘lov turlari yuborilmadi: do‘kon ularni qabul qilmadi. Ular kassada qoladi',
 }

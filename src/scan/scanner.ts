@@ -1,6 +1,7 @@
 // The page's one "scanned code" stream: a keyboard-wedge scanner anywhere on the page, and
 // the camera (html5-qrcode, loaded only when the camera is opened).
 import { ScanDetector } from './hid.ts'
+import { msg, type Msg } from '../domain/messages.ts'
 
 type Listener = (code: string, at: number) => void
 const listeners = new Set<Listener>()
@@ -92,4 +93,17 @@ export async function startCamera(elementId: string, onCode: (code: string) => v
       scanner.clear()
     },
   }
+}
+
+/**
+ * What the person reads when the camera does not start: a sentence in their language, never the library's
+ * «Error getting userMedia, error = NotAllowedError…» (the raw text goes to the console for support).
+ */
+export function cameraProblem(e: unknown): Msg {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+  console.warn('paydesk camera:', text)
+  if (/NotAllowedError|PermissionDenied|SecurityError|Permission/i.test(text)) return msg('camera.denied')
+  if (/NotFoundError|DevicesNotFound|OverconstrainedError|Requested device not found/i.test(text)) return msg('camera.missing')
+  if (/NotReadableError|TrackStartError|Could not start video source/i.test(text)) return msg('camera.busy')
+  return msg('camera.failed')
 }

@@ -20,6 +20,8 @@ import { ulid } from '../../src/domain/ids.ts'
 export interface ConsoleServer {
   url: string
   db: Db
+  /** Tills with an open event stream now. */
+  connected(): string[]
   /** Moves the server's clock forward (ms). */
   advance(ms: number): void
   enrol(code: string, name: string): Promise<{ tillId: string; token: string }>
@@ -67,6 +69,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   return {
     url,
     db,
+    connected: () => ctx.events.connected(),
     advance: (ms) => void (offset += ms),
     async enrol(code, name) {
       const r = await fetch(`${url}/api/v1/enrol`, { method: 'POST', headers: json, body: JSON.stringify({ code, device: { name, appVersion: '0.1.0' } }) })
@@ -84,6 +87,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     },
     config: (token, etag) => fetch(`${url}/api/v1/config`, { headers: { Authorization: `Bearer ${token}`, ...(etag ? { 'If-None-Match': etag } : {}) } }),
     async close() {
+      ctx.events.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await db.close()
     },

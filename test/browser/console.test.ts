@@ -261,8 +261,15 @@ it('a till enrolled from its own Settings gets the store’s type read-only, lab
   await till.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
   await till.getByLabel('Адрес магазина').fill(store.url)
   await till.getByLabel('Одноразовый код').fill(code)
+  // The demo till has payment types of its own: it takes the store's.
+  await till.getByRole('radio', { name: /Взять типы оплаты магазина/ }).check()
   await till.getByRole('button', { name: 'Подключить к магазину' }).click()
-  await till.getByTestId('store-state').filter({ hasText: 'Подключена к магазину' }).waitFor()
+  await till
+    .getByTestId('store-state')
+    .filter({ hasText: /^Подключена к магазину/ })
+    .waitFor()
+  // Its stream is open (the tills above are plain HTTP clients, without one).
+  await expect.poll(() => store.connected().length, { timeout: 20_000 }).toBe(1)
 
   // The manager assigns the store's Click type to the new till, under a name of its own.
   await tab('Типы оплаты')
@@ -273,18 +280,10 @@ it('a till enrolled from its own Settings gets the store’s type read-only, lab
   await page.getByRole('button', { name: 'Сохранить', exact: true }).click()
   await page.getByRole('status').filter({ hasText: 'сохранён' }).waitFor()
 
-  // The till pulls on start: a reload brings the new version.
+  // The till holds the store's event stream: the change reaches its open Settings with no reload, long before
+  // the minute of its status push.
   const storeType = till.getByRole('button', { name: /^№ 50 · Click магазина/ })
-  await expect
-    .poll(
-      async () => {
-        await till.reload()
-        await till.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
-        return storeType.count()
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(1)
+  await storeType.waitFor({ timeout: 20_000 })
   await storeType.click()
   await till
     .getByTestId('pt-managed')
@@ -353,4 +352,79 @@ it('the store journal filters by till and shows needs-attention across the store
   await page.getByLabel('Language').selectOption('uz')
   await page.getByRole('link', { name: 'Kassalar', exact: true }).waitFor()
   await page.getByLabel('Til').selectOption('ru')
+})
+
+it('a till with payment types of its own chooses as it joins: take the store’s, or upload its own — seen on the till and in the console after a reload', async () => {
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await page.goto(`${store.url}/console/`)
+  const codeFor = async (name: string) => {
+    await tab('Кассы')
+    await page.getByRole('button', { name: 'Подключить кассу' }).click()
+    await page.getByLabel('Название кассы').fill(name)
+    await page.getByRole('button', { name: 'Получить код подключения' }).click()
+    const code = (await page.getByTestId('enrol-code').filter({ hasText: name }).locator('.code').textContent())!.trim()
+    await page.getByRole('button', { name: 'Готово' }).click()
+    return code
+  }
+  const openTill = async () => {
+    const c = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' })
+    const p = await c.newPage()
+    p.on('dialog', (d) => void d.accept())
+    await p.goto(`${store.url}/#/settings`)
+    await p.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
+    // The demo till starts with payment types of its own (№ 1 is its ClickPass).
+    await p.getByRole('button', { name: /^№ 1 · ClickPass/ }).waitFor()
+    await p.getByLabel('Адрес магазина').fill(store.url)
+    return { c, p }
+  }
+  const settingsAfterReload = async (p: Page) => {
+    await p.reload()
+    await p.getByRole('heading', { name: 'Настройки', exact: true }).waitFor()
+  }
+
+  // Take the store's: the till's own types stay its own (no store type has their numbers), nothing goes up.
+  const adopt = await openTill()
+  await adopt.p.getByLabel('Одноразовый код').fill(await codeFor('Касса 4'))
+  await adopt.p.getByRole('button', { name: 'Подключить к магазину' }).click()
+  await adopt.p.getByRole('status').filter({ hasText: 'Выберите: взять типы оплаты магазина или отправить свои' }).waitFor()
+  await adopt.p.getByRole('radio', { name: /Взять типы оплаты магазина/ }).check()
+  await adopt.p.getByRole('button', { name: 'Подключить к магазину' }).click()
+  await adopt.p
+    .getByTestId('store-state')
+    .filter({ hasText: /^Подключена к магазину/ })
+    .waitFor()
+  await settingsAfterReload(adopt.p)
+  await adopt.p.getByRole('button', { name: /^№ 1 · ClickPass/ }).click()
+  await adopt.p.getByTestId('f-timeout').waitFor()
+  expect(await adopt.p.getByTestId('pt-managed').count()).toBe(0)
+
+  // Upload its own: the store saves them for that till, the till's copies become the store's.
+  const upload = await openTill()
+  await upload.p.getByLabel('Одноразовый код').fill(await codeFor('Касса 5'))
+  await upload.p.getByRole('radio', { name: /Отправить свои типы оплаты в магазин/ }).check()
+  await upload.p.getByRole('button', { name: 'Подключить к магазину' }).click()
+  await upload.p
+    .getByRole('status')
+    .filter({ hasText: /Типы оплаты отправлены в магазин: \d+|Отправлено в магазин: \d+ из \d+/ })
+    .waitFor({ timeout: 30_000 })
+  await settingsAfterReload(upload.p)
+  await upload.p.getByRole('button', { name: /^№ 1 · ClickPass/ }).click()
+  await upload.p
+    .getByTestId('pt-managed')
+    .filter({ hasText: /Задаётся магазином \(настройки магазина, версия \d+\)/ })
+    .waitFor()
+  // Its own per-till value stayed on the till.
+  expect(await upload.p.getByTestId('f-cashboxCode').inputValue()).toBe('KASSA-1')
+
+  await page.reload()
+  await tab('Типы оплаты')
+  await page.getByRole('button', { name: 'Изменить «ClickPass»' }).click()
+  await expect.poll(() => page.getByLabel('Касса 5').isChecked()).toBe(true)
+  expect(await page.getByLabel('Касса 4').isChecked()).toBe(false)
+  expect(await page.getByLabel(/^secretKey/).getAttribute('placeholder')).toMatch(/^задан/)
+  await tab('Журнал изменений')
+  await page.getByRole('row').filter({ hasText: 'Тип оплаты отправлен кассой при подключении' }).filter({ hasText: 'Касса 5' }).first().waitFor()
+  expect(await page.getByRole('row').filter({ hasText: 'Тип оплаты отправлен кассой при подключении' }).filter({ hasText: 'Касса 4' }).count()).toBe(0)
+  await adopt.c.close()
+  await upload.c.close()
 })

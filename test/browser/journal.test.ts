@@ -280,7 +280,7 @@ describe('the shift', () => {
       row({ id: 'S03', kind: 'cancel', amount: 50_000, createdAt: NOW - 2 * H + 60_000, original: 'S02' }),
       row({ id: 'S04', kind: 'pay', amount: 12_300, createdAt: NOW - H, paymentTypeId: 'payme-1', provider: 'payme', state: 'needs-attention' }),
     ])
-    await expect.poll(() => page.getByTestId('shift-bar').textContent()).toMatch(/Смена № 1, [23] h/)
+    await expect.poll(() => page.getByTestId('shift-bar').textContent()).toMatch(/Смена № 1, [23] ч/)
     await openJournal(page)
     await page.getByRole('tab', { name: 'Смена и отчёты' }).click()
     await page.getByRole('button', { name: 'X-отчёт' }).click()

@@ -27,6 +27,7 @@ async function setup(answers: ('ok' | 'fail')[]) {
   const pushes: number[] = []
   const transport: StoreTransport = {
     enrol: () => Promise.reject(new Error('not here')),
+    uploadTypes: () => Promise.reject(new Error('not here')),
     push: async (_base, _token, batch): Promise<PushAnswer> => {
       pushes.push(batch.ops.length)
       if ((answers.shift() ?? 'ok') === 'fail') return { kind: 'retry', reason: 'connection refused' }

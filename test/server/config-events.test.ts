@@ -1,6 +1,7 @@
 // GET /config by version (304 when unchanged, never cached) and GET /events (server-sent events): a till hears
 // `hello` on connect, `config` when the store's config moves, and `revoked` — then the stream ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StoreEvents } from '../../server/events.ts'
 import { revokeTill } from '../../server/store/enrolment.ts'
 import { revokeAndTell, tellConfig } from '../../server/store/revoke.ts'
 import { ENGINES, storeFixture, type StoreFixture } from './support.ts'
@@ -68,5 +69,36 @@ describe.each(ENGINES)('config and events on %s', (engine) => {
     const end = await readUntil(res, () => false)
     expect(end.text).toContain('event: revoked')
     expect(end.ended).toBe(true)
+  })
+
+  it('a stream that ends leaves no heartbeat timer behind, however many events it carried', async () => {
+    // Each wait between events armed a heartbeat timer that nothing cleared: a closed stream left them pending for
+    // a heartbeat each, which held the demo server's process past its test teardown.
+    const slow = await storeFixture(engine, { heartbeatMs: 10 * 60_000 })
+    try {
+      const t = await slow.enrolTill()
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+      const before = timers()
+      const res = await slow.request('/events', { token: t.token })
+      await readUntil(res, (s) => s.includes('event: hello'))
+      for (let i = 1; i <= 5; i++) {
+        tellConfig(slow.ctx, 100 + i)
+        await readUntil(res, (s) => s.includes(`"version":${100 + i}`))
+      }
+      await res.body!.cancel()
+      await expect.poll(() => slow.ctx.events.connected()).toEqual([])
+      await expect.poll(timers).toBeLessThanOrEqual(before)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('a server shutting down ends every open stream', async () => {
+    const t = await f.enrolTill()
+    const res = await f.request('/events', { token: t.token })
+    await readUntil(res, (s) => s.includes('event: hello'))
+    f.ctx.events.close()
+    expect((await readUntil(res, () => false)).ended).toBe(true)
+    f.ctx.events = new StoreEvents()
   })
 })

@@ -54,6 +54,20 @@ describe('planStoreConfig', () => {
     })
   })
 
+  it('a store type adopting a local type of the same provider keeps that type’s per-till values (an uploaded type)', () => {
+    const own: TillType = { id: 'clickpass-1', number: 1, name: 'ClickPass', provider: 'clickpass', values: { url: 'https://a', cashboxCode: 'KASSA-1' } }
+    const pulled = { version: 4, paymentTypes: [click({ url: 'https://a', timeout: 12 })], secrets: {} }
+    const plan = planStoreConfig({ ...base, current: [own], secrets: {}, pulled })
+    expect(plan).toMatchObject({ kind: 'apply', adopted: ['clickpass-1'] })
+    if (plan.kind !== 'apply') return
+    expect(plan.types.find((t) => t.id === 'st_1')?.values).toMatchObject({ cashboxCode: 'KASSA-1', timeout: 12 })
+    // Another provider's type of that number gives nothing of its own.
+    const oplati: TillType = { ...own, provider: 'oplati', values: { regNum: 'R1' } }
+    const other = planStoreConfig({ ...base, current: [oplati], secrets: {}, pulled })
+    if (other.kind !== 'apply') throw new Error(other.kind)
+    expect(other.types.find((t) => t.id === 'st_1')?.values).not.toHaveProperty('regNum')
+  })
+
   it('the same version is nothing to do; per-till fields stay the till’s', () => {
     const held: TillType = { ...click({ url: 'https://api.click.uz', timeout: 20, cashboxCode: 'K7' }), managed: { version: 3 } }
     expect(planStoreConfig({ ...base, appliedVersion: 3, current: [held], secrets: {}, pulled: { version: 3, paymentTypes: [], secrets: {} } })).toEqual({

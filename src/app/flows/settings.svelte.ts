@@ -127,6 +127,15 @@ export class PaymentTypesFlow {
     if (t) this.edit(t, false)
   }
 
+  /** The store's config was applied: the list refreshes, and an open store-managed type shows the store's values. */
+  async refreshManaged(): Promise<void> {
+    const list = await this.notice.call(() => this.#d.engine.listPaymentTypes())
+    if (!list) return
+    this.types = list
+    const t = list.find((x) => x.id === this.selected)
+    if (t?.managed) this.edit(t, false)
+  }
+
   async loadStatus(t: PaymentTypeView): Promise<void> {
     this.providerStatus = undefined
     // A complete type that is stopped (Inpas: another terminal ID) still shows its state.

@@ -3,6 +3,7 @@
 import type { PaydeskDb } from '../db.ts'
 import { readLink, type StoreLink } from './link.ts'
 import { outboxStore } from './outbox.ts'
+import { appliedConfig } from './config-pull.ts'
 
 export interface SyncView {
   link?: StoreLink
@@ -21,4 +22,9 @@ export async function readSyncView(db: PaydeskDb): Promise<SyncView> {
     ...(depth.oldestAt !== undefined ? { oldestAt: depth.oldestAt } : {}),
     rejected: (await outbox.rejected()).length,
   }
+}
+
+/** The store config version the till applied (null before any): a page refreshes what it read once when it moves. */
+export async function readAppliedVersion(db: PaydeskDb): Promise<number | null> {
+  return (await appliedConfig(db))?.version ?? null
 }

@@ -16,6 +16,9 @@ import { appliedConfig, configPuller } from './config-pull.ts'
 import { listenStoreEvents } from './events.ts'
 import type { ConfigSchema } from '../../../src/domain/config.ts'
 import { readSyncView, type SyncView } from './status.ts'
+import type { TillType } from '../../../src/domain/store-config-apply.ts'
+import { storeFields, storeValues } from '../../../src/domain/store-config.ts'
+import type { UploadType } from '../../../src/domain/store-contract.ts'
 
 export const APP_VERSION: string = pkg.version
 
@@ -46,6 +49,8 @@ type R<T = object> = ({ ok: true } & T) | { ok: false; message: Msg }
 
 /** The settings flag that says the demo till has joined (or left) its store once: it never re-joins by itself. */
 const DEMO_DONE_KEY = 'store.demoDone'
+/** Held by the one tab of a till that listens to the store's events. */
+const EVENTS_LOCK = 'paydesk-store-events'
 /** The demo store opens its database on first use (PGlite's first start: up to a minute on a loaded machine). */
 const DEMO_ENROL_TRIES = 12
 
@@ -80,11 +85,16 @@ export function createSync(d: SyncDeps) {
 
   // The store's events (a browser till only, with timers): `config` pulls at once; each (re)connect pulls
   // too, so a change made while the stream was down is not missed; a refused token makes the runner find out.
+  // One stream per till, not per tab (a browser opens at most 6 connections to a host): the tab holding the lock
+  // listens, the next one takes over when it closes; the journal they share shows the pulled config in every tab.
   const listening = new AbortController()
+  let nudge: () => void = () => undefined
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms)
-      listening.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
+      const done = () => (clearTimeout(t), listening.signal.removeEventListener('abort', done), (nudge = () => undefined), resolve())
+      const t = setTimeout(done, ms)
+      nudge = done
+      listening.signal.addEventListener('abort', done, { once: true })
     })
   async function listenLoop() {
     let failures = 0
@@ -109,7 +119,51 @@ export function createSync(d: SyncDeps) {
     }
   }
 
-  async function enrolStore(req: { address: string; code: string; name?: string }): Promise<R<{ message: Msg; link: StoreLink }>> {
+  /**
+   * The till's own payment types offered to the store: store fields and secrets only (a per-till field stays here),
+   * each type as the console would save it. The store's copies come back in the next config and take these
+   * numbers over (the local ones are archived, their per-till values kept); a number the store already has stays
+   * the till's own.
+   */
+  async function uploadOwnTypes(l: StoreLink): Promise<Msg> {
+    const token = await link.token()
+    const own = ((((await db.settings.get('paymentTypes'))?.value as TillType[] | undefined) ?? []) as TillType[]).filter(
+      (t) => !t.managed && t.archived === undefined,
+    )
+    const types: UploadType[] = []
+    for (const t of own) {
+      const schema = d.schemaOf?.(t.provider)
+      if (!schema) continue
+      const secretNames = new Set(
+        storeFields(schema)
+          .filter((f) => f.secret)
+          .map((f) => f.name),
+      )
+      const rows = await db.secrets.where('key').startsWith(`${t.id}:`).toArray()
+      const secrets = Object.fromEntries(rows.map((r) => [r.key.slice(t.id.length + 1), r.value]).filter(([name]) => secretNames.has(name!)))
+      types.push({ provider: t.provider, number: t.number, name: t.name, values: storeValues(schema, t.values), secrets })
+    }
+    if (!token || !types.length) return msg('store.uploadNone')
+    const r = await transport.uploadTypes(l.address, token, types)
+    if (r.kind !== 'ok') {
+      log.warn('sync', 'payment type upload failed', { reason: r.reason })
+      return msg('store.uploadFailed')
+    }
+    const kept = r.reply.results.filter((x) => !x.ok)
+    log.info('sync', 'payment types uploaded', { sent: types.length, saved: types.length - kept.length })
+    await pull()
+    return kept.length
+      ? msg('store.uploadPartly', { saved: types.length - kept.length, count: types.length, numbers: kept.map((x) => `№ ${x.number}`).join(', ') })
+      : msg('store.uploaded', { count: types.length })
+  }
+
+  async function enrolStore(req: {
+    address: string
+    code: string
+    name?: string
+    /** The till has payment types of its own: take the store's (`adopt`) or offer its own to the store (`upload`). */
+    localTypes?: 'adopt' | 'upload'
+  }): Promise<R<{ message: Msg; link: StoreLink; detail?: Msg }>> {
     const a = normalizeStoreAddress(req?.address, origin)
     if (!a.ok) return a
     const c = normalizeEnrolCode(req?.code)
@@ -151,7 +205,9 @@ export function createSync(d: SyncDeps) {
     if (saved !== true) return { ok: false, message: msg('store.alreadyLinked') }
     log.info('sync', 'joined the store', { storeId: l.storeId, tillId: l.tillId, address: l.address })
     runner.schedule(0)
-    return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l }
+    nudge()
+    const detail = req?.localTypes === 'upload' ? await uploadOwnTypes(l) : undefined
+    return { ok: true, message: msg('store.linked', { store: l.storeName }), link: l, ...(detail ? { detail } : {}) }
   }
 
   /** Leave the store: refused while any row waits to be sent (it would never reach the store). */
@@ -192,15 +248,14 @@ export function createSync(d: SyncDeps) {
     /** On start: the demo till joins its store; whatever waits goes now. */
     async start() {
       // The browser never waits for the store at start (its first start may take a minute): in the background.
-      if (d.timers)
+      if (d.timers) {
+        // The stream waits for a link (a pause that an enrolment cuts short), in the demo too.
+        void d.locks.run(EVENTS_LOCK, listenLoop).catch((e: unknown) => log.warn('sync', 'store events stopped', { error: String(e) }))
         void demoEnrol(DEMO_ENROL_TRIES).finally(() => {
           runner.schedule(0)
           void pull()
-          // The event stream only outside the demo for now: under `vite preview` an open stream held the server's
-          // close past its 10 s (the browser suites' teardown); the demo pulls on start and after each push instead.
-          if (!d.demoStore) void listenLoop()
         })
-      else {
+      } else {
         await demoEnrol()
         await runner.drain()
       }

@@ -2,7 +2,16 @@
 // `/api/v1` with the till's bearer token, a time limit per request, and every answer turned into data the runner
 // decides on (never an exception). The token and the bodies are never logged.
 import * as v from 'valibot'
-import { API_PREFIX, EnrolReply, ErrorReply, PushReply, shiftNumberOf, type TillStatus } from '../../../src/domain/store-contract.ts'
+import {
+  API_PREFIX,
+  EnrolReply,
+  ErrorReply,
+  PushReply,
+  UploadReply,
+  shiftNumberOf,
+  type TillStatus,
+  type UploadType,
+} from '../../../src/domain/store-contract.ts'
 import type { Batch, Settlement } from './outbox.ts'
 
 /** A push or an enrolment that has not answered in this long is given up (the next attempt resends the rows). */
@@ -73,6 +82,15 @@ export function storeTransport(fetchFn: typeof fetch, timeoutMs = SYNC_TIMEOUT_M
       }
       const e = v.safeParse(EnrolReply, r.body)
       return e.success ? { kind: 'ok', reply: e.output } : { kind: 'notAStore', reason: 'enrolment reply not understood' }
+    },
+
+    /** The till's own payment types, offered to the store right after enrolling (the secrets travel; never logged). */
+    async uploadTypes(base: string, token: string, types: UploadType[]): Promise<{ kind: 'ok'; reply: UploadReply } | { kind: 'failed'; reason: string }> {
+      const r = await post(`${base}${API_PREFIX}/payment-types`, { types }, token)
+      if (r.kind === 'failed') return { kind: 'failed', reason: r.reason }
+      if (r.status !== 200) return { kind: 'failed', reason: `HTTP ${r.status} ${errorOf(r.body)}` }
+      const u = v.safeParse(UploadReply, r.body)
+      return u.success ? { kind: 'ok', reply: u.output } : { kind: 'failed', reason: 'upload reply not understood' }
     },
 
     async push(base: string, token: string, batch: Batch, status: TillStatus): Promise<PushAnswer> {

@@ -24,8 +24,9 @@ export async function checkConnection(ctx: ProbeCtx<ClickPassConfig>): Promise<C
   const d = decodeReply(res.text)
   const code = d.kind === 'reply' ? d.reply.errorCode : undefined
   const note = d.kind === 'reply' ? d.reply.errorNote : undefined
-  if (res.status === 401 || res.status === 403 || code === -9001) return { verdict: 'refused', detail: msg('clickpass.auth', {}, note) }
+  if (res.status === 401 || res.status === 403 || code === -9001)
+    return { verdict: 'refused', detail: { ...msg('clickpass.auth', {}, note), ...(note ? { serverLang: 'ru' } : {}) } }
   if (d.kind !== 'reply' || res.status >= 500) return { verdict: 'unreachable', reason: `HTTP ${res.status}` }
   // "Not found" (or any answer about the payment itself) came from a server that accepted the digest.
-  return { verdict: 'ok', detail: msg('common.declined', { code: code ?? res.status }, note) }
+  return { verdict: 'ok', detail: { ...msg('common.declined', { code: code ?? res.status }, note), ...(note ? { serverLang: 'ru' } : {}) } }
 }

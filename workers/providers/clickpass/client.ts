@@ -59,11 +59,17 @@ async function call(ctx: Ctx, route: Route, method: 'GET' | 'POST' | 'PUT' | 'DE
   return { kind: 'reply', status: r.status, reply: r.value! }
 }
 
+/** Click writes its `error_note` in Russian: a till in another language shows «Rad etildi (kod …)» instead. */
+export function clickDeclined(code: number, note: string | undefined): Msg {
+  const m = msg('common.declined', { code }, note)
+  return m.server ? { ...m, serverLang: 'ru' } : m
+}
+
 function declineMessage(r: Call) {
   if (r.kind === 'refused') return r.message
   if (r.kind === 'reply') {
     if (r.status === 401 || r.reply.errorCode === -9001) return msg('clickpass.auth')
-    return msg('common.declined', { code: r.reply.errorCode }, r.reply.errorNote)
+    return clickDeclined(r.reply.errorCode, r.reply.errorNote)
   }
   return msg('common.unknownAttention')
 }
@@ -181,7 +187,7 @@ async function pay(ctx: Ctx, code: string): Promise<void> {
   }
   if (reply.paymentStatus === 2) return approve(ctx, patch)
   if (reply.paymentStatus !== undefined && reply.paymentStatus < 0) {
-    await ctx.commit({ ...patch, state: 'declined', message: msg('common.declined', { code: reply.paymentStatus }, reply.errorNote) })
+    await ctx.commit({ ...patch, state: 'declined', message: clickDeclined(reply.paymentStatus, reply.errorNote) })
     return
   }
   await ctx.commit({ ...patch, state: 'resolving', deadline: (ctx.op.sentAt ?? ctx.clock.now()) + PENDING_WINDOW_MS, message: msg('common.checking') })
