@@ -3,6 +3,7 @@
 // PGlite and on a throwaway PostgreSQL; `browser` drives Debian's Chromium through
 // playwright-core against the built app.
 import { defineConfig } from 'vitest/config'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 export default defineConfig({
   test: {
@@ -13,6 +14,18 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The page's flow classes (`src/app/flows/*.svelte.ts`) without a browser: the Svelte plugin compiles their
+        // runes for the client runtime (the `browser` condition), and each test hands a flow fake engine and journal.
+        plugins: [svelte({ dynamicCompileOptions: () => ({ generate: 'client' }) })],
+        resolve: { conditions: ['browser'] },
+        ssr: { resolve: { conditions: ['browser'], externalConditions: ['browser'] } },
+        test: {
+          name: 'flows',
+          include: ['test/flows/**/*.test.ts'],
+          environment: 'node',
         },
       },
       {

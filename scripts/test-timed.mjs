@@ -8,7 +8,7 @@ const PARTS = [
   ['typecheck', 'npm run typecheck --silent'],
   ['lint', 'npm run lint --silent'],
   ['format check', 'npm run format:check --silent'],
-  ['node: unit + integration', 'npx vitest run --project node'],
+  ['node: unit + integration + flows', 'npx vitest run --project node --project flows'],
   ['server: the store on PGlite and PostgreSQL', 'npx vitest run --project server'],
   ['browser (includes the fault matrix)', 'npx vitest run --project browser'],
 ]

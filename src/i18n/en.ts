@@ -562,4 +562,10 @@ export const en: Record<MessageKey, string> = {
     "The demo pin-pad lives in the till's tab: after the tab reloads it forgets earlier operations — their refunds fail and the Z report shows mismatches. A real pin-pad keeps them itself",
   'state.cancelled': 'cancelled',
   'state.refunded': 'refunded',
+  // Sale flow (saleflow): the provider's maximum, the till's currency.
+  'sale.aboveMax': 'The amount is above the maximum for “{name}”: at most {max}',
+  'settings.tillCurrency': 'Till currency',
+  'settings.tillCurrencyHint': 'An order from the sales software without a currency can be paid only with payment types in this currency',
+  'settings.tillCurrencyAny': 'Not set (any)',
+  'settings.tillCurrencySaved': 'Till currency: {currency}',
 }

@@ -559,6 +559,12 @@ export const ru = {
     'Демо-пин-пад живёт во вкладке кассы: после её перезагрузки он забывает прежние операции — их возврат не пройдёт, а Z-отчёт покажет расхождения. Настоящий пин-пад помнит их сам',
   'state.cancelled': 'отменена',
   'state.refunded': 'возвращена',
+  // Sale flow (saleflow): the provider's maximum, the till's currency.
+  'sale.aboveMax': 'Сумма больше допустимой для «{name}»: не более {max}',
+  'settings.tillCurrency': 'Валюта кассы',
+  'settings.tillCurrencyHint': 'Заказ с кассы продаж без валюты можно оплатить только типами оплаты в этой валюте',
+  'settings.tillCurrencyAny': 'Не задана (любая)',
+  'settings.tillCurrencySaved': 'Валюта кассы: {currency}',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -562,4 +562,10 @@ export const uz: Record<MessageKey, string> = {
     'Demo pin-pad kassa varag‘ida yashaydi: varaq qayta yuklangach, u oldingi operatsiyalarni unutadi — ularni qaytarish o‘tmaydi, Z-hisobot esa farqlarni ko‘rsatadi. Haqiqiy pin-pad ularni o‘zi eslab qoladi',
   'state.cancelled': 'bekor qilingan',
   'state.refunded': 'qaytarilgan',
+  // Sale flow (saleflow): the provider's maximum, the till's currency.
+  'sale.aboveMax': '«{name}» uchun summa ruxsat etilganidan ko‘p: ko‘pi bilan {max}',
+  'settings.tillCurrency': 'Kassa valyutasi',
+  'settings.tillCurrencyHint': 'Savdo dasturidan valyutasiz kelgan buyurtma faqat shu valyutadagi to‘lov turlari bilan to‘lanadi',
+  'settings.tillCurrencyAny': 'Belgilanmagan (istalgan)',
+  'settings.tillCurrencySaved': 'Kassa valyutasi: {currency}',
 }

@@ -23,6 +23,7 @@ export type { PayRequest } from './verbs/pay.ts'
 import { paymentTypesApi } from './payment-types.ts'
 export type { PaymentTypeView, PaymentTypeInput } from './payment-types.ts'
 import { newOperation } from './new-operation.ts'
+import { staffNote } from './staff-note.ts'
 import { queueRunner, queueStore } from './queue.ts'
 import { hostOrders } from './host-orders.ts'
 import { realRandom, type Clock } from './clock.ts'
@@ -542,6 +543,8 @@ export function createEngine(deps: EngineDeps) {
     registerHostOrder: host.register,
     orderOperations: host.operations,
     hostRefused: async (origin: string, why: string) => host.refused(origin, why),
+    /** A customer read a customer sentence instead of a staff text: the log keeps the staff text. */
+    noteForStaff: staffNote(log),
     exportJournal,
     exportLog: settings.exportWithChanges(exportLog),
     queueStatus,

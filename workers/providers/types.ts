@@ -125,6 +125,10 @@ export interface ProviderAbout {
   schema: ConfigSchema
   /** Message key the till shows under "scan" for this provider. */
   scanHint: string
+  /** The app the customer knows (Click, Payme): the self-checkout's tile and instruction say it, not the admin's type name. */
+  appName?: string
+  /** The largest amount the provider takes, minor units: a larger one is refused on the till, never sent. */
+  maxAmount?: number
 }
 
 export interface Provider<C> {

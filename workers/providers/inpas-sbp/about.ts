@@ -3,4 +3,12 @@
 import type { ProviderAbout } from '../types.ts'
 import { INPAS_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'inpas-sbp', title: 'Inpas SmartSale (СБП, RU)', schema: INPAS_SCHEMA, scanHint: 'inpas.choose.title' }
+export const ABOUT: ProviderAbout = {
+  id: 'inpas-sbp',
+  title: 'Inpas SmartSale (СБП, RU)',
+  schema: INPAS_SCHEMA,
+  scanHint: 'inpas.choose.title',
+  // docs/protocols/inpas-sbp.md § 6.3: at most 999 999 999 999 kopecks (the codec's AMOUNT_MAX_MINOR).
+  // No app name: the pin-pad takes a card or SBP as the type is set up, so the tile keeps the type's name.
+  maxAmount: 999_999_999_999,
+}

@@ -3,4 +3,4 @@
 import type { ProviderAbout } from '../types.ts'
 import { OPLATI_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'oplati', title: 'O!плати (BY)', schema: OPLATI_SCHEMA, scanHint: 'oplati.scanCustomer' }
+export const ABOUT: ProviderAbout = { id: 'oplati', title: 'O!плати (BY)', schema: OPLATI_SCHEMA, scanHint: 'oplati.scanCustomer', appName: 'O!плати' }
