@@ -68,7 +68,7 @@ function setup(opts: { types?: PaymentTypeView[]; max?: number; till?: string } 
       history: [],
       ...(order ? { order } : {}),
       ...(state === 'approved' ? { slip: { title: 'slip.sale' } as unknown as Slip } : {}),
-    }) as Operation
+    }) as unknown as Operation
   const deps: SaleFlowDeps = {
     listPaymentTypes: async () => opts.types ?? [type('click')],
     pay: (req) => {

@@ -170,6 +170,12 @@ export class SaleFlow {
     this.method = method
   }
 
+  /** The amount is more than the type's provider takes: refused on the till, never sent. */
+  aboveMax(type: PaymentTypeView, amount: number): Msg | undefined {
+    const max = this.#deps.maxAmount(type)
+    return max !== undefined && amount > max ? { key: 'sale.aboveMax', params: { name: type.name, max: formatAmountInput(max) } } : undefined
+  }
+
   /** A finished sale is not charged again by the next scan (a host request takes at most one approved payment). */
   #finishedSaleRefusal(): Msg | undefined {
     if (this.hostPay && this.#hostPaid) return { key: 'common.orderPaid' }
@@ -202,10 +208,9 @@ export class SaleFlow {
       this.error = { key: 'sale.chooseType' }
       return this.error
     }
-    const max = this.#deps.maxAmount(type)
-    if (max !== undefined && parsed.value > max) {
+    const above = this.aboveMax(type, parsed.value)
+    if (above) {
       // Refused here, never sent: the typed amount is the cashier's to fix; the host's is said where it is shown.
-      const above: Msg = { key: 'sale.aboveMax', params: { name: type.name, max: formatAmountInput(max) } }
       if (host) this.error = above
       else this.amountError = above
       return above
