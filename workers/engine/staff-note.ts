@@ -10,7 +10,7 @@ export function staffNote(log: Logger) {
   return async (n: { text: string; key: string; order?: string; opId?: string }): Promise<Result> => {
     if (typeof n?.text !== 'string' || typeof n.key !== 'string') return { ok: false, message: { key: 'common.notSupported' } }
     const data = {
-      key: n.key.slice(0, 100),
+      message: n.key.slice(0, 100),
       text: n.text.slice(0, MAX_TEXT),
       ...(typeof n.order === 'string' ? { order: n.order.slice(0, 100) } : {}),
     }
