@@ -22,6 +22,7 @@ export function loyaltyVerb(d: VerbDeps) {
     id?: string
   }): Promise<Result<{ op: Operation }>> {
     if (req.id !== undefined && !isOperationId(req.id)) return { ok: false, message: msg('common.notSupported') }
+    const opId = (): OperationId => (req.id as OperationId | undefined) ?? newId()
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     // A deleted type with operations is archived: it reverses its own, never takes new ones.
@@ -39,14 +40,7 @@ export function loyaltyVerb(d: VerbDeps) {
       async () => {
         const now = clock.now()
         const op = newOperation(
-          {
-            id: (req.id as OperationId | undefined) ?? newId(),
-            kind: 'loyalty',
-            provider: p.id,
-            paymentTypeId: req.paymentTypeId,
-            amount: 0 as Minor,
-            currency: p.currency,
-          },
+          { id: opId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency },
           now,
           {
             ...(scan.code ? { code: scan.code } : {}),

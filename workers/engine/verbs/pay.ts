@@ -46,6 +46,7 @@ export function payVerb(d: VerbDeps) {
     const amount = req.amount
     if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
     if (req.id !== undefined && !isOperationId(req.id)) return { ok: false, message: msg('common.notSupported') }
+    const opId = (): OperationId => (req.id as OperationId | undefined) ?? newId()
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     // A deleted type with operations is archived: it reverses its own, never takes new ones.
@@ -89,29 +90,18 @@ export function payVerb(d: VerbDeps) {
       PAY_LOCK(req.paymentTypeId),
       async (): Promise<Operation | Refusal> => {
         const row = () =>
-          newOperation(
-            {
-              id: (req.id as OperationId | undefined) ?? newId(),
-              kind: 'pay',
-              provider: p.id,
-              paymentTypeId: req.paymentTypeId,
-              amount: amount as Minor,
-              currency: p.currency,
-            },
-            now,
-            {
-              ...(opCode ? { code: opCode } : {}),
-              ...(req.order ? { order: req.order } : {}),
-              ...(items ? { items } : {}),
-              ...tabOf(req.tab),
-              ...(typeof providerCode === 'number' ? { providerCode } : {}),
-              ...(req.method && p.payMethods?.includes(req.method)
-                ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } }
-                : req.choice
-                  ? { details: { choice: req.choice } }
-                  : {}),
-            },
-          )
+          newOperation({ id: opId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
+            ...(opCode ? { code: opCode } : {}),
+            ...(req.order ? { order: req.order } : {}),
+            ...(items ? { items } : {}),
+            ...tabOf(req.tab),
+            ...(typeof providerCode === 'number' ? { providerCode } : {}),
+            ...(req.method && p.payMethods?.includes(req.method)
+              ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } }
+              : req.choice
+                ? { details: { choice: req.choice } }
+                : {}),
+          })
         // The journal's half of the scan guard and the row itself: one strict transaction, before the first request.
         const journaled = await db.transaction('rw', db.operations, async (): Promise<Operation | Refusal> => {
           if (req.id !== undefined && (await db.operations.get(req.id))) return { ok: false, ignored: true, message: msg('common.busy') }
