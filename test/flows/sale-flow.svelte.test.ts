@@ -54,6 +54,7 @@ function setup(opts: { types?: PaymentTypeView[]; max?: number; till?: string } 
     journal.write(op)
     return { ok: true, op }
   }
+  let loyalty: SaleFlowDeps['addLoyaltyCard'] = async () => ({ ok: false, message: { key: 'common.notSupported' } })
   const row = (id: string, amount: number, state: Operation['state'], order?: string): Operation =>
     ({
       id,
@@ -75,7 +76,7 @@ function setup(opts: { types?: PaymentTypeView[]; max?: number; till?: string } 
       calls.pay.push(req)
       return engine(req)
     },
-    addLoyaltyCard: async () => ({ ok: false, message: { key: 'common.notSupported' } }),
+    addLoyaltyCard: (req) => loyalty(req),
     watch: (id) => {
       calls.watched.push(id)
       return {
@@ -104,6 +105,7 @@ function setup(opts: { types?: PaymentTypeView[]; max?: number; till?: string } 
     calls,
     row,
     setEngine: (e: typeof engine) => (engine = e),
+    loyaltyEngine: (e: SaleFlowDeps['addLoyaltyCard']) => (loyalty = e),
     done: () => {
       stopEffects()
       flow.stop()
@@ -242,6 +244,24 @@ describe('the sale flow', () => {
     t.flow.choosing = false
     await t.flow.submit({ choice: 'alipay' })
     expect(t.calls.pay[0]).toMatchObject({ choice: 'alipay', code: '' })
+    t.done()
+  })
+
+  it('a loyalty card is added under the page’s id too, and the screen follows that row', async () => {
+    const t = setup({ types: [type('oplati', { provider: 'oplati', currency: 'BYN', payMode: 'merchant-dynamic' })] })
+    const asked: string[] = []
+    await t.flow.start()
+    t.loyaltyEngine(async (req) => {
+      asked.push(req.id)
+      const op: Operation = { ...t.row(req.id, 0, 'approved'), kind: 'loyalty' }
+      t.journal.write(op)
+      return { ok: true, op }
+    })
+    await t.flow.addLoyalty()
+    expect(asked).toHaveLength(1)
+    expect(isOperationId(asked[0])).toBe(true)
+    expect(t.flow.op?.id).toBe(asked[0])
+    expect(t.flow.op?.kind).toBe('loyalty')
     t.done()
   })
 
