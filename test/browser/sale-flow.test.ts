@@ -71,6 +71,7 @@ it('the kiosk’s tile names the app (Click); a host amount above its maximum gi
   const said = page.getByRole('alert')
   await expect.poll(() => said.textContent()).toBe('This way to pay is not working now. Choose another one — staff already know and are coming')
   expect(await page.getByTestId('staff-note').textContent()).toBe('A member of staff is on the way')
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/self-above-max-1080x1920.png` })
   // The customer never reads the admin's words; the till does.
   expect(await page.textContent('body')).not.toContain('maximum')
   await expect.poll(() => till.getByTestId('staff-reason').textContent()).toBe('Причина: Сумма больше допустимой для «ClickPass»: не более 100 000 000')
