@@ -95,3 +95,13 @@ const CURRENCY_LABELS: Record<string, Record<string, string>> = {
 function currencyLabel(currency: string, locale: string): string {
   return CURRENCY_LABELS[currency]?.[locale.slice(0, 2)] ?? currency
 }
+
+/**
+ * An amount as the amount field shows it and `parseAmountInput` reads it back: thousands grouped by a space,
+ * decimals only when there are any (150000 → "1 500", 150050 → "1 500,50"), never "1500.00".
+ */
+export function formatAmountInput(amount: number): string {
+  const int = String(Math.floor(amount / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')
+  const frac = amount % 100
+  return frac === 0 ? int : `${int},${String(frac).padStart(2, '0')}`
+}

@@ -613,4 +613,10 @@ export const en: Record<MessageKey, string> = {
   'store.uploadPartly': 'Uploaded to the store: {saved} of {count}. Staying on the till: {numbers} — the store already has that number or refused the values',
   'store.uploadNone': 'No payment types of the till’s own to upload',
   'store.uploadFailed': 'The payment types were not uploaded: the store refused them. They stay on the till',
+  // Sale flow (saleflow): the provider's maximum, the till's currency.
+  'sale.aboveMax': 'The amount is above the maximum for “{name}”: at most {max}',
+  'settings.tillCurrency': 'Till currency',
+  'settings.tillCurrencyHint': 'An order from the sales software without a currency can be paid only with payment types in this currency',
+  'settings.tillCurrencyAny': 'Not set (any)',
+  'settings.tillCurrencySaved': 'Till currency: {currency}',
 }

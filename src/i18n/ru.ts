@@ -612,6 +612,12 @@ export const ru = {
     'Отправлено в магазин: {saved} из {count}. Остаются на кассе: {numbers} — такой номер в магазине уже есть или магазин не принял значения',
   'store.uploadNone': 'Своих типов оплаты для отправки нет',
   'store.uploadFailed': 'Типы оплаты не отправлены: магазин не принял их. Они остаются на кассе',
+  // Sale flow (saleflow): the provider's maximum, the till's currency.
+  'sale.aboveMax': 'Сумма больше допустимой для «{name}»: не более {max}',
+  'settings.tillCurrency': 'Валюта кассы',
+  'settings.tillCurrencyHint': 'Заказ с кассы продаж без валюты можно оплатить только типами оплаты в этой валюте',
+  'settings.tillCurrencyAny': 'Не задана (любая)',
+  'settings.tillCurrencySaved': 'Валюта кассы: {currency}',
 } as const
 
 export type MessageKey = keyof typeof ru

@@ -615,4 +615,10 @@ export const uz: Record<MessageKey, string> = {
     'Do‘konga yuborildi: {saved} / {count}. Kassada qoladi: {numbers} — bu raqam do‘konda allaqachon bor yoki do‘kon qiymatlarni qabul qilmadi',
   'store.uploadNone': 'Yuborish uchun o‘z to‘lov turlari yo‘q',
   'store.uploadFailed': 'To‘lov turlari yuborilmadi: do‘kon ularni qabul qilmadi. Ular kassada qoladi',
+  // Sale flow (saleflow): the provider's maximum, the till's currency.
+  'sale.aboveMax': '«{name}» uchun summa ruxsat etilganidan ko‘p: ko‘pi bilan {max}',
+  'settings.tillCurrency': 'Kassa valyutasi',
+  'settings.tillCurrencyHint': 'Savdo dasturidan valyutasiz kelgan buyurtma faqat shu valyutadagi to‘lov turlari bilan to‘lanadi',
+  'settings.tillCurrencyAny': 'Belgilanmagan (istalgan)',
+  'settings.tillCurrencySaved': 'Kassa valyutasi: {currency}',
 }

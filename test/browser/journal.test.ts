@@ -367,7 +367,7 @@ describe('a finished sale', () => {
     // A sale by URL is the host's once the host confirms it by message.
     const { page } = await hostOpens(context, 'pay', 'J-1', '150000')
     await first.close()
-    await expect.poll(() => page.getByTestId('amount').inputValue()).toBe('1500.00')
+    await expect.poll(() => page.getByTestId('amount').inputValue()).toBe('1 500')
     await page.getByTestId('code').click()
     await scan(page, await mint())
     await page.locator('[data-testid=result][data-state=approved]').waitFor({ timeout: 20_000 })

@@ -63,8 +63,8 @@ it('a customer pays alone with ClickPass at the scanner, in their language, and 
   await page.getByRole('button', { name: 'English' }).tap()
   await expect.poll(() => page.getByRole('heading').first().textContent()).toBe('Choose how to pay')
   await page.getByRole('button', { name: 'Русский' }).tap()
-  await page.getByRole('button', { name: 'ClickPass', exact: true }).tap()
-  await expect.poll(() => page.getByTestId('self-instruction').textContent()).toBe('Покажите QR-код из приложения ClickPass сканеру')
+  await page.getByRole('button', { name: 'Click', exact: true }).tap()
+  await expect.poll(() => page.getByTestId('self-instruction').textContent()).toBe('Покажите QR-код из приложения Click сканеру')
   await shot(page, 'self-scan')
   // The scanner types into the screen's focused field, whatever the customer touched before.
   await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('self-wedge')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { fromMajorNumber, fromMajorText, parseAmountInput, toMajorText, formatMoney, type Minor } from '../../src/domain/money.ts'
+import { formatAmountInput, fromMajorNumber, fromMajorText, parseAmountInput, toMajorText, formatMoney, type Minor } from '../../src/domain/money.ts'
 
 describe('money in minor units', () => {
   it('what a cashier types becomes exact minor units', () => {
@@ -50,6 +50,16 @@ describe('money in minor units', () => {
   it('people see the amount in their locale with the currency', () => {
     expect(formatMoney(150050, 'UZS', 'ru').replace(/\s/g, ' ')).toBe('1 500,50 сум')
     expect(formatMoney(150000, 'UZS', 'en')).toBe('1,500 UZS')
+  })
+})
+
+describe('the amount field', () => {
+  it('shows an amount grouped, with decimals only when there are any, and reads it back the same', () => {
+    expect(formatAmountInput(150000)).toBe('1 500')
+    expect(formatAmountInput(150050)).toBe('1 500,50')
+    expect(formatAmountInput(5)).toBe('0,05')
+    expect(formatAmountInput(9_999_999_999_900)).toBe('99 999 999 999')
+    for (const n of [1, 99, 100, 150050, 10_000_000_000_000]) expect(parseAmountInput(formatAmountInput(n))).toEqual({ ok: true, value: n })
   })
 })
 

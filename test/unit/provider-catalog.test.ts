@@ -32,3 +32,22 @@ describe('the provider catalogue, found by folder', () => {
     }
   })
 })
+
+describe('what a customer reads and what a provider takes, from about.ts', () => {
+  it('a tile names the app the customer knows; two types of one app keep their own names; no app name keeps the type’s', async () => {
+    const { appNameOf } = await import('../../src/app/flows/app-name.ts')
+    const click = { id: 'c1', name: 'ClickPass', provider: 'clickpass' }
+    const inpas = { id: 'i1', name: 'Карта или СБП', provider: 'inpas-sbp' }
+    expect(appNameOf(click, [click, inpas])).toBe('Click')
+    expect(appNameOf(inpas, [click, inpas])).toBe('Карта или СБП')
+    const click2 = { id: 'c2', name: 'ClickPass 2', provider: 'clickpass' }
+    expect(appNameOf(click2, [click, click2])).toBe('ClickPass 2')
+  })
+
+  it('a declared maximum is a positive amount in minor units no larger than the till’s own cap', async () => {
+    const { MAX_MINOR } = await import('../../src/domain/money.ts')
+    for (const a of Object.values(CATALOG))
+      if (a.maxAmount !== undefined) expect(Number.isSafeInteger(a.maxAmount) && a.maxAmount > 0 && a.maxAmount <= MAX_MINOR, a.id).toBe(true)
+    expect(CATALOG.clickpass?.maxAmount).toBe(10_000_000_000)
+  })
+})

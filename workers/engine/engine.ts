@@ -22,6 +22,7 @@ import { paymentTypesApi } from './payment-types.ts'
 export type { PaymentTypeView, PaymentTypeInput } from './payment-types.ts'
 import { queueStore, type QueueStatus } from './queue.ts'
 import { MAX_REFUSALS, queueRunner } from './queue-runner.ts'
+import { staffNote } from './staff-note.ts'
 import { hostOrders } from './host-orders.ts'
 import { realRandom } from './clock.ts'
 import { createLogger, scrub, type Logger } from './log.ts'
@@ -308,6 +309,8 @@ export function createEngine(deps: EngineDeps) {
     registerHostOrder: host.register,
     orderOperations: host.operations,
     hostRefused: async (origin: string, why: string) => host.refused(origin, why),
+    /** A customer read a customer sentence instead of a staff text: the log keeps the staff text. */
+    noteForStaff: staffNote(log),
     exportJournal,
     exportLog: settings.exportWithChanges(exportLog),
     queueStatus,

@@ -150,6 +150,10 @@ export interface ProviderAbout {
   device?: DeviceAbout
   /** A provider that signs in with a stored token: the texts of Settings' token row. */
   token?: TokenAbout
+  /** The app the customer knows (Click, Payme): the self-checkout's tile and instruction say it, not the admin's type name. */
+  appName?: string
+  /** The largest amount the provider takes, minor units: a larger one is refused on the till, never sent. */
+  maxAmount?: number
 }
 
 /** What the till, the self-checkout and Settings show for a device provider (all texts are message keys). */

@@ -2,6 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import type { Minor } from '../../../src/domain/money.ts'
 import type { Operation } from '../../../src/domain/operation.ts'
+import { isOperationId, type OperationId } from '../../../src/domain/ids.ts'
 import { NOT_AVAILABLE } from '../locks.ts'
 import { newOperation } from '../new-operation.ts'
 import { tabOf } from '../tabs.ts'
@@ -17,7 +18,11 @@ export function loyaltyVerb(d: VerbDeps) {
     scannedAt?: number
     order?: string
     tab?: string
+    /** The page's own id for the operation (as pay's `id`): a repeat of a journaled id is ignored. */
+    id?: string
   }): Promise<Result<{ op: Operation }>> {
+    if (req.id !== undefined && !isOperationId(req.id)) return { ok: false, message: msg('common.notSupported') }
+    const opId = (): OperationId => (req.id as OperationId | undefined) ?? newId()
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     // A deleted type with operations is archived: it reverses its own, never takes new ones.
@@ -35,7 +40,7 @@ export function loyaltyVerb(d: VerbDeps) {
       async () => {
         const now = clock.now()
         const op = newOperation(
-          { id: newId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency },
+          { id: opId(), kind: 'loyalty', provider: p.id, paymentTypeId: req.paymentTypeId, amount: 0 as Minor, currency: p.currency },
           now,
           {
             ...(scan.code ? { code: scan.code } : {}),
@@ -43,7 +48,12 @@ export function loyaltyVerb(d: VerbDeps) {
             ...tabOf(req.tab),
           },
         )
-        await db.operations.add(op)
+        const fresh = await db.transaction('rw', db.operations, async () => {
+          if (await db.operations.get(op.id)) return false
+          await db.operations.add(op)
+          return true
+        })
+        if (!fresh) return undefined
         log.info('engine', 'loyalty', { paymentType: req.paymentTypeId, ...(scan.code ? { code: scan.code.masked } : {}) }, op.id)
         const job = track(drive(op, (ctx, prov) => prov.loyalty!(ctx, code)))
         const flag = flagFor(op)
@@ -53,6 +63,7 @@ export function loyaltyVerb(d: VerbDeps) {
       { ifAvailable: true },
     )
     if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
+    if (!r) return { ok: false, ignored: true, message: msg('common.busy') }
     return { ok: true, op: r }
   }
   return addLoyaltyCard

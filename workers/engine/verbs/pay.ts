@@ -3,6 +3,7 @@ import { parseItems, type SaleItem } from '../../../src/domain/sale.ts'
 import { isMinor, type Minor } from '../../../src/domain/money.ts'
 import { msg } from '../../../src/domain/messages.ts'
 import { advance, isFinal, type Operation, type OpPatch } from '../../../src/domain/operation.ts'
+import { isOperationId, type OperationId } from '../../../src/domain/ids.ts'
 import { NOT_AVAILABLE } from '../locks.ts'
 import { newOperation } from '../new-operation.ts'
 import { tabOf } from '../tabs.ts'
@@ -27,6 +28,12 @@ export interface PayRequest {
   choice?: string
   /** The host's currency: a type of another currency never takes this amount. */
   currency?: string
+  /**
+   * The operation's id, minted by the page (a ULID), so the page watches the journal row from the first write
+   * without probing for it. The row is still journaled here before the first request; a second request with an
+   * id already in the journal is the same payment sent twice and is ignored (docs/rules.md R2).
+   */
+  id?: string
 }
 
 import type { VerbDeps } from './deps.ts'
@@ -39,6 +46,8 @@ export function payVerb(d: VerbDeps) {
   async function pay(req: PayRequest): Promise<Result<{ op: Operation }>> {
     const amount = req.amount
     if (!isMinor(amount)) return { ok: false, message: msg('common.badAmount') }
+    if (req.id !== undefined && !isOperationId(req.id)) return { ok: false, message: msg('common.notSupported') }
+    const opId = (): OperationId => (req.id as OperationId | undefined) ?? newId()
     const cfg = await loadConfig(req.paymentTypeId)
     if (!cfg.ok) return cfg
     // A deleted type with operations is archived: it reverses its own, never takes new ones.
@@ -82,7 +91,7 @@ export function payVerb(d: VerbDeps) {
       PAY_LOCK(req.paymentTypeId),
       async (): Promise<Operation | Refusal> => {
         const row = () =>
-          newOperation({ id: newId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
+          newOperation({ id: opId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
             ...(opCode ? { code: opCode } : {}),
             ...(req.order ? { order: req.order } : {}),
             ...(items ? { items } : {}),
@@ -100,6 +109,8 @@ export function payVerb(d: VerbDeps) {
         const op = row()
         const first = (patch?: OpPatch) =>
           db.transaction('rw', db.operations, async (): Promise<Operation> => {
+            // The same payment sent twice (the page's id already journaled) is ignored (docs/rules.md R2).
+            if (req.id !== undefined && (await db.operations.get(req.id))) throw new NotJournaled({ ok: false, ignored: true, message: msg('common.busy') })
             let base = op
             if (opCode) {
               const seen = await checkScan.againstJournal(p, opCode)

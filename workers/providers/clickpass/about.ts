@@ -3,4 +3,12 @@
 import type { ProviderAbout } from '../types.ts'
 import { CLICKPASS_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'clickpass', title: 'ClickPass (Click, UZ)', schema: CLICKPASS_SCHEMA, scanHint: 'clickpass.scan' }
+export const ABOUT: ProviderAbout = {
+  id: 'clickpass',
+  title: 'ClickPass (Click, UZ)',
+  schema: CLICKPASS_SCHEMA,
+  scanHint: 'clickpass.scan',
+  appName: 'Click',
+  // docs/protocols/clickpass.md § 3.1: at most 100 000 000 сум.
+  maxAmount: 10_000_000_000,
+}

@@ -28,4 +28,7 @@ export const ABOUT: ProviderAbout = {
       unsupported: 'inpas.browser.unsupported',
     },
   },
+  // docs/protocols/inpas-sbp.md § 6.3: at most 999 999 999 999 kopecks (the codec's AMOUNT_MAX_MINOR).
+  // No app name: the pin-pad takes a card or SBP as the type is set up, so the tile keeps the type's name.
+  maxAmount: 999_999_999_999,
 }

@@ -8,6 +8,7 @@ export const ABOUT: ProviderAbout = {
   title: 'O!плати (BY)',
   schema: OPLATI_SCHEMA,
   scanHint: 'oplati.scanCustomer',
+  appName: 'O!плати',
   token: {
     reset: 'oplati.resetToken',
     confirm: 'oplati.resetTokenConfirm',

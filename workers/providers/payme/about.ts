@@ -3,4 +3,12 @@
 import type { ProviderAbout } from '../types.ts'
 import { PAYME_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'payme', title: 'PaymeGO (Payme, UZ)', schema: PAYME_SCHEMA, scanHint: 'payme.scan' }
+export const ABOUT: ProviderAbout = {
+  id: 'payme',
+  title: 'PaymeGO (Payme, UZ)',
+  schema: PAYME_SCHEMA,
+  scanHint: 'payme.scan',
+  appName: 'Payme',
+  // docs/protocols/payme.md § 3.1: at most 100 000 000 сум.
+  maxAmount: 10_000_000_000,
+}

@@ -3,4 +3,12 @@
 import type { ProviderAbout } from '../types.ts'
 import { SENDY_SCHEMA } from './config.ts'
 
-export const ABOUT: ProviderAbout = { id: 'sendy', title: 'Sendy (Sendy, WeChat, AliPay; RU)', schema: SENDY_SCHEMA, scanHint: 'sendy.scan' }
+export const ABOUT: ProviderAbout = {
+  id: 'sendy',
+  title: 'Sendy (Sendy, WeChat, AliPay; RU)',
+  schema: SENDY_SCHEMA,
+  scanHint: 'sendy.scan',
+  appName: 'Sendy',
+  // docs/protocols/sendy.md § 3.1: at most 1 000 000 ₽.
+  maxAmount: 100_000_000,
+}
