@@ -39,7 +39,7 @@ export type FirstWrite = (patch?: OpPatch) => Promise<Operation>
 
 /** The first write refused the operation: nothing is journaled, nothing was sent, the caller answers `refusal`. */
 export class NotJournaled extends Error {
-  constructor(readonly refusal: { ok: false; message: Msg }) {
+  constructor(readonly refusal: { ok: false; message: Msg; ignored?: boolean }) {
     super(`not journaled: ${refusal.message.key}`)
   }
 }
