@@ -7,6 +7,10 @@ import type { PaymentTypeView } from '../../workers/engine/engine.ts'
 import { CONF_MAX_BYTES } from '../../src/domain/conf-merge.ts'
 
 const SCHEMAS: SettingsDeps['schemas'] = {
+  oplati: {
+    title: 'O!плати (BY)',
+    schema: { fileName: 'oplati.conf', fields: [{ name: 'regNum', type: 'string', seedText: '' }] } as never,
+  },
   clickpass: {
     title: 'ClickPass (Click Pass)',
     schema: {

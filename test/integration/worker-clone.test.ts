@@ -128,6 +128,8 @@ it('every engine method the UI uses takes and returns plain data', async () => {
   expect(await e.registerHostOrder({ order: 'H-1', amount: 150000, origin: 'http://127.0.0.1:9000' })).toMatchObject({ ok: true })
   expect(Array.isArray(await e.orderOperations('R-1'))).toBe(true)
   await e.hostRefused('http://evil.example', 'origin not allowed (paydesk.pay)')
+  // The self-checkout's staff text, kept in the log (what the customer was not shown).
+  expect(await e.noteForStaff({ text: 'Токен уже существует', key: 'oplati.tokenExists', order: 'A-1' })).toEqual({ ok: true })
 
   expect(await e.deletePaymentType('click')).toEqual({ ok: true, archived: true })
 

@@ -2,7 +2,7 @@
 // customer sentence instead of a staff text (a token already exists, a setting is missing), the staff text is
 // written here, as staff would read it, with the order and the operation it belongs to.
 import type { Logger } from './log.ts'
-import type { Result } from './engine.ts'
+import type { Result } from './result.ts'
 
 const MAX_TEXT = 500
 
