@@ -2,6 +2,7 @@
 // against the sandboxes over real HTTP, fake-indexeddb); `server` runs the store server on
 // PGlite and on a throwaway PostgreSQL; `browser` drives Debian's Chromium through
 // playwright-core against the built app.
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
@@ -14,6 +15,10 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // Vitest runs one file at a time on a 2-core machine (cores − 1). These suites spend much of their time
+          // waiting on the sandboxes' replies and the providers' timeouts: two files at a time keep both cores busy
+          // (docs/testing.md).
+          maxWorkers: Math.max(2, availableParallelism()),
         },
       },
       {

@@ -10,10 +10,12 @@ export const engine = Comlink.wrap<Api>(worker)
 
 /**
  * Read-only view of the same IndexedDB for liveQuery (journal, queue, log). Secrets are never read here.
- * Dexie is not in the first load: the view loads right after the first paint, while the cashier
- * types the amount. `live()` subscribes once it is here; a read started before (`await db.operations…`)
- * is replayed on it when it arrives. After that `db` is the Dexie instance itself.
+ * Dexie is not in the first load: the view loads once the worker has answered (the till is ready for the
+ * amount; a worker that has not answered in 2 s does not hold it longer), so loading and opening it never takes
+ * a core from the start of the page and the worker. `live()` subscribes once it is here; a read started before
+ * (`await db.operations…`) is replayed on it when it arrives. After that `db` is the Dexie instance itself.
  */
-export const dbReady: Promise<PaydeskDb> = import('../workers/engine/db.ts').then((m) => (db = new m.PaydeskDb()))
+const workerUp = Promise.race([engine.listPaymentTypes().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))])
+export const dbReady: Promise<PaydeskDb> = workerUp.then(() => import('../workers/engine/db.ts')).then((m) => (db = new m.PaydeskDb()))
 // A live binding: every importer sees the Dexie instance itself once it is here (no stand-in in between).
 export let db: PaydeskDb = deferred(dbReady)

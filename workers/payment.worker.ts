@@ -9,6 +9,8 @@ import { realClock } from './engine/clock.ts'
 import { memoryLocks, webLocks } from './engine/locks.ts'
 import { createProviders } from './providers/registry.ts'
 
+// The cold-start bench reads these from the worker's timeline (docs/performance.md: cold start).
+performance.mark('paydesk:worker-evaluated')
 const engine = createEngine({
   db: new PaydeskDb(),
   fetch: (input, init) => fetch(input, init),
@@ -23,6 +25,7 @@ const engine = createEngine({
 })
 
 const ready = engine.start()
+void ready.then(() => performance.mark('paydesk:worker-started'))
 self.addEventListener('online', () => void engine.online())
 // The sandbox pin-pad's screen and controls for the `#/pinpad` page (demo build only).
 demo?.listen()

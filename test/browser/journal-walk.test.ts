@@ -2,7 +2,7 @@
 // name and their refund; the till no longer offers it), and the refund form opens at its row.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { baseURL, launch, mint, newPage, resetSandbox, scan, databaseReady } from './support.ts'
 import { answerConfirm } from './confirm-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
@@ -79,6 +79,7 @@ async function seedPayments(page: Page, count: number) {
 
 async function seedRows(page: Page, plain: Row[]) {
   await page.getByTestId('amount').waitFor()
+  await databaseReady(page)
   // Straight into IndexedDB, past the database's hooks: the rows as the app stores them, with what its hooks add —
   // the search keys and, on a payment some refund names, the `refunded` mark the journal looks refunds up by.
   const originals = new Set(plain.flatMap((r) => (r.kind === 'refund' && r.original ? [r.original] : [])))

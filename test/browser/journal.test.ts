@@ -3,7 +3,7 @@
 // shift after a reload, and a finished sale that a second scan does not charge again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { baseURL, launch, mint, newPage, resetSandbox, scan } from './support.ts'
+import { baseURL, launch, mint, newPage, resetSandbox, scan, databaseReady } from './support.ts'
 import { answerConfirm } from './confirm-support.ts'
 import { closeHosts, hostOpens } from './host-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
@@ -34,6 +34,7 @@ function row(p: Partial<Row> & { id: string; kind: string; amount: number; creat
 /** Seed the journal (and the queue) the way earlier days left it, then reload so the app reads it. */
 async function seed(page: Page, rows: Row[], queue: string[] = []) {
   await page.getByTestId('amount').waitFor()
+  await databaseReady(page)
   await page.evaluate(
     async ({ rows, queue }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -2,7 +2,7 @@
 // not offered (Sendy has none), and with `allowRefund` off no «Возврат» is offered on its payments.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { baseURL, control, launch, newPage, resetSandbox } from './support.ts'
+import { baseURL, control, launch, newPage, resetSandbox, databaseReady } from './support.ts'
 import { answerConfirm } from './confirm-support.ts'
 import { searchKeys } from '../../src/domain/journal.ts'
 
@@ -35,6 +35,7 @@ it('with allowRefund off a Sendy payment offers no «Возврат» in the jou
   const { context, page } = await newPage(browser)
   await page.goto(baseURL())
   await page.getByTestId('amount').waitFor()
+  await databaseReady(page)
   const at = Date.now() - 60_000
   const row = {
     id: 'SY1',

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core; one fresh profile per test (fresh IndexedDB).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest'
+import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest'
 import { existsSync } from 'node:fs'
 import { CONTROL_HEADERS } from '../../sandbox/core/http.ts'
 
@@ -79,4 +79,12 @@ export function useBrowser(opts: { args?: string[]; resetSandbox?: boolean } = {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(launched) : value
     },
   })
+}
+
+/**
+ * Wait until the till's database exists with its stores (the payment worker opened it), before a test writes rows
+ * straight into IndexedDB: an `indexedDB.open('paydesk')` without a version made earlier creates an empty one.
+ */
+export async function databaseReady(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'paydesk' && (d.version ?? 0) > 1))).toBe(true)
 }

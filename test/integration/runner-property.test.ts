@@ -300,46 +300,51 @@ function journalSays(pay: Operation, ops: Operation[]): 'kept' | 'not kept' | 'o
 }
 
 describe('queue runner (property)', () => {
-  it('any interleaving of replies, losses, kills in flight, restarts and drains ends with the journal equal to the processor', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), fc.array(wire, { maxLength: 12 }), async (steps, script) => {
-        const { ops, model } = await run(steps, script)
-        expect(ops.filter((o) => OPEN_STATES.includes(o.state)).map((o) => `${o.kind} ${o.state}`)).toEqual([])
-        expect(ops.filter((o) => o.state === 'needs-attention')).toEqual([])
-        for (const pay of ops.filter((o) => o.kind === 'pay')) {
-          const server = model.payments.get(pay.id)
-          const held = server?.state === 'paid' ? 'kept' : 'not kept'
-          expect(journalSays(pay, ops), `${pay.id}: ${pay.state}, server ${server?.state ?? 'absent'}`).toBe(held)
-          // Never doubled: a payment is reversed at most once.
-          expect(server?.reversals ?? 0).toBeLessThanOrEqual(1)
-        }
-      }),
-      {
-        numRuns: 100,
-        // The shapes of the four known losses, always tried.
-        examples: [
-          [
-            [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],
-            ['ok', 'kill'],
+  // A hundred engines over fake-indexeddb: CPU-bound, so a loaded machine stretches it past the default timeout.
+  it(
+    'any interleaving of replies, losses, kills in flight, restarts and drains ends with the journal equal to the processor',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), fc.array(wire, { maxLength: 12 }), async (steps, script) => {
+          const { ops, model } = await run(steps, script)
+          expect(ops.filter((o) => OPEN_STATES.includes(o.state)).map((o) => `${o.kind} ${o.state}`)).toEqual([])
+          expect(ops.filter((o) => o.state === 'needs-attention')).toEqual([])
+          for (const pay of ops.filter((o) => o.kind === 'pay')) {
+            const server = model.payments.get(pay.id)
+            const held = server?.state === 'paid' ? 'kept' : 'not kept'
+            expect(journalSays(pay, ops), `${pay.id}: ${pay.state}, server ${server?.state ?? 'absent'}`).toBe(held)
+            // Never doubled: a payment is reversed at most once.
+            expect(server?.reversals ?? 0).toBeLessThanOrEqual(1)
+          }
+        }),
+        {
+          numRuns: 100,
+          // The shapes of the four known losses, always tried.
+          examples: [
+            [
+              [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],
+              ['ok', 'kill'],
+            ],
+            [
+              [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],
+              ['ok', 'killApplied'],
+            ],
+            [
+              [{ kind: 'pay' }, { kind: 'cancel', which: 0 }, { kind: 'restart' }, { kind: 'drain' }],
+              ['ok', 'lost', 'down'],
+            ],
+            [
+              [{ kind: 'pay' }, { kind: 'drain' }],
+              ['lost', 'down', 'down'],
+            ],
+            [
+              [{ kind: 'pay' }, { kind: 'pay' }],
+              ['killApplied', 'ok'],
+            ],
           ],
-          [
-            [{ kind: 'pay' }, { kind: 'cancel', which: 0 }],
-            ['ok', 'killApplied'],
-          ],
-          [
-            [{ kind: 'pay' }, { kind: 'cancel', which: 0 }, { kind: 'restart' }, { kind: 'drain' }],
-            ['ok', 'lost', 'down'],
-          ],
-          [
-            [{ kind: 'pay' }, { kind: 'drain' }],
-            ['lost', 'down', 'down'],
-          ],
-          [
-            [{ kind: 'pay' }, { kind: 'pay' }],
-            ['killApplied', 'ok'],
-          ],
-        ],
-      },
-    )
-  })
+        },
+      )
+    },
+  )
 })

@@ -24,6 +24,13 @@ export const V2 = {
   shifts: 'number, closedAt',
 }
 
+/** The schema as released in versions 3 and 4 (4 added no store or index). */
+export const V4 = {
+  ...V2,
+  operations: `${V2.operations}, outboxAt`,
+  shifts: 'number, closedAt, outboxAt',
+}
+
 export type RowInput = Omit<Partial<Operation>, 'amount'> & { kind: OpKind; amount: number; state?: OpState; createdAt: number }
 
 /** A builder of approved ClickPass journal rows with ids `<prefix><n>` (ULID-shaped, in creation order). */

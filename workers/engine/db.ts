@@ -2,7 +2,7 @@
 // apart, and the rotating log. Versioned; a new version adds a `.version(n)` block below.
 import Dexie, { type CreatingHookContext, type DexieOptions, type Table, type Transaction } from 'dexie'
 import type { Operation } from '../../src/domain/operation.ts'
-import { searchKeys } from '../../src/domain/journal.ts'
+import { rowKind, searchKeys, type RowKind } from '../../src/domain/journal.ts'
 import type { ProviderId } from '../../src/domain/operation.ts'
 import { stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
 
@@ -55,7 +55,21 @@ export interface ShiftRow extends Revisioned {
  * from version 4 a payment some refund names as its original says so (`refunded`, kept by a hook too), so a
  * journal page looks up refunds only for those payments.
  */
-export type StoredOperation = Operation & { keys?: string[]; refunded?: true }
+export type StoredOperation = Operation & { keys?: string[]; refunded?: true; targetRow?: TargetRow }
+
+/**
+ * What a reversal (cancel, refund, auto-cancel) shows of the operation it reverses, kept on the reversal from
+ * version 5 (by the `creating` hook, and the version's upgrade for the journal as it stands): a journal page of
+ * reversals then reads no row of another. Kind, amount and creation time never change once written. A local
+ * index like `keys`: never sent to the store, and writing it never bumps the row's revision.
+ */
+export interface TargetRow {
+  kind: RowKind
+  amount: number
+  createdAt: number
+}
+
+export const targetRowOf = (t: Operation): TargetRow => ({ kind: rowKind(t), amount: t.amount, createdAt: t.createdAt })
 
 export const DB_NAME = 'paydesk'
 
@@ -131,9 +145,12 @@ export class PaydeskDb extends Dexie {
     // Version 4 (no new store or index): mark every payment that has a refund, in the version's upgrade
     // for the journal as it stands and in the `creating` hook below from then on.
     this.version(4).upgrade((tx) => markRefunded(tx.table('operations')))
+    // Version 5 (no new store or index): each reversal keeps what it shows of its target (`targetRow`), in the
+    // version's upgrade for the journal as it stands and in the `creating` hook below from then on.
+    this.version(5).upgrade((tx) => stampTargets(tx.table('operations')))
     const notifyAfter = (tx: Transaction) => this.#notifyAfter(tx)
     const seenIn = (tx: Transaction) => {
-      const seen = this.#seen.get(tx) ?? { payments: new Map<string, StoredOperation>(), originals: new Set<string>() }
+      const seen = this.#seen.get(tx) ?? { payments: new Map<string, StoredOperation>(), originals: new Set<string>(), rows: new Map<string, Operation>() }
       this.#seen.set(tx, seen)
       return seen
     }
@@ -147,6 +164,15 @@ export class PaydeskDb extends Dexie {
       // hooks ran, so there the one seen first is marked here, before it is written.
       const store = () => (tx as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStore('operations')
       const seen = seenIn(tx)
+      seen.rows.set(obj.id, obj)
+      // A reversal keeps what it shows of its target: from a row of the same bulk, else read before its own write
+      // and written with it (the hook's `onsuccess`). A target not journaled yet leaves it unset (read on display).
+      const tid = obj.original ?? obj.compensates
+      if (tid && !obj.targetRow) {
+        const t = seen.rows.get(tid)
+        if (t) obj.targetRow = targetRowOf(t)
+        else this.onsuccess = stampTarget(store(), obj, tid)
+      }
       if (obj.kind === 'refund' && obj.original) {
         seen.originals.add(obj.original)
         const pay = seen.payments.get(obj.original)
@@ -165,7 +191,10 @@ export class PaydeskDb extends Dexie {
       if (stamp?.outboxAt !== undefined) this.#notifyAfter(tx)
       // A refund is never undone by deleting it, so neither is the mark: a copy of the payment read before its
       // refund and put back after it (Dexie lists the missing field as set to undefined) keeps it.
-      const keep = obj.refunded && 'refunded' in mods && !mods.refunded ? { refunded: true as const } : {}
+      const keep = {
+        ...(obj.refunded && 'refunded' in mods && !mods.refunded ? { refunded: true as const } : {}),
+        ...(obj.targetRow && 'targetRow' in mods && !mods.targetRow ? { targetRow: obj.targetRow } : {}),
+      }
       return { keys: searchKeys(next), ...stamp, ...keep }
     })
     this.shifts.hook('creating', (_key, obj: ShiftRow, tx) => {
@@ -181,7 +210,7 @@ export class PaydeskDb extends Dexie {
 
   readonly #notified = new WeakSet<object>()
   /** The payments and refunds' originals each transaction's creating hook has seen (a bulk holding both). */
-  readonly #seen = new WeakMap<object, { payments: Map<string, StoredOperation>; originals: Set<string> }>()
+  readonly #seen = new WeakMap<object, { payments: Map<string, StoredOperation>; originals: Set<string>; rows: Map<string, Operation> }>()
   /** Tell the outbox listeners once the transaction commits (never before: a sync must not read an uncommitted row). */
   #notifyAfter(tx: Transaction) {
     if (!this.outboxListeners.size || this.#notified.has(tx)) return
@@ -215,6 +244,39 @@ function markIfRefunded(store: IDBObjectStore, obj: StoredOperation): () => void
   return () => {
     if (req.readyState === 'done' && req.result && !obj.refunded) store.put({ ...obj, refunded: true })
   }
+}
+
+/**
+ * A reversal about to be written reads its target first (sent before the reversal's own write, so answered before
+ * it); the returned callback (the hook's `onsuccess`) writes the reversal with what it shows of the target.
+ */
+function stampTarget(store: IDBObjectStore, obj: StoredOperation, tid: string): () => void {
+  const req = store.get(tid)
+  return () => {
+    const t = req.readyState === 'done' ? (req.result as Operation | undefined) : undefined
+    if (t && !obj.targetRow) store.put({ ...obj, targetRow: targetRowOf(t) })
+  }
+}
+
+/** Stamp each reversal with what it shows of its target (version 5's upgrade). */
+export async function stampTargets(operations: Table<StoredOperation, string>): Promise<void> {
+  const reversals = new Map<string, string>()
+  for (const index of ['original', 'compensates'] as const)
+    await operations
+      .where(index)
+      .above(-Infinity)
+      .eachPrimaryKey((id, c) => reversals.set(id, c.key as string))
+  const ids = [...new Set(reversals.values())]
+  const targets = new Map((await operations.bulkGet(ids)).flatMap((t) => (t ? [[t.id, targetRowOf(t)] as const] : [])))
+  await operations
+    .where(':id')
+    .anyOf([...reversals.keys()])
+    .modify((o) => {
+      const tid = o.original ?? o.compensates
+      const t = tid ? targets.get(tid) : undefined
+      if (t) o.targetRow = t
+      else delete o.targetRow
+    })
 }
 
 /** Mark each payment some refund names as its original (version 4's upgrade; a bulk import of a journal). */

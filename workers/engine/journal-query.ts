@@ -5,7 +5,7 @@ import type { Collection } from 'dexie'
 import { matches, MAX_QUERY, remainingOf, rowKind, storedKind, type JournalFilter, type RowKind } from '../../src/domain/journal.ts'
 import type { Operation, OpKind } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
-import type { PaydeskDb, StoredOperation } from './db.ts'
+import type { PaydeskDb, StoredOperation, TargetRow } from './db.ts'
 import { queueReads, withQueue } from './queue.ts'
 
 /** Where the next page starts: older than `at`, or at `at` but not one of `ids` (rows of the same millisecond). */
@@ -154,9 +154,11 @@ async function pageOf(db: PaydeskDb, filter: JournalFilter, cursor: JournalCurso
 const newestFirst = (a: Operation, b: Operation) => b.createdAt - a.createdAt || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)
 
 async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<string, OpKind>, queuedIds: ReadonlySet<string>): Promise<JournalRow[]> {
+  // A reversal's target is read only when the reversal does not keep what it shows of it (`targetRow`, version 5).
   const related = new Set<string>()
   for (const o of page) {
     if (o.reversedBy) related.add(o.reversedBy)
+    if ((o as StoredOperation).targetRow) continue
     if (o.original) related.add(o.original)
     if (o.compensates) related.add(o.compensates)
   }
@@ -174,7 +176,8 @@ async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<
   const refunds = refundRows.flat().filter((o) => o.kind === 'refund')
   const undoIds = refunds.flatMap((r) => (r.reversedBy ? [r.reversedBy] : []))
   const undoers = new Map((undoIds.length ? await db.operations.bulkGet(undoIds) : []).filter((o): o is Operation => !!o).map((o) => [o.id, o]))
-  const kindOf = (o: Operation) => rowKind(o, o.original ? (origKinds.get(o.original) ?? rel.get(o.original)?.kind) : undefined)
+  const kept = (o: Operation) => (o as StoredOperation).targetRow
+  const kindOf = (o: Operation) => rowKind(o, o.original ? (origKinds.get(o.original) ?? rel.get(o.original)?.kind ?? keptKind(kept(o))) : undefined)
   return page.map((o) => {
     const row: JournalRow = { op: o, kind: kindOf(o), inQueue: queuedIds.has(o.id) }
     const by = o.reversedBy ? rel.get(o.reversedBy) : undefined
@@ -186,7 +189,9 @@ async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<
     }
     const tid = o.original ?? o.compensates
     const t = tid ? rel.get(tid) : undefined
+    const k = kept(o)
     if (t) row.target = { id: t.id, kind: kindOf(t), amount: t.amount, createdAt: t.createdAt }
+    else if (tid && k) row.target = { id: tid, kind: k.kind, amount: k.amount, createdAt: k.createdAt }
     if (o.kind === 'pay' && o.state === 'approved') {
       row.remaining = remainingOf(
         o,
@@ -197,6 +202,8 @@ async function enrich(db: PaydeskDb, page: readonly Operation[], origKinds: Map<
     return row
   })
 }
+
+const keptKind = (k: TargetRow | undefined): OpKind | undefined => (k ? storedKind(k.kind) : undefined)
 
 /** One operation by id, as a row (the link from a reversal to what it reverses, and back). */
 export function journalRow(db: PaydeskDb, id: string): Promise<JournalRow | undefined> {

@@ -62,16 +62,20 @@ export interface ShiftDeps {
 
 /** The open shift from the database alone (the status bar reads it in a liveQuery too). */
 export async function readShiftStatus(db: PaydeskDb): Promise<ShiftStatus> {
+  // The settings are read beside the shifts and the journal, not after them: on a loaded machine each wait
+  // for an answer is what costs.
+  const cashier = db.settings.get(CASHIER_KEY)
+  const link = db.settings.get('store.link')
   const last = await db.shifts.orderBy('number').last()
   const first = await db.operations
     .where('createdAt')
     .above(last?.closedAt ?? -Infinity)
     .first()
-  const v = (await db.settings.get(CASHIER_KEY))?.value
+  const v = (await cashier)?.value
   const who = typeof v === 'string' && v ? v : undefined
   // A device enrolled as a till the store already knows numbers on from the store's last shift of it
   // (the enrolment reply), so its shifts never collide with the ones the store holds.
-  const storeLast = ((await db.settings.get('store.link'))?.value as { lastShift?: unknown } | undefined)?.lastShift
+  const storeLast = ((await link)?.value as { lastShift?: unknown } | undefined)?.lastShift
   return {
     number: Math.max(last?.number ?? 0, typeof storeLast === 'number' ? storeLast : 0) + 1,
     ...(first ? { openedAt: first.createdAt } : {}),
@@ -94,6 +98,8 @@ export function createShifts(d: ShiftDeps) {
 
   /** Totals of the operations created in (from, to]; queued and needs-attention listed. */
   async function report(from: number, to: number, withOps: boolean): Promise<Omit<Report, 'title'>> {
+    // The queue is read beside the shift's rows.
+    const queued = queueReads(db).opIds()
     const ops = await db.operations.where('createdAt').between(from, to, false, true).toArray()
     const origIds = [...new Set(ops.filter((o) => o.kind === 'cancel' && o.original).map((o) => o.original!))]
     const inRange = new Map(ops.map((o) => [o.id, o.kind]))
@@ -104,8 +110,8 @@ export function createShifts(d: ShiftDeps) {
       if (k) originals.set(id, k)
       else missing.push(id)
     }
+    const queuedIds = await queued
     for (const o of await db.operations.bulkGet(missing)) if (o) originals.set(o.id, o.kind)
-    const queuedIds = await queueReads(db).opIds()
     // Queued operations are listed wherever they were made: the queue is the till's, not the shift's.
     const extra = (await db.operations.bulkGet([...queuedIds].filter((id) => !inRange.has(id as OperationId)) as OperationId[])).filter(
       (o): o is Operation => !!o,

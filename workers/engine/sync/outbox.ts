@@ -16,8 +16,8 @@ export interface Batch {
   shifts: WireShiftRow[]
 }
 
-/** Fields that stay on the till: the contract's NEVER_SENT_FIELDS, and the screen's display state and tab. */
-const LOCAL_ONLY = new Set<string>([...NEVER_SENT_FIELDS, 'display', 'tab'])
+/** Fields that stay on the till: the contract's NEVER_SENT_FIELDS, the screen's display state and tab, a reversal's `targetRow`. */
+const LOCAL_ONLY = new Set<string>([...NEVER_SENT_FIELDS, 'display', 'tab', 'targetRow'])
 
 function bodyOf(row: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).filter(([k]) => !LOCAL_ONLY.has(k)))

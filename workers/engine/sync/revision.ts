@@ -13,10 +13,10 @@ export interface Revisioned {
 }
 
 /**
- * Fields that are the outbox's own bookkeeping, the search keys and the journal's `refunded` mark (a local index,
- * derived from the refunds the store receives anyway): writing only these never bumps `rev`.
+ * Fields that are the outbox's own bookkeeping, the search keys, the journal's `refunded` mark and a reversal's
+ * `targetRow` (local indexes, derived from rows the store receives anyway): writing only these never bumps `rev`.
  */
-const BOOKKEEPING = new Set(['rev', 'syncedRev', 'outboxAt', 'syncError', 'keys', 'refunded'])
+const BOOKKEEPING = new Set(['rev', 'syncedRev', 'outboxAt', 'syncError', 'keys', 'refunded', 'targetRow'])
 
 /**
  * Does this modification set (Dexie key paths → new values) change anything but bookkeeping? Dexie lists an
