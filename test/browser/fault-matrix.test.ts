@@ -359,6 +359,7 @@ async function installEdge(context: BrowserContext, row: ProviderRow, c: MatrixC
   const edge: Edge = { held: 0, statusSeen: 0, open: false, routes: [] }
   const faulted = new Set(faultedRoutes(row, c))
   const status = new Set(row.routes.status)
+  const polled = new Set([...row.routes.status, ...(row.pollRoutes ?? [])])
   const reversal = new Set([...row.reversalRoutes, ...(c.route === 'refund' ? sandboxRoutes(row, 'refund') : [])])
   // A cancel or refund from the journal: its first request takes the fault; the queued retry is held.
   let skipReversals = fromJournal(c.route) ? 1 : 0
@@ -387,7 +388,7 @@ async function installEdge(context: BrowserContext, row: ProviderRow, c: MatrixC
         if (name && status.has(name) && edge.held === 0) return hold()
         break
       case 'polling':
-        if (name && status.has(name)) edge.statusSeen++
+        if (name && polled.has(name)) edge.statusSeen++
         break
       case 'compensationQueued':
         if (name && reversal.has(name)) {
@@ -412,9 +413,9 @@ interface Verdict {
   notes: string[]
 }
 
-async function prepare(page: Page, row: ProviderRow): Promise<void> {
+async function prepare(page: Page, row: ProviderRow, c?: MatrixCase): Promise<void> {
   await until(() => setTypeValues(page, row.paymentTypeId, row.values), 10_000)
-  await control(`${row.sandbox}/_control/config`, row.sandboxConfig, 'PUT')
+  await control(`${row.sandbox}/_control/config`, { ...row.sandboxConfig, ...c?.sandboxConfig }, 'PUT')
   for (const c of row.newTill) await control(`${row.sandbox}/_control/${c.path}`, c.body)
   await row.newTillInPage?.(page)
 }
@@ -523,7 +524,7 @@ async function runCase(c: MatrixCase): Promise<Verdict> {
     // A crash case keeps one more till tab open all along (a host's window is the paying one: the till's tab is that one).
     const first = await openTill(dir, rows.length + (crash && !c.screen ? 1 : 0))
     till = first
-    for (const row of rows) await prepare(till.pages[0]!, row)
+    for (const row of rows) await prepare(till.pages[0]!, row, c)
     // The till reads its payment types (and how each one takes a payment) when it opens.
     if (rows.some((r) => r.reopenAfterSettings)) await Promise.all(till.pages.map((p) => p.reload().then(() => p.getByTestId('amount').waitFor())))
     const row = rows[0]!

@@ -88,6 +88,8 @@ it('names the scenarios the cover cannot pick: two tills, twice, settings, the s
     ).toBe(true)
   // A void needs a receipt (an order from a host); a row names the routes of its later steps.
   for (const c of SCENARIO_CASES) if (c.then) expect(rowById(c.row).thenRoutes?.[c.then], c.id).toBeDefined()
+  // No scenario is one its row cannot take.
+  for (const c of SCENARIO_CASES) expect(rowById(c.row).cannot?.(c) ?? false, c.id).toBe(false)
   // A self-checkout case pays with a type that shows its QR (no cashier to scan).
   for (const c of SCENARIO_CASES) if (c.screen === 'self') expect(rowById(c.row).scans, c.id).toBe(false)
 })

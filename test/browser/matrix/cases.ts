@@ -38,8 +38,9 @@
 // cases needed anyway, so the cover went from 53 to 54 cases, 9 of them crashes (every provider, fault, route and kill
 // point meets a crash). The scenarios (SCENARIO_CASES: crashed tabs on the modes the cover left out, twice, settings,
 // two tills, the self-checkout and a host, O!plati's cancel of a refund and void, the pin-pad mid-payment) are 17
-// cases of a few seconds each; they are seeds of the cover (SEEDS: each is a combination of the factors too), which
-// then needs 44 cases of its own instead of 54, so the matrix grew from 62 to 70 cases, not 80.
+// cases of 15–40 s each; the named cases are seeds of the cover (SEEDS: 18 of them are combinations of the factors
+// too), which then needs 44 cases of its own instead of 54, so the matrix grew from 62 to 70 cases, not 80. The cover
+// spreads its cases over the lanes by each provider's case time, counting the named cases already in each lane.
 
 import { pairwise, type Combo } from './pairwise.ts'
 import { PROVIDER_ROWS, rowById, type AbstractRoute, type ProviderRow } from './rows.ts'
@@ -97,6 +98,8 @@ export interface MatrixCase {
   screen?: 'self' | 'host'
   /** After the payment from the journal: the cashier cancels that refund (`cancelRefund`) or voids the receipt (`void`) — the case's fault and kill aim at it. */
   then?: 'cancelRefund' | 'void'
+  /** Sandbox settings over the row's (a customer slow enough that the till is still polling when it dies). */
+  sandboxConfig?: Record<string, unknown>
   /** A device fault played mid-payment (while the customer pays on the pin-pad): a § 5.3 control sent straight to the device. */
   mid?: { action: string; args?: unknown }
   why?: string
@@ -281,6 +284,7 @@ export const SCENARIO_CASES: readonly MatrixCase[] = [
     route: 'pay',
     kill: 'polling',
     death: 'crash',
+    sandboxConfig: { autoCustomerDelayMs: 12_000 },
     why: 'the customer pays the orphaned QR; the stop in the other tab takes it over',
   },
   {
@@ -290,6 +294,7 @@ export const SCENARIO_CASES: readonly MatrixCase[] = [
     route: 'pay',
     kill: 'polling',
     death: 'crash',
+    sandboxConfig: { autoCustomerDelayMs: 12_000 },
     why: 'the customer pays the orphaned QR; the stop in the other tab takes it over',
   },
   {
@@ -326,6 +331,7 @@ export const SCENARIO_CASES: readonly MatrixCase[] = [
     route: 'pay',
     kill: 'polling',
     settings: { mode: 'offline', 'systems.wechat': true },
+    sandboxConfig: { autoCustomerDelayMs: 15_000 },
     why: 'an online sale resumes as online (a poll of its QR), whatever the type says now',
   },
   {
@@ -345,6 +351,7 @@ export const SCENARIO_CASES: readonly MatrixCase[] = [
     kill: 'polling',
     death: 'crash',
     screen: 'self',
+    sandboxConfig: { autoCustomerDelayMs: 12_000 },
     why: 'the customer pays at a dead kiosk; the till’s tab takes the sale over',
   },
   {
@@ -418,10 +425,13 @@ const SEEDS: readonly Combo<typeof factors>[] = [...NAMED_CASES, ...SENDY_NAMED_
 /** The pairwise cover, each case given the next of its provider's modes in turn. */
 export const PAIRWISE_CASES: readonly MatrixCase[] = (() => {
   const turn = new Map<string, number>()
-  // Lanes run side by side (one per sandbox): spread the cases by each provider's usual case time.
-  const cost: Record<string, number> = { clickpass: 1, payme: 1.2, oplati: 1.6, sendy: 1.4, inpas: 1.6 }
+  // Lanes run side by side (one per sandbox): spread the cases by each provider's usual case time (measured: a
+  // ClickPass case 24 s, PaymeGO 27 s, Inpas 26 s, O!plati 35 s, Sendy 37 s at load 30–37).
+  const cost: Record<string, number> = { clickpass: 1, payme: 1.1, oplati: 1.45, sendy: 1.55, inpas: 1.1 }
+  // A lane's named cases (every named case, the ones outside the cover too) are in it already.
+  const named = [...NAMED_CASES, ...SENDY_NAMED_CASES, ...DEVICE_NAMED_CASES, ...SCENARIO_CASES]
   const load = (c: Combo<typeof factors>, chosen: readonly Combo<typeof factors>[]) =>
-    (chosen.filter((x) => x.provider === c.provider).length + 1) * (cost[c.provider] ?? 1)
+    (chosen.filter((x) => x.provider === c.provider).length + named.filter((x) => rowById(x.row).provider === c.provider).length + 1) * (cost[c.provider] ?? 1)
   return pairwise(factors, possible, SEEDS, load).map(({ provider, ...c }) => {
     const rows = rowsFor(provider, c.route, c)
     // Each death takes its own turn over the provider's modes, so every mode meets a crashed tab as well as a killed browser.

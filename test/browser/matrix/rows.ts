@@ -65,6 +65,8 @@ export interface ProviderRow {
   thenRoutes?: Partial<Record<'cancelRefund' | 'void', readonly string[]>>
   /** The currency a host names in its sale by URL (the payment type's own). */
   currency?: string
+  /** Routes the till polls while it waits beyond its status routes (O!plati's wait for the customer's scan), for the `polling` point. */
+  pollRoutes?: readonly string[]
 }
 
 /** The sandbox routes a case's fault is aimed at: its journal step's, else its route's. */
@@ -223,6 +225,7 @@ function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
     // with E7, an unfinished one with C5 (§ 4.8).
     thenRoutes: { cancelRefund: ['cancel'], void: ['reversals', 'cancel'] },
     currency: 'BYN',
+    pollRoutes: ['consumerStatus'],
     reversalRoutes: ['cancel', 'reversals'],
     errorCode: 400,
     routeOf(method, url) {
