@@ -100,7 +100,7 @@ export interface MatrixCase {
   then?: 'cancelRefund' | 'void'
   /** Sandbox settings over the row's (a customer slow enough that the till is still polling when it dies). */
   sandboxConfig?: Record<string, unknown>
-  /** A device fault played mid-payment (while the customer pays on the pin-pad): a § 5.3 control sent straight to the device. */
+  /** A device fault played mid-payment (while the customer pays on the pin-pad): a docs/protocols/inpas-sbp.md § 5.3 control sent straight to the device. */
   mid?: { action: string; args?: unknown }
   why?: string
 }

@@ -222,7 +222,7 @@ function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
     scans: mode === 0,
     routes: { pay: ['payments'], status: ['paymentStatus', 'reports'], cancel: ['reversals'], refund: ['reversals'] },
     // A cancel of a refund is C5 (docs/protocols/oplati.md § 4.7); a void cancels each approved payment of the receipt
-    // with E7, an unfinished one with C5 (§ 4.8).
+    // with E7, an unfinished one with C5 (docs/protocols/oplati.md § 4.8).
     thenRoutes: { cancelRefund: ['cancel'], void: ['reversals', 'cancel'] },
     currency: 'BYN',
     pollRoutes: ['consumerStatus'],
