@@ -154,3 +154,37 @@ it('O!plati mode 2: the tab showing the QR crashes, the customer pays it; the ca
   await settledInJournal(b, ['compensated', 'approved'])
   await context.close()
 })
+
+it('Inpas on the pin-pad bridge: the paying tab crashes while the customer pays by card; the pin-pad outlives it and the other tab settles the sale by ecrNo', async () => {
+  // The demo's in-page pin-pad lives in the till's tab and dies with it; a pin-pad outlives a tab, as the sandbox's
+  // Node emulator behind the bridge does. Its customer pays 5 s after the card prompt.
+  await control('inpas/_control/reset', { config: { customer: { choice: 'card', afterMs: 5_000, outcome: 'pay' }, waitIntervalMs: 1_000, cardWaitS: 30 } })
+  const { context, page: a } = await newPage(browser)
+  // The admin connects this till's Inpas type to the bridge (a per-till setting).
+  await a.goto(`${baseURL()}/#/settings`)
+  await a.getByRole('button', { name: /^№ \d+ · Inpas/ }).click()
+  await a.getByTestId('pt-form').waitFor()
+  await a.getByRole('combobox', { name: /^transport/ }).selectOption('bridge')
+  await a.getByRole('button', { name: 'Сохранить', exact: true }).click()
+  await expect.poll(() => a.getByTestId('settings-notice').textContent()).toBe('Сохранено')
+  await a.goto(`${baseURL()}/#/sale`)
+  await a.reload()
+  await a.getByTestId('type-inpas-sbp-1').click()
+  await a.getByTestId('amount').fill('150')
+  await a.getByTestId('pay-card').click()
+  type Pad = { op: { phase: string } | null; journal: { kind: string; status: number }[] }
+  const pad = async () => (await control('inpas/_control/state')) as Pad
+  await expect.poll(async () => (await pad()).op?.phase, { timeout: 20_000 }).toBe('card')
+  // The other till tab shows the sale (a card payment on the pin-pad offers no stop: the customer is at the pin-pad).
+  const b = await context.newPage()
+  await b.goto(baseURL())
+  await b.locator('[data-testid=result][data-state=sent]').waitFor({ timeout: 20_000 })
+  await crash(context, a)
+  // The customer pays on the pin-pad with no till listening.
+  await expect.poll(async () => (await pad()).journal.filter((e) => e.kind === 'sale').map((e) => e.status), { timeout: 30_000 }).toEqual([1])
+  await stopUnlessSettled(b)
+  // The other tab asks the same pin-pad about the sale's ecrNo: paid, once.
+  await settledInJournal(b, ['approved'])
+  expect((await pad()).journal.filter((e) => e.kind === 'sale')).toHaveLength(1)
+  await context.close()
+})

@@ -425,6 +425,25 @@ describe('online pay (§ 5.21–5.26)', () => {
     expect((await sbState()).payments[0]).toMatchObject({ tradeState: 'CLOSED' })
     expect(op!.display).toBeUndefined()
   })
+
+  it('25a. lost online reply, the order found open and its reverse unanswered: not declined — a reverse is queued, and a payment behind it is returned', async () => {
+    await online()
+    await h.fault({ route: 'online', fault: 'lostReply' })
+    await h.fault({ route: 'reverse', fault: 'http', status: 503, times: 0 })
+    const { op } = await pay(5000, { choice: 'sendy' })
+    // The order is still open at the server (NOTPAY): declining it now would leave it payable with the journal saying nothing moved.
+    expect(op?.state).not.toBe('declined')
+    expect(op).toMatchObject({ queued: true })
+    // The customer pays it after all (found the QR some other way); the server is back; the queue reverses it.
+    const paymentId = ((await sbState()).payments[0] as { paymentId: string }).paymentId
+    await act({ paymentId, action: 'scan' })
+    await act({ paymentId, action: 'confirm' })
+    await h.clearFaults()
+    await drain()
+    await h.engine.settled()
+    expect(await h.op(op!.id)).toMatchObject({ state: 'compensated' })
+    expect((await sbState()).payments[0]).toMatchObject({ tradeState: 'REVOKED' })
+  })
 })
 
 describe('cancel and refund (§ 5.27–5.32)', () => {

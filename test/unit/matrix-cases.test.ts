@@ -2,20 +2,20 @@
 // journal are in the pairwise cover, every provider meets every fault and every route it has,
 // no case is one a row cannot take, and the cover stays small.
 import { describe, expect, it } from 'vitest'
-import { FAULTS, MATRIX_CASES, PAIRWISE_CASES } from '../browser/matrix/cases.ts'
+import { COVER_CASES, FAULTS, MATRIX_CASES, PAIRWISE_CASES } from '../browser/matrix/cases.ts'
 import { PROVIDER_ROWS, rowById } from '../browser/matrix/rows.ts'
 
 describe('fault matrix cases', () => {
   it('every provider meets every fault, and every provider with a refund has a refund from the journal', () => {
     for (const provider of new Set(PROVIDER_ROWS.map((r) => r.provider))) {
-      const mine = PAIRWISE_CASES.filter((c) => rowById(c.row).provider === provider)
+      const mine = COVER_CASES.filter((c) => rowById(c.row).provider === provider)
       expect(new Set(mine.map((c) => c.fault)), provider).toEqual(new Set(FAULTS))
       expect(
         mine.some((c) => c.route === 'refund'),
         provider,
       ).toBe(true)
     }
-    expect(new Set(PAIRWISE_CASES.filter((c) => c.route === 'refund').map((c) => c.fault))).toEqual(new Set(FAULTS.filter((f) => f !== 'pending')))
+    expect(new Set(COVER_CASES.filter((c) => c.route === 'refund').map((c) => c.fault))).toEqual(new Set(FAULTS.filter((f) => f !== 'pending')))
   })
 
   it('both Sendy modes take cases, and none a row cannot take (no `pending` on an online QR)', () => {

@@ -33,9 +33,17 @@
 // error or a pending customer on a status query (its row's `cannot`; ClickPass without confirm mode likewise leaves a payment
 // Click never took to its confirm-mode row, as its contract sends "not found" to a person). Two named cases (DEVICE_NAMED_CASES, about 25 s)
 // add what the cover did not pick: Inpas killed in flight on a payment the pin-pad then approves.
+//
+// A till tab that crashes while another lives (the death factor, `DEATHS`) is a fifth factor of two values: it fits into
+// cases needed anyway, so the cover went from 53 to 54 cases, 9 of them crashes (every provider, fault, route and kill
+// point meets a crash). The scenarios (SCENARIO_CASES: crashed tabs on the modes the cover left out, twice, settings,
+// two tills, the self-checkout and a host, O!plati's cancel of a refund and void, the pin-pad mid-payment) are 17
+// cases of 15–40 s each; the named cases are seeds of the cover (SEEDS: 18 of them are combinations of the factors
+// too), which then needs 44 cases of its own instead of 54, so the matrix grew from 62 to 70 cases, not 80. The cover
+// spreads its cases over the lanes by each provider's case time, counting the named cases already in each lane.
 
 import { pairwise, type Combo } from './pairwise.ts'
-import { PROVIDER_ROWS, type AbstractRoute, type ProviderRow } from './rows.ts'
+import { PROVIDER_ROWS, rowById, type AbstractRoute, type ProviderRow } from './rows.ts'
 
 /** The docs/protocols/README.md S3 faults the matrix uses (`reset` is covered by `offline`, which resets every route). */
 export const FAULTS = ['decline', 'error', 'noReply', 'lostReply', 'http5xx', 'malformed', 'slow', 'pending', 'offline'] as const
@@ -55,7 +63,18 @@ export const ROUTES = ['pay', 'confirm', 'status', 'cancel', 'refund'] as const 
  * - `afterOutcome` (named cases only): once the operation settled or queued, to check what the till decided.
  */
 export const KILLS = ['afterJournal', 'inFlight', 'checking', 'polling', 'compensationQueued', 'cancelInFlight'] as const
-export type Kill = (typeof KILLS)[number] | 'afterOutcome'
+/** `moved` (named device cases only): once the payment left `sent` after a fault the device played mid-payment. */
+export type Kill = (typeof KILLS)[number] | 'afterOutcome' | 'moved'
+
+/**
+ * How the till dies at the kill point:
+ * - `kill`: the whole browser is killed (SIGKILL, as a power cut) and the same profile is reopened;
+ * - `crash`: only the paying tab's renderer dies (CDP `Page.crash`, Chrome's "Aw, Snap!"); a second till tab of the same
+ *   profile, open all along, lives on and must take the orphaned sale over (on its timer's sweep, or at once when the
+ *   cashier presses the stop there) — no reload, no new worker (docs/orphans.md).
+ */
+export const DEATHS = ['kill', 'crash'] as const
+export type Death = (typeof DEATHS)[number]
 
 export interface MatrixCase {
   id: string
@@ -67,6 +86,22 @@ export interface MatrixCase {
   extra?: { route: AbstractRoute; fault: Fault; times?: number }[]
   /** Two tabs pay at once on these rows and both drain after the kill. */
   twoTabs?: readonly [string, string]
+  /** How the till dies (default `kill`). */
+  death?: Death
+  /** The same sale dies twice: the reopened till is killed again while it resumes the sale (a status outage keeps it busy). */
+  twice?: boolean
+  /** Payment type settings an admin changes while the sale is open (before the kill): the resume meets them. */
+  settings?: Record<string, string | number | boolean>
+  /** Two tills (two browser profiles) on one terminal: the first one's sale never leaves and it dies; the second one pays. */
+  twoTills?: boolean
+  /** The sale starts on the self-checkout (`#/self`) or on the cashier's screen opened by a host (`#/pay`), through the sample host. */
+  screen?: 'self' | 'host'
+  /** After the payment from the journal: the cashier cancels that refund (`cancelRefund`) or voids the receipt (`void`) — the case's fault and kill aim at it. */
+  then?: 'cancelRefund' | 'void'
+  /** Sandbox settings over the row's (a customer slow enough that the till is still polling when it dies). */
+  sandboxConfig?: Record<string, unknown>
+  /** A device fault played mid-payment (while the customer pays on the pin-pad): a docs/protocols/inpas-sbp.md § 5.3 control sent straight to the device. */
+  mid?: { action: string; args?: unknown }
   why?: string
 }
 
@@ -75,6 +110,7 @@ const factors = {
   fault: FAULTS,
   route: ROUTES,
   kill: KILLS,
+  death: DEATHS,
 }
 
 /** The provider's rows that can take this case. */
@@ -107,7 +143,8 @@ export function possible(c: Combo<typeof factors>): boolean {
   return true
 }
 
-const caseId = (c: { row: string; fault: string; route: string; kill: string }) => `${c.row}/${c.fault}/${c.route}/${c.kill}`
+const caseId = (c: { row: string; fault: string; route: string; kill: string; death?: string }) =>
+  `${c.row}/${c.fault}/${c.route}/${c.kill}${c.death === 'crash' ? '/tab-crash' : ''}`
 
 /** The named cases: each known loss as its own case, and two tabs at once. */
 export const NAMED_CASES: readonly MatrixCase[] = [
@@ -205,23 +242,211 @@ export const DEVICE_NAMED_CASES: readonly MatrixCase[] = [
   },
 ]
 
+/**
+ * How a busy till really fails, beyond the cover's provider × fault × route × kill point (the cover already crashes a
+ * tab on every provider; these name what it did not pick): a crashed tab on the modes and steps the cover gave only
+ * killed browsers, the same sale dying twice, settings changed under an open sale, two tills on one Sendy terminal,
+ * the self-checkout and a host's window, O!plati's cancel of a refund and void, and the Inpas pin-pad failing while the
+ * customer pays. Each takes a few seconds in its provider's lane.
+ */
+export const SCENARIO_CASES: readonly MatrixCase[] = [
+  {
+    id: 'crash-1 clickpass without confirm mode, the paying tab crashes while it checks',
+    row: 'clickpass',
+    fault: 'lostReply',
+    route: 'pay',
+    kill: 'checking',
+    death: 'crash',
+    why: 'the payment went through, its reply lost; the other tab takes the sale over and finds it paid',
+  },
+  {
+    id: 'crash-2 clickpass full refund in flight, the tab crashes',
+    row: 'clickpass',
+    fault: 'noReply',
+    route: 'refund',
+    kill: 'cancelInFlight',
+    death: 'crash',
+    why: 'the reversal reached Click, its reply never came; the other tab resumes the refund, never the payment',
+  },
+  {
+    id: 'crash-3 payme full refund in flight, the tab crashes',
+    row: 'payme',
+    fault: 'lostReply',
+    route: 'refund',
+    kill: 'cancelInFlight',
+    death: 'crash',
+    why: 'the receipt was cancelled at Payme, the reply lost; the other tab sees it cancelled',
+  },
+  {
+    id: 'crash-4 sendy online, the tab showing the QR crashes while it polls',
+    row: 'sendy-online',
+    fault: 'slow',
+    route: 'pay',
+    kill: 'polling',
+    death: 'crash',
+    sandboxConfig: { autoCustomerDelayMs: 12_000 },
+    why: 'the customer pays the orphaned QR; the stop in the other tab takes it over',
+  },
+  {
+    id: 'crash-5 oplati mode 2, the tab showing the QR crashes while it polls',
+    row: 'oplati-2',
+    fault: 'slow',
+    route: 'pay',
+    kill: 'polling',
+    death: 'crash',
+    sandboxConfig: { autoCustomerDelayMs: 12_000 },
+    why: 'the customer pays the orphaned QR; the stop in the other tab takes it over',
+  },
+  {
+    id: 'twice-1 payme pending, killed polling and again while resuming',
+    row: 'payme',
+    fault: 'pending',
+    route: 'pay',
+    kill: 'polling',
+    twice: true,
+    why: 'the resume dies too; the third start still settles it once',
+  },
+  {
+    id: 'twice-2 clickpass confirm reply lost, killed in flight and again while resuming',
+    row: 'clickpass-confirm',
+    fault: 'lostReply',
+    route: 'confirm',
+    kill: 'inFlight',
+    twice: true,
+    why: 'paid at Click, two resumes die before they know',
+  },
+  {
+    id: 'settings-1 clickpass confirm mode turned off while its sale pends',
+    row: 'clickpass-confirm',
+    fault: 'pending',
+    route: 'pay',
+    kill: 'polling',
+    settings: { confirmMode: false },
+    why: 'the sale resumes as it was started (with its confirm), not as the type now says',
+  },
+  {
+    id: 'settings-2 sendy switched from online to offline while the QR is shown',
+    row: 'sendy-online',
+    fault: 'slow',
+    route: 'pay',
+    kill: 'polling',
+    settings: { mode: 'offline', 'systems.wechat': true },
+    sandboxConfig: { autoCustomerDelayMs: 15_000 },
+    why: 'an online sale resumes as online (a poll of its QR), whatever the type says now',
+  },
+  {
+    id: 'two tills on one sendy terminal',
+    row: 'sendy-online',
+    fault: 'noReply',
+    route: 'pay',
+    kill: 'afterJournal',
+    twoTills: true,
+    why: 'the dead till’s number is taken by the other till’s paid sale: the resume must not reverse it',
+  },
+  {
+    id: 'self-checkout oplati QR, the kiosk tab crashes while it polls',
+    row: 'oplati-2',
+    fault: 'pending',
+    route: 'pay',
+    kill: 'polling',
+    death: 'crash',
+    screen: 'self',
+    sandboxConfig: { autoCustomerDelayMs: 12_000 },
+    why: 'the customer pays at a dead kiosk; the till’s tab takes the sale over',
+  },
+  {
+    id: 'host window clickpass confirm reply lost, the browser killed',
+    row: 'clickpass-confirm',
+    fault: 'lostReply',
+    route: 'confirm',
+    kill: 'inFlight',
+    screen: 'host',
+    why: 'a host’s sale by URL resumes like any other after the reopen',
+  },
+  {
+    id: 'oplati cancel of a refund in flight, reply lost',
+    row: 'oplati-2',
+    fault: 'noReply',
+    route: 'cancel',
+    kill: 'cancelInFlight',
+    then: 'cancelRefund',
+    why: 'C5 of the refund reached O!plati; the resume finds out whether the sale is held again',
+  },
+  {
+    id: 'oplati void of a host’s receipt, O!plati down',
+    row: 'oplati-2',
+    fault: 'http5xx',
+    route: 'cancel',
+    kill: 'compensationQueued',
+    screen: 'host',
+    then: 'void',
+    why: 'the void’s cancel is queued; after the kill the queue sends it once',
+  },
+  {
+    id: 'inpas-mid-1 card, the pin-pad unplugged while the customer pays',
+    row: 'inpas-card',
+    fault: 'offline',
+    route: 'pay',
+    kill: 'moved',
+    mid: { action: 'unplug' },
+    why: 'the till loses its device mid-payment; after the kill the device is back and is asked by ecrNo',
+  },
+  {
+    id: 'inpas-mid-2 sbp, EOT at the result while the customer pays, the tab crashes',
+    row: 'inpas-sbp',
+    fault: 'malformed',
+    route: 'pay',
+    kill: 'moved',
+    death: 'crash',
+    mid: { action: 'eotAt', args: ['result'] },
+    why: 'the result never arrives; the other tab asks the same pin-pad',
+  },
+  {
+    id: 'inpas-mid-3 card, a wait storm while the customer pays',
+    row: 'inpas-card',
+    fault: 'slow',
+    route: 'pay',
+    kill: 'moved',
+    mid: { action: 'waitStorm', args: { forMs: 4_000, everyMs: 1_000 } },
+    why: 'waits keep the link alive; the payment ends once, not timed out under the storm',
+  },
+]
+
+/**
+ * The named cases count towards the cover (as if chosen first): each is a combination of the factors too, so the
+ * cover adds only what they leave out, and the matrix grows by less than the named cases' number.
+ */
+const SEEDS: readonly Combo<typeof factors>[] = [...NAMED_CASES, ...SENDY_NAMED_CASES, ...DEVICE_NAMED_CASES, ...SCENARIO_CASES].flatMap((c) =>
+  (KILLS as readonly string[]).includes(c.kill) && !c.twoTabs
+    ? [{ provider: rowById(c.row).provider, fault: c.fault, route: c.route, kill: c.kill as (typeof KILLS)[number], death: c.death ?? 'kill' }]
+    : [],
+)
+
 /** The pairwise cover, each case given the next of its provider's modes in turn. */
 export const PAIRWISE_CASES: readonly MatrixCase[] = (() => {
   const turn = new Map<string, number>()
-  // Lanes run side by side (one per sandbox): spread the cases by each provider's usual case time.
-  const cost: Record<string, number> = { clickpass: 1, payme: 1.2, oplati: 1.6, sendy: 1.4, inpas: 1.6 }
+  // Lanes run side by side (one per sandbox): spread the cases by each provider's usual case time (measured: a
+  // ClickPass case 24 s, PaymeGO 27 s, Inpas 26 s, O!plati 35 s, Sendy 37 s at load 30–37).
+  const cost: Record<string, number> = { clickpass: 1, payme: 1.1, oplati: 1.45, sendy: 1.55, inpas: 1.1 }
+  // A lane's named cases (every named case, the ones outside the cover too) are in it already.
+  const named = [...NAMED_CASES, ...SENDY_NAMED_CASES, ...DEVICE_NAMED_CASES, ...SCENARIO_CASES]
   const load = (c: Combo<typeof factors>, chosen: readonly Combo<typeof factors>[]) =>
-    (chosen.filter((x) => x.provider === c.provider).length + 1) * (cost[c.provider] ?? 1)
-  return pairwise(factors, possible, [], load).map(({ provider, ...c }) => {
+    (chosen.filter((x) => x.provider === c.provider).length + named.filter((x) => rowById(x.row).provider === c.provider).length + 1) * (cost[c.provider] ?? 1)
+  return pairwise(factors, possible, SEEDS, load).map(({ provider, ...c }) => {
     const rows = rowsFor(provider, c.route, c)
-    const n = turn.get(provider) ?? 0
-    turn.set(provider, n + 1)
+    // Each death takes its own turn over the provider's modes, so every mode meets a crashed tab as well as a killed browser.
+    const key = `${provider}/${c.death}`
+    const n = turn.get(key) ?? 0
+    turn.set(key, n + 1)
     const row = rows[n % rows.length]!.id
     return { ...c, row, id: caseId({ ...c, row }), kill: c.kill as Kill }
   })
 })()
 
-export const MATRIX_CASES: readonly MatrixCase[] = [...NAMED_CASES, ...SENDY_NAMED_CASES, ...DEVICE_NAMED_CASES, ...PAIRWISE_CASES]
+export const MATRIX_CASES: readonly MatrixCase[] = [...NAMED_CASES, ...SENDY_NAMED_CASES, ...DEVICE_NAMED_CASES, ...SCENARIO_CASES, ...PAIRWISE_CASES]
+
+/** The cases that make up the pairwise cover: the cover's own and the named ones it counted (SEEDS). */
+export const COVER_CASES: readonly MatrixCase[] = MATRIX_CASES.filter((c) => (KILLS as readonly string[]).includes(c.kill) && !c.twoTabs)
 
 /**
  * Cases known to fail until a fix lands: the runner reports them apart and does not count them as failures.

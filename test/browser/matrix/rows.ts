@@ -61,6 +61,17 @@ export interface ProviderRow {
   ledger(state: unknown): LedgerSale[]
   /** A device behind the pin-pad bridge instead of HTTP routes: the runner drives it with `runDeviceCase`. */
   device?: DeviceRow
+  /** Sandbox routes of the journal's later steps (a cancel of a refund, a void of a receipt), for the rows whose provider has them. */
+  thenRoutes?: Partial<Record<'cancelRefund' | 'void', readonly string[]>>
+  /** The currency a host names in its sale by URL (the payment type's own). */
+  currency?: string
+  /** Routes the till polls while it waits beyond its status routes (O!plati's wait for the customer's scan), for the `polling` point. */
+  pollRoutes?: readonly string[]
+}
+
+/** The sandbox routes a case's fault is aimed at: its journal step's, else its route's. */
+export function faultedRoutes(row: ProviderRow, c: { route: AbstractRoute; then?: 'cancelRefund' | 'void' }): readonly string[] {
+  return (c.then ? row.thenRoutes?.[c.then] : undefined) ?? row.routes[c.route] ?? []
 }
 
 /** A bridge rule (sandbox/inpas/ws-bridge.ts): docs/protocols/inpas-sbp.md § 5.3 controls applied when a till request of `route` reaches the device. */
@@ -210,6 +221,11 @@ function oplatiRow(mode: 0 | 1 | 2): ProviderRow {
     amount: '20',
     scans: mode === 0,
     routes: { pay: ['payments'], status: ['paymentStatus', 'reports'], cancel: ['reversals'], refund: ['reversals'] },
+    // A cancel of a refund is C5 (docs/protocols/oplati.md § 4.7); a void cancels each approved payment of the receipt
+    // with E7, an unfinished one with C5 (docs/protocols/oplati.md § 4.8).
+    thenRoutes: { cancelRefund: ['cancel'], void: ['reversals', 'cancel'] },
+    currency: 'BYN',
+    pollRoutes: ['consumerStatus'],
     reversalRoutes: ['cancel', 'reversals'],
     errorCode: 400,
     routeOf(method, url) {

@@ -252,6 +252,10 @@ async function lostOnline(ctx: Ctx, reason: string): Promise<void> {
     if (q.state !== 'CLOSED' && q.state !== 'REVOKED' && q.state !== 'PAYERROR') {
       const reversed = await reverseUnshown(ctx, txn)
       if (reversed === 'paid') return ctx.compensate({ message: msg('sendy.notConfirmed'), note: 'lost online reply: paid behind, reverse queued' })
+      // The order is open at the server and its reverse went unanswered: it may still be paid, so the queue closes it
+      // (a reverse by the queue returns a payment made meanwhile) — never `declined` while it is open.
+      if (reversed === 'unknown')
+        return ctx.compensate({ message: msg('sendy.notConfirmed'), note: `lost online reply: ${q.state}, its reverse unanswered: queued` })
     }
   }
   await ctx.commit({ state: 'declined', display: undefined, message: msg('sendy.noServer'), note: 'lost online reply: not paid, the number stays used' })
