@@ -480,11 +480,11 @@ async function startPayOn(page: Page, row: ProviderRow, c: MatrixCase): Promise<
 /** The journal's later step of a case (`then`), as the cashier does it: the button on the row, the confirmation accepted. */
 async function startThen(page: Page, then: 'cancelRefund' | 'void'): Promise<void> {
   await page.click('[data-nav=journal]')
-  page.once('dialog', (d) => void d.accept())
   await page
     .getByTestId(then === 'void' ? 'void' : 'cancel-refund')
     .first()
     .click()
+  await answerConfirm(page)
 }
 
 /** Settle everything: the tab's engine drives (the queue's timers moved forward, a live tab's sweep woken). */

@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { baseURL, control, mint, newPage, scan, useBrowser } from './support.ts'
 import { closeHosts, hostOpens } from './host-support.ts'
+import { answerConfirm } from './confirm-support.ts'
 
 const browser = useBrowser({ resetSandbox: true })
 afterAll(() => closeHosts())
@@ -107,6 +108,7 @@ it('a day with no Sendy sale: the day close shows Sendy’s totals with no misma
   await page.getByRole('link', { name: 'Журнал' }).click()
   await page.getByRole('tab', { name: 'Смена и отчёты' }).click()
   await page.getByRole('button', { name: 'Закрыть смену' }).click()
+  await answerConfirm(page, 'Закрыть смену')
   const report = page.getByTestId('report')
   await expect.poll(() => report.getAttribute('data-kind')).toBe('z')
   await expect.poll(() => report.textContent()).toContain('Итоги Sendy: расхождений: 0')
