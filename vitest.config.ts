@@ -31,6 +31,8 @@ export default defineConfig({
           name: 'flows',
           include: ['test/flows/**/*.test.ts'],
           environment: 'node',
+          // Run beside the node project in one `vitest run`: Vitest needs the same worker count for both.
+          maxWorkers: Math.max(2, availableParallelism()),
         },
       },
       {
