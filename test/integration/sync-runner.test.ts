@@ -18,7 +18,7 @@ let runner: SyncRunner | undefined
 afterEach(() => runner?.stop())
 
 let seq = 0
-async function setup(answers: ('ok' | 'fail')[]) {
+async function setup(answers: ('ok' | 'fail')[], random = 0) {
   const db = new PaydeskDb(`sync-runner-${++seq}`, { indexedDB: new IDBFactory(), IDBKeyRange })
   await linkStore(db).save(
     { address: 'http://store.test', storeId: 'S', tillId: 'T', storeName: 'S', tillName: 'T', tillKind: 'till', enrolledAt: 0, configVersion: 1, lastShift: 0 },
@@ -39,7 +39,7 @@ async function setup(answers: ('ok' | 'fail')[]) {
     () => Date.now(),
     () => [],
   )
-  runner = syncRunner({ db, clock: realClock, locks: memoryLocks(), log, random: () => 0, transport, appVersion: 't', timers: true })
+  runner = syncRunner({ db, clock: realClock, locks: memoryLocks(), log, random: () => random, transport, appVersion: 't', timers: true })
   return { db, pushes }
 }
 
@@ -67,14 +67,18 @@ it('a committed row is pushed about a second later with no one asking', async ()
 })
 
 it('a failed push is tried again by the backoff timer; online pushes at once', async () => {
-  const { db, pushes } = await setup(['fail', 'ok', 'fail', 'ok'])
+  // Jitter near its top: a retry waits about 5 s (docs/rules.md R5), far from «at once» even on a loaded machine.
+  const { db, pushes } = await setup(['fail', 'ok', 'fail', 'ok'], 0.99)
   await db.operations.add(op())
-  await expect.poll(() => pushes.length, { timeout: 8_000, interval: 50 }).toBe(2)
+  await expect.poll(() => pushes.length, { timeout: 15_000, interval: 50 }).toBe(2)
   expect(await db.operations.where('outboxAt').above(0).count()).toBe(0)
   // Another row fails once; `online` does not wait for the backoff.
   await db.operations.add(op())
   await expect.poll(() => pushes.length, { timeout: 5_000, interval: 50 }).toBe(3)
+  const failedAt = Date.now()
   runner!.online()
-  await expect.poll(() => pushes.length, { timeout: 1_000, interval: 20 }).toBe(4)
+  await expect.poll(() => pushes.length, { timeout: 4_000, interval: 20 }).toBe(4)
+  // Before the backoff's own retry (about 5 s after the failure) could have come.
+  expect(Date.now() - failedAt).toBeLessThan(4_000)
   expect(await db.operations.where('outboxAt').above(0).count()).toBe(0)
 })
