@@ -1,7 +1,7 @@
 // The app's own confirmation, in place of the browser's `confirm()`: `await askConfirm(question)` is
 // true when the person pressed «Да», false on «Нет», Escape or a click outside. It speaks the app's
 // language and keeps the kiosk's look and 44 px targets, which the native box does not.
-import { mount, unmount } from 'svelte'
+import { mount, unmount, type Component } from 'svelte'
 import ConfirmDialog from './ConfirmDialog.svelte'
 
 export interface ConfirmOptions {
@@ -11,28 +11,30 @@ export interface ConfirmOptions {
   danger?: boolean
 }
 
-/** One dialog at a time: a second question waits for the first answer. */
+/** One dialog at a time, whichever it is (a confirm, a PIN prompt): a second question waits for the first answer. */
 let open: Promise<unknown> = Promise.resolve()
 
-export function askConfirm(question: string, opts: ConfirmOptions = {}): Promise<boolean> {
+/**
+ * Shows `component` over the page with `props` and a `done(ok)` that closes it, one dialog at a time; true when
+ * the person said yes. The app's modal questions (this confirm, the supervisor's PIN) all go through here.
+ */
+export function askInDialog<P extends { done: (ok: boolean) => void }>(component: Component<P>, props: Omit<P, 'done'>): Promise<boolean> {
   const ask = open.then(
     () =>
       new Promise<boolean>((resolve) => {
         const target = document.body.appendChild(document.createElement('div'))
-        const dialog = mount(ConfirmDialog, {
-          target,
-          props: {
-            question,
-            ...opts,
-            done: (ok: boolean) => {
-              void unmount(dialog)
-              target.remove()
-              resolve(ok)
-            },
-          },
-        })
+        const done = (ok: boolean) => {
+          void unmount(dialog)
+          target.remove()
+          resolve(ok)
+        }
+        const dialog = mount(component, { target, props: { ...props, done } as unknown as P })
       }),
   )
   open = ask
   return ask
+}
+
+export function askConfirm(question: string, opts: ConfirmOptions = {}): Promise<boolean> {
+  return askInDialog(ConfirmDialog, { question, ...opts })
 }
