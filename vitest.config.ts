@@ -51,15 +51,30 @@ export default defineConfig({
         },
       },
       {
+        // Every screen in Debian's Chromium against one demo build and its sandboxes: one file at a time (the files
+        // share the sandboxes' state).
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          exclude: ['test/browser/fault-matrix.test.ts'],
           environment: 'node',
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          // The fault matrix runs its provider lanes side by side (it.concurrent, one lane per sandbox).
+        },
+      },
+      {
+        // The fault matrix: its own demo build and server (its own sandboxes' state), so `npm test` runs it beside
+        // the browser project (docs/testing.md).
+        test: {
+          name: 'matrix',
+          include: ['test/browser/fault-matrix.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+          // Its provider lanes run side by side (it.concurrent, one lane per sandbox).
           maxConcurrency: 24,
         },
       },

@@ -2,22 +2,24 @@
 // the time went. Stops at the first part that fails (the others still running are stopped).
 //
 // Two lanes side by side after the Chromium check (docs/testing.md):
-// - the browser part (a demo build, every screen in Chromium, the fault matrix) is most of the time and spends
-//   much of it waiting on the sandboxes' delays and the providers' timeouts; its output goes straight through;
-// - the static checks (typecheck, lint, format), then the node part (unit + integration + page flows), then the
-//   store server part run one after the other beside it, each one's output printed whole when it ends.
-// The total is the longer lane, not the sum: on two cores the short lane fills the browser part's waits.
+// - the browser part (a demo build, every screen in Chromium) is the longest and spends much of its time waiting on
+//   the sandboxes' delays and the providers' timeouts; its output goes straight through;
+// - the static checks (typecheck, lint, format), the node part (unit + integration + page flows), the store server
+//   part and the fault matrix (its own demo build and sandboxes) run one after the other beside it, each one's
+//   output printed whole when it ends.
+// The total is the longer lane, not the sum: on two cores the second lane fills the browser part's waits.
 import { spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
 
 const CHECK = ['chromium present', 'node scripts/ensure-chromium.mjs']
-const BROWSER = ['browser (includes the fault matrix)', 'npx vitest run --project browser']
+const BROWSER = ['browser: every screen in Chromium', 'npx vitest run --project browser']
 const BESIDE = [
   ['typecheck', 'npm run typecheck --silent'],
   ['lint', 'npm run lint --silent'],
   ['format check', 'npm run format:check --silent'],
   ['node: unit + integration + page flows', 'npx vitest run --project node --project flows'],
   ['server: the store on PGlite and PostgreSQL', 'npx vitest run --project server'],
+  ['fault matrix (Chromium, killed and resumed)', 'npx vitest run --project matrix'],
 ]
 
 const done = []

@@ -1,17 +1,19 @@
 // Browser suite set-up: build the PWA once in demo mode and serve it with the sandboxes on an ephemeral
-// 127.0.0.1 port (vite preview + the sandbox plugin), exactly what `npm start` serves.
+// 127.0.0.1 port (vite preview + the sandbox plugin), exactly what `npm start` serves. The fault matrix's
+// project builds into its own folder and serves its own sandboxes, so it can run beside the browser project.
 import { build, preview, type Plugin, type PreviewServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 
 let server: PreviewServer | undefined
 
 export default async function setup(project: TestProject) {
+  const outDir = project.name === 'matrix' ? 'dist-matrix' : 'dist-demo'
   // Vitest runs with NODE_ENV=test, which would make Vite build a development bundle
   // (no service worker, Svelte dev mode): build exactly what `npm start` ships, the demo build.
   const env = process.env.NODE_ENV
   process.env.NODE_ENV = 'production'
   try {
-    await build({ logLevel: 'warn', mode: 'demo' })
+    await build({ logLevel: 'warn', mode: 'demo', build: { outDir } })
   } finally {
     process.env.NODE_ENV = env
   }
@@ -19,6 +21,7 @@ export default async function setup(project: TestProject) {
   process.env.PAYDESK_STORE_DIR ??= 'memory'
   server = await preview({
     mode: 'demo',
+    build: { outDir },
     preview: { port: 0, host: '127.0.0.1', strictPort: false },
     logLevel: 'warn',
     plugins: [storeOutage()],
