@@ -109,20 +109,34 @@ export function payVerb(d: VerbDeps) {
         const op = row()
         const first = (patch?: OpPatch) =>
           db.transaction('rw', db.operations, async (): Promise<Operation> => {
-            // The same payment sent twice (the page's id already journaled) is ignored (docs/rules.md R2).
-            if (req.id !== undefined && (await db.operations.get(req.id))) throw new NotJournaled({ ok: false, ignored: true, message: msg('common.busy') })
-            let base = op
-            if (opCode) {
-              const seen = await checkScan.againstJournal(p, opCode)
-              if (!seen.ok) throw new NotJournaled(seen)
-              opCode = seen.code
-              base = { ...op, code: seen.code }
+            const written = (base: Operation) => {
+              let next = patch ? advance(base, patch, clock.now()) : base
+              // The guard's first scan time stays, whatever copy of the code the patch carries (`spent`).
+              if (next.code && base.code && next.code.scannedAt !== base.code.scannedAt)
+                next = { ...next, code: { ...next.code, scannedAt: base.code.scannedAt } }
+              return next
             }
-            let next = patch ? advance(base, patch, clock.now()) : base
-            // The guard's first scan time stays, whatever copy of the code the patch carries (`spent`).
-            if (next.code && base.code && next.code.scannedAt !== base.code.scannedAt)
-              next = { ...next, code: { ...next.code, scannedAt: base.code.scannedAt } }
-            await db.operations.add(next)
+            // The write and the scan guard's look-up go together, one IndexedDB round trip: a refusal throws, and the
+            // transaction aborts with nothing written. The look-up is sent first (Dexie holds a write back until its
+            // hooks ran, and would hold a read behind a write). The id was minted for this payment: no refund names it.
+            let next = written(op)
+            const seen = opCode ? checkScan.againstJournal(p, opCode, op.id) : undefined
+            const added = await Promise.allSettled([db.operations.add(db.minted(next)), seen])
+            // The same payment sent twice (the page's id already journaled) is ignored (docs/rules.md R2).
+            if (added[0].status === 'rejected') {
+              const e = added[0].reason as { name?: string }
+              if (req.id !== undefined && e?.name === 'ConstraintError') throw new NotJournaled({ ok: false, ignored: true, message: msg('common.busy') })
+              throw added[0].reason
+            }
+            if (added[1].status === 'rejected') throw added[1].reason
+            const guard = added[1].value
+            if (guard && !guard.ok) throw new NotJournaled(guard)
+            if (guard?.ok && guard.code && guard.code.scannedAt !== opCode?.scannedAt) {
+              // The code was scanned before (a pre-flight that failed, docs/rules.md R6.5): its first scan time counts.
+              opCode = guard.code
+              next = written({ ...op, code: guard.code })
+              await db.operations.put(next)
+            }
             log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
             return next
           })
