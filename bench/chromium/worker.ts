@@ -7,6 +7,8 @@ import { webLocks } from '../../workers/engine/locks.ts'
 import { realClock } from '../../workers/engine/clock.ts'
 import { PROVIDERS } from '../../workers/providers/registry.ts'
 import { authHeader } from '../../workers/providers/clickpass/auth.ts'
+import { ulid } from '../../src/domain/ids.ts'
+import type { Operation } from '../../src/domain/operation.ts'
 
 const SECRET = 'bench-secret'
 const CONTROL = { 'Content-Type': 'application/json', 'X-Paydesk-Sandbox': '1' }
@@ -74,9 +76,29 @@ const api = {
       })
       await res.text()
     }
+    // As the till's page asks: the id minted by the page, the scan's time, the tab.
+    let last: Operation | undefined
     const pay = async (i: number) => {
-      const r = await engine.pay({ paymentTypeId: 'bench', amount: 150000 + i, code: tokens.pop()! })
+      const id = ulid(Date.now(), crypto.getRandomValues(new Uint8Array(16)))
+      const r = await engine.pay({ id, paymentTypeId: 'bench', amount: 150000 + i, code: tokens.pop()!, scannedAt: Date.now(), tab: 'bench' })
       if (!r.ok || r.op.state !== 'approved') throw new Error(`bench payment failed: ${JSON.stringify(r)}`)
+      last = r.op
+    }
+    // The floor write-ahead needs, on the same database: a payment's row written with `sent`, then its final
+    // state, each in a strict read-write transaction of its own (a put, no read), by IndexedDB itself.
+    const idb = db.backendDB()
+    const rawTx = (row: unknown) =>
+      new Promise<void>((resolve, reject) => {
+        // The unpatched call: the floor's transactions are not counted as the payment's.
+        const tx = openTx.call(idb, 'operations', 'readwrite', { durability })
+        tx.objectStore('operations').put(row)
+        tx.oncomplete = () => resolve()
+        tx.onabort = () => reject(tx.error ?? new Error('raw transaction aborted'))
+      })
+    const raw = async (i: number) => {
+      const row = { ...last!, id: `RAW-${run}-${i}`, code: { ...last!.code!, hash: `raw-${run}-${i}` } }
+      await rawTx({ ...row, state: 'sent' })
+      await rawTx({ ...row, state: 'approved' })
     }
     for (let i = 0; i < warmup; i++) {
       await bare(tokens.pop()!, -1 - i)
@@ -87,6 +109,7 @@ const api = {
     txMs = 0
     const bareMs: number[] = []
     const engineMs: number[] = []
+    const rawMs: number[] = []
     for (let i = 0; i < runs; i++) {
       let t = performance.now()
       await bare(tokens.pop()!, i)
@@ -94,6 +117,9 @@ const api = {
       t = performance.now()
       await pay(i)
       engineMs.push(performance.now() - t)
+      t = performance.now()
+      await raw(i)
+      rawMs.push(performance.now() - t)
     }
     await engine.settled()
     engine.stop()
@@ -102,6 +128,7 @@ const api = {
     return {
       bareMs,
       engineMs,
+      rawMs,
       transactions,
       txMsPerPayment: txMs / runs,
       durability: (db as unknown as { _options: { chromeTransactionDurability?: string } })._options.chromeTransactionDurability ?? 'default',

@@ -68,6 +68,22 @@ describe('the pay path', () => {
     expect(atRequest).toEqual([['sent', true]])
   })
 
+  it('a second payment of the type while one is out is refused as busy, and the next one goes through', async () => {
+    let second: unknown
+    h = await harness({
+      confirmMode: false,
+      fetch: async (input, init) => {
+        if (String(input).includes('/click_pass/payment') && second === undefined)
+          second = await h.engine.pay({ paymentTypeId: 'click', amount: 150_001, code: await h.token() })
+        return globalThis.fetch(input, init)
+      },
+    })
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_000, code: await h.token() })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    expect(second).toMatchObject({ ok: false, message: { key: 'common.busy' } })
+    expect(await h.engine.pay({ paymentTypeId: 'click', amount: 150_002, code: await h.token() })).toMatchObject({ ok: true, op: { state: 'approved' } })
+    expect((await h.ops()).map((o) => o.amount).sort()).toEqual([150_000, 150_002])
+  })
+
   it('a code already used is refused from the journal, in the transaction that would have journaled it', async () => {
     h = await harness({ confirmMode: false })
     const code = await h.token()

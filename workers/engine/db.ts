@@ -4,7 +4,7 @@ import Dexie, { type CreatingHookContext, type DexieOptions, type Table, type Tr
 import type { Operation } from '../../src/domain/operation.ts'
 import { rowKind, searchKeys, type RowKind } from '../../src/domain/journal.ts'
 import type { ProviderId } from '../../src/domain/operation.ts'
-import { stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
+import { same, stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
 
 export interface QueueEntry {
   id?: number
@@ -148,7 +148,32 @@ export class PaydeskDb extends Dexie {
     // Version 5 (no new store or index): each reversal keeps what it shows of its target (`targetRow`), in the
     // version's upgrade for the journal as it stands and in the `creating` hook below from then on.
     this.version(5).upgrade((tx) => stampTargets(tx.table('operations')))
+    // The updating hook's read of a row a writer puts over what it last committed (`putOver`) is answered from memory:
+    // below the hooks (level 2), above Dexie's transaction cache.
+    this.use({
+      stack: 'dbcore',
+      name: 'paydesk-put-over',
+      level: 1,
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name)
+          if (name !== 'operations') return table
+          return {
+            ...table,
+            getMany: (req) => {
+              const expected = req.cache ? this.#expected.get(req.trans) : undefined
+              const rows = expected && req.keys.length === 1 ? expected.get(req.keys[0] as string) : undefined
+              if (!rows) return table.getMany(req)
+              expected!.delete(req.keys[0] as string)
+              return Dexie.Promise.resolve([rows])
+            },
+          }
+        },
+      }),
+    })
     const notifyAfter = (tx: Transaction) => this.#notifyAfter(tx)
+    const minted = (o: object) => this.#minted.has(o)
     const seenIn = (tx: Transaction) => {
       const seen = this.#seen.get(tx) ?? { payments: new Map<string, StoredOperation>(), originals: new Set<string>(), rows: new Map<string, Operation>() }
       this.#seen.set(tx, seen)
@@ -181,12 +206,12 @@ export class PaydeskDb extends Dexie {
       } else if (obj.kind === 'pay') {
         seen.payments.set(obj.id, obj)
         if (seen.originals.has(obj.id)) obj.refunded = true
-        else this.onsuccess = markIfRefunded(store(), obj)
+        // A payment under an id minted for it a moment ago has no refund anywhere to look for.
+        else if (!minted(obj)) this.onsuccess = markIfRefunded(store(), obj)
       }
     })
     this.operations.hook('updating', (mods, _key, obj: StoredOperation, tx) => {
-      const next = structuredClone(obj)
-      for (const [path, v] of Object.entries(mods)) if (path !== 'keys') Dexie.setByKeyPath(next, path, v)
+      const next = searchedAfter(obj, mods)
       const stamp = stampUpdated(mods, obj, next.updatedAt)
       if (stamp?.outboxAt !== undefined) this.#notifyAfter(tx)
       // A refund is never undone by deleting it, so neither is the mark: a copy of the payment read before its
@@ -209,6 +234,59 @@ export class PaydeskDb extends Dexie {
   }
 
   readonly #notified = new WeakSet<object>()
+  /** Per read-write transaction, the rows `putOver` is putting back, as their writer last committed them. */
+  readonly #expected = new WeakMap<object, Map<string, Operation>>()
+  /** Payments the pay verb journals under an id minted for them (see `minted`). */
+  readonly #minted = new WeakSet<object>()
+
+  /**
+   * `row` is a payment about to be added under an id minted for it a moment ago (a ULID, by the page or the engine):
+   * no refund can name it yet, so its creating hook does not look for one (`markIfRefunded`). A payment written any
+   * other way (a restore, an import, a bulk) is still looked up. Returns the row.
+   */
+  minted<T extends Operation>(row: T): T {
+    this.#minted.add(row)
+    return row
+  }
+
+  /**
+   * Read the row `id` that the caller's read-write transaction is about to put back: through DBCore with the
+   * transaction's cache, so the updating hook's own read of the stored row is answered from memory — one IndexedDB
+   * request fewer a commit. The row returned is the cached one: never mutate it (build the next row as a copy).
+   */
+  /**
+   * Put `next` in place of `expected`, the row as its writer last committed it, in the caller's read-write
+   * transaction and one IndexedDB round trip: the stored row is read beside the write (sent before it), and the
+   * updating hook takes `expected` for the stored row instead of reading it first. Returns undefined when the stored
+   * row was `expected`; else the stored row — another writer moved it meanwhile (a stop pressed in another tab, the
+   * store's acknowledgement) — and the caller writes again over that one in the same transaction, so no reader ever
+   * sees the first write. Throws, aborting the transaction, when there is no such row.
+   */
+  async putOver(expected: Operation, next: Operation): Promise<Operation | undefined> {
+    const tx = Dexie.currentTransaction
+    if (!tx || tx.mode !== 'readwrite') throw new Error('putOver outside a read-write transaction')
+    const idb = tx.idbtrans
+    // IndexedDB's own request, sent now: before the put, which Dexie sends only after its hooks ran.
+    const req = idb.objectStore('operations').get(expected.id)
+    const stored = new Dexie.Promise<Operation | undefined>((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result as Operation | undefined)
+      req.onerror = () => reject(req.error)
+    })
+    let rows = this.#expected.get(idb)
+    if (!rows) this.#expected.set(idb, (rows = new Map()))
+    rows.set(expected.id, expected)
+    const [was] = await Dexie.Promise.all([stored, this.operations.put(next)])
+    rows.delete(expected.id)
+    if (!was) throw new Error(`no operation ${expected.id}`)
+    return same(was, expected) ? undefined : was
+  }
+
+  async rowForUpdate(id: string): Promise<Operation | undefined> {
+    const tx = Dexie.currentTransaction
+    if (!tx || tx.mode !== 'readwrite') return this.operations.get(id)
+    const [row] = (await this.operations.core.getMany({ trans: tx.idbtrans, keys: [id], cache: 'immutable' })) as (Operation | undefined)[]
+    return row
+  }
   /** The payments and refunds' originals each transaction's creating hook has seen (a bulk holding both). */
   readonly #seen = new WeakMap<object, { payments: Map<string, StoredOperation>; originals: Set<string>; rows: Map<string, Operation> }>()
   /** Tell the outbox listeners once the transaction commits (never before: a sync must not read an uncommitted row). */
@@ -219,6 +297,26 @@ export class PaydeskDb extends Dexie {
       for (const fn of this.outboxListeners) fn()
     })
   }
+}
+
+/**
+ * What `searchKeys` (and the revision's time stamp) read of a row once Dexie's modifications (key paths → values)
+ * apply: copies of those few fields, not a clone of the whole row.
+ */
+function searchedAfter(obj: StoredOperation, mods: object): Pick<Operation, 'ref' | 'order' | 'details' | 'code' | 'updatedAt'> {
+  const next: Record<string, unknown> = { ref: obj.ref, order: obj.order, details: obj.details, code: obj.code, updatedAt: obj.updatedAt }
+  const copied = new Set<string>()
+  for (const [path, v] of Object.entries(mods)) {
+    const top = path.split('.', 1)[0]!
+    if (!(top in next)) continue
+    // A nested path writes into a copy of its field, never into the stored row Dexie handed the hook.
+    if (path !== top && !copied.has(top)) {
+      next[top] = structuredClone(next[top])
+      copied.add(top)
+    }
+    Dexie.setByKeyPath(next, path, v)
+  }
+  return next as Pick<Operation, 'ref' | 'order' | 'details' | 'code' | 'updatedAt'>
 }
 
 /**

@@ -6,7 +6,7 @@ import { isFinal, type Operation } from '../../src/domain/operation.ts'
 import type { AnyProvider, OpCtx } from '../providers/types.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
-import { NOT_AVAILABLE, type Locks } from './locks.ts'
+import { NOT_AVAILABLE, type Held, type Locks } from './locks.ts'
 import type { Logger } from './log.ts'
 import { NotJournaled, type FirstWrite, type OpContexts } from './op-context.ts'
 import type { LoadedConfig } from './payment-types.ts'
@@ -29,6 +29,7 @@ export type Drive = (
   loaded?: LoadedConfig,
   journaled?: Operation,
   first?: FirstWrite,
+  held?: Held,
 ) => Promise<Operation>
 
 export function createDrive(d: DriveDeps): Drive {
@@ -64,42 +65,48 @@ export function createDrive(d: DriveDeps): Drive {
 
   /**
    * `journaled`: the row the verb has just written (or, with `first`, built: see FirstWrite). Throws NotJournaled
-   * when the first write refuses the operation (nothing written, nothing sent).
+   * when the first write refuses the operation (nothing written, nothing sent). `held`: the operation's lock, asked
+   * for by the verb beside its own (pay); drive waits for it instead of asking, and releases it.
    */
-  return async function drive(op, job, ifAvailable = false, loaded, journaled, first) {
+  return async function drive(op, job, ifAvailable = false, loaded, journaled, first, held) {
     // A verb that has just loaded the type's config (pay) hands it over: two IndexedDB reads fewer per payment (bench).
     const cfg = loaded?.ok && loaded.pt.id === op.paymentTypeId ? loaded : await loadConfig(op.paymentTypeId)
     if (!cfg.ok) {
+      await held?.release()
       log.error('engine', 'cannot drive operation: payment type unusable', { message: cfg.message.key }, op.id)
       return op
     }
-    const r = await locks.run(
-      OP_LOCK(op.id),
-      async () => {
-        // Pay hands over the row it has just built (one read fewer a payment): should another context have
-        // moved it meanwhile, the provider's first commit re-reads it and refuses to move a final state.
-        const fresh = journaled?.id === op.id ? journaled : (await db.operations.get(op.id))!
-        if (isFinal(fresh.state)) return fresh
-        const ctx = d.contexts.context(fresh, cfg.pt, cfg.provider, cfg.config, journaled?.id === op.id ? first : undefined)
-        try {
-          await job(ctx, cfg.provider)
-          // A procedure that ended without a commit or a side effect leaves the operation journaled as it is.
-          await ctx.journaled()
-        } catch (e) {
-          // Refused by its first write: nothing journaled, nothing sent (every side effect waits for that write).
-          if (e instanceof NotJournaled) throw e
-          const refused = await ctx.journaled().then(
-            () => undefined,
-            (w: unknown) => w,
-          )
-          if (refused instanceof NotJournaled) throw refused
-          log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
-          await afterThrow(ctx, cfg.provider)
-        }
-        return ctx.op
-      },
-      { ifAvailable },
-    )
+    const run = async <T>(job: () => Promise<T>) => {
+      if (!held) return locks.run(OP_LOCK(op.id), job, { ifAvailable })
+      try {
+        return (await held.granted) ? await job() : NOT_AVAILABLE
+      } finally {
+        await held.release()
+      }
+    }
+    const r = await run(async () => {
+      // Pay hands over the row it has just built (one read fewer a payment): should another context have
+      // moved it meanwhile, the provider's first commit re-reads it and refuses to move a final state.
+      const fresh = journaled?.id === op.id ? journaled : (await db.operations.get(op.id))!
+      if (isFinal(fresh.state)) return fresh
+      const ctx = d.contexts.context(fresh, cfg.pt, cfg.provider, cfg.config, journaled?.id === op.id ? first : undefined)
+      try {
+        await job(ctx, cfg.provider)
+        // A procedure that ended without a commit or a side effect leaves the operation journaled as it is.
+        await ctx.journaled()
+      } catch (e) {
+        // Refused by its first write: nothing journaled, nothing sent (every side effect waits for that write).
+        if (e instanceof NotJournaled) throw e
+        const refused = await ctx.journaled().then(
+          () => undefined,
+          (w: unknown) => w,
+        )
+        if (refused instanceof NotJournaled) throw refused
+        log.error('engine', 'provider procedure failed', { error: String(e) }, op.id)
+        await afterThrow(ctx, cfg.provider)
+      }
+      return ctx.op
+    })
     return r === NOT_AVAILABLE ? op : r
   }
 }

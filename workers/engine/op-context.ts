@@ -77,11 +77,27 @@ export function opContexts(d: OpContextDeps) {
   /** One state change of the journal, committed (strict) before the caller's next side effect. */
   async function commit(id: string, patch: OpPatch): Promise<Operation> {
     return db.transaction('rw', db.operations, async () => {
-      const cur = await db.operations.get(id)
+      // Read fresh (another tab may have written `cashierLeft`, the store its acknowledgement), put back advanced.
+      const cur = await db.rowForUpdate(id)
       if (!cur) throw new Error(`no operation ${id}`)
       const next = advance(cur, patch, clock.now())
       await db.operations.put(next)
       return next
+    })
+  }
+
+  /**
+   * `commit` for the context that last committed `base`: the same state change in one IndexedDB round trip fewer
+   * (`putOver`); should another writer have moved the row meanwhile, the patch goes onto the row as stored.
+   */
+  async function commitOver(base: Operation, patch: OpPatch): Promise<Operation> {
+    return db.transaction('rw', db.operations, async () => {
+      const next = advance(base, patch, clock.now())
+      const moved = await db.putOver(base, next)
+      if (!moved) return next
+      const again = advance(moved, patch, clock.now())
+      await db.operations.put(again)
+      return again
     })
   }
 
@@ -137,7 +153,7 @@ export function opContexts(d: OpContextDeps) {
         if (!writing) await write(patch)
         else {
           await writing
-          op = await commit(op.id, patch)
+          op = await commitOver(op, patch)
         }
         return op
       },
@@ -146,7 +162,7 @@ export function opContexts(d: OpContextDeps) {
         const compId = newId()
         const now = clock.now()
         op = await queue.tx('rw', [db.operations], async () => {
-          const cur = (await db.operations.get(op.id))!
+          const cur = (await db.rowForUpdate(op.id))!
           const next = advance(cur, { ...patch, state: patch.state ?? 'compensating', reversedBy: compId, queued: true }, now)
           const comp = newOperation(
             { id: compId, kind: 'cancel', provider: cur.provider, paymentTypeId: cur.paymentTypeId, amount: cur.amount, currency: cur.currency },
@@ -165,7 +181,7 @@ export function opContexts(d: OpContextDeps) {
         await journaled()
         const now = clock.now()
         op = await queue.tx('rw', [db.operations], async () => {
-          const cur = (await db.operations.get(op.id))!
+          const cur = (await db.rowForUpdate(op.id))!
           const next = advance(cur, { ...patch, queued: true }, now)
           await db.operations.put(next)
           await queue.push({

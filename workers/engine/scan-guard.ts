@@ -32,11 +32,13 @@ export function scanGuard(db: PaydeskDb, clock: Clock) {
   }
   /**
    * docs/rules.md R6 against the journal: a code already spent, or first scanned longer ago than it lives. Reads only the
-   * operations table, so the payment runs it inside the transaction that journals it (no transaction of its own).
+   * operations table, so the payment runs it inside the transaction that journals it (no transaction of its own),
+   * sent beside the payment's own write (a refusal aborts that transaction: nothing is written).
    */
-  async function againstJournal(p: AnyProvider, code: NonNullable<Operation['code']>): Promise<ScanResult> {
+  async function againstJournal(p: AnyProvider, code: NonNullable<Operation['code']>, self?: string): Promise<ScanResult> {
     const now = clock.now()
-    const earlier = await db.operations.where('code.hash').equals(code.hash).toArray()
+    // `self`: the operation being journaled in the same transaction, whose own write the look-up may already see.
+    const earlier = (await db.operations.where('code.hash').equals(code.hash).toArray()).filter((o) => o.id !== self)
     if (earlier.some((o) => o.code?.spent)) return { ok: false, message: msg('common.qrUsed') }
     const scannedAt = Math.min(code.scannedAt ?? now, ...earlier.map((o) => o.code?.scannedAt ?? now))
     if (now - scannedAt > p.codeLifetimeMs) return { ok: false, message: msg('common.qrExpired') }

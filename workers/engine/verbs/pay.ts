@@ -5,6 +5,7 @@ import { msg } from '../../../src/domain/messages.ts'
 import { advance, isFinal, type Operation, type OpPatch } from '../../../src/domain/operation.ts'
 import { isOperationId, type OperationId } from '../../../src/domain/ids.ts'
 import { NOT_AVAILABLE } from '../locks.ts'
+import { OP_LOCK } from '../drive.ts'
 import { newOperation } from '../new-operation.ts'
 import { tabOf } from '../tabs.ts'
 import { NotJournaled } from '../op-context.ts'
@@ -87,59 +88,83 @@ export function payVerb(d: VerbDeps) {
       if (same.some((o) => !isFinal(o.state))) return { ok: false, message: msg('common.orderPending') }
       if (same.some((o) => o.state === 'approved')) return { ok: false, message: msg('common.orderPaid') }
     }
-    const r = await locks.run(
-      PAY_LOCK(req.paymentTypeId),
-      async (): Promise<Operation | Refusal> => {
-        const row = () =>
-          newOperation({ id: opId(), kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
-            ...(opCode ? { code: opCode } : {}),
-            ...(req.order ? { order: req.order } : {}),
-            ...(items ? { items } : {}),
-            ...tabOf(req.tab),
-            ...(typeof providerCode === 'number' ? { providerCode } : {}),
-            ...(req.method && p.payMethods?.includes(req.method)
-              ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } }
-              : req.choice
-                ? { details: { choice: req.choice } }
-                : {}),
+    // The operation's lock is asked for beside the payment type's (one wait, not two); drive keeps it, or it is
+    // let go here if the payment never reaches drive.
+    const id = opId()
+    const opLock = locks.hold(OP_LOCK(id))
+    let driven = false
+    const r = await locks
+      .run(
+        PAY_LOCK(req.paymentTypeId),
+        async (): Promise<Operation | Refusal> => {
+          const row = () =>
+            newOperation({ id, kind: 'pay', provider: p.id, paymentTypeId: req.paymentTypeId, amount: amount as Minor, currency: p.currency }, now, {
+              ...(opCode ? { code: opCode } : {}),
+              ...(req.order ? { order: req.order } : {}),
+              ...(items ? { items } : {}),
+              ...tabOf(req.tab),
+              ...(typeof providerCode === 'number' ? { providerCode } : {}),
+              ...(req.method && p.payMethods?.includes(req.method)
+                ? { details: { method: req.method, ...(req.choice ? { choice: req.choice } : {}) } }
+                : req.choice
+                  ? { details: { choice: req.choice } }
+                  : {}),
+            })
+          // The row is written with the provider's first commit (`sent`, just before its request) in one strict
+          // transaction, with the journal's half of the scan guard: one commit fewer than journaling it on its own,
+          // and still before the first request — any side effect before that commit writes it first (FirstWrite).
+          const op = row()
+          const first = (patch?: OpPatch) =>
+            db.transaction('rw', db.operations, async (): Promise<Operation> => {
+              const written = (base: Operation) => {
+                let next = patch ? advance(base, patch, clock.now()) : base
+                // The guard's first scan time stays, whatever copy of the code the patch carries (`spent`).
+                if (next.code && base.code && next.code.scannedAt !== base.code.scannedAt)
+                  next = { ...next, code: { ...next.code, scannedAt: base.code.scannedAt } }
+                return next
+              }
+              // The write and the scan guard's look-up go together, one IndexedDB round trip: a refusal throws, and the
+              // transaction aborts with nothing written. The look-up is sent first (Dexie holds a write back until its
+              // hooks ran, and would hold a read behind a write). The id was minted for this payment: no refund names it.
+              let next = written(op)
+              const seen = opCode ? checkScan.againstJournal(p, opCode, op.id) : undefined
+              const added = await Promise.allSettled([db.operations.add(db.minted(next)), seen])
+              // The same payment sent twice (the page's id already journaled) is ignored (docs/rules.md R2).
+              if (added[0].status === 'rejected') {
+                const e = added[0].reason as { name?: string }
+                if (req.id !== undefined && e?.name === 'ConstraintError') throw new NotJournaled({ ok: false, ignored: true, message: msg('common.busy') })
+                throw added[0].reason
+              }
+              if (added[1].status === 'rejected') throw added[1].reason
+              const guard = added[1].value
+              if (guard && !guard.ok) throw new NotJournaled(guard)
+              if (guard?.ok && guard.code && guard.code.scannedAt !== opCode?.scannedAt) {
+                // The code was scanned before (a pre-flight that failed, docs/rules.md R6.5): its first scan time counts.
+                opCode = guard.code
+                next = written({ ...op, code: guard.code })
+                await db.operations.put(next)
+              }
+              log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
+              return next
+            })
+          driven = true
+          const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg, op, first, opLock))
+          const flag = flagFor(op)
+          const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
+          const done = await Promise.race([run, left.then(() => undefined)]).catch((e: unknown) => {
+            if (e instanceof NotJournaled) return e.refusal
+            throw e
           })
-        // The row is written with the provider's first commit (`sent`, just before its request) in one strict
-        // transaction, with the journal's half of the scan guard: one commit fewer than journaling it on its own,
-        // and still before the first request — any side effect before that commit writes it first (FirstWrite).
-        const op = row()
-        const first = (patch?: OpPatch) =>
-          db.transaction('rw', db.operations, async (): Promise<Operation> => {
-            // The same payment sent twice (the page's id already journaled) is ignored (docs/rules.md R2).
-            if (req.id !== undefined && (await db.operations.get(req.id))) throw new NotJournaled({ ok: false, ignored: true, message: msg('common.busy') })
-            let base = op
-            if (opCode) {
-              const seen = await checkScan.againstJournal(p, opCode)
-              if (!seen.ok) throw new NotJournaled(seen)
-              opCode = seen.code
-              base = { ...op, code: seen.code }
-            }
-            let next = patch ? advance(base, patch, clock.now()) : base
-            // The guard's first scan time stays, whatever copy of the code the patch carries (`spent`).
-            if (next.code && base.code && next.code.scannedAt !== base.code.scannedAt)
-              next = { ...next, code: { ...next.code, scannedAt: base.code.scannedAt } }
-            await db.operations.add(next)
-            log.info('engine', 'pay', { amount, paymentType: req.paymentTypeId, ...(opCode ? { code: opCode.masked } : {}) }, op.id)
-            return next
-          })
-        const run = track(drive(op, (ctx, prov) => prov.pay(ctx, code), false, cfg, op, first))
-        const flag = flagFor(op)
-        const left = new Promise<void>((resolve) => flag.onStop.add(resolve))
-        const done = await Promise.race([run, left.then(() => undefined)]).catch((e: unknown) => {
-          if (e instanceof NotJournaled) return e.refusal
-          throw e
-        })
-        if (done && !('id' in done)) return done
-        // The run ends with its own last commit, the journal row as written (one IndexedDB read fewer a payment);
-        // a cashier who stopped waiting first gets the row as it stands.
-        return done?.id === op.id ? done : (await db.operations.get(op.id))!
-      },
-      { ifAvailable: true },
-    )
+          if (done && !('id' in done)) return done
+          // The run ends with its own last commit, the journal row as written (one IndexedDB read fewer a payment);
+          // a cashier who stopped waiting first gets the row as it stands.
+          return done?.id === op.id ? done : (await db.operations.get(op.id))!
+        },
+        { ifAvailable: true },
+      )
+      .finally(() => {
+        if (!driven) void opLock.release()
+      })
     if (r === NOT_AVAILABLE) return { ok: false, message: msg('common.busy') }
     if (!('id' in r)) return r
     return { ok: true, op: r }
