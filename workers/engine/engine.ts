@@ -29,7 +29,7 @@ import { createLogger, scrub, type Logger } from './log.ts'
 import { memoOf } from './memo.ts'
 import { createHttp } from '../transport/http.ts'
 import { stopChannel } from './tabs.ts'
-import { createSync } from './sync/sync.ts'
+import { lazySync } from './sync/lazy.ts'
 import { createRecovery, finishCompensated } from './recovery.ts'
 import { opContexts } from './op-context.ts'
 import { createDrive, OP_LOCK } from './drive.ts'
@@ -249,7 +249,8 @@ export function createEngine(deps: EngineDeps) {
     probeContext,
   })
   // The store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
-  const sync = createSync({
+  // Its code loads when the till has a store (sync/lazy.ts).
+  const sync = lazySync({
     db,
     clock,
     locks,
