@@ -6,16 +6,12 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import { isFinal, type Operation } from '../../src/domain/operation.ts'
 import { adminPin } from './admin-pin.ts'
 import { moneyGuard } from './money-guard.ts'
-import { createShifts } from './shift.ts'
-import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
+import type { JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
 import { settingsApi } from './settings-api.ts'
 import { scanGuard } from './scan-guard.ts'
 import { PAY_LOCK, type VerbDeps } from './verbs/deps.ts'
 import { payVerb } from './verbs/pay.ts'
-import { reverseVerb } from './verbs/reverse.ts'
-import { voidVerb } from './verbs/void.ts'
-import { reconcileVerb } from './verbs/reconcile.ts'
 import { loyaltyVerb } from './verbs/loyalty.ts'
 export type { PayRequest } from './verbs/pay.ts'
 import { paymentTypesApi } from './payment-types.ts'
@@ -34,6 +30,7 @@ import { createRecovery, finishCompensated } from './recovery.ts'
 import { opContexts } from './op-context.ts'
 import { createDrive, OP_LOCK } from './drive.ts'
 import { gateOf } from './gate.ts'
+import { onDemand, onDemandCalls } from './on-demand.ts'
 import type { Result } from './result.ts'
 import type { EngineDeps } from './engine-deps.ts'
 import type { AnyProvider, QueueVerdict, StatusAnswer } from '../providers/types.ts'
@@ -227,13 +224,17 @@ export function createEngine(deps: EngineDeps) {
     stopWaiting,
     reverse: (r) => reverse(r),
   }
+  // What a first sale never needs loads on first use (on-demand.ts).
   const pay = payVerb(verbs)
-  const reverse = reverseVerb(verbs)
-  const voidOrder = voidVerb(verbs)
-  const reconcile = reconcileVerb(verbs)
+  const reverse = onDemand(() => import('./verbs/reverse.ts').then((m) => m.reverseVerb(verbs)))
+  const voidOrder = onDemand(() => import('./verbs/void.ts').then((m) => m.voidVerb(verbs)))
+  const reconcile = onDemand(() => import('./verbs/reconcile.ts').then((m) => m.reconcileVerb(verbs)))
   const addLoyaltyCard = loyaltyVerb(verbs)
 
-  const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
+  const shifts = onDemandCalls(
+    () => import('./shift.ts').then((m) => m.createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })),
+    ['shiftStatus', 'setCashier', 'xReport', 'closeDay', 'shiftReport', 'listShifts'],
+  )
   // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
   const settings = settingsApi({
     db,
@@ -269,8 +270,8 @@ export function createEngine(deps: EngineDeps) {
     ...settings.calls,
     ...sync.calls,
     /** The journal's search and filters over the whole journal. */
-    journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
-    journalRow: (id: string) => journalRow(db, id),
+    journalPage: async (f: JournalFilter, cursor?: JournalCursor) => (await import('./journal-query.ts')).queryJournal(db, f, cursor),
+    journalRow: async (id: string) => (await import('./journal-query.ts')).journalRow(db, id),
     start,
     pay,
     reverse,
