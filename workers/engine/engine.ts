@@ -8,7 +8,6 @@ import { adminPin } from './admin-pin.ts'
 import { moneyGuard } from './money-guard.ts'
 import type { JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
-import { settingsApi } from './settings-api.ts'
 import { scanGuard } from './scan-guard.ts'
 import { PAY_LOCK, type VerbDeps } from './verbs/deps.ts'
 import { payVerb } from './verbs/pay.ts'
@@ -30,7 +29,7 @@ import { createRecovery, finishCompensated } from './recovery.ts'
 import { opContexts } from './op-context.ts'
 import { createDrive, OP_LOCK } from './drive.ts'
 import { gateOf } from './gate.ts'
-import { onDemand, onDemandCalls } from './on-demand.ts'
+import { onDemand, onDemandCalls, once } from './on-demand.ts'
 import type { Result } from './result.ts'
 import type { EngineDeps } from './engine-deps.ts'
 import type { AnyProvider, QueueVerdict, StatusAnswer } from '../providers/types.ts'
@@ -231,23 +230,40 @@ export function createEngine(deps: EngineDeps) {
   const reconcile = onDemand(() => import('./verbs/reconcile.ts').then((m) => m.reconcileVerb(verbs)))
   const addLoyaltyCard = loyaltyVerb(verbs)
 
-  const shifts = onDemandCalls(
-    () => import('./shift.ts').then((m) => m.createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })),
-    ['shiftStatus', 'setCashier', 'xReport', 'closeDay', 'shiftReport', 'listShifts'],
+  const shifts = onDemandCalls(() => import('./shift.ts').then((m) => m.createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })), {
+    shiftStatus: true,
+    setCashier: true,
+    xReport: true,
+    closeDay: true,
+    shiftReport: true,
+    listShifts: true,
+  })
+  // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN: Settings' calls.
+  const settings = once(() =>
+    import('./settings-api.ts').then((m) =>
+      m.settingsApi({
+        db,
+        clock,
+        log,
+        providers,
+        baseUrl: deps.baseUrl,
+        adminPinSet: pin.isSet,
+        verifyAdminPin: (p: string) => pin.verify(p),
+        locks,
+        refreshSecretValues,
+        loadConfig,
+        probeContext,
+      }),
+    ),
   )
-  // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
-  const settings = settingsApi({
-    db,
-    clock,
-    log,
-    providers,
-    baseUrl: deps.baseUrl,
-    adminPinSet: pin.isSet,
-    verifyAdminPin: (p: string) => pin.verify(p),
-    locks,
-    refreshSecretValues,
-    loadConfig,
-    probeContext,
+  const settingsCalls = onDemandCalls(async () => (await settings()).calls, {
+    previewImport: true,
+    applyImport: true,
+    checkConnection: true,
+    settingsChanges: true,
+    supervisorPinSet: true,
+    verifySupervisorPin: true,
+    setSupervisorPin: true,
   })
   // The store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
   // Its code loads when the till has a store (sync/lazy.ts).
@@ -267,7 +283,7 @@ export function createEngine(deps: EngineDeps) {
 
   return {
     ...shifts,
-    ...settings.calls,
+    ...settingsCalls,
     ...sync.calls,
     /** The journal's search and filters over the whole journal. */
     journalPage: async (f: JournalFilter, cursor?: JournalCursor) => (await import('./journal-query.ts')).queryJournal(db, f, cursor),
@@ -291,8 +307,8 @@ export function createEngine(deps: EngineDeps) {
     reconcile,
     addLoyaltyCard,
     voidOrder,
-    savePaymentType: settings.recordingSave(savePaymentType),
-    deletePaymentType: settings.recordingDelete(deletePaymentType),
+    savePaymentType: onDemand(async () => (await settings()).recordingSave(savePaymentType)),
+    deletePaymentType: onDemand(async () => (await settings()).recordingDelete(deletePaymentType)),
     importConf: importConfFile,
     exportConf: exportConfFile,
     /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
@@ -304,7 +320,7 @@ export function createEngine(deps: EngineDeps) {
     reversalGuard: guard.reversalGuard,
     verifyReversalPin: guard.verifyReversalPin,
     hostRequestOperation: guard.hostRequestOperation,
-    setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
+    setAdminPin: onDemand(async () => (await settings()).recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next))),
     /** Host POS contract v1: allowed origins, host orders and their journal, refused requests. */
     hostOrigins: host.origins,
     setHostOrigins: host.setOrigins,
@@ -314,7 +330,7 @@ export function createEngine(deps: EngineDeps) {
     /** A customer read a customer sentence instead of a staff text: the log keeps the staff text. */
     noteForStaff: staffNote(log),
     exportJournal,
-    exportLog: settings.exportWithChanges(exportLog),
+    exportLog: onDemand(async () => (await settings()).exportWithChanges(exportLog)),
     queueStatus,
     /** Is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
     storagePersisted: async (): Promise<boolean | undefined> =>

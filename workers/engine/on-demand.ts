@@ -10,18 +10,19 @@ export function onDemand<F extends (...args: any[]) => Promise<unknown>>(load: (
   return (async (...args: Parameters<F>) => (await get())(...args)) as F
 }
 
-/** The same for each of `names` of the object `load` builds once. */
-export function onDemandCalls<T, K extends keyof T>(load: () => Promise<T>, names: readonly K[]): Pick<T, K> {
+/** The same for each call of the object `load` builds once: `calls` names every one of them (the type checks it). */
+export function onDemandCalls<T>(load: () => Promise<T>, calls: { readonly [K in keyof T]: true }): T {
   const get = once(load)
-  const out = {} as Pick<T, K>
-  for (const name of names) {
+  const out = {} as T
+  for (const name of Object.keys(calls) as (keyof T)[]) {
     const call = async (...args: unknown[]) => ((await get())[name] as (...a: unknown[]) => Promise<unknown>)(...args)
-    out[name] = call as unknown as T[K]
+    out[name] = call as T[keyof T]
   }
   return out
 }
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
+/** `load`'s result, loaded on the first call and kept (a failed load is tried again by the next call). */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined
   return () =>
     (loading ??= load().catch((e: unknown) => {
