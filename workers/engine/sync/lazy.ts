@@ -48,9 +48,12 @@ export function lazySync(d: SyncDeps) {
       engineStarted = true
       if (loading) return void (await up())
       watch()
-      if (!d.demoStore && !(await readLink(d.db))) return
-      if (d.timers) void up().catch((e: unknown) => d.log.warn('sync', 'sync failed to load', { error: String(e) }))
-      else await up()
+      const begin = async () => {
+        if (d.demoStore || (await readLink(d.db))) await up()
+      }
+      // The browser's start waits for no read of the sync's (the till is ready before it).
+      if (d.timers) void begin().catch((e: unknown) => d.log.warn('sync', 'sync failed to start', { error: String(e) }))
+      else await begin()
     },
     online: () => void loading?.then((s) => s.online()),
     stop: () => {
