@@ -51,6 +51,8 @@ interface Phases {
   /** The payment worker's own marks (payment.worker.ts), on the page's clock: its module evaluated, its start done. */
   evaluated: number
   started: number
+  /** The worker's own chunks (a provider's client, the sync…) it had started to fetch before the till was ready. */
+  chunks: number
   shown: number
   ready: number
 }
@@ -64,6 +66,7 @@ const PHASES = () => {
   return {
     evaluated: NaN,
     started: NaN,
+    chunks: NaN,
     html: nav?.responseEnd ?? NaN,
     scripts: nav?.domContentLoadedEventEnd ?? NaN,
     worker: worker?.responseEnd ?? NaN,
@@ -201,9 +204,19 @@ export async function benchColdStart(): Promise<Figure[]> {
         const marks = w
           ? await w.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime + performance.timeOrigin] as const)))
           : {}
+        // The lazy chunks the worker fetched before the till was ready are part of the start (their fetch and run).
+        const chunkStarts = w
+          ? await w.evaluate(() =>
+              performance
+                .getEntriesByType('resource')
+                .filter((r) => r.name.endsWith('.js'))
+                .map((r) => r.startTime + performance.timeOrigin),
+            )
+          : []
         const zero = await page.evaluate(() => performance.timeOrigin)
         const at = (name: string) => (marks[name] !== undefined ? marks[name] - zero : NaN)
-        return { ...phases, evaluated: at('paydesk:worker-evaluated'), started: at('paydesk:worker-started') }
+        const chunks = chunkStarts.filter((t) => t - zero < phases.ready).length
+        return { ...phases, evaluated: at('paydesk:worker-evaluated'), started: at('paydesk:worker-started'), chunks }
       } finally {
         await (ctx as BrowserContext).close()
       }
@@ -227,7 +240,7 @@ export async function benchColdStart(): Promise<Figure[]> {
       return xs.length ? round(quantile(xs, 0.5)) : '—'
     }
     const phases = (runs: Phases[]) =>
-      `page from cache ${med(runs, 'html')} · scripts run ${med(runs, 'scripts')} · worker script ${med(runs, 'worker')} · worker evaluated ${med(runs, 'evaluated')} · worker started ${med(runs, 'started')} · drawn ${med(runs, 'shown')} · ready ${med(runs, 'ready')} ms`
+      `page from cache ${med(runs, 'html')} · scripts run ${med(runs, 'scripts')} · worker script ${med(runs, 'worker')} · worker evaluated ${med(runs, 'evaluated')} · worker started ${med(runs, 'started')} · lazy chunks before ready ${med(runs, 'chunks')} · drawn ${med(runs, 'shown')} · ready ${med(runs, 'ready')} ms`
     return [
       {
         name: 'cold start from the service-worker cache to a till ready for the amount (median)',

@@ -8,6 +8,8 @@ import type { Clock } from './clock.ts'
 import { NOT_AVAILABLE, type Locks } from './locks.ts'
 
 const KEY = 'admin.pin'
+/** The supervisor PIN (Settings), kept like the admin PIN under its own key. */
+export const SUPERVISOR_PIN_KEY = 'supervisor.pin'
 /** PBKDF2 rounds: slow enough to make guessing a stolen hash costly, quick enough on a till [C]. */
 const ITERATIONS = 100_000
 

@@ -6,16 +6,11 @@ import { msg, type Msg } from '../../src/domain/messages.ts'
 import { isFinal, type Operation } from '../../src/domain/operation.ts'
 import { adminPin } from './admin-pin.ts'
 import { moneyGuard } from './money-guard.ts'
-import { createShifts } from './shift.ts'
-import { journalRow, queryJournal, type JournalCursor } from './journal-query.ts'
+import type { JournalCursor } from './journal-query.ts'
 import type { JournalFilter } from '../../src/domain/journal.ts'
-import { settingsApi } from './settings-api.ts'
 import { scanGuard } from './scan-guard.ts'
 import { PAY_LOCK, type VerbDeps } from './verbs/deps.ts'
 import { payVerb } from './verbs/pay.ts'
-import { reverseVerb } from './verbs/reverse.ts'
-import { voidVerb } from './verbs/void.ts'
-import { reconcileVerb } from './verbs/reconcile.ts'
 import { loyaltyVerb } from './verbs/loyalty.ts'
 export type { PayRequest } from './verbs/pay.ts'
 import { paymentTypesApi } from './payment-types.ts'
@@ -29,11 +24,12 @@ import { createLogger, scrub, type Logger } from './log.ts'
 import { memoOf } from './memo.ts'
 import { createHttp } from '../transport/http.ts'
 import { stopChannel } from './tabs.ts'
-import { createSync } from './sync/sync.ts'
+import { lazySync } from './sync/lazy.ts'
 import { createRecovery, finishCompensated } from './recovery.ts'
 import { opContexts } from './op-context.ts'
 import { createDrive, OP_LOCK } from './drive.ts'
 import { gateOf } from './gate.ts'
+import { onDemand, onDemandCalls, once } from './on-demand.ts'
 import type { Result } from './result.ts'
 import type { EngineDeps } from './engine-deps.ts'
 import type { AnyProvider, QueueVerdict, StatusAnswer } from '../providers/types.ts'
@@ -227,29 +223,51 @@ export function createEngine(deps: EngineDeps) {
     stopWaiting,
     reverse: (r) => reverse(r),
   }
+  // What a first sale never needs loads on first use (on-demand.ts).
   const pay = payVerb(verbs)
-  const reverse = reverseVerb(verbs)
-  const voidOrder = voidVerb(verbs)
-  const reconcile = reconcileVerb(verbs)
+  const reverse = onDemand(() => import('./verbs/reverse.ts').then((m) => m.reverseVerb(verbs)))
+  const voidOrder = onDemand(() => import('./verbs/void.ts').then((m) => m.voidVerb(verbs)))
+  const reconcile = onDemand(() => import('./verbs/reconcile.ts').then((m) => m.reconcileVerb(verbs)))
   const addLoyaltyCard = loyaltyVerb(verbs)
 
-  const shifts = createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })
-  // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN.
-  const settings = settingsApi({
-    db,
-    clock,
-    log,
-    providers,
-    baseUrl: deps.baseUrl,
-    adminPinSet: pin.isSet,
-    verifyAdminPin: (p: string) => pin.verify(p),
-    locks,
-    refreshSecretValues,
-    loadConfig,
-    probeContext,
+  const shifts = onDemandCalls(() => import('./shift.ts').then((m) => m.createShifts({ db, clock, log, paymentTypes, loadConfig, probeContext, newId })), {
+    shiftStatus: true,
+    setCashier: true,
+    xReport: true,
+    closeDay: true,
+    shiftReport: true,
+    listShifts: true,
+  })
+  // Import preview/merge, «Проверить связь», the settings change log, the supervisor PIN: Settings' calls.
+  const settings = once(() =>
+    import('./settings-api.ts').then((m) =>
+      m.settingsApi({
+        db,
+        clock,
+        log,
+        providers,
+        baseUrl: deps.baseUrl,
+        adminPinSet: pin.isSet,
+        verifyAdminPin: (p: string) => pin.verify(p),
+        locks,
+        refreshSecretValues,
+        loadConfig,
+        probeContext,
+      }),
+    ),
+  )
+  const settingsCalls = onDemandCalls(async () => (await settings()).calls, {
+    previewImport: true,
+    applyImport: true,
+    checkConnection: true,
+    settingsChanges: true,
+    supervisorPinSet: true,
+    verifySupervisorPin: true,
+    setSupervisorPin: true,
   })
   // The store outbox rides on the journal's hooks (db.ts); the sync pushes after commits, never in their way.
-  const sync = createSync({
+  // Its code loads when the till has a store (sync/lazy.ts).
+  const sync = lazySync({
     db,
     clock,
     locks,
@@ -265,11 +283,11 @@ export function createEngine(deps: EngineDeps) {
 
   return {
     ...shifts,
-    ...settings.calls,
+    ...settingsCalls,
     ...sync.calls,
     /** The journal's search and filters over the whole journal. */
-    journalPage: (f: JournalFilter, cursor?: JournalCursor) => queryJournal(db, f, cursor),
-    journalRow: (id: string) => journalRow(db, id),
+    journalPage: async (f: JournalFilter, cursor?: JournalCursor) => (await import('./journal-query.ts')).queryJournal(db, f, cursor),
+    journalRow: async (id: string) => (await import('./journal-query.ts')).journalRow(db, id),
     start,
     pay,
     reverse,
@@ -289,8 +307,8 @@ export function createEngine(deps: EngineDeps) {
     reconcile,
     addLoyaltyCard,
     voidOrder,
-    savePaymentType: settings.recordingSave(savePaymentType),
-    deletePaymentType: settings.recordingDelete(deletePaymentType),
+    savePaymentType: onDemand(async () => (await settings()).recordingSave(savePaymentType)),
+    deletePaymentType: onDemand(async () => (await settings()).recordingDelete(deletePaymentType)),
     importConf: importConfFile,
     exportConf: exportConfFile,
     /** The admin PIN in front of Settings: is one set, check it, set/change/remove it. */
@@ -302,7 +320,7 @@ export function createEngine(deps: EngineDeps) {
     reversalGuard: guard.reversalGuard,
     verifyReversalPin: guard.verifyReversalPin,
     hostRequestOperation: guard.hostRequestOperation,
-    setAdminPin: settings.recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next)),
+    setAdminPin: onDemand(async () => (await settings()).recordingAdminPin((r: { current: string; next: string }) => pin.set(r.current, r.next))),
     /** Host POS contract v1: allowed origins, host orders and their journal, refused requests. */
     hostOrigins: host.origins,
     setHostOrigins: host.setOrigins,
@@ -312,7 +330,7 @@ export function createEngine(deps: EngineDeps) {
     /** A customer read a customer sentence instead of a staff text: the log keeps the staff text. */
     noteForStaff: staffNote(log),
     exportJournal,
-    exportLog: settings.exportWithChanges(exportLog),
+    exportLog: onDemand(async () => (await settings()).exportWithChanges(exportLog)),
     queueStatus,
     /** Is the journal's storage persistent (granted to the page's request)? undefined where unknown. */
     storagePersisted: async (): Promise<boolean | undefined> =>

@@ -9,7 +9,7 @@ import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
 import type { Locks } from './locks.ts'
 import type { Logger } from './log.ts'
-import { SUPERVISOR_PIN_KEY } from './settings-api.ts'
+import { SUPERVISOR_PIN_KEY } from './admin-pin.ts'
 
 /** Set once the self-checkout ran on this till (browser profile): from then on refunds need a PIN. */
 export const KIOSK_SERVED_KEY = 'kiosk.served'

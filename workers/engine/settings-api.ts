@@ -6,7 +6,7 @@ import { previewConf, valueText, type ConfChange } from '../../src/domain/conf-m
 import { withDefaults, type FieldError } from '../../src/domain/config.ts'
 import { checkPinFormat } from '../../src/domain/pin.ts'
 import { msg, type Msg } from '../../src/domain/messages.ts'
-import { adminPin, type PinResult } from './admin-pin.ts'
+import { adminPin, SUPERVISOR_PIN_KEY, type PinResult } from './admin-pin.ts'
 import type { Locks } from './locks.ts'
 import type { Clock } from './clock.ts'
 import type { PaydeskDb } from './db.ts'
@@ -17,7 +17,7 @@ const PAYMENT_TYPES_KEY = 'paymentTypes'
 const CHANGES_KEY = 'settings.changes'
 /** The change log keeps this many entries (years of a till's settings changes). */
 export const CHANGES_MAX = 2_000
-export const SUPERVISOR_PIN_KEY = 'supervisor.pin'
+export { SUPERVISOR_PIN_KEY }
 
 export interface SettingsChange {
   at: number

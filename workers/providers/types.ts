@@ -215,6 +215,11 @@ export interface Provider<C> {
   reverse(ctx: OpCtx<C>, original: Operation): Promise<void>
   /** One queue attempt for a queued operation (own unknown reversal, or a compensation). */
   runQueued(ctx: OpCtx<C>): Promise<QueueVerdict>
+  /**
+   * Load the provider's client now (its procedures load on first use otherwise, workers/providers/lazy.ts): the
+   * worker preloads those of the till's payment types in the background, so the first sale waits for none.
+   */
+  preload?(): Promise<void>
   /** The cashier's ways to pay on this provider's device (Inpas: `card`, `sbp`); the engine keeps the choice as `details.method`. */
   payMethods?: readonly string[]
   /** The code the host POS gets back for the fiscal receipt (ClickPass and PaymeGO `paymentProvider`). */

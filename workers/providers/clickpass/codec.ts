@@ -14,10 +14,7 @@ export const CLICK_PATHS = {
   reversal: (serviceId: number, paymentId: string) => `/v2/merchant/payment/reversal/${serviceId}/${paymentId}`,
 } as const
 
-/** § 2.9 [I]: an opaque numeric one-time code, 12–20 digits. */
-export function isClickCode(code: string): boolean {
-  return /^\d{12,20}$/.test(code)
-}
+export { isClickCode } from './codec-local.ts'
 
 /** The `Auth` header as the log shows it: `123:****:1519051543` (§ 5 scenario 50). */
 export function maskAuth(header: string): string {

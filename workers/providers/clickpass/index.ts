@@ -2,7 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import { capabilities, isSandboxUrl, type Provider } from '../types.ts'
 import { CLICKPASS_SCHEMA, type ClickPassConfig } from './config.ts'
-import { isClickCode } from './codec.ts'
+import { isClickCode } from './codec-local.ts'
 import { lazy } from '../lazy.ts'
 import { ABOUT } from './about.ts'
 

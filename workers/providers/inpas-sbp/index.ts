@@ -7,57 +7,15 @@ import { INPAS_SCHEMA, toInpasConfig, type InpasConfig } from './config.ts'
 import type { PortFactory } from './client.ts'
 import { lazy } from '../lazy.ts'
 import { ABOUT } from './about.ts'
-import { webSerialPort, type SerialLike } from '../../transport/serial.ts'
 import { INPAS_MSG } from './messages.ts'
 
-/** § 4.2: the Web Lock held while this context has the pin-pad open. */
-export const PORT_LOCK = 'paydesk:inpas-sbp:port'
-
-type SerialNavigator = { serial?: SerialLike; usb?: unknown; locks?: LockManager }
-
-/** Native Web Serial in the worker; web-serial-polyfill over WebUSB only where `navigator.serial` is missing (§ 4.3). */
-async function browserSerial(): Promise<SerialLike | undefined> {
-  const nav = (globalThis as { navigator?: SerialNavigator }).navigator
-  if (nav?.serial) return nav.serial
-  if (!nav?.usb) return undefined
-  const mod = (await import('web-serial-polyfill')) as unknown as { serial: SerialLike }
-  return mod.serial
-}
-
-/** § 4.2: hold `PORT_LOCK` while open; `undefined` when another tab holds it. Without Web Locks: no lock. */
-async function portLock(): Promise<(() => void) | undefined> {
-  const locks = (globalThis as { navigator?: SerialNavigator }).navigator?.locks
-  if (!locks) return () => undefined
-  return new Promise((resolve) => {
-    void locks.request(PORT_LOCK, { ifAvailable: true }, (lock) => {
-      if (!lock) {
-        resolve(undefined)
-        return undefined
-      }
-      return new Promise<void>((release) => resolve(() => release()))
-    })
-  })
-}
-
 /**
- * Web Serial in the worker; `transport = sandbox` reaches the emulated serial port a demo build hands in (env), and
- * without one (production) opening it fails like a browser with no serial port.
+ * The provider over a port factory (tests pass one wired to an emulator on a virtual clock); without one, the
+ * ports of `env` (ports.ts), loaded with the client.
  */
-export const inpasPorts =
-  (env: ProviderEnv = {}): PortFactory =>
-  (c) =>
-    c.transport !== 'serial'
-      ? webSerialPort({ serial: async () => env.emulatedSerial?.(c.transport === 'bridge' ? 'bridge' : 'in-page'), baudRate: c.baudRate })
-      : webSerialPort({
-          serial: browserSerial,
-          baudRate: c.baudRate,
-          lock: portLock,
-          ...(c.usbVendorId !== undefined ? { usbVendorId: c.usbVendorId } : {}),
-          ...(c.usbProductId !== undefined ? { usbProductId: c.usbProductId } : {}),
-        })
-
-/** The provider over a port factory (tests pass one wired to an emulator on a virtual clock). */
-export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider<InpasConfig> {
+export function createInpasProvider(ports?: PortFactory, env: ProviderEnv = {}): Provider<InpasConfig> {
+  let loading: Promise<PortFactory> | undefined
+  const portsOf = () => (loading ??= ports ? Promise.resolve(ports) : import('./ports.ts').then((m) => m.inpasPorts(env)))
   return {
     id: 'inpas-sbp',
     title: 'Inpas SmartSale',
@@ -91,18 +49,18 @@ export function createInpasProvider(ports: PortFactory = inpasPorts()): Provider
         }
       },
       actions: {
-        checkLink: { run: async (ctx) => (await import('./client.ts')).checkLinkAction(ports, ctx) },
+        checkLink: { run: async (ctx) => (await import('./client.ts')).checkLinkAction(await portsOf(), ctx) },
       },
     },
     emulated: (v) => v.transport === 'sandbox' || v.transport === 'bridge',
     // «Проверить связь» is the link check (op 26): the terminal ID answered, another ID, or no answer.
     checkConnection: async (ctx) => {
-      const m = await (await import('./client.ts')).checkLinkAction(ports, ctx)
+      const m = await (await import('./client.ts')).checkLinkAction(await portsOf(), ctx)
       return { verdict: m.key === INPAS_MSG.adminLinkOk ? 'ok' : m.key === INPAS_MSG.tidMismatch ? 'refused' : 'unreachable', detail: m }
     },
     // The till's day close runs the pin-pad's settlement (op 59): no money moves, never queued.
-    closeDay: async (ctx, journal) => (await import('./client.ts')).closeDay(ports, ctx, journal),
-    ...lazy(() => import('./client.ts').then((m) => m.inpasClient(ports)), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
+    closeDay: async (ctx, journal) => (await import('./client.ts')).closeDay(await portsOf(), ctx, journal),
+    ...lazy(async () => (await import('./client.ts')).inpasClient(await portsOf()), ['pay', 'resume', 'reverse', 'runQueued', 'status']),
   }
 }
 

@@ -1,10 +1,9 @@
 // O!plati `ms-pay` wire codec (docs/protocols/oplati.md § 2, § 3.3): amounts in BYN on the wire,
 // the payment body with its single receipt line, PaymentInfo and the error envelope read
 // into typed values with `paymentId` kept as digits (ids above 2^53 survive). Pure.
-import { maskCode } from '../../../src/domain/ids.ts'
-import { msg, type Msg } from '../../../src/domain/messages.ts'
 import type { Minor } from '../../../src/domain/money.ts'
 import type { SaleItem } from '../../../src/domain/sale.ts'
+import { MINSK_OFFSET_MS } from './codec-local.ts'
 
 /** § 4.1: the wire constants that are Paydesk conventions [C] or SDK values [V-sdk]. */
 export const WIRE = {
@@ -25,31 +24,18 @@ export const WIRE = {
   demandPaymentMode: 3,
 } as const
 
-/** The store key that marks the server unreachable after a transport failure (§ 4.4). */
-export const UNREACHABLE_KEY = 'unreachable'
+export { UNREACHABLE_KEY, checkCode, POLL_FLOOR_MS, CODE_LIFETIME_MS, shiftStartOf } from './codec-local.ts'
 
-/** § 3.3 C3: the customer's QR is opaque; 8–512 printable characters. */
-export function checkCode(code: string): Msg | undefined {
-  return code.length >= 8 && code.length <= 512 && /^[\x20-\x7e]+$/.test(code) ? undefined : msg('oplati.badQr', { code: maskCode(code) })
-}
-
-/** § 2.6 [V-doc]: E3 no more often than every 5 s. */
-export const POLL_FLOOR_MS = 5_000
 /** § 2.6 [V-sdk]: E6 every 3 s. */
 export const CONSUMER_POLL_MS = 3_000
 /** § 4.1 [C]: the longest a cashier waits for the customer before the cashbox cancels. */
 export const MAX_WAIT_MS = 180_000
 /** § 4.1 [C]: how long the dynamic QR waits to be scanned. */
 export const SESSION_WAIT_MS = 60_000
-/** § 4.3 [C]: a scanned customer code is fresh for 60 s. */
-export const CODE_LIFETIME_MS = 60_000
 
 /** § 2.4 status codes. */
 export const STATUS = { inProgress: 0, ok: 1, decline: 2, notEnough: 3, timeout: 4, cancelled: 5 } as const
 export const PAYMENT_TYPE = { sale: 1, saleReturn: 3 } as const
-
-/** Europe/Minsk is UTC+3 all year (no DST since 2011). */
-const MINSK_OFFSET_MS = 3 * 3_600_000
 
 /** Kopecks → BYN as a JSON number with at most 2 decimals (1705 → 17.05). */
 export function bynOf(minor: number): number {
@@ -71,12 +57,6 @@ export function shiftOf(ms: number): string {
   const d = new Date(ms + MINSK_OFFSET_MS)
   const p = (n: number) => String(n).padStart(2, '0')
   return `${p(d.getUTCDate())}${p(d.getUTCMonth() + 1)}${d.getUTCFullYear()}`
-}
-
-/** The start (epoch ms) of the Minsk day holding `ms`: the first moment of O!plati's shift. */
-export function shiftStartOf(ms: number): number {
-  const day = 86_400_000
-  return Math.floor((ms + MINSK_OFFSET_MS) / day) * day - MINSK_OFFSET_MS
 }
 
 /** `YYYY-MM-DD` in Minsk, for E8's `shiftStart` / `shiftEnd`. */

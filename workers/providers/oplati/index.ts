@@ -2,7 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import { capabilities, isSandboxUrl, type PayMode, type Provider } from '../types.ts'
 import { OPLATI_SCHEMA, type OplatiConfig, type OplatiMode } from './config.ts'
-import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, shiftStartOf, UNREACHABLE_KEY } from './codec.ts'
+import { checkCode, CODE_LIFETIME_MS, POLL_FLOOR_MS, shiftStartOf, UNREACHABLE_KEY } from './codec-local.ts'
 import { lazy } from '../lazy.ts'
 import { ABOUT } from './about.ts'
 

@@ -2,12 +2,10 @@
 // the `account` template, and replies read into a typed union. Pure.
 import type { Minor } from '../../../src/domain/money.ts'
 import type { SaleItem } from '../../../src/domain/sale.ts'
-import { msg, type Msg } from '../../../src/domain/messages.ts'
+
+export { CODE_LIFETIME_MS, checkDetailItems, isPaymeCode } from './codec-local.ts'
 
 /** § 2.1: `X-Auth: {cashbox id}:{cashbox key}`; the log shows `{id}:****`. */
-/** Seed rule 1.3.2: a PaymeGO QR lives 30 seconds. */
-export const CODE_LIFETIME_MS = 30_000
-
 export function xAuth(posId: string, posKey: string): string {
   return `${posId}:${posKey}`
 }
@@ -38,20 +36,6 @@ export function createParams(amount: Minor, account: Record<string, unknown>, de
     })),
   }
   return { amount, account, description, detail }
-}
-
-/** A host line Payme cannot take as fiscal detail (no IKPU `code`, no `vatPercent`): refused before anything is sent. */
-export function checkDetailItems(items: readonly SaleItem[]): Msg | undefined {
-  for (const [i, item] of items.entries()) {
-    if (!item.code) return msg('payme.itemNoCode', { line: i + 1 })
-    if (item.vatPercent === undefined) return msg('payme.itemNoVat', { line: i + 1 })
-  }
-  return undefined
-}
-
-/** § 2.6 [I]: an opaque printable string up to 64 characters. */
-export function isPaymeCode(code: string): boolean {
-  return code.length > 0 && code.length <= 64 && /^[\x21-\x7e]+$/.test(code)
 }
 
 /** Paydesk's `accountTemplate` with `{operationId}`, `{posId}`, `{receiptNumber}` filled in (§ 1.2). */

@@ -2,7 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import { capabilities, isSandboxUrl, type Provider } from '../types.ts'
 import { PAYME_SCHEMA, type PaymeConfig } from './config.ts'
-import { CODE_LIFETIME_MS, checkDetailItems, isPaymeCode } from './codec.ts'
+import { CODE_LIFETIME_MS, checkDetailItems, isPaymeCode } from './codec-local.ts'
 import { lazy } from '../lazy.ts'
 import { ABOUT } from './about.ts'
 

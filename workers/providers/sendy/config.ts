@@ -3,7 +3,7 @@
 // wire-constant overrides (§ 4.1). Settings travel as Paydesk JSON: the module has no `.conf`.
 import type { ConfigSchema, FieldError } from '../../../src/domain/config.ts'
 import { msg } from '../../../src/domain/messages.ts'
-import { parseWireOverrides } from './codec.ts'
+import { parseWireOverrides } from './codec-local.ts'
 
 export type SendyLanguage = 'ru' | 'en' | 'zh'
 export type SendyMode = 'offline' | 'online'

@@ -2,7 +2,7 @@
 import { msg } from '../../../src/domain/messages.ts'
 import { capabilities, isSandboxUrl, type Provider } from '../types.ts'
 import { SENDY_SCHEMA, type SendyConfig, type SendyLanguage, type SendyMode } from './config.ts'
-import { checkCode, WIRE_DEFAULTS } from './codec.ts'
+import { checkCode, WIRE_DEFAULTS } from './codec-local.ts'
 import { lazy } from '../lazy.ts'
 import { ABOUT } from './about.ts'
 import { ACTIVATION, type Activation, KEY, REVOKED, systemsFor } from './store.ts'
