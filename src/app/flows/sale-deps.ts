@@ -3,7 +3,7 @@
 import { db, engine } from '../../engine.ts'
 import { live } from '../live.svelte.ts'
 import { printer } from '../printer.svelte.ts'
-import { hostPaymentStarted, clearHostPay } from '../host.ts'
+import { hostPaymentStarted, clearHostPay } from '../host-lazy.ts'
 import { cameraProblem, startCamera } from '../../scan/scanner.ts'
 import { printSlipOnce } from '../slip-print.ts'
 import { tillCurrency } from '../till-currency.svelte.ts'
