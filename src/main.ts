@@ -6,12 +6,17 @@ import './ui/controls.css'
 import { registerServiceWorker } from './app/updates.svelte.ts'
 import { attachHidScanner } from './scan/scanner.ts'
 import { i18n } from './i18n/i18n.svelte.ts'
+import { dbReady } from './engine.ts'
+import { loadLater } from './ui/later.svelte.ts'
 import { askPersistentStorage } from './app/storage.ts'
 
 attachHidScanner()
 registerServiceWorker()
 void askPersistentStorage()
 
-// The cashier's language before the first paint (Russian is built in; uz/en load on demand).
+// The cashier's language before the first paint (the sale screen's Russian is built in; uz/en load on demand).
 await i18n.ready().catch(() => undefined)
+// Once the till is up (with the journal view): the rest of the language, before a dialog of the sale screen needs
+// it, and the views a payment shows (the QR, the slip).
+void dbReady.then(() => Promise.all([i18n.complete(), loadLater()])).catch(() => undefined)
 export default mount(App, { target: document.getElementById('app')! })
