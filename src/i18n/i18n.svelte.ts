@@ -4,6 +4,7 @@ import type { MessageKey } from './ru.ts'
 import { ruTill } from './ru-till.ts'
 import type { Msg } from '../domain/messages.ts'
 import { formatMoney } from '../domain/money.ts'
+import { untrack } from 'svelte'
 
 export const LOCALES = ['ru', 'uz', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -72,9 +73,12 @@ class I18n {
     return this.#locale === 'ru' ? Promise.resolve() : this.#load(this.#locale)
   }
 
-  /** Load the whole chosen catalogue: every screen but the sale screen awaits it before it renders. */
+  /**
+   * Load the whole chosen catalogue: every screen but the sale screen awaits it before it renders. Untracked: a
+   * screen's `{#await}` that calls it must not start again (and lose its state) when the language changes.
+   */
   complete(): Promise<void> {
-    return this.#load(this.#locale)
+    return this.#load(untrack(() => this.#locale))
   }
 
   #load(l: Locale): Promise<void> {
