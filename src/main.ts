@@ -16,7 +16,13 @@ void askPersistentStorage()
 
 // The cashier's language before the first paint (the sale screen's Russian is built in; uz/en load on demand).
 await i18n.ready().catch(() => undefined)
-// Once the till is up (with the journal view): the rest of the language, before a dialog of the sale screen needs
-// it, and the views a payment shows (the QR, the slip).
-void dbReady.then(() => Promise.all([i18n.complete(), loadLater()])).catch(() => undefined)
+// Once the till is up (the worker has answered) and the page is idle, so it never delays the till: the rest of the
+// language, before a dialog of the sale screen needs it, and the views a payment shows (the QR, the slip). Each
+// also loads at once where it is needed first (a screen, a dialog, a payment's QR, a print).
+const idle = () =>
+  new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 1000 }) : setTimeout(resolve, 0)))
+void dbReady
+  .then(idle)
+  .then(() => Promise.all([i18n.complete(), loadLater()]))
+  .catch(() => undefined)
 export default mount(App, { target: document.getElementById('app')! })
