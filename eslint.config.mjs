@@ -163,6 +163,7 @@ const LAYERS = [
     allow: [
       'src/**',
       'workers/providers/catalog.ts',
+      'workers/providers/till-catalog.ts',
       'workers/providers/messages/*.ts',
       'workers/engine/db.ts',
       'workers/engine/journal-query.ts',
@@ -189,7 +190,7 @@ const LAYERS = [
       },
       {
         imports: ['workers/providers/**'],
-        message: 'src/ never imports provider internals: use workers/providers/catalog.ts or messages/<lang>.ts, or ask the engine.',
+        message: 'src/ never imports provider internals: use workers/providers/catalog.ts (till-catalog.ts) or messages/<lang>.ts, or ask the engine.',
       },
       {
         imports: ['workers/**'],

@@ -60,6 +60,8 @@ export default defineConfig(({ mode }) => {
     build: {
       target: 'es2022',
       sourcemap: false,
+      // Every browser the till runs in preloads modules itself (docs/performance.md, First load).
+      modulePreload: { polyfill: false },
       outDir: demo ? 'dist-demo' : 'dist',
       rolldownOptions: { input: { main: 'index.html', console: 'console/index.html' } },
     },

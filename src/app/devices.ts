@@ -3,7 +3,7 @@
 // token rows. The screens call these instead of naming a provider or its message keys.
 import type { ConfigValues } from '../domain/config.ts'
 import type { DeviceAbout, TokenAbout } from '../../workers/providers/types.ts'
-import { CATALOG } from '../../workers/providers/catalog.ts'
+import { TILL_CATALOG as CATALOG } from '../../workers/providers/till-catalog.ts'
 
 type TypeLike = { provider: string; values: ConfigValues }
 

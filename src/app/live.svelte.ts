@@ -8,11 +8,12 @@ export interface Live<T> {
   stop(): void
 }
 
-export function live<T>(query: () => Promise<T>, initial: T): Live<T> {
+/** `after`: what the query needs besides the view (a module it reads with), awaited before the first read. */
+export function live<T>(query: () => Promise<T>, initial: T, after?: Promise<unknown>): Live<T> {
   let value = $state.raw(initial)
   let stopped = false
   let unsubscribe = () => {}
-  void Promise.all([import('dexie'), dbReady]).then(([{ liveQuery }]) => {
+  void Promise.all([import('dexie'), dbReady, after]).then(([{ liveQuery }]) => {
     if (stopped) return
     const sub = liveQuery(query).subscribe({
       next: (v) => (value = v),

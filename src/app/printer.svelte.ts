@@ -2,6 +2,7 @@
 // (kiosk Chrome prints silently with --kiosk-printing). docs/rules.md R13.
 import { tick } from 'svelte'
 import type { Slip } from '../domain/slip.ts'
+import { loadLater } from '../ui/later.svelte.ts'
 
 const PAPER_KEY = 'paydesk.paper'
 const MERCHANT_KEY = 'paydesk.merchant'
@@ -35,6 +36,8 @@ class Printer {
   }
 
   async print(slip: Slip, copy = false) {
+    // The slip's view is not in the first load: the print area draws it once it is here.
+    await loadLater().catch(() => undefined)
     this.#slip = slip
     this.#copy = copy
     await tick()

@@ -3,6 +3,7 @@
 // language and keeps the kiosk's look and 44 px targets, which the native box does not.
 import { mount, unmount, type Component } from 'svelte'
 import ConfirmDialog from './ConfirmDialog.svelte'
+import { i18n } from '../i18n/i18n.svelte.ts'
 
 export interface ConfirmOptions {
   /** The «Да» button's own words (e.g. «Закрыть смену»); «Да» when not given. */
@@ -19,18 +20,21 @@ let open: Promise<unknown> = Promise.resolve()
  * the person said yes. The app's modal questions (this confirm, the supervisor's PIN) all go through here.
  */
 export function askInDialog<P extends { done: (ok: boolean) => void }>(component: Component<P>, props: Omit<P, 'done'>): Promise<boolean> {
-  const ask = open.then(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const target = document.body.appendChild(document.createElement('div'))
-        const done = (ok: boolean) => {
-          void unmount(dialog)
-          target.remove()
-          resolve(ok)
-        }
-        const dialog = mount(component, { target, props: { ...props, done } as unknown as P })
-      }),
-  )
+  // A dialog speaks the whole language: the first load has the sale screen's texts only.
+  const ask = open
+    .then(() => i18n.complete().catch(() => undefined))
+    .then(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const target = document.body.appendChild(document.createElement('div'))
+          const done = (ok: boolean) => {
+            void unmount(dialog)
+            target.remove()
+            resolve(ok)
+          }
+          const dialog = mount(component, { target, props: { ...props, done } as unknown as P })
+        }),
+    )
   open = ask
   return ask
 }

@@ -10,6 +10,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, preview, type PreviewServer } from 'vite'
 import { launch, newPage } from './support.ts'
+import { uz } from '../../src/i18n/uz.ts'
+import { en } from '../../src/i18n/en.ts'
+import { PAYME_SCHEMA } from '../../workers/providers/payme/config.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const demoDir = join(root, 'dist-demo')
@@ -71,6 +74,30 @@ it('the production files carry no emulator, demo secret, demo payment type or sa
     expect(prod.includes(needle), `the production build carries ${what}`).toBe(false)
   }
   for (const [what, needle] of Object.entries(NEVER)) expect(prod.includes(needle), `the production build carries ${what}`).toBe(false)
+})
+
+/** What the page's first load must not carry (docs/performance.md, First load): each loads when it is needed. */
+const NOT_FIRST = {
+  'the Settings screen and the rest of Russian': 'settings.merchantEmpty',
+  'the Journal screen': 'journal.exportCsv',
+  'the self-checkout': 'self.needAdminPin',
+  Uzbek: uz['sale.firstRun.text'],
+  English: en['sale.firstRun.text'],
+  'the settings schemas (Payme’s)': PAYME_SCHEMA.fields[0]!.seedText!,
+  'the host adapter': 'paydesk.ready',
+}
+
+it('the page’s first load — the entry and what index.html preloads — carries only what the first sale needs', () => {
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8')
+  const dir = join(outDir, 'assets')
+  const first = readdirSync(dir).filter((f) => f.endsWith('.js') && html.includes(f))
+  const text = first.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
+  expect(text, 'the first load has the sale screen').toContain('sale.payButton')
+  const all = bundleText(outDir)
+  for (const [what, needle] of Object.entries(NOT_FIRST)) {
+    expect(all.includes(needle), `the build carries ${what}`).toBe(true)
+    expect(text.includes(needle), `the first load carries ${what}`).toBe(false)
+  }
 })
 
 it('the production server mounts no sandbox', async () => {

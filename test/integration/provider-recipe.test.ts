@@ -5,9 +5,10 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CATALOG, catalogOf } from '../../workers/providers/catalog.ts'
+import { CATALOG, catalogOf, withSchemas } from '../../workers/providers/catalog.ts'
 import { PROVIDERS } from '../../workers/providers/registry.ts'
-import type { ProviderAbout } from '../../workers/providers/types.ts'
+import type { ConfigSchema } from '../../src/domain/config.ts'
+import type { ProviderAbout, TillAbout } from '../../workers/providers/types.ts'
 import { PROVIDER_MESSAGES_RU } from '../../workers/providers/messages/ru.ts'
 import { PROVIDER_MESSAGES_UZ } from '../../workers/providers/messages/uz.ts'
 import { PROVIDER_MESSAGES_EN } from '../../workers/providers/messages/en.ts'
@@ -17,7 +18,10 @@ import { harness, type Harness } from '../support/engine.ts'
 const ROOT = join(import.meta.dirname, '..', '..')
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'provider-recipe', 'cashcard')
 // Found by the catalog's and the messages' own patterns, applied to the fixture's folder.
-const FIXTURE_ABOUTS = import.meta.glob<ProviderAbout>('../fixtures/provider-recipe/*/about.ts', { eager: true, import: 'ABOUT' })
+const FIXTURE_ABOUTS = withSchemas(
+  import.meta.glob<TillAbout>('../fixtures/provider-recipe/*/about.ts', { eager: true, import: 'ABOUT' }),
+  import.meta.glob<ConfigSchema>('../fixtures/provider-recipe/*/about.ts', { eager: true, import: 'SCHEMA' }),
+)
 const FIXTURE_MESSAGES = {
   ru: import.meta.glob<Record<string, string>>('../fixtures/provider-recipe/*/messages.ru.ts', { eager: true, import: 'default' }),
   uz: import.meta.glob<Record<string, string>>('../fixtures/provider-recipe/*/messages.uz.ts', { eager: true, import: 'default' }),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { ru } from '../../src/i18n/ru.ts'
+import { ruTill } from '../../src/i18n/ru-till.ts'
 import { uz } from '../../src/i18n/uz.ts'
 import { en } from '../../src/i18n/en.ts'
 
@@ -31,6 +32,25 @@ describe('message catalogues', () => {
     expect(used.size).toBeGreaterThan(30)
     // `console.*` keys are the store console's catalogue (console/messages, checked by console-i18n.test.ts).
     expect([...used].filter((k) => !(k in ru) && !k.startsWith('console.'))).toEqual([])
+  })
+
+  it('every key the first load names is in the first load’s Russian (src/i18n/ru-till.ts)', () => {
+    // The modules the page's entry imports, statically (what index.html loads and preloads), from src/main.ts.
+    const root = new URL('../../', import.meta.url).pathname
+    const seen = new Set<string>()
+    const walk = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      const text = readFileSync(file, 'utf8')
+      for (const m of text.matchAll(/^\s*import\s+(?!type\b)[^'"]*?['"](\.{1,2}\/[^'"]+\.(?:ts|svelte))['"]/gm)) walk(resolve(dirname(file), m[1]!))
+    }
+    walk(join(root, 'src', 'main.ts'))
+    expect([...seen].some((f) => f.endsWith('Sale.svelte'))).toBe(true)
+    const named = new Set<string>()
+    for (const f of seen) for (const m of readFileSync(f, 'utf8').matchAll(/['`]([a-z][\w]*\.[\w.-]+)['`]/g)) if (m[1]! in ru) named.add(m[1]!)
+    expect(named.size).toBeGreaterThan(30)
+    // A slip's words are drawn by the slip's view, which loads with the whole language (src/ui/later.svelte.ts).
+    expect([...named].filter((k) => !(k in ruTill) && !k.startsWith('slip.'))).toEqual([])
   })
 
   it('seed sentences are quoted byte-exact (docs/rules.md R14)', () => {

@@ -138,7 +138,11 @@ export type PayMode = Capabilities['payModes'][number]
 /** `definitive`: the server refused (counts toward needs-attention); otherwise a transport failure or a wait. */
 export type QueueVerdict = { kind: 'done' } | { kind: 'retry'; error: string; definitive?: boolean }
 
-/** What the page may know of a provider without its code (`<id>/about.ts`, found by workers/providers/catalog.ts). */
+/**
+ * What the page may know of a provider without its code: `<id>/about.ts` exports the `ABOUT` (everything but the
+ * schema: workers/providers/till-catalog.ts, in the till's first load) and the settings form's `SCHEMA` (joined in by
+ * workers/providers/catalog.ts, for Settings and the console).
+ */
 export interface ProviderAbout {
   id: ProviderId
   /** The settings form's heading and «Добавить» button. */
@@ -155,6 +159,9 @@ export interface ProviderAbout {
   /** The largest amount the provider takes, minor units: a larger one is refused on the till, never sent. */
   maxAmount?: number
 }
+
+/** A provider's `ABOUT`: what the till knows of it, without the settings form's schema. */
+export type TillAbout = Omit<ProviderAbout, 'schema'>
 
 /** What the till, the self-checkout and Settings show for a device provider (all texts are message keys). */
 export interface DeviceAbout {

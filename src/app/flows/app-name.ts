@@ -1,7 +1,7 @@
 // What a customer reads on a payment type's tile and in its instruction: the app they know (Click, Payme), as the
 // provider's `about.ts` declares it, not the name the admin gave the type. Two offered types of the same app keep
 // their own names, so the customer can tell them apart.
-import { CATALOG } from '../../../workers/providers/catalog.ts'
+import { TILL_CATALOG as CATALOG } from '../../../workers/providers/till-catalog.ts'
 import type { PaymentTypeView } from '../../../workers/engine/engine.ts'
 
 export function appNameOf(t: Pick<PaymentTypeView, 'id' | 'name' | 'provider'>, offered: readonly Pick<PaymentTypeView, 'id' | 'provider'>[]): string {

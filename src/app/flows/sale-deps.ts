@@ -3,13 +3,13 @@
 import { db, engine } from '../../engine.ts'
 import { live } from '../live.svelte.ts'
 import { printer } from '../printer.svelte.ts'
-import { hostPaymentStarted, clearHostPay } from '../host.ts'
+import { hostPaymentStarted, clearHostPay } from '../host-lazy.ts'
 import { cameraProblem, startCamera } from '../../scan/scanner.ts'
 import { printSlipOnce } from '../slip-print.ts'
 import { tillCurrency } from '../till-currency.svelte.ts'
 import { ulid } from '../../domain/ids.ts'
 import type { Operation } from '../../domain/operation.ts'
-import { CATALOG } from '../../../workers/providers/catalog.ts'
+import { TILL_CATALOG as CATALOG } from '../../../workers/providers/till-catalog.ts'
 import type { SaleFlowDeps } from './sale-flow.svelte.ts'
 
 const OPEN_STATES = ['created', 'sent', 'unknown', 'resolving']

@@ -1,13 +1,14 @@
 // What the page may know of this provider without its code: the settings form's title and schema, what the till
 // says under "scan", and the pin-pad it pays on (the till's choices, the self-checkout's pick, the cashier's cancel
 // while the pin-pad waits, Settings' port row). Found by folder (workers/providers/catalog.ts): no list to edit.
-import type { ProviderAbout } from '../types.ts'
-import { INPAS_SCHEMA } from './config.ts'
+import type { TillAbout } from '../types.ts'
 
-export const ABOUT: ProviderAbout = {
+// The settings form's schema: Settings and the console read it (workers/providers/catalog.ts), the till never does.
+export { INPAS_SCHEMA as SCHEMA } from './config.ts'
+
+export const ABOUT: TillAbout = {
   id: 'inpas-sbp',
   title: 'Inpas SmartSale (СБП, RU)',
-  schema: INPAS_SCHEMA,
   scanHint: 'inpas.choose.title',
   device: {
     title: 'inpas.choose.title',

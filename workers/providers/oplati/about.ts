@@ -1,12 +1,13 @@
 // What the page may know of this provider without its code: the settings form's title and schema, what the till
 // says under "scan", and Settings' token row (the cashbox token and its states). Found by folder (workers/providers/catalog.ts): no list to edit.
-import type { ProviderAbout } from '../types.ts'
-import { OPLATI_SCHEMA } from './config.ts'
+import type { TillAbout } from '../types.ts'
 
-export const ABOUT: ProviderAbout = {
+// The settings form's schema: Settings and the console read it (workers/providers/catalog.ts), the till never does.
+export { OPLATI_SCHEMA as SCHEMA } from './config.ts'
+
+export const ABOUT: TillAbout = {
   id: 'oplati',
   title: 'O!плати (BY)',
-  schema: OPLATI_SCHEMA,
   scanHint: 'oplati.scanCustomer',
   appName: 'O!плати',
   token: {
