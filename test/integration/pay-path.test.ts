@@ -84,6 +84,24 @@ describe('the pay path', () => {
     expect((await h.ops()).map((o) => o.amount).sort()).toEqual([150_000, 150_002])
   })
 
+  it('a code scanned before keeps its first scan time, written in the payment’s own first transaction', async () => {
+    h = await harness({ provider: 'payme' })
+    await h.fault({ route: 'create', fault: 'noReply' })
+    const code = await h.token()
+    const first = await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code })
+    expect(first).toMatchObject({ ok: true, op: { state: 'declined', code: { spent: false } } })
+    const scannedAt = first.ok ? first.op.code!.scannedAt : NaN
+    await h.clock.advance(3_000) // the cashier retries with the same scan (docs/rules.md R6.5)
+    let again: Awaited<ReturnType<typeof h.engine.pay>> | undefined
+    const retried = await transactions(async () => (again = await h.engine.pay({ paymentTypeId: 'payme', amount: 150_050, code })))
+    expect(again).toMatchObject({ ok: true, op: { state: 'approved', code: { spent: true, scannedAt } } })
+    // The same transactions as a payment with a fresh code: the corrected row rides in the first one.
+    await h.clock.advance(3_000)
+    const other = await h.token()
+    const fresh = await transactions(() => h.engine.pay({ paymentTypeId: 'payme', amount: 150_051, code: other }))
+    expect(retried.filter((t) => !t.endsWith(' log'))).toEqual(fresh.filter((t) => !t.endsWith(' log')))
+  })
+
   it('a code already used is refused from the journal, in the transaction that would have journaled it', async () => {
     h = await harness({ confirmMode: false })
     const code = await h.token()
