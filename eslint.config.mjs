@@ -203,7 +203,19 @@ const LAYERS = [
 
 export default tseslint.config(
   // test/lint-fixtures/ break the layers on purpose; test/unit/lint-layers.test.ts lints them as the files they mimic.
-  { ignores: ['dist/**', 'dist-demo/**', 'dist-matrix/**', 'dev-dist/**', 'dist-bench/**', 'dist-bench-cold/**', 'node_modules/**', 'test-results/**', 'test/lint-fixtures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-demo/**',
+      'dist-matrix/**',
+      'dev-dist/**',
+      'dist-bench/**',
+      'dist-bench-cold/**',
+      'node_modules/**',
+      'test-results/**',
+      'test/lint-fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
