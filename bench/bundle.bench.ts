@@ -1,8 +1,8 @@
 // First-load JS: what the browser must fetch before the till works (the page's entry chunk, the
 // chunks it preloads, and the payment worker), gzip-compressed. Everything else is a lazy chunk
 // loaded when needed (docs/performance.md, First load): the other screens and dialogs, Uzbek and
-// English, Russian beyond the sale screen, the settings schemas, the host adapter, each provider's
-// client, the camera scanner; and, once the till is up, the page's read-only journal view (Dexie),
+// English, Russian beyond the sale screen, the settings schemas, each provider's client, the camera
+// scanner; and, once the till is up, the page's read-only journal view (Dexie), the host adapter,
 // the status bar's shift and store readers, the QR and the slip's views.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'

@@ -6,5 +6,6 @@ import '../src/styles.css'
 import './console.css'
 import { i18n } from '../src/i18n/i18n.svelte.ts'
 
-await i18n.ready().catch(() => undefined)
+// The console speaks the whole language (Settings' words among them), not only the till's sale screen.
+await i18n.complete().catch(() => undefined)
 export default mount(App, { target: document.getElementById('console')! })

@@ -1,12 +1,14 @@
-// The host adapter (./host.ts) as the till's sale screen reaches it: the adapter and its protocol load beside
-// the payment worker, not in the first load. `startHost` waits for the worker's list of allowed origins before
-// it listens, so loading the adapter first adds nothing to when a host is heard. Until the adapter is there the
-// host's state is `none`: nothing can have started a host payment yet.
+// The host adapter (./host.ts) as the till's sale screen reaches it: the adapter and its protocol are not in the
+// first load; they load once the till is up and the page is idle (./after-start.ts), so fetching them never
+// competes with the payment worker's start. The adapter then listens and says `paydesk.ready` to the host, which
+// waits for it (docs/host-contract.md). Until the adapter is there the host's state is `none`: nothing can have
+// started a host payment yet.
 import type { HostState } from './host.ts'
+import { afterStart } from './after-start.ts'
 
 type Host = typeof import('./host.ts')
 let loaded: Host | undefined
-const load = (): Promise<Host> => import('./host.ts').then((m) => (loaded = m))
+const load = (): Promise<Host> => afterStart.then(() => import('./host.ts')).then((m) => (loaded = m))
 
 export function startHost(): Promise<() => void> {
   return load().then((h) => h.startHost())
