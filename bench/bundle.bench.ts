@@ -1,5 +1,6 @@
-// First-load JS: what the browser must fetch before the till works (the page's entry chunk, the
-// chunks it preloads, and the payment worker), gzip-compressed. Everything else is a lazy chunk
+// First-load JS: what the browser must fetch before the till works (the page's entry chunk, what it imports —
+// src/main.ts starts the worker, then imports the page, src/start.ts — and the chunks those preload, and the
+// payment worker), gzip-compressed. Everything else is a lazy chunk
 // loaded when needed (docs/performance.md, First load): the other screens and dialogs, Uzbek and
 // English, Russian beyond the sale screen, the settings schemas, each provider's client, the camera
 // scanner; and, once the till is up, the page's read-only journal view (Dexie), the host adapter,
@@ -12,11 +13,25 @@ import type { Figure } from './engine.bench.ts'
 
 export async function benchBundle(): Promise<Figure[]> {
   process.env.NODE_ENV = 'production'
-  await build({ logLevel: 'silent', mode: 'production' })
+  await build({ logLevel: 'silent', mode: 'production', build: { manifest: true } })
   const dir = 'dist/assets'
-  const html = readFileSync('dist/index.html', 'utf8')
   const files = readdirSync(dir).filter((f) => f.endsWith('.js'))
-  const entry = files.filter((f) => html.includes(f))
+  // The page's first load from Vite's manifest: the entry and its static imports, and the same for each module the
+  // entry itself imports dynamically (the page it loads at once); deeper dynamic imports are lazy.
+  const manifest = JSON.parse(readFileSync('dist/.vite/manifest.json', 'utf8')) as Record<
+    string,
+    { file: string; imports?: string[]; dynamicImports?: string[] }
+  >
+  const first = new Set<string>()
+  const closure = (key: string) => {
+    const m = manifest[key]
+    if (!m || first.has(m.file)) return
+    first.add(m.file)
+    for (const i of m.imports ?? []) closure(i)
+  }
+  closure('index.html')
+  for (const d of manifest['index.html']?.dynamicImports ?? []) closure(d)
+  const entry = files.filter((f) => first.has(`assets/${f}`))
   // The worker's entry only: its own lazy chunks — each provider's client with its wire codec and ports (preloaded
   // after the till is ready), the store sync (a till with a store), the engine's parts a first sale never needs —
   // count as lazy (docs/performance.md: first load); the cold-start bench counts any fetched before the till is ready.

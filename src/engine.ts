@@ -3,8 +3,7 @@ import * as Comlink from 'comlink'
 import type { Api } from '../workers/payment.worker.ts'
 import type { PaydeskDb } from '../workers/engine/db.ts'
 import { deferred } from './app/deferred.ts'
-
-const worker = new Worker(new URL('../workers/payment.worker.ts', import.meta.url), { type: 'module', name: 'paydesk-payments' })
+import { worker } from './worker-boot.ts'
 
 export const engine = Comlink.wrap<Api>(worker)
 

@@ -35,7 +35,8 @@ describe('message catalogues', () => {
   })
 
   it('every key the first load names is in the first load’s Russian (src/i18n/ru-till.ts)', () => {
-    // The modules the page's entry imports, statically (what index.html loads and preloads), from src/main.ts.
+    // The modules the page's entry imports, statically (what index.html loads and preloads), from src/main.ts, and
+    // from the page it imports at once (src/start.ts, loaded once the worker is started).
     const root = new URL('../../', import.meta.url).pathname
     const seen = new Set<string>()
     const walk = (file: string) => {
@@ -45,6 +46,7 @@ describe('message catalogues', () => {
       for (const m of text.matchAll(/^\s*import\s+(?!type\b)[^'"]*?['"](\.{1,2}\/[^'"]+\.(?:ts|svelte))['"]/gm)) walk(resolve(dirname(file), m[1]!))
     }
     walk(join(root, 'src', 'main.ts'))
+    walk(join(root, 'src', 'start.ts'))
     expect([...seen].some((f) => f.endsWith('Sale.svelte'))).toBe(true)
     const named = new Set<string>()
     for (const f of seen) for (const m of readFileSync(f, 'utf8').matchAll(/['`]([a-z][\w]*\.[\w.-]+)['`]/g)) if (m[1]! in ru) named.add(m[1]!)
