@@ -87,11 +87,22 @@ const NOT_FIRST = {
   'the host adapter': 'paydesk.ready',
 }
 
-it('the page’s first load — the entry and what index.html preloads — carries only what the first sale needs', () => {
+it('the page’s first load — the entry, the page it imports at once, and their imports — carries only what the first sale needs', () => {
   const html = readFileSync(join(outDir, 'index.html'), 'utf8')
   const dir = join(outDir, 'assets')
-  const first = readdirSync(dir).filter((f) => f.endsWith('.js') && html.includes(f))
-  const text = first.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
+  // src/main.ts starts the worker and imports the page (src/start.ts): the entry's static and dynamic imports, then
+  // only the static imports of those (what the page imports dynamically from there on loads later).
+  const first = new Set<string>()
+  const follow = (file: string, dynamic: boolean) => {
+    if (first.has(file)) return
+    first.add(file)
+    const code = readFileSync(join(dir, file), 'utf8')
+    for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)) follow(m[1]!, false)
+    if (dynamic) for (const m of code.matchAll(/\bimport\(\s*["'`]\.\/([\w.-]+\.js)["'`]\s*\)/g)) follow(m[1]!, false)
+  }
+  for (const f of readdirSync(dir)) if (f.endsWith('.js') && new RegExp(`<script[^>]+src="/assets/${f.replace(/[.]/g, '\\.')}"`).test(html)) follow(f, true)
+  expect(first.size, 'the entry and the page it loads').toBeGreaterThan(2)
+  const text = [...first].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
   expect(text, 'the first load has the sale screen').toContain('sale.payButton')
   const all = bundleText(outDir)
   for (const [what, needle] of Object.entries(NOT_FIRST)) {
