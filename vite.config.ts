@@ -8,6 +8,7 @@ import { VitePWA } from 'vite-plugin-pwa'
 import { isDemoMode, paydeskDemoModule, paydeskSandbox } from './sandbox/vite-plugin.ts'
 import { paydeskSecurityHeaders } from './sandbox/security-headers.ts'
 import { paydeskStore } from './server/vite-plugin.ts'
+import { preloadPage } from './scripts/vite-preload-page.ts'
 import { DEMO_CACHE_ID, DEMO_SW, demoServiceWorkerKillSwitch } from './sandbox/demo-sw.ts'
 
 export default defineConfig(({ mode }) => {
@@ -17,6 +18,7 @@ export default defineConfig(({ mode }) => {
     plugins: [
       svelte(),
       paydeskDemoModule(demo),
+      preloadPage(),
       // Before the sandbox, so its answers carry the headers too (issue 10).
       paydeskSecurityHeaders(demo),
       // The demo's store server on the same origin (/api/v1, issue 20); production runs it with `npm run store`.
