@@ -18,7 +18,8 @@ let runner: SyncRunner | undefined
 afterEach(() => runner?.stop())
 
 let seq = 0
-async function setup(answers: ('ok' | 'fail')[], random = 0) {
+type Answer = 'ok' | 'fail' | (() => Promise<'ok' | 'fail'>)
+async function setup(answers: Answer[], random = 0) {
   const db = new PaydeskDb(`sync-runner-${++seq}`, { indexedDB: new IDBFactory(), IDBKeyRange })
   await linkStore(db).save(
     { address: 'http://store.test', storeId: 'S', tillId: 'T', storeName: 'S', tillName: 'T', tillKind: 'till', enrolledAt: 0, configVersion: 1, lastShift: 0 },
@@ -30,7 +31,8 @@ async function setup(answers: ('ok' | 'fail')[], random = 0) {
     uploadTypes: () => Promise.reject(new Error('not here')),
     push: async (_base, _token, batch): Promise<PushAnswer> => {
       pushes.push(batch.ops.length)
-      if ((answers.shift() ?? 'ok') === 'fail') return { kind: 'retry', reason: 'connection refused' }
+      const next = answers.shift() ?? 'ok'
+      if ((typeof next === 'function' ? await next() : next) === 'fail') return { kind: 'retry', reason: 'connection refused' }
       return { kind: 'ok', ops: batch.ops.map((o) => [o.id, o.rev]), shifts: [], rejected: [], configVersion: 1 }
     },
   }
@@ -81,4 +83,20 @@ it('a failed push is tried again by the backoff timer; online pushes at once', a
   // Before the backoff's own retry (about 5 s after the failure) could have come.
   expect(Date.now() - failedAt).toBeLessThan(4_000)
   expect(await db.operations.where('outboxAt').above(0).count()).toBe(0)
+})
+
+it('online while a push is in flight: when that push fails, the next one goes at once, not after the backoff', async () => {
+  // The push that was in flight when the network came back fails on the old one; `online` still means «push now».
+  let fail!: () => void
+  const held = () => new Promise<'fail'>((resolve) => (fail = () => resolve('fail')))
+  const { db, pushes } = await setup([held, 'ok'], 0.99)
+  await db.operations.add(op())
+  await expect.poll(() => pushes.length, { timeout: 5_000, interval: 20 }).toBe(1)
+  runner!.online()
+  const failedAt = Date.now()
+  fail()
+  await expect.poll(() => pushes.length, { timeout: 4_000, interval: 20 }).toBe(2)
+  // Before the backoff's own retry (about 5 s after the failure) could have come.
+  expect(Date.now() - failedAt).toBeLessThan(4_000)
+  await expect.poll(async () => db.operations.where('outboxAt').above(0).count(), { timeout: 2_000 }).toBe(0)
 })

@@ -196,6 +196,9 @@ export function syncRunner(d: SyncRunnerDeps) {
     online() {
       failures = 0
       schedule(0)
+      // A push in flight went out on the old network and may fail there, scheduling the backoff's retry: once it
+      // ends, push again at once (a drain asked for during a failing one does not run after it).
+      if (running) void running.then(() => schedule(0))
     },
     stop() {
       stopped = true
