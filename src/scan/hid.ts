@@ -21,6 +21,12 @@ const BURST_AFTER = 3
  * A person picking up the scanner after typing the amount pauses far longer.
  */
 export const RUN_QUIET_MS = 250
+/**
+ * A run's first keys that came at a scanner's pace (two or more, too few to be swallowed) and then stalled for less
+ * than this are the scanner's first keys held up by a loaded machine, not the person's: what follows continues that
+ * run, so the field still gets back its value from before them. A person's next keys after a pause come later.
+ */
+export const FRAGMENT_STALL_MS = 1_000
 /** Keys that do not edit the field: a scanner sends Shift for capitals. */
 const NEUTRAL_KEYS = new Set(['Shift', 'CapsLock'])
 
@@ -76,7 +82,9 @@ export class ScanDetector {
       if (!NEUTRAL_KEYS.has(e.key)) this.endRun()
       return undefined
     }
-    const newRun = !this.#inRun || gap >= RUN_QUIET_MS
+    // A run that so far is only a scanner-paced fragment (a loaded machine stalled the scanner after its first keys).
+    const fragment = this.#inRun && this.#runChars === '' && !this.#swallowing && !this.#cut && this.#buffer.length >= 2
+    const newRun = !this.#inRun || (gap >= RUN_QUIET_MS && !(fragment && gap < FRAGMENT_STALL_MS))
     if (gap > SCANNER_MAX_GAP_MS) {
       // A new burst, or a stall inside one: a swallowed burst that stops here is reported, not dropped.
       const broken = this.#swallowing && !this.#cut

@@ -111,6 +111,29 @@ describe('a scan typed into «Сумма» leaves the amount as the person typed
     expect(f.value).toBe('3000')
   })
 
+  it('a stall longer than a person’s pause after the scanner’s first two keys still gives the field its value back', () => {
+    // A loaded machine held the scanner's keys up for 300 ms after its first two (20 ms apart, each rendered).
+    const d = new ScanDetector()
+    const f = field(d, '')
+    let t = 1000
+    for (const k of '3000') f.key(k, (t += 60))
+    t += 400 // the cashier picks up the scanner
+    for (const k of '88') f.key(k, (t += 20))
+    expect(f.value).toBe('300088')
+    t += 300
+    for (const k of '0101698207133392') f.key(k, (t += 20))
+    expect(f.key('Enter', t + 20)).toEqual({ code: '880101698207133392', restore: '3000' })
+    expect(f.value).toBe('3000')
+    // A person's own keys at a person's pace, a pause, more keys: nothing is taken back.
+    const p = field(new ScanDetector(), '')
+    t = 1000
+    for (const k of '12') p.key(k, (t += 90))
+    t += 400
+    for (const k of '34') p.key(k, (t += 90))
+    expect(p.key('Enter', t + 90)).toBeUndefined()
+    expect(p.value).toBe('1234')
+  })
+
   it('an edit key or a pause ends the run: what the person typed before it stays', () => {
     const d = new ScanDetector()
     const f = field(d, '')
