@@ -1,76 +1,74 @@
-// `npm test`: every part, its time printed when it ends and all of them at the end, so a CI log says where
-// the time went. Stops at the first part that fails (the others still running are stopped).
-//
-// Two lanes side by side after the Chromium check (docs/testing.md):
-// - the browser part (a demo build, every screen in Chromium) is the longest and spends much of its time waiting on
-//   the sandboxes' delays and the providers' timeouts; its output goes straight through;
-// - the static checks (typecheck, lint, format), the node part (unit + integration + page flows), the store server
-//   part and the fault matrix (its own demo build and sandboxes) run one after the other beside it, each one's
-//   output printed whole when it ends.
-// The total is the longer lane, not the sum: on two cores the second lane fills the browser part's waits.
+// `npm test`: each part in turn, its time printed when it ends and all of them at the end, so a
+// CI log says where the time went. Stops at the first part that fails, as `a && b && …` did.
+// The static checks (typecheck, lint, format) are one step: each is a single-threaded process, so on
+// two cores two of them run at once; each one's output is printed whole when it ends.
 import { spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
 
-const CHECK = ['chromium present', 'node scripts/ensure-chromium.mjs']
-const BROWSER = ['browser: every screen in Chromium', 'npx vitest run --project browser']
-const BESIDE = [
-  ['typecheck', 'npm run typecheck --silent'],
-  ['lint', 'npm run lint --silent'],
-  ['format check', 'npm run format:check --silent'],
-  ['node: unit + integration + page flows', 'npx vitest run --project node --project flows'],
-  ['server: the store on PGlite and PostgreSQL', 'npx vitest run --project server'],
-  ['fault matrix (Chromium, killed and resumed)', 'npx vitest run --project matrix'],
+const STEPS = [
+  [['chromium present', 'node scripts/ensure-chromium.mjs']],
+  [
+    ['typecheck', 'npm run typecheck --silent'],
+    ['lint', 'npm run lint --silent'],
+    ['format check', 'npm run format:check --silent'],
+  ],
+  [['node: unit + integration + page flows', 'npx vitest run --project node --project flows']],
+  [['server: the store on PGlite and PostgreSQL', 'npx vitest run --project server']],
+  [['browser: every screen in Chromium', 'npx vitest run --project browser']],
+  [['fault matrix (Chromium, killed and resumed)', 'npx vitest run --project matrix']],
 ]
 
 const done = []
 const line = ([name, s]) => `  ${name.padEnd(42)} ${String(Math.round(s)).padStart(5)} s`
-const children = new Set()
-let failed
 
-/** One part; `buffer` holds its output and prints it whole when it ends (a part running beside another). */
-function run([name, cmd], buffer) {
-  return new Promise((resolve) => {
-    const t = performance.now()
-    // Its own process group, so a failure elsewhere stops the part and everything it started.
-    const child = spawn(cmd, { shell: true, detached: true, stdio: buffer ? ['ignore', 'pipe', 'pipe'] : 'inherit' })
-    children.add(child)
-    const out = []
-    child.stdout?.on('data', (b) => out.push(b))
-    child.stderr?.on('data', (b) => out.push(b))
-    child.on('close', (status, signal) => {
-      children.delete(child)
-      if (buffer) process.stdout.write(Buffer.concat(out))
-      const r = { name, s: (performance.now() - t) / 1000, ok: status === 0, status: status ?? 1, stopped: !!signal && !!failed }
-      console.log(`\n${line([r.name, r.s])}${r.ok ? '' : r.stopped ? '  (stopped)' : '  FAILED'}\n`)
-      done.push(r)
-      if (!r.ok && !failed) {
-        failed = r
-        for (const c of children) {
-          try {
-            process.kill(-c.pid, 'SIGTERM')
-          } catch {
-            // already gone
-          }
-        }
-      }
-      resolve(r)
+/** One part alone, its output straight through. */
+function runAlone([name, cmd]) {
+  const t = performance.now()
+  const r = spawnSync(cmd, { shell: true, stdio: 'inherit' })
+  return { name, s: (performance.now() - t) / 1000, ok: r.status === 0, status: r.status }
+}
+
+/** Parts side by side (at most as many as cores), each one's output printed whole when it ends. */
+async function runTogether(parts) {
+  const width = Math.max(1, Math.min(parts.length, os.availableParallelism()))
+  const queue = [...parts]
+  const results = []
+  const one = ([name, cmd]) =>
+    new Promise((resolve) => {
+      const t = performance.now()
+      const child = spawn(cmd, { shell: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      const out = []
+      child.stdout.on('data', (b) => out.push(b))
+      child.stderr.on('data', (b) => out.push(b))
+      child.on('close', (status) => {
+        process.stdout.write(Buffer.concat(out))
+        resolve({ name, s: (performance.now() - t) / 1000, ok: status === 0, status, parallel: true })
+      })
     })
-  })
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        const r = await one(p)
+        console.log(`\n${line([r.name, r.s])}${r.ok ? '' : '  FAILED'}\n`)
+        results.push(r)
+      }
+    }),
+  )
+  return parts.map(([name]) => results.find((r) => r.name === name))
 }
 
-const started = performance.now()
-const check = spawnSync(CHECK[1], { shell: true, stdio: 'inherit' })
-done.push({ name: CHECK[0], s: (performance.now() - started) / 1000, ok: check.status === 0 })
-if (check.status !== 0) failed = { status: check.status ?? 1 }
-else {
-  await Promise.all([
-    run(BROWSER, false),
-    (async () => {
-      for (const part of BESIDE) if (failed || !(await run(part, true)).ok) break
-    })(),
-  ])
+for (const step of STEPS) {
+  const t = performance.now()
+  const results = step.length === 1 ? [runAlone(step[0])] : await runTogether(step)
+  if (step.length === 1) console.log(`\n${line([results[0].name, results[0].s])}${results[0].ok ? '' : '  FAILED'}\n`)
+  else results.push({ name: `  (the three side by side, wall)`, s: (performance.now() - t) / 1000, ok: true, wall: true })
+  done.push(...results)
+  const failed = results.find((r) => !r.ok)
+  if (failed) {
+    process.exitCode = failed.status ?? 1
+    break
+  }
 }
-process.exitCode = failed ? failed.status || 1 : 0
 console.log(`npm test, by part (load ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores at the end):`)
-for (const d of done) console.log(line([d.name, d.s]) + (d.ok ? '' : d.stopped ? '  (stopped)' : '  FAILED'))
-console.log(line(['total (wall; the lanes side by side)', (performance.now() - started) / 1000]))
+for (const d of done) console.log(line([d.name, d.s]))
+console.log(line(['total (wall)', done.filter((d) => d.wall || !d.parallel).reduce((n, d) => n + d.s, 0)]))
