@@ -12,25 +12,14 @@ import { lazySync } from '../../workers/engine/sync/lazy.ts'
 import { createSync } from '../../workers/engine/sync/sync.ts'
 import { fakeStore, STORE } from '../support/fake-store.ts'
 import type { Operation } from '../../src/domain/operation.ts'
-import type { OperationId } from '../../src/domain/ids.ts'
-import type { Minor } from '../../src/domain/money.ts'
+import { rowBuilder } from '../support/journal-rows.ts'
 
 const stops: (() => void)[] = []
 afterEach(() => stops.splice(0).forEach((s) => s()))
 
 let seq = 0
-const op = (): Operation => ({
-  id: `01K${String(++seq).padStart(23, '0')}` as OperationId,
-  kind: 'pay',
-  provider: 'clickpass',
-  paymentTypeId: 'c',
-  amount: 100 as Minor,
-  currency: 'UZS',
-  state: 'approved',
-  createdAt: Date.now(),
-  updatedAt: Date.now(),
-  history: [],
-})
+const row = rowBuilder('01K0000000000000')
+const op = (): Operation => row({ kind: 'pay', amount: 100, createdAt: Date.now() })
 
 /** Two tabs of one till: two databases over the same IndexedDB, each with its sync as the engine builds it. */
 function till() {
