@@ -7,6 +7,7 @@ import type { ProviderId } from '../../src/domain/operation.ts'
 import { same, stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
 import { keepTally, startTally, tallyMove, TALLY_SCHEMA } from './tally.ts'
 import type { TallyRow } from '../../src/domain/tally.ts'
+import { JOURNAL_DB } from '../../src/domain/boot.ts'
 
 export interface QueueEntry {
   id?: number
@@ -73,7 +74,7 @@ export interface TargetRow {
 
 export const targetRowOf = (t: Operation): TargetRow => ({ kind: rowKind(t), amount: t.amount, createdAt: t.createdAt })
 
-export const DB_NAME = 'paydesk'
+export const DB_NAME = JOURNAL_DB
 
 export class PaydeskDb extends Dexie {
   operations!: Table<Operation, string>
