@@ -154,7 +154,8 @@ export class PaydeskDb extends Dexie {
     // version's upgrade for the journal as it stands and in the `creating` hook below from then on.
     this.version(5).upgrade((tx) => stampTargets(tx.table('operations')))
     // Version 6: the tally of counted money per hour, kept in each transaction that writes the journal (`keepTally`
-    // below); the version's upgrade tallies the journal from the hour after its last closed shift.
+    // below); the version's upgrade tallies the journal from the hour after its last closed shift. The hooks keep no
+    // tally inside an upgrade: a later version whose upgrade changes what a row counts ends with `startTally` too.
     this.version(6).stores({ tally: TALLY_SCHEMA }).upgrade(startTally)
     // The updating hook's read of a row a writer puts over what it last committed (`putOver`) is answered from memory:
     // below the hooks (level 2), above Dexie's transaction cache.
