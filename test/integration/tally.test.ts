@@ -310,6 +310,37 @@ describe('the tally, against random journals', () => {
   })
 })
 
+describe('a bulk', () => {
+  it('reads and writes each tally row it changes once, in its own transaction', async () => {
+    const db = open()
+    const j = new Journal(db, '01L')
+    const rows = Array.from({ length: 100 }, (_, i) =>
+      j.row({ kind: 'pay', target: 0, state: 'approved', type: 0, amount: 10 + i, createdAt: (i % 2) * HOUR + i }),
+    )
+    const counts = { get: 0, put: 0 }
+    const get = IDBObjectStore.prototype.get
+    const put = IDBObjectStore.prototype.put
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (this.name === 'tally') counts.get++
+      return get.call(this, key)
+    }
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'tally') counts.put++
+      return put.call(this, value, key)
+    }
+    try {
+      await db.operations.bulkAdd(rows)
+    } finally {
+      IDBObjectStore.prototype.get = get
+      IDBObjectStore.prototype.put = put
+    }
+    expect(counts).toEqual({ get: 2, put: 2 })
+    await expectTallyAsRecounted(db)
+    expect((await db.tally.toArray()).map((t) => t.payments.count)).toEqual([50, 50])
+    db.close()
+  })
+})
+
 // ---- the X-report and the day close ---------------------------------------------------------------------------
 
 function shifts(db: PaydeskDb, now: () => number) {

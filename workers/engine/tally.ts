@@ -37,6 +37,20 @@ interface Bucket {
   row?: TallyRow
   /** Changes that came before the read answered (a bucket read late): written with the answer. */
   early?: TallyRow
+  /** Changed in memory, to be written when the journal's write under way ends. */
+  dirty?: boolean
+}
+
+/** Per transaction, the journal's writes under way through Dexie: the tally rows they change are written at their end. */
+const writing = new WeakMap<IDBTransaction, number>()
+
+/** Write every tally row the transaction changed in memory and did not write yet. */
+function flush(idb: IDBTransaction) {
+  for (const b of bucketsOf.get(idb)?.values() ?? [])
+    if (b.dirty && b.row) {
+      b.dirty = false
+      write(idb, b, b.row)
+    }
 }
 
 /** Per read-write transaction (IndexedDB's own), its tally rows by key. */
@@ -90,7 +104,9 @@ export function tallyChange(idb: IDBTransaction, c: Contribution, sign: 1 | -1, 
   if (!b) return
   if (b.row) {
     applyContribution(b.row, c, sign)
-    write(idb, b, b.row)
+    // Inside a write of the journal (a bulk of 10 000 rows among them), each row once at its end.
+    if (writing.get(idb)) b.dirty = true
+    else write(idb, b, b.row)
     return
   }
   // The row's read was not sent ahead (a change the hook could not foresee): its answer writes the change. In a
@@ -144,6 +160,38 @@ export function keepTally(db: {
   use(m: { stack: 'dbcore'; name: string; level?: number; create: (down: DBCore) => Partial<DBCore> }): unknown
   operations: Table<Operation, string>
 }): void {
+  // Above the hooks (level 2): a write's hooks' success callbacks have all run when its promise settles here, and
+  // that is still before Dexie commits a one-call transaction, so each tally row it changed is written once, then.
+  db.use({
+    stack: 'dbcore',
+    name: 'paydesk-tally-write',
+    level: 3,
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name)
+        if (name !== 'operations') return table
+        return {
+          ...table,
+          mutate: (req) => {
+            const idb = req.trans as unknown as IDBTransaction
+            writing.set(idb, (writing.get(idb) ?? 0) + 1)
+            const end = () => {
+              writing.set(idb, writing.get(idb)! - 1)
+              flush(idb)
+            }
+            return table.mutate(req).then(
+              (res) => (end(), res),
+              (e: unknown) => {
+                end()
+                throw e
+              },
+            )
+          },
+        }
+      },
+    }),
+  })
   db.use({
     stack: 'dbcore',
     name: 'paydesk-tally-scope',
