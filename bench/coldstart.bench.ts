@@ -7,26 +7,17 @@
 // a till that restarts); app and bare pages take turns, so a stretch of load falls on both.
 import { build, preview } from 'vite'
 import { chromium, type BrowserContext } from 'playwright-core'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Figure } from './engine.bench.ts'
 import { quantile } from './chromium.bench.ts'
+import { CHROMIUM, CHROMIUM_FOUND, FLAGS } from '../scripts/chromium-flags.ts'
 
 const SAMPLES = 7
 const BUDGET_MS = 300
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const outDir = fileURLToPath(new URL('../dist-bench-cold/', import.meta.url))
 
 /**
@@ -139,7 +130,7 @@ self.addEventListener('fetch', (e) => e.respondWith(caches.open('bare').then((c)
 }
 
 export async function benchColdStart(): Promise<Figure[]> {
-  if (!CHROMIUM) return [{ name: 'cold start', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
+  if (!CHROMIUM_FOUND) return [{ name: 'cold start', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
   process.env.NODE_ENV = 'production'
   await build({ logLevel: 'silent', mode: 'production', build: { outDir, emptyOutDir: true } })
   // The bare page's sizes: the app's first load as bundle.bench.ts counts it (uncompressed here: what is parsed).
