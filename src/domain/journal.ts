@@ -126,6 +126,49 @@ const addTo = (l: Line, amount: number) => {
   l.sum += amount
 }
 
+/** The counted lines of the X-report, in its order. */
+export const LINES = ['payments', 'cancels', 'refunds', 'cancelRefunds'] as const
+export type LineName = (typeof LINES)[number]
+
+/**
+ * The counted line of an operation: only approved money counts; a reconcile, a loyalty operation and an automatic
+ * cancel move none. `originalKind` is the kind of the operation a cancel reverses, when known. The one rule of the
+ * totals below and of the tally kept per hour (src/domain/tally.ts).
+ */
+export function countedLine(o: Pick<Operation, 'state' | 'kind' | 'compensates' | 'details'>, originalKind?: OpKind): LineName | undefined {
+  if (o.state !== 'approved') return undefined
+  const kind = rowKind(o, originalKind)
+  if (kind === 'reconcile' || kind === 'loyalty' || kind === 'autoCancel') return undefined
+  if (kind === 'pay') return 'payments'
+  if (kind === 'refund') return 'refunds'
+  if (kind === 'cancelRefund') return 'cancelRefunds'
+  return 'cancels'
+}
+
+/** Counted money of one payment type in one currency (a set of rows, or tallied hours). */
+export interface Counted {
+  paymentTypeId: string
+  currency: string
+  payments: Line
+  cancels: Line
+  refunds: Line
+  cancelRefunds: Line
+}
+
+/** A row of the report's lists (needs attention, queued), in the cashier's words. */
+export function reportItem(o: Operation, kind: RowKind, types: readonly { id: string; name: string }[]): ReportItem {
+  return {
+    id: o.id,
+    paymentTypeId: o.paymentTypeId,
+    name: types.find((t) => t.id === o.paymentTypeId)?.name ?? o.paymentTypeId,
+    kind,
+    amount: o.amount,
+    currency: o.currency,
+    state: o.state,
+    createdAt: o.createdAt,
+  }
+}
+
 /**
  * Totals of a set of operations by payment type and in total (per currency). Only approved money
  * counts: a payment once approved counts as a payment, and its cancel as a cancel (both in the
@@ -137,60 +180,79 @@ export function totals(
   types: readonly { id: string; name: string; number?: number }[],
   opts: { originals?: ReadonlyMap<string, OpKind>; queuedIds?: ReadonlySet<string> } = {},
 ): Totals {
-  const byType = new Map<string, TypeTotals>()
-  const nameOf = (id: string) => types.find((t) => t.id === id)
   const attention: ReportItem[] = []
   const queued: ReportItem[] = []
+  const counted = new Map<string, Counted>()
   for (const o of ops) {
     const origKind = o.original ? opts.originals?.get(o.original) : undefined
     const kind = rowKind(o, origKind)
-    const t = nameOf(o.paymentTypeId)
-    const item = (): ReportItem => ({
-      id: o.id,
-      paymentTypeId: o.paymentTypeId,
-      name: t?.name ?? o.paymentTypeId,
-      kind,
-      amount: o.amount,
-      currency: o.currency,
-      state: o.state,
-      createdAt: o.createdAt,
-    })
-    if (o.state === 'needs-attention') attention.push(item())
-    if (opts.queuedIds?.has(o.id)) queued.push(item())
-    if (o.state !== 'approved' || kind === 'reconcile' || kind === 'loyalty' || kind === 'autoCancel') continue
-    let tt = byType.get(o.paymentTypeId)
+    if (o.state === 'needs-attention') attention.push(reportItem(o, kind, types))
+    if (opts.queuedIds?.has(o.id)) queued.push(reportItem(o, kind, types))
+    const line = countedLine(o, origKind)
+    if (!line) continue
+    const k = `${o.paymentTypeId}\u0000${o.currency}`
+    let c = counted.get(k)
+    if (!c)
+      counted.set(k, (c = { paymentTypeId: o.paymentTypeId, currency: o.currency, payments: zero(), cancels: zero(), refunds: zero(), cancelRefunds: zero() }))
+    addTo(c[line], o.amount)
+  }
+  return totalsOf(counted.values(), types, { operations: ops.length, attention, queued })
+}
+
+/**
+ * The totals from counted money per payment type and currency (entries of one type and currency add up: the
+ * hours of a tally). A payment type is one row per currency it took; the list in the types' order (number, name).
+ */
+export function totalsOf(
+  counted: Iterable<Counted>,
+  types: readonly { id: string; name: string; number?: number }[],
+  rest: Pick<Totals, 'operations' | 'attention' | 'queued'>,
+): Totals {
+  const byType = new Map<string, TypeTotals>()
+  for (const c of counted) {
+    const k = `${c.paymentTypeId}\u0000${c.currency}`
+    let tt = byType.get(k)
     if (!tt) {
+      const t = types.find((x) => x.id === c.paymentTypeId)
       tt = {
-        paymentTypeId: o.paymentTypeId,
-        name: t?.name ?? o.paymentTypeId,
+        paymentTypeId: c.paymentTypeId,
+        name: t?.name ?? c.paymentTypeId,
         ...(t?.number !== undefined ? { number: t.number } : {}),
-        currency: o.currency,
+        currency: c.currency,
         payments: zero(),
         cancels: zero(),
         refunds: zero(),
         cancelRefunds: zero(),
         net: 0,
       }
-      byType.set(o.paymentTypeId, tt)
+      byType.set(k, tt)
     }
-    if (kind === 'pay') addTo(tt.payments, o.amount)
-    else if (kind === 'refund') addTo(tt.refunds, o.amount)
-    else if (kind === 'cancelRefund') addTo(tt.cancelRefunds, o.amount)
-    else addTo(tt.cancels, o.amount)
+    for (const l of LINES) {
+      tt[l].count += c[l].count
+      tt[l].sum += c[l].sum
+    }
   }
-  const list = [...byType.values()].sort((a, b) => (a.number ?? 1e9) - (b.number ?? 1e9) || a.name.localeCompare(b.name))
+  const list = [...byType.values()]
+    .filter((t) => LINES.some((l) => t[l].count))
+    .sort(
+      (a, b) =>
+        (a.number ?? 1e9) - (b.number ?? 1e9) ||
+        a.name.localeCompare(b.name) ||
+        (a.paymentTypeId < b.paymentTypeId ? -1 : a.paymentTypeId > b.paymentTypeId ? 1 : 0) ||
+        (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0),
+    )
   for (const t of list) t.net = t.payments.sum - t.cancels.sum - t.refunds.sum + t.cancelRefunds.sum
   const cur = new Map<string, Totals['total'][number]>()
   for (const t of list) {
     let c = cur.get(t.currency)
     if (!c) cur.set(t.currency, (c = { currency: t.currency, payments: zero(), cancels: zero(), refunds: zero(), cancelRefunds: zero(), net: 0 }))
-    for (const k of ['payments', 'cancels', 'refunds', 'cancelRefunds'] as const) {
+    for (const k of LINES) {
       c[k].count += t[k].count
       c[k].sum += t[k].sum
     }
     c.net += t.net
   }
-  return { types: list, total: [...cur.values()], operations: ops.length, attention, queued }
+  return { types: list, total: [...cur.values()], ...rest }
 }
 
 /**

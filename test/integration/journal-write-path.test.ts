@@ -78,7 +78,9 @@ describe('the journal’s hot writes', () => {
     const next = advance(base, { state: 'approved', ref: '987654321', details: { cardNumber: '8600 **** **** 4321' } }, 5)
     let moved: Operation | undefined
     const seen = await counted(() => db.transaction('rw', db.operations, async () => (moved = await db.putOver(base, next))))
-    expect(seen).toEqual(['store.get operations', 'store.put operations'])
+    // The payment became approved money: its hour's tally is read beside the row's write and written after it, in
+    // the same transaction (version 6); the write-ahead row above touched none.
+    expect(seen).toEqual(['store.get operations', 'store.get tally', 'store.put operations', 'store.put tally'])
     expect(moved).toBeUndefined()
     const stored = (await db.operations.get('P1')) as Operation & { keys?: string[] }
     expect(stored).toMatchObject({ state: 'approved', rev: (base.rev ?? 0) + 1, outboxAt: base.outboxAt })

@@ -46,7 +46,8 @@ describe('the pay path', () => {
       await h.engine.settled()
     })
     const journal = seen.filter((t) => !t.endsWith(' log'))
-    expect(journal).toEqual(['readwrite operations', 'readwrite operations'])
+    // Still two: each takes the tally store in its scope (version 6), written only by the one that approves.
+    expect(journal).toEqual(['readwrite operations+tally', 'readwrite operations+tally'])
     expect(seen.filter((t) => t.endsWith(' log')).length).toBeLessThanOrEqual(2)
     // The journal says the same as before: created, sent, approved, the code spent.
     const op = (await h.ops()).at(-1)!

@@ -5,6 +5,8 @@ import type { Operation } from '../../src/domain/operation.ts'
 import { rowKind, searchKeys, type RowKind } from '../../src/domain/journal.ts'
 import type { ProviderId } from '../../src/domain/operation.ts'
 import { same, stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
+import { keepTally, startTally, tallyMove, TALLY_SCHEMA } from './tally.ts'
+import type { TallyRow } from '../../src/domain/tally.ts'
 import { JOURNAL_DB } from '../../src/domain/boot.ts'
 
 export interface QueueEntry {
@@ -81,6 +83,8 @@ export class PaydeskDb extends Dexie {
   secrets!: Table<SecretRow, string>
   log!: Table<LogEntry, number>
   shifts!: Table<ShiftRow, number>
+  /** From version 6: counted money per hour, payment type and currency (workers/engine/tally.ts). */
+  tally!: Table<TallyRow, [number, string, string]>
   /** Called after a transaction that put a row into the store outbox has committed. */
   readonly outboxListeners = new Set<() => void>()
 
@@ -149,6 +153,10 @@ export class PaydeskDb extends Dexie {
     // Version 5 (no new store or index): each reversal keeps what it shows of its target (`targetRow`), in the
     // version's upgrade for the journal as it stands and in the `creating` hook below from then on.
     this.version(5).upgrade((tx) => stampTargets(tx.table('operations')))
+    // Version 6: the tally of counted money per hour, kept in each transaction that writes the journal (`keepTally`
+    // below); the version's upgrade tallies the journal from the hour after its last closed shift. The hooks keep no
+    // tally inside an upgrade: a later version whose upgrade changes what a row counts ends with `startTally` too.
+    this.version(6).stores({ tally: TALLY_SCHEMA }).upgrade(startTally)
     // The updating hook's read of a row a writer puts over what it last committed (`putOver`) is answered from memory:
     // below the hooks (level 2), above Dexie's transaction cache.
     this.use({
@@ -232,6 +240,8 @@ export class PaydeskDb extends Dexie {
       if (stamp?.outboxAt !== undefined) this.#notifyAfter(tx)
       return stamp
     })
+    // Last: its hooks run after the journal's above (a reversal's target read by then).
+    keepTally(this)
   }
 
   readonly #notified = new WeakSet<object>()
@@ -279,6 +289,8 @@ export class PaydeskDb extends Dexie {
     const [was] = await Dexie.Promise.all([stored, this.operations.put(next)])
     rows.delete(expected.id)
     if (!was) throw new Error(`no operation ${expected.id}`)
+    // The hooks counted the write as from `expected`; the row it replaced was `was`.
+    if (!same(was, expected)) tallyMove(idb, was, expected)
     return same(was, expected) ? undefined : was
   }
 
@@ -353,7 +365,10 @@ function stampTarget(store: IDBObjectStore, obj: StoredOperation, tid: string): 
   const req = store.get(tid)
   return () => {
     const t = req.readyState === 'done' ? (req.result as Operation | undefined) : undefined
-    if (t && !obj.targetRow) store.put({ ...obj, targetRow: targetRowOf(t) })
+    if (!t || obj.targetRow) return
+    // On the row itself too: the tally's hook, called after this one, counts the reversal by it.
+    obj.targetRow = targetRowOf(t)
+    store.put({ ...obj })
   }
 }
 

@@ -11,6 +11,7 @@ import type { OperationId } from '../../src/domain/ids.ts'
 import type { Slip } from '../../src/domain/slip.ts'
 import type { PaydeskDb, ShiftRow } from './db.ts'
 import { queueReads, withQueue } from './queue.ts'
+import { keptTotals } from './kept-totals.ts'
 import type { Clock } from './clock.ts'
 import type { Logger } from './log.ts'
 import type { AnyProvider, PaymentType, ProbeCtx } from '../providers/types.ts'
@@ -96,13 +97,23 @@ export function createShifts(d: ShiftDeps) {
     return { ok: true }
   }
 
-  /** Totals of the operations created in (from, to]; queued and needs-attention listed. */
-  async function report(from: number, to: number, withOps: boolean): Promise<Omit<Report, 'title'>> {
+  /**
+   * Totals of the operations created in (from, to]; queued and needs-attention listed. `kept`: from the tally kept
+   * per hour and the rows of the partial hours (workers/engine/kept-totals.ts), inside a transaction that holds the
+   * tally; else from every row (a report after the fact, or one with each operation).
+   */
+  async function report(from: number, to: number, withOps: boolean, kept = false): Promise<Omit<Report, 'title'>> {
+    if (kept && !withOps) return { from, to, totals: await keptTotals(db, from, to, () => d.paymentTypes()) }
     // The queue is read beside the shift's rows.
     const queued = queueReads(db).opIds()
     const ops = await db.operations.where('createdAt').between(from, to, false, true).toArray()
-    const origIds = [...new Set(ops.filter((o) => o.kind === 'cancel' && o.original).map((o) => o.original!))]
     const inRange = new Map(ops.map((o) => [o.id, o.kind]))
+    const queuedIds = await queued
+    // Queued operations are listed wherever they were made: the queue is the till's, not the shift's.
+    const extra = (await db.operations.bulkGet([...queuedIds].filter((id) => !inRange.has(id as OperationId)) as OperationId[])).filter(
+      (o): o is Operation => !!o,
+    )
+    const origIds = [...new Set([...ops, ...extra].filter((o) => o.kind === 'cancel' && o.original).map((o) => o.original!))]
     const originals = new Map<string, OpKind>()
     const missing: string[] = []
     for (const id of origIds) {
@@ -110,12 +121,7 @@ export function createShifts(d: ShiftDeps) {
       if (k) originals.set(id, k)
       else missing.push(id)
     }
-    const queuedIds = await queued
     for (const o of await db.operations.bulkGet(missing)) if (o) originals.set(o.id, o.kind)
-    // Queued operations are listed wherever they were made: the queue is the till's, not the shift's.
-    const extra = (await db.operations.bulkGet([...queuedIds].filter((id) => !inRange.has(id as OperationId)) as OperationId[])).filter(
-      (o): o is Operation => !!o,
-    )
     const types = await d.paymentTypes()
     const t = totals(ops, types, { originals, queuedIds })
     if (extra.length) t.queued.push(...totals(extra, types, { originals, queuedIds }).queued)
@@ -132,12 +138,12 @@ export function createShifts(d: ShiftDeps) {
 
   /**
    * The open shift and its totals so far, in one read-only transaction: one commit to wait for instead
-   * of seven, which is what a loaded machine makes slow, and every read sees the same journal.
+   * of seven, which is what a loaded machine makes slow, and every read sees the same journal and tally.
    */
   const openShift = (withOps: boolean) =>
-    withQueue(db, 'r', [db.operations, db.shifts, db.settings], async () => {
+    withQueue(db, 'r', [db.operations, db.shifts, db.settings, db.tally], async () => {
       const s = await shiftStatus()
-      return { s, r: await report(s.lastClosedAt ?? -Infinity, clock.now(), withOps) }
+      return { s, r: await report(s.lastClosedAt ?? -Infinity, clock.now(), withOps, true) }
     })
 
   /** X-report: the open shift's totals, nothing closes. */
