@@ -66,6 +66,12 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 180_000,
           maxWorkers: 2,
+          // A worker keeps its modules (playwright-core, the support files) from one file to the next: each file
+          // launches and closes its own Chromium and contexts, and its server is the worker's.
+          isolate: false,
+          // `expect.poll` waits up to 10 s for its condition (Vitest's default is 1 s): a file beside another on two
+          // cores sometimes needs more than a second for a screen to follow (docs/testing.md).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
@@ -81,6 +87,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
