@@ -14,10 +14,10 @@
 import { build, preview } from 'vite'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { existsSync } from 'node:fs'
 import os from 'node:os'
 import { paydeskSandbox } from '../sandbox/vite-plugin.ts'
 import type { Figure } from './engine.bench.ts'
+import { CHROMIUM, CHROMIUM_FOUND, FLAGS } from '../scripts/chromium-flags.ts'
 
 /** Timed payments per round and durability, untimed warm-up payments before them, rounds. */
 const RUNS = 60
@@ -25,7 +25,6 @@ const WARMUP = 10
 const ROUNDS = 3
 const root = fileURLToPath(new URL('./chromium/', import.meta.url))
 const outDir = fileURLToPath(new URL('../dist-bench/', import.meta.url))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 
 type Durability = 'strict' | 'relaxed'
 interface Run {
@@ -73,7 +72,7 @@ function meanOverhead(runs: readonly Run[]): number {
 }
 
 export async function benchChromium(): Promise<Figure[]> {
-  if (!CHROMIUM) return [{ name: 'engine overhead in Chromium', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
+  if (!CHROMIUM_FOUND) return [{ name: 'engine overhead in Chromium', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
   process.env.NODE_ENV = 'production'
   await build({
     configFile: false,
@@ -95,7 +94,7 @@ export async function benchChromium(): Promise<Figure[]> {
   if (!address || typeof address === 'string') throw new Error('bench preview has no port')
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: FLAGS,
   })
   try {
     const page = await browser.newPage()

@@ -7,26 +7,17 @@
 // a till that restarts); app and bare pages take turns, so a stretch of load falls on both.
 import { build, preview } from 'vite'
 import { chromium, type BrowserContext } from 'playwright-core'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Figure } from './engine.bench.ts'
 import { quantile } from './chromium.bench.ts'
+import { CHROMIUM, CHROMIUM_FOUND, FLAGS } from '../scripts/chromium-flags.ts'
 
 const SAMPLES = 7
 const BUDGET_MS = 300
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const outDir = fileURLToPath(new URL('../dist-bench-cold/', import.meta.url))
 
 /**
@@ -41,6 +32,23 @@ const READY_SCRIPT = `(() => {
     if (window.__readyAt === undefined && ready()) window.__readyAt = performance.now()
   }
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true })
+})()`
+
+/**
+ * With PAYDESK_BENCH_MARKS set, each start also prints its timeline: the page's and the worker's performance marks
+ * and the stretches the page's thread was busy (a task of over 6 ms), which this probe costs a little of.
+ */
+const BUSY_SCRIPT = `(() => {
+  window.__busy = []
+  let last = performance.now()
+  const ch = new MessageChannel()
+  ch.port1.onmessage = () => {
+    const t = performance.now()
+    if (t - last > 6) window.__busy.push([Math.round(last), Math.round(t - last)])
+    last = t
+    if (t < 1500) ch.port2.postMessage(0)
+  }
+  ch.port2.postMessage(0)
 })()`
 
 /** One start, in ms since navigation start: the page from the cache, the page's script done, the worker's script, the till drawn, ready. */
@@ -122,7 +130,7 @@ self.addEventListener('fetch', (e) => e.respondWith(caches.open('bare').then((c)
 }
 
 export async function benchColdStart(): Promise<Figure[]> {
-  if (!CHROMIUM) return [{ name: 'cold start', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
+  if (!CHROMIUM_FOUND) return [{ name: 'cold start', value: NaN, unit: 'ms', budget: 'skipped: no Chromium (CHROMIUM_PATH)' }]
   process.env.NODE_ENV = 'production'
   await build({ logLevel: 'silent', mode: 'production', build: { outDir, emptyOutDir: true } })
   // The bare page's sizes: the app's first load as bundle.bench.ts counts it (uncompressed here: what is parsed).
@@ -192,9 +200,21 @@ export async function benchColdStart(): Promise<Figure[]> {
       ctx = await open()
       try {
         await ctx.addInitScript(READY_SCRIPT)
+        if (process.env.PAYDESK_BENCH_MARKS) await ctx.addInitScript(BUSY_SCRIPT)
         page = ctx.pages()[0] ?? (await ctx.newPage())
+        // PAYDESK_BENCH_CPU=<path prefix>: each start of the till writes the page's CPU profile (DevTools opens it).
+        const cdp = process.env.PAYDESK_BENCH_CPU && !path.startsWith(bareOrigin) ? await ctx.newCDPSession(page) : undefined
+        if (cdp) {
+          await cdp.send('Profiler.enable')
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+          await cdp.send('Profiler.start')
+        }
         await page.goto(path)
         await page.waitForFunction(() => (window as unknown as { __readyAt?: number }).__readyAt, undefined, { timeout: 60_000 })
+        if (cdp) {
+          const { profile } = await cdp.send('Profiler.stop')
+          writeFileSync(`${process.env.PAYDESK_BENCH_CPU}-${Date.now()}.cpuprofile`, JSON.stringify(profile))
+        }
         const fromCache = await page.evaluate(() => !!navigator.serviceWorker.controller)
         if (!fromCache) throw new Error(`cold start: ${path} was not served by its service worker`)
         if (path.startsWith(bareOrigin) !== ((await page.title()) === 'bare')) throw new Error(`cold start: ${path} served the other page`)
@@ -216,6 +236,18 @@ export async function benchColdStart(): Promise<Figure[]> {
         const zero = await page.evaluate(() => performance.timeOrigin)
         const at = (name: string) => (marks[name] !== undefined ? marks[name] - zero : NaN)
         const chunks = chunkStarts.filter((t) => t - zero < phases.ready).length
+        if (process.env.PAYDESK_BENCH_MARKS) {
+          const pageMarks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as const)))
+          const busy = await page.evaluate(() => (window as unknown as { __busy: number[][] }).__busy.map(([a, d]) => `${a}+${d}`).join(' '))
+          console.log(`  [coldstart] page busy (from+ms): ${busy}`)
+          const all = { ...pageMarks, ...Object.fromEntries(Object.entries(marks).map(([k, v]) => [`w:${k}`, v - zero])) }
+          console.log(
+            `  [coldstart] ${path.startsWith(bareOrigin) ? 'bare' : 'till'} ready ${Math.round(phases.ready)}: ${Object.entries(all)
+              .sort((a, b) => a[1] - b[1])
+              .map(([k, v]) => `${k.replace('paydesk:', '')} ${Math.round(v)}`)
+              .join(' · ')}`,
+          )
+        }
         return { ...phases, evaluated: at('paydesk:worker-evaluated'), started: at('paydesk:worker-started'), chunks }
       } finally {
         await (ctx as BrowserContext).close()

@@ -4,22 +4,11 @@
 import { createServer } from 'vite'
 import type { AddressInfo } from 'node:net'
 import { chromium } from 'playwright-core'
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import os from 'node:os'
 import type { Figure } from './engine.bench.ts'
 import type { Result, run } from './journal/page.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? 'chromium'
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
+import { CHROMIUM, FLAGS } from '../scripts/chromium-flags.ts'
 
 export async function benchJournal(): Promise<Figure[]> {
   const root = fileURLToPath(new URL('..', import.meta.url))
@@ -55,7 +44,7 @@ export async function benchJournal(): Promise<Figure[]> {
       if (r.bareMs !== undefined) {
         const ratio = r.ms / Math.max(r.bareMs, 0.01)
         figures.push({
-          name: `journal:   ÷ bare IndexedDB cursor, same rows (${round(r.bareMs)} ms)`,
+          name: `journal:   ÷ bare IndexedDB cursor, same rows (${round(r.bareMs)} ms${r.calls && r.calls > 1 ? `; ${r.calls} calls a sample` : ''})`,
           value: round(ratio),
           unit: '×',
           budget: r.ratioBudget ? `≤ ${r.ratioBudget} ×${ratio > r.ratioBudget ? ' OVER' : ''}` : '(ratio, informative)',

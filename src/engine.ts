@@ -3,7 +3,9 @@ import * as Comlink from 'comlink'
 import type { Api } from '../workers/payment.worker.ts'
 import type { PaydeskDb } from '../workers/engine/db.ts'
 import { deferred } from './app/deferred.ts'
-import { worker } from './worker-boot.ts'
+import { bootListing, worker } from './worker-boot.ts'
+import { firstThenAsk } from './boot.ts'
+import type { PaymentTypeView } from '../workers/engine/payment-types.ts'
 
 export const engine = Comlink.wrap<Api>(worker)
 
@@ -14,7 +16,13 @@ export const engine = Comlink.wrap<Api>(worker)
  * a core from the start of the page and the worker. `live()` subscribes once it is here; a read started before
  * (`await db.operations…`) is replayed on it when it arrives. After that `db` is the Dexie instance itself.
  */
-const workerUp = Promise.race([engine.listPaymentTypes().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))])
+const workerUp = Promise.race([bootListing, new Promise((resolve) => setTimeout(resolve, 2_000))])
 export const dbReady: Promise<PaydeskDb> = workerUp.then(() => import('../workers/engine/db.ts')).then((m) => (db = new m.PaydeskDb()))
 // A live binding: every importer sees the Dexie instance itself once it is here (no stand-in in between).
 export let db: PaydeskDb = deferred(dbReady)
+
+/**
+ * The payment types for the screen the page opens with: the worker's unasked first listing (src/worker-boot.ts)
+ * once, during the start (until the journal view is here), then asked.
+ */
+export const startListing: () => Promise<PaymentTypeView[]> = firstThenAsk(bootListing, () => engine.listPaymentTypes(), dbReady)

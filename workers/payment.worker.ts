@@ -8,6 +8,7 @@ import { PaydeskDb } from './engine/db.ts'
 import { realClock } from './engine/clock.ts'
 import { memoryLocks, webLocks } from './engine/locks.ts'
 import { createProviders, preloadClients } from './providers/registry.ts'
+import { BOOT_LISTING } from '../src/domain/boot.ts'
 
 /**
  * How long after a listing the clients of its types' providers load [C]: the page draws the till meanwhile (the
@@ -65,3 +66,13 @@ api.listPaymentTypes = async (...args) => {
 export type Api = typeof api
 
 Comlink.expose(api)
+
+/**
+ * The till's first listing, sent as soon as the engine is started, unasked: a request the page posts before this
+ * worker runs waits in the page until the page's own thread is free (it is drawing the till then), so the first
+ * answer would cost the till that wait twice. The page takes it for its first listing (src/worker-boot.ts).
+ */
+void api.listPaymentTypes().then(
+  (types) => self.postMessage({ [BOOT_LISTING]: types }),
+  () => self.postMessage({ [BOOT_LISTING]: null }),
+)

@@ -3,7 +3,8 @@
 import type { MessageKey } from './ru.ts'
 import { ruTill } from './ru-till.ts'
 import type { Msg } from '../domain/messages.ts'
-import { formatMoney } from '../domain/money.ts'
+import { currencyLabel, formatMoney } from '../domain/money.ts'
+import { dateTimeFormat, intlTag } from './formats.ts'
 import { untrack } from 'svelte'
 
 export const LOCALES = ['ru', 'uz', 'en'] as const
@@ -22,17 +23,6 @@ const LOADERS: Record<Locale, () => Promise<Record<MessageKey, string>>> = {
 }
 const loading: Partial<Record<Locale, Promise<void>>> = {}
 const STORAGE_KEY = 'paydesk.locale'
-
-/**
- * The Intl locale for formatting. Some Chromium builds ship no Uzbek number/date data and
- * fall back to English ("2,000.91"); Uzbek writes numbers and dates like Russian
- * ("2 000,91", "24.11.2026"), so that is the fallback.
- */
-function intlTag(l: Locale): string {
-  if (l !== 'uz') return l
-  // Claimed support is not enough: a build without the data still answers ['uz'].
-  return new Intl.NumberFormat('uz').formatToParts(1.5).find((p) => p.type === 'decimal')?.value === ',' ? 'uz' : 'ru'
-}
 
 function initial(): Locale {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
@@ -117,7 +107,10 @@ class I18n {
 
   money = (minor: number, currency: string): string => formatMoney(minor, currency, intlTag(this.#locale), this.#locale)
 
-  dateTime = (ms: number): string => new Intl.DateTimeFormat(intlTag(this.#locale), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(ms))
+  /** The currency's label in the screen's language («сум»), as `money` writes it after the amount. */
+  currency = (code: string): string => currencyLabel(code, this.#locale)
+
+  dateTime = (ms: number): string => dateTimeFormat(intlTag(this.#locale)).format(new Date(ms))
 }
 
 export const i18n = new I18n()

@@ -4,7 +4,7 @@
 // comes from the sample host on its own origin, whose `paydesk.pay` carries the currency.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launch, newPage, resetSandbox } from './support.ts'
+import { baseURL, launch, newPage, resetSandbox } from './support.ts'
 import { closeHosts, hostOpens, setAdminPin } from './host-support.ts'
 
 let browser: Browser
@@ -52,5 +52,24 @@ it('the till does not offer a type of another currency for the host’s sale, an
   expect(await page.getByRole('button', { name: /ClickPass/ }).isDisabled()).toBe(false)
   await page.selectOption('[data-testid=lang]', 'uz')
   await expect.poll(() => oplati.textContent(), { timeout: 10_000 }).toContain('boshqa valyuta (BYN)')
+  await context.close()
+})
+
+it('the till writes the chosen type’s currency after the amount, in the screen’s language', async () => {
+  const { context, page } = await newPage(browser)
+  await page.goto(baseURL())
+  const label = (text: string) => page.getByText(text, { exact: true })
+  await page.getByRole('button', { name: /ClickPass/ }).click()
+  await label('сум').waitFor()
+  await page.getByRole('button', { name: /O!плати/ }).click()
+  await label('руб.').waitFor()
+  await page.selectOption('[data-testid=lang]', 'uz')
+  await page.getByRole('button', { name: /ClickPass/ }).click()
+  await label("so'm").waitFor()
+  await page.selectOption('[data-testid=lang]', 'en')
+  await label('UZS').waitFor()
+  await page.reload()
+  await page.getByRole('button', { name: /ClickPass/ }).click()
+  await label('UZS').waitFor()
   await context.close()
 })

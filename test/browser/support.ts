@@ -1,19 +1,10 @@
 // Debian's Chromium driven by playwright-core; one fresh profile per test (fresh IndexedDB).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest'
-import { existsSync } from 'node:fs'
+import { CHROMIUM, FLAGS } from '../../scripts/chromium-flags.ts'
 import { CONTROL_HEADERS } from '../../sandbox/core/http.ts'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? 'chromium'
-export const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
+export { CHROMIUM, FLAGS }
 
 /** This worker's server (global-setup.ts starts one per worker: a file's sandboxes are its own). */
 export function baseURL(): string {

@@ -68,3 +68,25 @@ describe('money for Uzbek cashiers', () => {
     expect(formatMoney(200091, 'UZS', 'ru', 'uz').replace(/\s/g, ' ')).toBe("2 000,91 so'm")
   })
 })
+
+describe('formatMoney’s number formats', () => {
+  it('makes one per locale, however many amounts it writes (a journal page writes 50)', () => {
+    const Real = Intl.NumberFormat
+    let made = 0
+    Intl.NumberFormat = class extends Real {
+      constructor(...args: ConstructorParameters<typeof Real>) {
+        super(...args)
+        made++
+      }
+    } as typeof Intl.NumberFormat
+    try {
+      for (let i = 0; i < 50; i++) formatMoney(150000 + i, 'UZS', 'fr')
+      // One for the amounts and one for the locale's decimal mark, both kept.
+      expect(made).toBe(2)
+      expect(formatMoney(150050, 'UZS', 'fr').replace(/\s/g, ' ')).toBe('1 500,50 UZS')
+      expect(made).toBe(2)
+    } finally {
+      Intl.NumberFormat = Real
+    }
+  })
+})

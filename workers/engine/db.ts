@@ -5,6 +5,7 @@ import type { Operation } from '../../src/domain/operation.ts'
 import { rowKind, searchKeys, type RowKind } from '../../src/domain/journal.ts'
 import type { ProviderId } from '../../src/domain/operation.ts'
 import { same, stampCreated, stampUpdated, type Revisioned } from './sync/revision.ts'
+import { JOURNAL_DB } from '../../src/domain/boot.ts'
 
 export interface QueueEntry {
   id?: number
@@ -71,7 +72,7 @@ export interface TargetRow {
 
 export const targetRowOf = (t: Operation): TargetRow => ({ kind: rowKind(t), amount: t.amount, createdAt: t.createdAt })
 
-export const DB_NAME = 'paydesk'
+export const DB_NAME = JOURNAL_DB
 
 export class PaydeskDb extends Dexie {
   operations!: Table<Operation, string>

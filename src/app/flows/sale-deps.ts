@@ -1,6 +1,6 @@
 // The sale flow's edges as the app wires them: the engine through Comlink, the journal through Dexie liveQuery,
 // the printer, the host adapter, the camera and the till's currency. The flow tests hand their own.
-import { db, engine } from '../../engine.ts'
+import { db, engine, startListing } from '../../engine.ts'
 import { live } from '../live.svelte.ts'
 import { printer } from '../printer.svelte.ts'
 import { hostPaymentStarted, clearHostPay } from '../host-lazy.ts'
@@ -16,7 +16,7 @@ const OPEN_STATES = ['created', 'sent', 'unknown', 'resolving']
 
 export function appSaleDeps(): SaleFlowDeps {
   return {
-    listPaymentTypes: () => engine.listPaymentTypes(),
+    listPaymentTypes: () => startListing(),
     pay: (req) => engine.pay(req),
     addLoyaltyCard: (req) => engine.addLoyaltyCard(req),
     watch: (id) => live<Operation | undefined>(async () => (id ? db.operations.get(id) : undefined), undefined),
