@@ -6,6 +6,9 @@ import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
+/** Browser tests whose input is a timing window of the keyboard wedge: they run alone (the `keys` project). */
+const KEYS = ['test/browser/scan-amount.test.ts']
+
 export default defineConfig({
   test: {
     projects: [
@@ -51,22 +54,45 @@ export default defineConfig({
         },
       },
       {
-        // Every screen in Debian's Chromium against one demo build and its sandboxes: one file at a time (the files
-        // share the sandboxes' state).
+        // Every screen in Debian's Chromium against one demo build: two files at a time, each worker with a server
+        // and sandboxes of its own (global-setup.ts). The files spend most of their time waiting on the providers'
+        // timers (a third of one core busy, one file at a time), so a second file fills that wait (docs/testing.md).
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          exclude: ['test/browser/fault-matrix.test.ts'],
+          exclude: ['test/browser/fault-matrix.test.ts', ...KEYS],
+          environment: 'node',
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+          // A worker keeps its modules (playwright-core, the support files) from one file to the next: each file
+          // launches and closes its own Chromium and contexts, and its server is the worker's.
+          isolate: false,
+          // `expect.poll` waits up to 10 s for its condition (Vitest's default is 1 s): a file beside another on two
+          // cores sometimes needs more than a second for a screen to follow (docs/testing.md).
+          expect: { poll: { timeout: 10_000 } },
+        },
+      },
+      {
+        // The keyboard wedge's timing windows (a stall shorter than a person's pause): alone, after the `browser`
+        // project's files (a later group), so no second file's Chromium stretches the keys' gaps. `npm test` and
+        // `npm run test:browser` run it with the browser project (`--project browser --project keys`).
+        test: {
+          name: 'keys',
+          include: KEYS,
           environment: 'node',
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
-        // The fault matrix: its own demo build and server (its own sandboxes' state), so `npm test` runs it beside
-        // the browser project (docs/testing.md).
+        // The fault matrix: its own server (its own sandboxes' state); its own demo build when run alone, the browser
+        // project's in `npm test` (docs/testing.md).
         test: {
           name: 'matrix',
           include: ['test/browser/fault-matrix.test.ts'],

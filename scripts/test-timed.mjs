@@ -14,17 +14,18 @@ const STEPS = [
   ],
   [['node: unit + integration + page flows', 'npx vitest run --project node --project flows']],
   [['server: the store on PGlite and PostgreSQL', 'npx vitest run --project server']],
-  [['browser: every screen in Chromium', 'npx vitest run --project browser']],
-  [['fault matrix (Chromium, killed and resumed)', 'npx vitest run --project matrix']],
+  [['browser: every screen in Chromium', 'npx vitest run --project browser --project keys']],
+  // The matrix serves the demo build the browser part has just made (test/browser/global-setup.ts).
+  [['fault matrix (Chromium, killed and resumed)', 'npx vitest run --project matrix', { PAYDESK_REUSE_DEMO_BUILD: '1' }]],
 ]
 
 const done = []
 const line = ([name, s]) => `  ${name.padEnd(42)} ${String(Math.round(s)).padStart(5)} s`
 
 /** One part alone, its output straight through. */
-function runAlone([name, cmd]) {
+function runAlone([name, cmd, env]) {
   const t = performance.now()
-  const r = spawnSync(cmd, { shell: true, stdio: 'inherit' })
+  const r = spawnSync(cmd, { shell: true, stdio: 'inherit', env: { ...process.env, ...env } })
   return { name, s: (performance.now() - t) / 1000, ok: r.status === 0, status: r.status }
 }
 

@@ -1,38 +1,56 @@
-// Browser suite set-up: build the PWA once in demo mode and serve it with the sandboxes on an ephemeral
-// 127.0.0.1 port (vite preview + the sandbox plugin), exactly what `npm start` serves. The fault matrix's
-// project builds into its own folder and serves its own sandboxes, so it can run beside the browser project.
+// Browser suite set-up: build the PWA once in demo mode and serve it with the sandboxes on ephemeral
+// 127.0.0.1 ports (vite preview + the sandbox plugin), exactly what `npm start` serves. The browser project runs
+// two files at a time (vitest.config.ts): each of its workers gets a server of its own (its own sandboxes and
+// demo store), so a file's `resetSandbox` never touches the other file's sale. The fault matrix's project serves
+// its own sandboxes too; `npm test` runs it right after the browser project and lets it reuse that demo build
+// (PAYDESK_REUSE_DEMO_BUILD=1, set by scripts/test-timed.mjs); alone it builds its own, into `dist-matrix/`.
+import { existsSync } from 'node:fs'
 import { build, preview, type Plugin, type PreviewServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 
-let server: PreviewServer | undefined
-
 export default async function setup(project: TestProject) {
-  const outDir = project.name === 'matrix' ? 'dist-matrix' : 'dist-demo'
-  // Vitest runs with NODE_ENV=test, which would make Vite build a development bundle
-  // (no service worker, Svelte dev mode): build exactly what `npm start` ships, the demo build.
-  const env = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await build({ logLevel: 'warn', mode: 'demo', build: { outDir } })
-  } finally {
-    process.env.NODE_ENV = env
+  const reuse = project.name === 'matrix' && process.env.PAYDESK_REUSE_DEMO_BUILD === '1' && existsSync('dist-demo/index.html')
+  const outDir = project.name === 'matrix' && !reuse ? 'dist-matrix' : 'dist-demo'
+  // The `browser` and `keys` projects of one run share one build (their set-ups run one after the other).
+  const built = ((globalThis as { paydeskDemoBuilt?: Set<string> }).paydeskDemoBuilt ??= new Set())
+  if (!reuse && !built.has(outDir)) {
+    built.add(outDir)
+    // Vitest runs with NODE_ENV=test, which would make Vite build a development bundle
+    // (no service worker, Svelte dev mode): build exactly what `npm start` ships, the demo build.
+    const env = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      await build({ logLevel: 'warn', mode: 'demo', build: { outDir } })
+    } finally {
+      process.env.NODE_ENV = env
+    }
   }
   // The demo store of this run keeps its database in memory (never the developer's .paydesk-store/).
   process.env.PAYDESK_STORE_DIR ??= 'memory'
-  server = await preview({
-    mode: 'demo',
-    build: { outDir },
-    preview: { port: 0, host: '127.0.0.1', strictPort: false },
-    logLevel: 'warn',
-    plugins: [storeOutage()],
-  })
-  const address = server.httpServer.address()
-  if (!address || typeof address === 'string') throw new Error('preview server has no port')
-  project.provide('baseURL', `http://127.0.0.1:${address.port}`)
-  // The store's database opens on first use (PGlite's first start takes a while): start it now, in the background.
-  void fetch(`http://127.0.0.1:${address.port}/api/v1/demo/operations`).catch(() => undefined)
+  // One server per worker: a worker runs one file at a time, and finds its own by VITEST_POOL_ID (support.ts). The
+  // matrix is one file.
+  const count = project.name === 'matrix' ? 1 : Math.max(1, project.config.maxWorkers || 1)
+  const servers: PreviewServer[] = []
+  const urls: string[] = []
+  for (let i = 0; i < count; i++) {
+    const server = await preview({
+      mode: 'demo',
+      build: { outDir },
+      preview: { port: 0, host: '127.0.0.1', strictPort: false },
+      logLevel: 'warn',
+      plugins: [storeOutage()],
+    })
+    servers.push(server)
+    const address = server.httpServer.address()
+    if (!address || typeof address === 'string') throw new Error('preview server has no port')
+    const url = `http://127.0.0.1:${address.port}`
+    urls.push(url)
+    // The store's database opens on first use (PGlite's first start takes a while): start it now, in the background.
+    void fetch(`${url}/api/v1/demo/operations`).catch(() => undefined)
+  }
+  project.provide('baseURLs', urls)
   return async () => {
-    await server?.close()
+    await Promise.all(servers.map((s) => s.close()))
   }
 }
 
@@ -90,6 +108,7 @@ function storeOutage(): Plugin {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    baseURL: string
+    /** One server per worker of the project (a worker takes `baseURLs[VITEST_POOL_ID - 1]`). */
+    baseURLs: string[]
   }
 }

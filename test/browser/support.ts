@@ -6,8 +6,10 @@ import { CONTROL_HEADERS } from '../../sandbox/core/http.ts'
 
 export { CHROMIUM, FLAGS }
 
+/** This worker's server (global-setup.ts starts one per worker: a file's sandboxes are its own). */
 export function baseURL(): string {
-  return inject('baseURL')
+  const urls = inject('baseURLs')
+  return urls[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % urls.length]!
 }
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
