@@ -8,6 +8,7 @@ import { same, stampCreated, stampUpdated, type Revisioned } from './sync/revisi
 import { keepTally, startTally, tallyMove, TALLY_SCHEMA } from './tally.ts'
 import type { TallyRow } from '../../src/domain/tally.ts'
 import { JOURNAL_DB } from '../../src/domain/boot.ts'
+import { tableMiddleware } from './table-middleware.ts'
 
 export interface QueueEntry {
   id?: number
@@ -159,28 +160,17 @@ export class PaydeskDb extends Dexie {
     this.version(6).stores({ tally: TALLY_SCHEMA }).upgrade(startTally)
     // The updating hook's read of a row a writer puts over what it last committed (`putOver`) is answered from memory:
     // below the hooks (level 2), above Dexie's transaction cache.
-    this.use({
-      stack: 'dbcore',
-      name: 'paydesk-put-over',
-      level: 1,
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name)
-          if (name !== 'operations') return table
-          return {
-            ...table,
-            getMany: (req) => {
-              const expected = req.cache ? this.#expected.get(req.trans) : undefined
-              const rows = expected && req.keys.length === 1 ? expected.get(req.keys[0] as string) : undefined
-              if (!rows) return table.getMany(req)
-              expected!.delete(req.keys[0] as string)
-              return Dexie.Promise.resolve([rows])
-            },
-          }
+    this.use(
+      tableMiddleware('paydesk-put-over', 1, 'operations', (table) => ({
+        getMany: (req) => {
+          const expected = req.cache ? this.#expected.get(req.trans) : undefined
+          const rows = expected && req.keys.length === 1 ? expected.get(req.keys[0] as string) : undefined
+          if (!rows) return table.getMany(req)
+          expected!.delete(req.keys[0] as string)
+          return Dexie.Promise.resolve([rows])
         },
-      }),
-    })
+      })),
+    )
     const notifyAfter = (tx: Transaction) => this.#notifyAfter(tx)
     const minted = (o: object) => this.#minted.has(o)
     const seenIn = (tx: Transaction) => {

@@ -19,6 +19,7 @@ import {
   type TallyKey,
   type TallyRow,
 } from '../../src/domain/tally.ts'
+import { tableMiddleware } from './table-middleware.ts'
 
 export const TALLY = 'tally'
 /** The store's schema: one row per hour, payment type and currency (its key). */
@@ -162,36 +163,25 @@ export function keepTally(db: {
 }): void {
   // Above the hooks (level 2): a write's hooks' success callbacks have all run when its promise settles here, and
   // that is still before Dexie commits a one-call transaction, so each tally row it changed is written once, then.
-  db.use({
-    stack: 'dbcore',
-    name: 'paydesk-tally-write',
-    level: 3,
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name)
-        if (name !== 'operations') return table
-        return {
-          ...table,
-          mutate: (req) => {
-            const idb = req.trans as unknown as IDBTransaction
-            writing.set(idb, (writing.get(idb) ?? 0) + 1)
-            const end = () => {
-              writing.set(idb, writing.get(idb)! - 1)
-              flush(idb)
-            }
-            return table.mutate(req).then(
-              (res) => (end(), res),
-              (e: unknown) => {
-                end()
-                throw e
-              },
-            )
-          },
+  db.use(
+    tableMiddleware('paydesk-tally-write', 3, 'operations', (table) => ({
+      mutate: (req) => {
+        const idb = req.trans as unknown as IDBTransaction
+        writing.set(idb, (writing.get(idb) ?? 0) + 1)
+        const end = () => {
+          writing.set(idb, writing.get(idb)! - 1)
+          flush(idb)
         }
+        return table.mutate(req).then(
+          (res) => (end(), res),
+          (e: unknown) => {
+            end()
+            throw e
+          },
+        )
       },
-    }),
-  })
+    })),
+  )
   db.use({
     stack: 'dbcore',
     name: 'paydesk-tally-scope',
