@@ -6,23 +6,14 @@ import { describe, expect, it } from 'vitest'
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { PaydeskDb } from '../../workers/engine/db.ts'
 import { queryJournal } from '../../workers/engine/journal-query.ts'
-import type { Operation, OpKind } from '../../src/domain/operation.ts'
+import type { Operation } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
-import type { Minor } from '../../src/domain/money.ts'
+import { rowBuilder, type RowInput } from '../support/journal-rows.ts'
 
-function op(p: Omit<Partial<Operation>, 'amount' | 'id'> & { id: string; kind: OpKind; amount: number; createdAt: number }): Operation {
-  return {
-    provider: 'inpas-sbp',
-    paymentTypeId: 'inpas-sbp-1',
-    currency: 'RUB',
-    state: 'approved',
-    updatedAt: p.createdAt,
-    history: [],
-    ...p,
-    id: p.id as OperationId,
-    amount: p.amount as Minor,
-  }
-}
+/** A journal row with this file's defaults (the shared builder, test/support/journal-rows.ts). */
+const build = rowBuilder('01W')
+const op = (p: Omit<RowInput, 'id'> & { id: string }): Operation =>
+  build({ provider: 'inpas-sbp', paymentTypeId: 'inpas-sbp-1', currency: 'RUB', ...p, id: p.id as OperationId })
 
 // Fresh objects each time: Dexie's hooks write their fields into the object stored.
 const pay = () => op({ id: 'P1', kind: 'pay', amount: 1_000_00, createdAt: 10 })

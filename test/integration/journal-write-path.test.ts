@@ -5,11 +5,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { IDBFactory, IDBIndex, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb'
 import { PaydeskDb } from '../../workers/engine/db.ts'
-import { advance, type Operation, type OpKind } from '../../src/domain/operation.ts'
+import { advance, type Operation } from '../../src/domain/operation.ts'
 import type { OperationId } from '../../src/domain/ids.ts'
-import type { Minor } from '../../src/domain/money.ts'
 import { harness, type Harness } from '../support/engine.ts'
 import { memoryLocks } from '../../workers/engine/locks.ts'
+import { rowBuilder, type RowInput } from '../support/journal-rows.ts'
 
 /** IndexedDB requests sent while counting, by kind and store or index. */
 let requests: string[] | undefined
@@ -38,19 +38,9 @@ async function counted(fn: () => Promise<unknown>): Promise<string[]> {
   }
 }
 
-function op(p: Omit<Partial<Operation>, 'amount' | 'id'> & { id: string; kind: OpKind; amount: number; createdAt: number }): Operation {
-  return {
-    provider: 'clickpass',
-    paymentTypeId: 'click',
-    currency: 'UZS',
-    state: 'sent',
-    updatedAt: p.createdAt,
-    history: [],
-    ...p,
-    id: p.id as OperationId,
-    amount: p.amount as Minor,
-  }
-}
+/** A journal row with this file's defaults (the shared builder, test/support/journal-rows.ts). */
+const build = rowBuilder('01W')
+const op = (p: Omit<RowInput, 'id'> & { id: string }): Operation => build({ paymentTypeId: 'click', state: 'sent', ...p, id: p.id as OperationId })
 
 let n = 0
 const fresh = () => new PaydeskDb(`paydesk-write-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange })
