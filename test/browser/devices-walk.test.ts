@@ -67,6 +67,15 @@ it('the pin-pad page names its faults in words, in the page’s language; an arm
   await expect.poll(() => pinpad.getByTestId('pinpad-armed').textContent(), { timeout: 10_000 }).toBe('Взведено: NAK на кадры кассы×2')
   await faults.getByRole('button', { name: 'Потерять результат' }).click()
   await expect.poll(() => pinpad.getByTestId('pinpad-armed').textContent(), { timeout: 10_000 }).toBe('Взведено: NAK на кадры кассы×2, Потерять результат')
+  // A second pin-pad view opens in another tab: every pin-pad of the browser says it is idle, the new tab's too (the
+  // order they answer in is the machine's), and this page keeps showing the one its faults are armed on.
+  const pads = async () => (await pinpad.getByTestId('pinpad-instance').locator('option').count()) - 1
+  const before = await pads()
+  const other = await context.newPage()
+  await other.goto(`${baseURL()}/#/pinpad`)
+  await expect.poll(pads, { timeout: 20_000 }).toBeGreaterThan(before)
+  expect(await pinpad.getByTestId('pinpad-armed').textContent()).toBe('Взведено: NAK на кадры кассы×2, Потерять результат')
+  await other.close()
 
   // The till's language is the page's: in English the same buttons read in English.
   await till.selectOption('[data-testid=lang]', 'en')
