@@ -100,9 +100,56 @@ const api = {
       await rawTx({ ...row, state: 'sent' })
       await rawTx({ ...row, state: 'approved' })
     }
+    // The floor the rules set, as IndexedDB and Web Locks themselves, no Dexie and no engine: the payment type's
+    // lock (docs/rules.md R8) and the operation's (docs/orphans.md) asked together; the row written `sent` beside
+    // the scan guard's look-up of the code's hash (R6), committed before the request (docs/architecture.md § 4);
+    // then the row read beside its final put, with the hour's kept total read and written back, committed before
+    // the answer; the locks let go. Not counted among the payment's transactions (the unpatched call).
+    const rulesTx = (run: (tx: IDBTransaction) => void) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = openTx.call(idb, ['operations', 'tally'], 'readwrite', { durability })
+        run(tx)
+        tx.oncomplete = () => resolve()
+        tx.onabort = () => reject(tx.error ?? new Error('rules transaction aborted'))
+      })
+    const rules = async (i: number) => {
+      const row = { ...last!, id: `RULES-${run}-${i}`, code: { ...last!.code!, hash: `rules-${run}-${i}` } }
+      let letGo!: () => void
+      const held = new Promise<void>((r) => (letGo = r))
+      const names = [`paydesk-bench-op-${row.id}`, `paydesk-bench-pay-${run}`]
+      const grants: (() => void)[] = []
+      const granted = names.map(() => new Promise<void>((r) => grants.push(r)))
+      const ended = names.map((name, k) =>
+        navigator.locks.request(name, { ifAvailable: true }, async () => {
+          grants[k]!()
+          await held
+        }),
+      )
+      await Promise.all(granted)
+      await rulesTx((tx) => {
+        const ops = tx.objectStore('operations')
+        ops.index('code.hash').getAll(row.code.hash)
+        ops.add({ ...row, state: 'sent' })
+      })
+      await rulesTx((tx) => {
+        const ops = tx.objectStore('operations')
+        ops.get(row.id)
+        ops.put({ ...row, state: 'approved' })
+        const tally = tx.objectStore('tally')
+        const key = [0, 'bench-rules', row.currency]
+        const got = tally.get(key)
+        got.onsuccess = () => {
+          const t = (got.result as { count: number; sum: number } | undefined) ?? { count: 0, sum: 0 }
+          tally.put({ hour: 0, paymentTypeId: 'bench-rules', currency: row.currency, count: t.count + 1, sum: t.sum + row.amount })
+        }
+      })
+      letGo()
+      await Promise.all(ended)
+    }
     for (let i = 0; i < warmup; i++) {
       await bare(tokens.pop()!, -1 - i)
       await pay(-1 - i)
+      await rules(-1 - i)
     }
     await engine.settled()
     txCount.clear()
@@ -110,6 +157,7 @@ const api = {
     const bareMs: number[] = []
     const engineMs: number[] = []
     const rawMs: number[] = []
+    const rulesMs: number[] = []
     for (let i = 0; i < runs; i++) {
       let t = performance.now()
       await bare(tokens.pop()!, i)
@@ -120,6 +168,9 @@ const api = {
       t = performance.now()
       await raw(i)
       rawMs.push(performance.now() - t)
+      t = performance.now()
+      await rules(i)
+      rulesMs.push(performance.now() - t)
     }
     await engine.settled()
     engine.stop()
@@ -129,6 +180,7 @@ const api = {
       bareMs,
       engineMs,
       rawMs,
+      rulesMs,
       transactions,
       txMsPerPayment: txMs / runs,
       durability: (db as unknown as { _options: { chromeTransactionDurability?: string } })._options.chromeTransactionDurability ?? 'default',
