@@ -534,7 +534,12 @@ async function closeDay() {
   const p = (await import('../../workers/providers/registry.ts')).PROVIDERS.find((x) => x.id === 'sendy')!
   // The till's day close runs the provider's closeDay; here it is called as that would.
   const ctxOf = await probe()
-  return p.closeDay!(ctxOf, await h.ops(), { queued: (await h.engine.queueStatus()).length })
+  try {
+    return await p.closeDay!(ctxOf, await h.ops(), { queued: (await h.engine.queueStatus()).length })
+  } finally {
+    // Its log rows are written before the test's database closes, as the engine's are by `settled()`.
+    await ctxOf.log.flush()
+  }
 }
 
 /** A ProbeCtx over this harness's database, as the engine builds one. */

@@ -1,5 +1,6 @@
 // An engine wired to a real sandbox over HTTP, a fresh fake-indexeddb, and a clock whose
 // sleeps move both the client's time and the sandbox's manual clock at once.
+import { flushLogs, remember } from './engines.ts'
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { createEngine, type Engine } from '../../workers/engine/engine.ts'
 import { PaydeskDb } from '../../workers/engine/db.ts'
@@ -71,17 +72,22 @@ export async function harness(opts: HarnessOptions = {}) {
   const clock = new SkipClock(now, (ms) => sb.clock.advance(ms))
   const idb = new IDBFactory()
   const name = `paydesk-test-${++dbSeq}`
+  /** Every engine made on this database: the harness writes their logs before it closes it. */
+  const made: Engine[] = []
   const makeEngine = (over: Partial<{ locks: Locks; http: HarnessOptions['http'] }> = {}): Engine =>
-    createEngine({
-      db: new PaydeskDb(name, { indexedDB: idb, IDBKeyRange }),
-      fetch: opts.fetch ?? globalThis.fetch,
-      clock,
-      locks: over.locks ?? opts.locks ?? memoryLocks(),
-      providers: opts.providers ?? PROVIDERS,
-      timers: false,
-      ...(opts.random ? { random: opts.random } : {}),
-      ...((over.http ?? opts.http) ? { http: over.http ?? opts.http } : {}),
-    })
+    remember(
+      made,
+      createEngine({
+        db: new PaydeskDb(name, { indexedDB: idb, IDBKeyRange }),
+        fetch: opts.fetch ?? globalThis.fetch,
+        clock,
+        locks: over.locks ?? opts.locks ?? memoryLocks(),
+        providers: opts.providers ?? PROVIDERS,
+        timers: false,
+        ...(opts.random ? { random: opts.random } : {}),
+        ...((over.http ?? opts.http) ? { http: over.http ?? opts.http } : {}),
+      }),
+    )
   const engine = makeEngine()
   await engine.start()
   for (const t of await engine.listPaymentTypes()) await engine.deletePaymentType(t.id)
@@ -180,7 +186,13 @@ export async function harness(opts: HarnessOptions = {}) {
     op,
     ops,
     stoppingWaiting,
-    close: async () => (engine.stop(), await engine.settled(), db.close(), await sb.close()),
+    close: async () => {
+      engine.stop()
+      await engine.settled()
+      await flushLogs(made)
+      db.close()
+      await sb.close()
+    },
   }
 }
 

@@ -14,6 +14,7 @@ import { sandboxSerial } from '../../sandbox/inpas/fake-serial.ts'
 import type { PortFactory } from '../../workers/providers/inpas-sbp/client.ts'
 import { createPinpad, type Clock as PadClock, type ControlAction, type Pinpad, type PinpadOptions } from '../../sandbox/inpas/index.ts'
 import type { Operation } from '../../src/domain/operation.ts'
+import { flushLogs, remember } from './engines.ts'
 
 const flush = () => new Promise<void>((r) => setImmediate(r))
 const aborted = () => new DOMException('aborted', 'AbortError')
@@ -85,10 +86,11 @@ export async function inpasHarness(opts: InpasHarnessOptions = {}) {
   const idb = new IDBFactory()
   const name = `paydesk-inpas-${++dbSeq}`
   const dbs: PaydeskDb[] = []
+  const made: Engine[] = []
   const makeEngine = (over: { clock?: Clock } = {}): Engine => {
     const db = new PaydeskDb(name, { indexedDB: idb, IDBKeyRange })
     dbs.push(db)
-    return createEngine({ db, fetch: globalThis.fetch, clock: over.clock ?? clock, locks: memoryLocks(), providers, timers: false })
+    return remember(made, createEngine({ db, fetch: globalThis.fetch, clock: over.clock ?? clock, locks: memoryLocks(), providers, timers: false }))
   }
   const engine = makeEngine()
   await engine.start()
@@ -153,6 +155,7 @@ export async function inpasHarness(opts: InpasHarnessOptions = {}) {
     close: async () => {
       engine.stop()
       await engine.settled()
+      await flushLogs(made)
       pad.close()
       for (const d of dbs) d.close()
       db.close()

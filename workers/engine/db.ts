@@ -221,6 +221,14 @@ export class PaydeskDb extends Dexie {
       }
       return { keys: searchKeys(next), ...stamp, ...keep }
     })
+    // A row deleted in the transaction is no longer there for a later row of it to show or mark: a reversal added
+    // after its target's delete reads the target from the store (gone: `targetRow` stays unset, read on display).
+    this.operations.hook('deleting', (key, _obj, tx) => {
+      const seen = this.#seen.get(tx)
+      if (!seen) return
+      seen.rows.delete(key as string)
+      seen.payments.delete(key as string)
+    })
     this.shifts.hook('creating', (_key, obj: ShiftRow, tx) => {
       stampCreated(obj, obj.closedAt)
       this.#notifyAfter(tx)

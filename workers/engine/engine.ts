@@ -340,6 +340,8 @@ export function createEngine(deps: EngineDeps) {
       while (running.size) await Promise.allSettled([...running])
       await log.flush()
     },
+    /** Tests: write the log rows still held in memory, without waiting for the procedures (a dead tab's never end). */
+    flushLog: () => log.flush(),
     stop: () => {
       stopped = true
       wake?.abort()
