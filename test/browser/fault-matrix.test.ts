@@ -37,7 +37,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseURL, CHROMIUM, control, FLAGS } from './support.ts'
 import { answerConfirm } from './confirm-support.ts'
-import { closeHosts, payByUrl, serveHost } from './host-support.ts'
+import { closeHosts, hostAmountShown, payByUrl, serveHost } from './host-support.ts'
 import { fromJournal, MATRIX_CASES, PENDING_FIXES, type Fault, type MatrixCase } from './matrix/cases.ts'
 import { faultedRoutes, rowById, type AbstractRoute, type LedgerSale, type ProviderRow } from './matrix/rows.ts'
 import { createLanes } from './matrix/lanes.ts'
@@ -457,7 +457,11 @@ async function payingPage(context: BrowserContext, c: MatrixCase, row: ProviderR
   await host.goto(origin)
   const minor = String(Math.round(Number(row.amount) * 100))
   const page = await payByUrl(context, host, c.screen === 'self' ? 'self' : 'pay', `M-${Date.now().toString(36)}`, minor, undefined, row.currency)
-  await page.locator(c.screen === 'self' ? '[data-testid=self]' : '[data-testid=amount]').waitFor({ timeout: 30_000 })
+  // The kiosk offers its tiles only once the host has confirmed the order by message; the till's amount field is
+  // there before that, empty until the host's message comes, and «Оплатить» pressed then only says «Введите сумму»:
+  // pay once the field shows the host's amount (hostAmountShown), as a cashier does.
+  if (c.screen === 'self') await page.locator('[data-testid=self]').waitFor({ timeout: 30_000 })
+  else await hostAmountShown(page)
   return page
 }
 

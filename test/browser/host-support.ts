@@ -69,6 +69,17 @@ export async function payByUrl(
   return popup
 }
 
+/**
+ * The till's screen a host opened by URL (`#/pay`) is the host's sale once the host's own message for that order came
+ * (the URL alone carries no authority, and the host sends it only when Paydesk says it is ready): then the host's
+ * amount stands in the field, locked, as the cashier sees it. Before that the field is empty and «Оплатить» answers
+ * «Введите сумму»: a test that pays on that screen waits for this first, as a cashier does. (The self-checkout needs
+ * no such wait: it offers its tiles only once the order is confirmed.)
+ */
+export async function hostAmountShown(page: Page, timeout = 30_000): Promise<void> {
+  await page.getByText('Сумма от кассовой программы, изменить нельзя').waitFor({ timeout })
+}
+
 /** A host on its own origin, allowed in Settings, opens Paydesk by URL for `order` and confirms it. */
 export async function hostOpens(
   context: BrowserContext,

@@ -5,7 +5,7 @@
 import { afterAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { baseURL, control, mint, newPage, scan, useBrowser } from './support.ts'
-import { closeHosts, hostOpens } from './host-support.ts'
+import { closeHosts, hostAmountShown, hostOpens } from './host-support.ts'
 import { answerConfirm } from './confirm-support.ts'
 
 const browser = useBrowser({ resetSandbox: true })
@@ -127,6 +127,7 @@ it('a host’s Sendy sale approved while the till shows the journal: back at the
     window.print = () => window.opener?.postMessage({ type: 'test.printed' }, '*')
   })
   const { host, page: till } = await hostOpens(context, 'pay', 'S-1', '15000')
+  await hostAmountShown(till)
   const types = () => host.locator('#log li').evaluateAll((l) => l.map((x) => (x as HTMLElement).dataset.type))
   await till.getByTestId('type-sendy-1').click()
   await till.getByTestId('pay').click()

@@ -211,6 +211,22 @@ describe('the sale flow', () => {
     t.done()
   })
 
+  it('a pay pressed before the host confirmed its order is not held against the host’s amount once it comes', async () => {
+    const t = setup()
+    await t.flow.start()
+    // The window opened by URL waits for the host's message: no amount yet, «Оплатить» meets an empty field.
+    t.flow.setHost({ kind: 'pending', pay: { order: 'P-1', amount: 2_000 } })
+    expect(await t.flow.submit({ code: 'C1' })).toEqual({ key: 'amount.empty' })
+    expect(t.calls.pay).toHaveLength(0)
+    // The host confirms: its amount fills the locked field, and «Введите сумму» no longer stands under it.
+    t.flow.setHost({ kind: 'pay', pay: { order: 'P-1', amount: 2_000 } })
+    expect(t.flow.amountText).toBe('20')
+    expect(t.flow.amountError).toBeUndefined()
+    await t.flow.submit({ code: 'C1' })
+    expect(t.calls.pay[0]).toMatchObject({ order: 'P-1', amount: 2_000 })
+    t.done()
+  })
+
   it('the host hears of its payment once its row is journaled, and an approved order takes no second payment', async () => {
     const t = setup()
     await t.flow.start()

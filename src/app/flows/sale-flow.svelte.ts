@@ -165,7 +165,11 @@ export class SaleFlow {
     // A new order by URL in a reused window is a new sale (the host confirms it before it is payable).
     if (s.kind === 'pending' && (was.kind !== 'pending' || was.pay.order !== s.pay.order)) this.amountText = ''
     this.host = s
-    if (s.kind === 'pay') this.amountText = formatAmountInput(s.pay.amount)
+    // The host's amount replaces the field, so what was said about the field before (an empty one) no longer holds.
+    if (s.kind === 'pay') {
+      this.amountText = formatAmountInput(s.pay.amount)
+      this.amountError = undefined
+    }
   }
 
   choose(typeId: string, method?: PayMethod): void {
