@@ -9,8 +9,12 @@ export const PINPAD_CHANNEL = 'paydesk-pinpad'
 /** Page → workers. `target` names one emulator (a worker per tab); absent = every emulator. */
 export type PinpadPageMessage = { type: 'hello' } | { type: 'control'; target?: string; action: ControlAction }
 
-/** Worker → pages: the screen whenever it changes (and on `hello`), and the answer to each control. */
+/**
+ * Worker → pages: the screen whenever it changes (and on `hello`), and the answer to each control. `listening`: a
+ * worker has just begun to listen (a tab opened after the page); every page says `hello` again, so that worker's
+ * emulator starts and shows itself — a `hello` sent before it listened never reached it.
+ */
 export type PinpadWorkerMessage =
-  { type: 'screen'; from: string; screen: PinpadScreen } | { type: 'reply'; from: string; action: string; ok: boolean; error?: string }
+  { type: 'screen'; from: string; screen: PinpadScreen } | { type: 'reply'; from: string; action: string; ok: boolean; error?: string } | { type: 'listening' }
 
 export type { PinpadScreen, ControlAction }

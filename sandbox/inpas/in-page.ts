@@ -4,7 +4,7 @@
 // Created by the first operation of a `transport = sandbox` type, or by the page's first message. Handed to the
 // worker only by a demo build (sandbox/demo/worker.ts).
 import type { SerialLike } from '../../workers/transport/serial.ts'
-import { PINPAD_CHANNEL } from './channel.ts'
+import { PINPAD_CHANNEL, type PinpadWorkerMessage } from './channel.ts'
 
 interface InPagePinpad {
   serial: SerialLike
@@ -34,5 +34,17 @@ export const inPageSerial = async (): Promise<SerialLike> => (await inPagePinpad
 export function listenPinpadPage(): void {
   if (pageChannel || typeof BroadcastChannel === 'undefined') return
   pageChannel = new BroadcastChannel(PINPAD_CHANNEL)
-  pageChannel.onmessage = (e: MessageEvent) => void inPagePinpad().then((d) => d.bridge.handle(e.data))
+  pageChannel.onmessage = (e: MessageEvent) => {
+    // Only a page's message starts the emulator: other workers' screens and `listening` go to the pages.
+    const type = (e.data as { type?: unknown } | null)?.type
+    if (type === 'hello' || type === 'control') void inPagePinpad().then((d) => d.bridge.handle(e.data))
+  }
+  // A page opened before this worker listened said its `hello` to nobody here: it says it again on this.
+  pageChannel.postMessage({ type: 'listening' } satisfies PinpadWorkerMessage)
+}
+
+/** The worker stops listening for the page (tests; a worker's end closes it anyway). */
+export function stopListeningPinpadPage(): void {
+  pageChannel?.close()
+  pageChannel = undefined
 }
