@@ -38,7 +38,7 @@ self.addEventListener('online', () => void engine.online())
 // The sandbox pin-pad's screen and controls for the `#/pinpad` page (demo build only).
 demo?.listen()
 
-const { settled: _settled, stop: _stop, ...calls } = engine
+const { settled: _settled, stop: _stop, flushLog: _flushLog, ...calls } = engine
 type Calls = typeof calls
 
 /** Every call waits for the start-up recovery first. */
