@@ -87,51 +87,36 @@ const api = {
     // The floor write-ahead needs, on the same database: a payment's row written with `sent`, then its final
     // state, each in a strict read-write transaction of its own (a put, no read), by IndexedDB itself.
     const idb = db.backendDB()
-    const rawTx = (row: unknown) =>
+    /** One strict read-write transaction of IndexedDB itself: the unpatched call, not counted as the payment's. */
+    const idbTx = (stores: string[], requests: (tx: IDBTransaction) => void) =>
       new Promise<void>((resolve, reject) => {
-        // The unpatched call: the floor's transactions are not counted as the payment's.
-        const tx = openTx.call(idb, 'operations', 'readwrite', { durability })
-        tx.objectStore('operations').put(row)
+        const tx = openTx.call(idb, stores, 'readwrite', { durability })
+        requests(tx)
         tx.oncomplete = () => resolve()
-        tx.onabort = () => reject(tx.error ?? new Error('raw transaction aborted'))
+        tx.onabort = () => reject(tx.error ?? new Error('bench transaction aborted'))
       })
+    const rawTx = (row: unknown) => idbTx(['operations'], (tx) => tx.objectStore('operations').put(row))
     const raw = async (i: number) => {
       const row = { ...last!, id: `RAW-${run}-${i}`, code: { ...last!.code!, hash: `raw-${run}-${i}` } }
       await rawTx({ ...row, state: 'sent' })
       await rawTx({ ...row, state: 'approved' })
     }
     // The floor the rules set, as IndexedDB and Web Locks themselves, no Dexie and no engine: the payment type's
-    // lock (docs/rules.md R8) and the operation's (docs/orphans.md) asked together; the row written `sent` beside
-    // the scan guard's look-up of the code's hash (R6), committed before the request (docs/architecture.md § 4);
-    // then the row read beside its final put, with the hour's kept total read and written back, committed before
-    // the answer; the locks let go. Not counted among the payment's transactions (the unpatched call).
-    const rulesTx = (run: (tx: IDBTransaction) => void) =>
-      new Promise<void>((resolve, reject) => {
-        const tx = openTx.call(idb, ['operations', 'tally'], 'readwrite', { durability })
-        run(tx)
-        tx.oncomplete = () => resolve()
-        tx.onabort = () => reject(tx.error ?? new Error('rules transaction aborted'))
-      })
+    // lock (docs/rules.md R8) and the operation's (docs/orphans.md) asked together, as the pay verb asks them
+    // (`Locks.hold`); the row written `sent` beside the scan guard's look-up of the code's hash (R6), committed
+    // before the request (docs/architecture.md § 4); then the row read beside its final put, with the hour's kept
+    // total read and written back, committed before the answer; the locks let go.
+    const benchLocks = webLocks(navigator.locks)
     const rules = async (i: number) => {
       const row = { ...last!, id: `RULES-${run}-${i}`, code: { ...last!.code!, hash: `rules-${run}-${i}` } }
-      let letGo!: () => void
-      const held = new Promise<void>((r) => (letGo = r))
-      const names = [`paydesk-bench-op-${row.id}`, `paydesk-bench-pay-${run}`]
-      const grants: (() => void)[] = []
-      const granted = names.map(() => new Promise<void>((r) => grants.push(r)))
-      const ended = names.map((name, k) =>
-        navigator.locks.request(name, { ifAvailable: true }, async () => {
-          grants[k]!()
-          await held
-        }),
-      )
-      await Promise.all(granted)
-      await rulesTx((tx) => {
+      const held = [`paydesk-bench-op-${row.id}`, `paydesk-bench-pay-${run}`].map((name) => benchLocks.hold(name, { ifAvailable: true }))
+      await Promise.all(held.map((h) => h.granted))
+      await idbTx(['operations', 'tally'], (tx) => {
         const ops = tx.objectStore('operations')
         ops.index('code.hash').getAll(row.code.hash)
         ops.add({ ...row, state: 'sent' })
       })
-      await rulesTx((tx) => {
+      await idbTx(['operations', 'tally'], (tx) => {
         const ops = tx.objectStore('operations')
         ops.get(row.id)
         ops.put({ ...row, state: 'approved' })
@@ -143,8 +128,7 @@ const api = {
           tally.put({ hour: 0, paymentTypeId: 'bench-rules', currency: row.currency, count: t.count + 1, sum: t.sum + row.amount })
         }
       })
-      letGo()
-      await Promise.all(ended)
+      await Promise.all(held.map((h) => h.release()))
     }
     for (let i = 0; i < warmup; i++) {
       await bare(tokens.pop()!, -1 - i)
