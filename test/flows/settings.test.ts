@@ -74,7 +74,7 @@ function fake(over: Partial<SettingsDeps['engine']> = {}, first: Partial<Payment
     forgetPort: async () => undefined,
   }
   const notice = new SettingsNotice()
-  return { flow: new PaymentTypesFlow(deps, notice), notice, sent, asked, saved, no: () => (answer = false) }
+  return { flow: new PaymentTypesFlow(deps, notice), notice, engine, sent, asked, saved, no: () => (answer = false) }
 }
 
 describe('a payment type', () => {
@@ -149,6 +149,47 @@ describe('a payment type', () => {
     await f.flow.reload()
     await f.flow.checkConnection()
     expect(f.notice.notice).toEqual({ text: { key: 'settings.workerError', params: { error: 'worker gone' } }, ok: false })
+    expect(f.notice.busy).toBe(false)
+  })
+})
+
+describe('the buttons while the page reads', () => {
+  /** A worker answer the test lets go of when it wants. */
+  function held<T>(value: T) {
+    let release!: () => void
+    const done = new Promise<T>((resolve) => (release = () => resolve(value)))
+    return { call: () => done, release }
+  }
+
+  it('a refresh the store brings, or a type’s state read, never turns the buttons grey under the admin’s finger', async () => {
+    const list = held([view()])
+    const status = held({ ok: true, status: {} })
+    const f = fake()
+    await f.flow.reload()
+    Object.assign(f.engine, { listPaymentTypes: list.call, providerStatus: status.call })
+    const refreshing = f.flow.refreshManaged()
+    const reading = f.flow.loadStatus(view())
+    // Both reads are under way: «Проверить связь», «Сохранить» and the rest still take a press.
+    expect(f.notice.busy).toBe(false)
+    list.release()
+    status.release()
+    await Promise.all([refreshing, reading])
+    expect(f.notice.busy).toBe(false)
+  })
+
+  it('two actions at once keep the page busy until the second one ends', async () => {
+    const first = held({ ok: true, verdict: 'ok', message: { key: 'settings.linkOk' } })
+    const second = held({ ok: true, message: { key: 'done' } })
+    const f = fake({ checkConnection: first.call as never, providerAction: second.call as never })
+    await f.flow.reload()
+    const checking = f.flow.checkConnection()
+    const acting = f.flow.runAction('drain')
+    expect(f.notice.busy).toBe(true)
+    first.release()
+    await checking
+    expect(f.notice.busy).toBe(true)
+    second.release()
+    await acting
     expect(f.notice.busy).toBe(false)
   })
 })

@@ -59,10 +59,20 @@ export interface ConfPreview {
 
 const text = (v: unknown) => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v))
 
-/** The answer every Settings action gives, and the one worker call they all go through. */
+/**
+ * The answer every Settings action gives, and the one worker call they all go through. An action (a button the
+ * admin pressed) makes the page busy until it ends, so its buttons wait; a read the page makes by itself (the list,
+ * a type's state, a refresh the store's configuration brings) never does: a button that went grey under the admin's
+ * finger for a background read swallowed the press.
+ */
 export class SettingsNotice {
   notice = $state<{ text: Msg; ok: boolean; detail?: Msg } | undefined>()
-  busy = $state(false)
+  /** Actions under way: two at once keep the page busy until both end. */
+  #running = $state(0)
+
+  get busy(): boolean {
+    return this.#running > 0
+  }
 
   say = (t: Msg, ok: boolean, detail?: Msg): void => {
     this.notice = { text: t, ok, ...(detail ? { detail } : {}) }
@@ -72,16 +82,23 @@ export class SettingsNotice {
     this.notice = undefined
   }
 
-  /** Every engine call goes through here: an error from the worker is shown, never swallowed. */
+  /** An action's worker call: the page is busy until it ends; an error from the worker is shown, never swallowed. */
   call = async <F extends () => unknown>(run: F): Promise<Awaited<ReturnType<F>> | undefined> => {
-    this.busy = true
+    this.#running++
+    try {
+      return await this.read(run)
+    } finally {
+      this.#running--
+    }
+  }
+
+  /** A read the page makes by itself: its error is shown like an action's, and no button waits for it. */
+  read = async <F extends () => unknown>(run: F): Promise<Awaited<ReturnType<F>> | undefined> => {
     try {
       return (await run()) as Awaited<ReturnType<F>>
     } catch (e) {
       this.say({ key: 'settings.workerError', params: { error: e instanceof Error ? e.message : String(e) } }, false)
       return undefined
-    } finally {
-      this.busy = false
     }
   }
 }
@@ -119,7 +136,7 @@ export class PaymentTypesFlow {
   fieldError = (name: string): FieldError | undefined => this.errors.find((e) => e.field === name)
 
   async reload(keep?: string): Promise<void> {
-    const list = await this.notice.call(() => this.#d.engine.listPaymentTypes())
+    const list = await this.notice.read(() => this.#d.engine.listPaymentTypes())
     if (!list) return
     this.types = list
     const id = keep ?? this.selected ?? list[0]?.id
@@ -129,7 +146,7 @@ export class PaymentTypesFlow {
 
   /** The store's config was applied: the list refreshes, and an open store-managed type shows the store's values. */
   async refreshManaged(): Promise<void> {
-    const list = await this.notice.call(() => this.#d.engine.listPaymentTypes())
+    const list = await this.notice.read(() => this.#d.engine.listPaymentTypes())
     if (!list) return
     this.types = list
     const t = list.find((x) => x.id === this.selected)
@@ -140,7 +157,7 @@ export class PaymentTypesFlow {
     this.providerStatus = undefined
     // A complete type that is stopped (Inpas: another terminal ID) still shows its state.
     if (t.missing.length) return
-    const r = await this.notice.call(() => this.#d.engine.providerStatus(t.id))
+    const r = await this.notice.read(() => this.#d.engine.providerStatus(t.id))
     if (r?.ok && this.selected === t.id) this.providerStatus = r.status
   }
 
